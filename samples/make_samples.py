@@ -1,0 +1,287 @@
+"""Regenerate the bundled sample workbooks (deterministic): python samples/make_samples.py
+
+The data are invented but shaped like real returns: a title above the header, amounts in 万元,
+a few suspended projects (暂缓实施 / 不适用), inspection deductions, and a 社情民意 sheet whose
+satisfaction is typed partly as numbers and partly as "93.5%". Needs xlsxwriter (test extras).
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import xlsxwriter
+import yaml
+
+HERE = Path(__file__).resolve().parent
+RULES = HERE.parent / "rules"
+
+ANHUI_CITIES_2010 = [
+    "合肥市", "芜湖市", "蚌埠市", "淮南市", "马鞍山市", "淮北市", "铜陵市", "安庆市", "黄山市",
+    "滁州市", "阜阳市", "宿州市", "巢湖市", "六安市", "亳州市", "池州市", "宣城市",
+]  # fmt: skip
+
+# Rough size of each city's programme (more counties, more rural population: larger targets).
+CITY_SCALE = {
+    "合肥市": 1.3, "芜湖市": 0.9, "蚌埠市": 0.9, "淮南市": 0.7, "马鞍山市": 0.5, "淮北市": 0.6,
+    "铜陵市": 0.3, "安庆市": 1.5, "黄山市": 0.6, "滁州市": 1.1, "阜阳市": 1.8, "宿州市": 1.4,
+    "巢湖市": 1.1, "六安市": 1.6, "亳州市": 1.3, "池州市": 0.5, "宣城市": 0.8,
+}  # fmt: skip
+
+# (district, project, status) of projects not carried out in 2010.
+SUSPENDED_2010 = {
+    ("铜陵市", "光荣院建设"): "暂缓实施",
+    ("淮北市", "大中型水库移民后期扶持"): "不适用",
+    ("马鞍山市", "病险水库除险加固"): "暂缓实施",
+}
+DEDUCTIONS_2010 = {
+    ("阜阳市", "农村公路“村村通”"): 5,
+    ("宿州市", "中小学校舍安全工程"): 3,
+    ("淮南市", "廉租住房保障"): 6,
+    ("巢湖市", "农村饮水安全工程"): 3,
+    ("六安市", "新型农村合作医疗"): 2,
+    ("亳州市", "农村沼气建设"): 4,
+    ("池州市", "城乡医疗救助"): 2,
+}
+
+
+def _workbook(path: Path):
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.set_properties({"title": path.stem, "author": "scorer samples", "created": None})
+    formats = {
+        "title": workbook.add_format({"bold": True, "font_size": 14}),
+        "header": workbook.add_format(
+            {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True}
+        ),
+        "number": workbook.add_format({"num_format": "#,##0.00"}),
+    }
+    return workbook, formats
+
+
+def _sheet(
+    workbook, formats, name: str, title: str, unit: str, header: list[str], rows: list[list]
+):
+    sheet = workbook.add_worksheet(name)
+    sheet.write(0, 0, title, formats["title"])
+    sheet.write(1, 0, unit)
+    sheet.write_row(2, 0, header, formats["header"])
+    for r, row in enumerate(rows, start=3):
+        for c, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            if isinstance(value, float):
+                sheet.write_number(r, c, value, formats["number"])
+            else:
+                sheet.write(r, c, value)
+    sheet.freeze_panes(3, 2)
+    sheet.set_column(0, 0, 12)
+    sheet.set_column(1, 1, 30)
+    sheet.set_column(2, len(header), 11)
+    return sheet
+
+
+def make_anhui_2010(path: Path) -> None:
+    rng = random.Random(2010)
+    scheme = yaml.safe_load((RULES / "anhui-2010.yaml").read_text(encoding="utf-8"))
+    projects = [p for p in scheme["projects"] if p.get("level") != "district"]
+    header = [
+        "地区",
+        "项目",
+        "目标任务",
+        "完成",
+        "计划资金",
+        "到位资金",
+        "拨付资金",
+        "督查评分",
+        "扣分",
+        "状态",
+    ]
+    rows = []
+    for city in ANHUI_CITIES_2010:
+        scale = CITY_SCALE[city]
+        diligence = rng.uniform(-0.06, 0.04)  # some cities run ahead, some behind
+        for project in projects:
+            name = project["name"]
+            status = SUSPENDED_2010.get((city, name))
+            if status:
+                rows.append([city, name, None, None, None, None, None, None, None, status])
+                continue
+            target = round(rng.uniform(80, 1200) * scale)
+            rate = min(1.15, max(0.55, rng.gauss(1.0 + diligence, 0.06)))
+            completed = round(target * rate)
+            planned = round(rng.uniform(800, 12000) * scale, 1)
+            in_place = round(planned * min(1.0, max(0.7, rng.gauss(0.97 + diligence / 2, 0.04))), 1)
+            disbursed = round(in_place * min(1.0, max(0.6, rng.gauss(0.93 + diligence, 0.06))), 1)
+            inspection = round(min(99.0, max(65.0, rng.gauss(88 + diligence * 60, 5))), 1)
+            deduction = DEDUCTIONS_2010.get((city, name))
+            rows.append(
+                [
+                    city,
+                    name,
+                    target,
+                    completed,
+                    planned,
+                    in_place,
+                    disbursed,
+                    inspection,
+                    deduction,
+                    None,
+                ]
+            )
+    workbook, formats = _workbook(path)
+    _sheet(
+        workbook,
+        formats,
+        "2010年度民生工程",
+        "安徽省2010年度民生工程实施情况汇总表",
+        "资金单位：万元",
+        header,
+        rows,
+    )
+    survey = workbook.add_worksheet("社情民意")
+    survey.write_row(0, 0, ["地区", "满意度"], formats["header"])
+    for r, city in enumerate(ANHUI_CITIES_2010, start=1):
+        value = round(rng.uniform(84, 96), 1)
+        survey.write(r, 0, city)
+        if r % 3 == 0:
+            survey.write_string(r, 1, f"{value}%")  # typed as text, as some offices do
+        else:
+            survey.write_number(r, 1, value)
+    workbook.close()
+
+
+def make_tongling_2015_06(path: Path) -> None:
+    rng = random.Random(201506)
+    scheme = yaml.safe_load((RULES / "tongling-2015.yaml").read_text(encoding="utf-8"))
+    projects = [p["name"] for p in scheme["projects"] if p.get("level") != "district"]
+    districts = ["铜官山区", "狮子山区", "郊区", "铜陵县"]
+    header = [
+        "县区",
+        "项目",
+        "年度目标",
+        "累计完成",
+        "满意度",
+        "督查问题数",
+        "表彰次数",
+        "计划资金",
+        "已拨付资金",
+        "状态",
+    ]
+    rows = []
+    for district in districts:
+        for project in projects:
+            if (district, project) == ("铜官山区", "农村饮水安全工程"):
+                rows.append([district, project, None, None, None, None, None, None, None, "不适用"])
+                continue
+            target = round(rng.uniform(50, 800))
+            completed = round(target * rng.uniform(0.38, 0.62))
+            satisfaction = round(rng.uniform(86, 97), 1)
+            problems = rng.choice([None, None, None, 1, 2])
+            honours = rng.choice([None, None, None, None, 1, 2])
+            planned = round(rng.uniform(200, 3000), 1)
+            paid = round(planned * rng.uniform(0.3, 0.6), 1)
+            rows.append(
+                [
+                    district,
+                    project,
+                    target,
+                    completed,
+                    satisfaction,
+                    problems,
+                    honours,
+                    planned,
+                    paid,
+                    None,
+                ]
+            )
+    workbook, formats = _workbook(path)
+    _sheet(
+        workbook,
+        formats,
+        "6月",
+        "铜陵市2015年6月民生工程进展情况统计表",
+        "资金单位：万元；满意度：%",
+        header,
+        rows,
+    )
+    workbook.close()
+
+
+def make_mof_2022(path: Path) -> None:
+    rng = random.Random(2022)
+    counties = ["怀宁县", "潜山市", "太湖县", "宿松县", "望江县", "岳西县", "桐城市"]
+    header = [
+        "评价对象",
+        "一级指标",
+        "专家评分",
+        "目标值",
+        "实际值",
+        "质量达标率",
+        "预算数",
+        "执行数",
+        "满意度",
+    ]
+    rows = []
+    for county in counties:
+        rows.append(
+            [county, "决策", round(rng.uniform(70, 98), 1), None, None, None, None, None, None]
+        )
+        budget = round(rng.uniform(1500, 6000), 1)
+        rows.append(
+            [
+                county,
+                "过程",
+                round(rng.uniform(70, 98), 1),
+                None,
+                None,
+                None,
+                budget,
+                round(budget * rng.uniform(0.78, 1.0), 1),
+                None,
+            ]
+        )
+        target = round(rng.uniform(2000, 9000))
+        rows.append(
+            [
+                county,
+                "产出",
+                None,
+                target,
+                round(target * rng.uniform(0.85, 1.05)),
+                round(rng.uniform(90, 100), 1),
+                None,
+                None,
+                None,
+            ]
+        )
+        rows.append(
+            [
+                county,
+                "效益",
+                round(rng.uniform(70, 98), 1),
+                None,
+                None,
+                None,
+                None,
+                None,
+                round(rng.uniform(78, 97), 1),
+            ]
+        )
+    workbook, formats = _workbook(path)
+    _sheet(
+        workbook,
+        formats,
+        "评分表",
+        "2022年度农村饮水安全工程项目支出绩效评价评分表",
+        "资金单位：万元",
+        header,
+        rows,
+    )
+    workbook.close()
+
+
+if __name__ == "__main__":
+    make_anhui_2010(HERE / "2010.xlsx")
+    make_tongling_2015_06(HERE / "tongling-2015-06.xlsx")
+    make_mof_2022(HERE / "mof-2022.xlsx")
+    print("wrote", ", ".join(p.name for p in sorted(HERE.glob("*.xlsx"))))

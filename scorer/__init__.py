@@ -1,0 +1,51 @@
+"""scorer: score, rank and report how districts carry out livelihood projects (民生工程考核)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:  # the command line must start fast: pandas is imported only when used
+    from .errors import Issue
+    from .intake import Dataset
+    from .ranking import Ranking
+    from .scheme import Scheme
+
+
+@dataclass
+class Result:
+    """One run of the pipeline: the scheme, the data read, the ranking (None on errors)."""
+
+    scheme: Scheme
+    data: Dataset
+    ranking: Ranking | None
+    issues: list[Issue]
+
+
+def assess(
+    paths: list[str | Path], scheme: Scheme | str | Path, month: int | None = None
+) -> Result:
+    """scheme → intake → engine → ranking. No ranking when the data have errors."""
+    from .engine import score
+    from .errors import has_errors
+    from .intake import read_data
+    from .ranking import rank
+    from .scheme import Scheme, load_scheme
+
+    if not isinstance(scheme, Scheme):
+        scheme = load_scheme(scheme)
+    data = read_data(paths, scheme)
+    issues = list(data.issues)
+    if has_errors(issues) or not data.districts:
+        if not data.districts and not has_errors(issues):
+            from .errors import Issue
+
+            issues.append(Issue("no-districts"))
+        return Result(scheme, data, None, issues)
+    assessment = score(scheme, data, month)
+    issues.extend(assessment.issues)
+    ranking = None if has_errors(issues) else rank(assessment)
+    return Result(scheme, data, ranking, issues)

@@ -1,0 +1,5 @@
+"""python -m scorer."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,395 @@
+"""The command line: parses options, calls the core, renders with rich. Heavy imports stay inside."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+EXIT_PROBLEMS = 1
+
+TEXT = {
+    "zh": {
+        "scheme": "考核方案",
+        "because": "依据",
+        "sample": "使用内置示例数据",
+        "rank": "排名",
+        "district": "地区",
+        "total": "总分",
+        "grade": "等次",
+        "survey_rank": "社情民意排名",
+        "title": "{name}  排名（满分 {total}）",
+        "suspended_note": "含暂缓实施项目、按可考核分值折算的地区：{names}",
+        "problems": "数据问题",
+        "where": "位置",
+        "what": "问题",
+        "todo": "处理",
+        "no_ranking": "数据有 {n} 个错误，未排名。请按上表修改后重新运行 scorer assess。",
+        "more": "（另有 {n} 行，用 --top 查看更多）",
+        "project": "项目",
+        "weight": "分值",
+        "indicators": "计分方法",
+        "sum": "合计",
+        "check_ok": "{file}：没有问题（{n} 个项目，合计 {total} 分）",
+        "check_bad": "{file}：{n} 个问题",
+        "line": "行",
+        "grades": "等次",
+        "internal": "内部错误：{error}。请用 --debug 重新运行，并把输出报告给维护者。",
+        "month_from_name": "考核月份：{month}月（取自数据文件名；可用 --month 指定）",
+    },
+    "en": {
+        "scheme": "Scheme",
+        "because": "chosen by",
+        "sample": "using the bundled sample",
+        "rank": "Rank",
+        "district": "District",
+        "total": "Total",
+        "grade": "Grade",
+        "survey_rank": "Survey rank",
+        "title": "{name}  ranking (out of {total})",
+        "suspended_note": "Rescaled for suspended projects: {names}",
+        "problems": "Data problems",
+        "where": "Where",
+        "what": "Problem",
+        "todo": "What to do",
+        "no_ranking": "The data have {n} error(s); no ranking. Fix them as listed and run scorer assess again.",
+        "more": "({n} more rows; see them with --top)",
+        "project": "Project",
+        "weight": "Points",
+        "indicators": "Scoring",
+        "sum": "Total",
+        "check_ok": "{file}: no problems ({n} projects, {total} points in all)",
+        "check_bad": "{file}: {n} problem(s)",
+        "line": "line",
+        "grades": "Grades",
+        "internal": "internal error: {error}. Run again with --debug and report the output.",
+        "month_from_name": "assessment month: {month} (from the data file's name; set it with --month)",
+    },
+}
+
+GRADE_STYLE = {0: "bold green", 1: "green", 2: "yellow"}
+
+
+def _lang_option(func):
+    return click.option(
+        "--lang",
+        type=click.Choice(["zh", "en"]),
+        default=lambda: os.environ.get("SCORER_LANG", "zh"),
+        show_default="zh",
+        help="输出语言 / output language.",
+    )(func)
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+class _Group(click.Group):
+    """Turns ScorerError into a message and an exit status, in one place."""
+
+    def invoke(self, ctx: click.Context):
+        from .errors import ScorerError
+
+        try:
+            return super().invoke(ctx)
+        except ScorerError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            from .errors import SchemeError
+
+            if isinstance(exc, SchemeError):
+                _print_issues(
+                    exc.issues, ctx.obj.get("lang", "zh") if ctx.obj else "zh", title=exc.path
+                )
+            else:
+                click.echo(f"scorer: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            lang = (ctx.obj or {}).get("lang", "zh")
+            click.echo(
+                "scorer: " + TEXT[lang]["internal"].format(error=f"{type(exc).__name__}: {exc}"),
+                err=True,
+            )
+            ctx.exit(EXIT_PROBLEMS)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="scorer")
+@click.option("--debug", is_flag=True, help="出错时显示 Python 回溯 / show tracebacks.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """民生工程考核：按考核方案给各地区计分、排名并出报告。
+
+    Score, rank and report how districts carry out livelihood projects.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+# ----------------------------------------------------------------------------- assess
+
+
+def _resolve_data(paths: tuple[str, ...], lang: str) -> list[str]:
+    """A missing samples/… path falls back to the bundled sample, so the README works anywhere."""
+    from .scheme import bundled_dir
+
+    resolved = []
+    for given in paths:
+        path = Path(given)
+        bundled = bundled_dir("samples") / path.name
+        if (
+            not path.exists()
+            and not path.is_absolute()
+            and path.parts[:1] == ("samples",)
+            and bundled.exists()
+        ):
+            click.echo(f"{TEXT[lang]['sample']}: {bundled}", err=True)
+            resolved.append(str(bundled))
+        else:
+            resolved.append(given)
+    return resolved
+
+
+@main.command()
+@click.argument("data", nargs=-1, required=True)
+@click.option(
+    "--rules", "-r", "rules", metavar="FILE", help="考核方案（YAML）；缺省时自动选择 / rule file."
+)
+@click.option(
+    "--month", type=click.IntRange(1, 12), help="考核月份（序时进度用）/ assessment month."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option("--top", type=click.IntRange(min=1), help="只显示前 N 名 / show the first N only.")
+@_lang_option
+@click.pass_context
+def assess(
+    ctx: click.Context,
+    data: tuple[str, ...],
+    rules: str | None,
+    month: int | None,
+    fmt: str,
+    top: int | None,
+    lang: str,
+) -> None:
+    """对 DATA（xlsx/xls/ods/csv 文件、文件夹）计分并排名。
+
+    Score and rank the districts in DATA (files or folders). Without --rules the scheme is the
+    only one in ./rules/, else the bundled one whose year is in the data file's name.
+    """
+    from . import assess as run
+    from .errors import has_errors
+    from .scheme import choose_scheme, load_scheme, month_in_name
+
+    ctx.obj["lang"] = lang
+    text = TEXT[lang]
+    paths = _resolve_data(data, lang)
+    scheme_path, reason = choose_scheme(paths, rules)
+    scheme = load_scheme(scheme_path)
+    click.echo(
+        f"{text['scheme']}: {scheme.name}  ({_shown(scheme_path)}; {text['because']}: {reason[lang]})",
+        err=True,
+    )
+    if month is None and scheme.schedule.expected is not None:
+        month = month_in_name(paths)
+        if month is not None:
+            click.echo(text["month_from_name"].format(month=month), err=True)
+    result = run(paths, scheme, month)
+    if fmt == "json":
+        from .render import issues_json, to_json
+
+        if result.ranking is None:
+            click.echo(issues_json(result.issues, lang), nl=False)
+        else:
+            click.echo(to_json(result.ranking, result.issues, lang), nl=False)
+    elif result.ranking is not None:
+        _print_ranking(result.ranking, lang, top)
+    if result.issues and fmt == "table":
+        _print_issues(result.issues, lang)
+    if has_errors(result.issues):
+        errors = sum(1 for i in result.issues if i.severity == "error")
+        if fmt == "table":
+            click.echo(TEXT[lang]["no_ranking"].format(n=errors), err=True)
+        ctx.exit(EXIT_PROBLEMS)
+
+
+def _shown(path: Path) -> str:
+    """A path as short as it can be said: relative to the current folder where it is inside."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _fmt(value: float, precision: int) -> str:
+    return f"{value:,.{precision}f}"
+
+
+def _print_ranking(ranking, lang: str, top: int | None) -> None:
+    from rich.table import Table
+
+    text = TEXT[lang]
+    scheme = ranking.assessment.scheme
+    grades = list(scheme.grades)
+    console = _console()
+    console.print(text["title"].format(name=scheme.name, total=_fmt(scheme.total, 0)), style="bold")
+    table = Table(header_style="bold", show_edge=False, pad_edge=False)
+    table.add_column(text["rank"], justify="right")
+    table.add_column(scheme.columns["district"].label if lang == "zh" else text["district"])
+    table.add_column(text["total"], justify="right")
+    table.add_column(text["grade"])
+    has_survey = ranking.table["survey_rank"].notna().any()
+    if has_survey:
+        table.add_column(text["survey_rank"], justify="right")
+    shown = ranking.table if top is None else ranking.table.head(top)
+    for row in shown.itertuples(index=False):
+        style = GRADE_STYLE.get(grades.index(row.grade), "red") if row.grade in grades else ""
+        cells = [
+            str(row.rank),
+            row.district,
+            _fmt(row.total, scheme.precision),
+            f"[{style}]{row.grade}[/]",
+        ]
+        if has_survey:
+            cells.append(
+                ""
+                if row.survey_rank is None or str(row.survey_rank) == "<NA>"
+                else str(row.survey_rank)
+            )
+        table.add_row(*cells)
+    console.print(table)
+    if top is not None and len(ranking.table) > top:
+        console.print(text["more"].format(n=len(ranking.table) - top), style="dim")
+    suspended = ranking.assessment.suspended
+    rescaled = [d for d in ranking.table["district"] if suspended.loc[d].any()]
+    if rescaled:
+        console.print(text["suspended_note"].format(names="、".join(rescaled)), style="dim")
+
+
+def _print_issues(issues, lang: str, title: str | None = None) -> None:
+    from rich.table import Table
+
+    text = TEXT[lang]
+    table = Table(
+        title=title or text["problems"],
+        title_justify="left",
+        header_style="bold",
+        show_lines=False,
+        expand=False,
+    )
+    table.add_column(text["where"], overflow="fold", max_width=34)
+    table.add_column(text["what"], overflow="fold")
+    table.add_column(text["todo"], overflow="fold")
+    styles = {"error": "red", "warning": "yellow", "info": "dim"}
+    order = {"error": 0, "warning": 1, "info": 2}
+    for issue in sorted(issues, key=lambda i: order.get(i.severity, 3)):
+        style = styles.get(issue.severity, "")
+        table.add_row(
+            issue.location() or "—", f"[{style}]{issue.message(lang)}[/]", issue.hint(lang)
+        )
+    _console(stderr=True).print(table)
+
+
+# ----------------------------------------------------------------------------- rules
+
+
+@main.group()
+def rules() -> None:
+    """考核方案：检查、查看、导出 JSON Schema / work with rule files."""
+
+
+@rules.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@_lang_option
+@click.pass_context
+def rules_check(ctx: click.Context, files: tuple[str, ...], lang: str) -> None:
+    """检查考核方案，逐条列出问题及所在行 / list every problem of each rule file with its line."""
+    from .scheme import check_scheme_text
+
+    text = TEXT[lang]
+    failed = False
+    console = _console()
+    for file in files:
+        scheme, issues = check_scheme_text(Path(file).read_text(encoding="utf-8-sig"), file)
+        if scheme is not None:
+            console.print(
+                "[green]✓[/] "
+                + text["check_ok"].format(
+                    file=file, n=len(scheme.projects), total=_fmt(scheme.total, 0)
+                )
+            )
+            continue
+        failed = True
+        console.print("[red]✗[/] " + text["check_bad"].format(file=file, n=len(issues)))
+        for issue in issues:
+            where = f"{file}:{issue.line}" if issue.line else file
+            console.print(f"  {where}: [red]{issue.message(lang)}[/] — {issue.hint(lang)}")
+    if failed:
+        ctx.exit(EXIT_PROBLEMS)
+
+
+@rules.command("show")
+@click.argument("file", required=False)
+@_lang_option
+def rules_show(file: str | None, lang: str) -> None:
+    """打印方案的项目分值表 / print the weight table. FILE may name a bundled scheme."""
+    from rich.table import Table
+
+    from .scheme import choose_scheme, load_scheme
+
+    path, _ = choose_scheme([], file) if file else (None, None)
+    if path is None:
+        from .scheme import known_schemes
+
+        for known in known_schemes():
+            click.echo(str(known))
+        return
+    scheme = load_scheme(path)
+    text = TEXT[lang]
+    table = Table(
+        title=f"{scheme.name}（{path}）", title_justify="left", header_style="bold", show_edge=False
+    )
+    table.add_column("#", justify="right")
+    table.add_column(text["project"], overflow="fold")
+    table.add_column(text["weight"], justify="right")
+    table.add_column(text["indicators"], overflow="fold")
+    for number, project in enumerate(scheme.projects, 1):
+        rules_ = scheme.rules_of(project)
+        parts = [f"{i.name} {i.share:.0%}" for i in rules_.indicators or []]
+        parts += [f"−{d.name}" for d in rules_.deductions or []]
+        parts += [f"+{b.name}" for b in rules_.bonuses or []]
+        name = project.name + (f" ({'、'.join(project.aliases)})" if project.aliases else "")
+        table.add_row(str(number), name, _fmt(project.weight, 0), " · ".join(parts))
+    weight_sum = sum(p.weight for p in scheme.projects)
+    table.add_section()
+    table.add_row("", text["sum"], _fmt(weight_sum, 0), "")
+    console = _console()
+    console.print(table)
+    bands = "  ".join(
+        f"{g} ≥ {_fmt(f * scheme.total, scheme.precision)}" for g, f in scheme.grades.items()
+    )
+    console.print(f"{text['grades']}: {bands}")
+
+
+@rules.command("schema")
+def rules_schema() -> None:
+    """打印考核方案的 JSON Schema，供编辑器自动补全 / print the rule files' JSON Schema."""
+    import json
+
+    from .scheme import json_schema
+
+    click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

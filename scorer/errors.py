@@ -1,0 +1,318 @@
+"""Problems in the user's files (Issue) and failures (ScorerError), kept apart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# code -> (中文说明, 怎么办, English message, what to do).  Templates use str.format fields
+# filled from Issue.params; every code an Issue can carry is listed here (a test checks).
+MESSAGES: dict[str, tuple[str, str, str, str]] = {
+    # --- scheme (rule file) problems
+    "yaml-syntax": (
+        "YAML 语法错误：{detail}",
+        "检查该行的缩进、冒号和引号",
+        "YAML syntax error: {detail}",
+        "check indentation, colons and quotes on that line",
+    ),
+    "duplicate-key": (
+        "键“{key}”重复出现",
+        "删除或合并重复的键",
+        "key “{key}” appears twice",
+        "remove or merge the duplicate key",
+    ),
+    "schema": (
+        "{field}：{detail}",
+        "按 README 的考核方案说明修改",
+        "{field}: {detail}",
+        "fix it as the README's rule-file reference describes",
+    ),
+    "unknown-method": (
+        "未知计分方法“{method}”",
+        "可用的方法：{known}",
+        "unknown scoring method “{method}”",
+        "known methods: {known}",
+    ),
+    "weights-total": (
+        "各项目分值合计 {sum} 分，与方案总分 {total} 分不符",
+        "调整项目分值或 total，使二者相等",
+        "project weights add up to {sum}, but the scheme total is {total}",
+        "change the weights or the total so that they agree",
+    ),
+    "shares-total": (
+        "项目“{project}”的指标权重合计 {sum}，应为 1",
+        "调整各指标的 share，使合计为 1",
+        "indicator shares of “{project}” add up to {sum}, not 1",
+        "change the shares so that they add up to 1",
+    ),
+    "duplicate-name": (
+        "名称“{name}”与“{other}”重复（规范化后均为“{key}”）",
+        "每个项目名称和别名只能出现一次",
+        "name “{name}” collides with “{other}” (both read as “{key}”)",
+        "every project name and alias may appear only once",
+    ),
+    "bad-grades": (
+        "等次表有误：{detail}",
+        "等次按从高到低排列，比例在 0 与 1 之间依次递减，最后一档为 0",
+        "bad grade table: {detail}",
+        "list grades best first, with fractions between 0 and 1 decreasing to a last band of 0",
+    ),
+    "bad-formula": (
+        "公式“{formula}”无法使用：{detail}",
+        "公式只能包含列名、数字、+ - * / 和括号（汇总项可用 sum()）",
+        "formula “{formula}” cannot be used: {detail}",
+        "a formula may hold column names, numbers, + - * / and brackets (sum() in district items)",
+    ),
+    "unknown-template": (
+        "项目“{project}”引用的计分模板“{template}”不存在",
+        "可用的模板：{known}",
+        "project “{project}” uses template “{template}”, which does not exist",
+        "known templates: {known}",
+    ),
+    "no-indicators": (
+        "项目“{project}”没有计分指标",
+        "给项目写 indicators，或用 template 指定计分模板",
+        "project “{project}” has no indicators",
+        "give it indicators, or name a template",
+    ),
+    # --- data problems
+    "unreadable-file": (
+        "无法读取文件：{detail}",
+        "确认文件是 xlsx/xls/ods/csv 且未加密、未损坏",
+        "cannot read the file: {detail}",
+        "make sure it is an xlsx/xls/ods/csv file, not encrypted or damaged",
+    ),
+    "no-data-sheet": (
+        "没有找到含“{project_label}”列的数据表",
+        "表头应包含方案要求的列：{labels}",
+        "no sheet with a “{project_label}” column was found",
+        "the header must hold the scheme's columns: {labels}",
+    ),
+    "skipped-sheet": (
+        "工作表没有可识别的表头，已跳过",
+        "如需参与考核，请加上表头：{labels}",
+        "the sheet has no header this scheme knows; it was skipped",
+        "to include it, give it the header: {labels}",
+    ),
+    "missing-column": (
+        "缺少“{label}”列",
+        "在表头加上“{label}”列（也可用：{aliases}）",
+        "the “{label}” column is missing",
+        "add a “{label}” column (also accepted: {aliases})",
+    ),
+    "missing-value": (
+        "“{label}”为空",
+        "填写数值；确实为零请填 0",
+        "“{label}” is blank",
+        "enter the number; type 0 if it really is zero",
+    ),
+    "not-a-number": (
+        "“{label}”应为数字，读到“{value}”",
+        "改为纯数字，如 1234.5",
+        "“{label}” must be a number, found “{value}”",
+        "enter a plain number such as 1234.5",
+    ),
+    "negative-value": (
+        "“{label}”为负数 {value}",
+        "填写不小于 0 的数",
+        "“{label}” is negative ({value})",
+        "enter a number of 0 or more",
+    ),
+    "out-of-range": (
+        "“{label}”为 {value}，超出 {low}–{high} 的范围",
+        "填写 {low} 到 {high} 之间的数",
+        "“{label}” is {value}, outside {low}–{high}",
+        "enter a number from {low} to {high}",
+    ),
+    "zero-denominator": (
+        "项目“{project}”未暂缓实施，但“{label}”为 0，无法计算比率",
+        "填写实际数；项目确实不实施请在状态列填“暂缓实施”",
+        "“{label}” of “{project}” is 0 though the project is not suspended; the rate is undefined",
+        "enter the real number, or mark the project 暂缓实施 in the status column",
+    ),
+    "bad-status": (
+        "状态“{value}”无法识别",
+        "留空表示正常实施，或填写：{known}",
+        "status “{value}” is not recognised",
+        "leave it blank for a project carried out, or write one of: {known}",
+    ),
+    "missing-district": (
+        "缺少地区名称",
+        "填写地区名称",
+        "the district name is blank",
+        "enter the district's name",
+    ),
+    "missing-project-name": (
+        "缺少项目名称",
+        "填写项目名称",
+        "the project name is blank",
+        "enter the project's name",
+    ),
+    "unknown-project": (
+        "未知项目“{value}”",
+        "{suggestion}",
+        "unknown project “{value}”",
+        "{suggestion_en}",
+    ),
+    "ambiguous-project": (
+        "项目名称“{value}”有歧义，可能是：{candidates}",
+        "写出完整的项目名称",
+        "project name “{value}” is ambiguous: it may be {candidates}",
+        "write the project's full name",
+    ),
+    "duplicate-row": (
+        "“{district}”的“{project}”重复填报，另见第 {other_row} 行",
+        "删除重复的一行",
+        "“{project}” of “{district}” appears twice; see also row {other_row}",
+        "delete one of the two rows",
+    ),
+    "missing-project": (
+        "“{district}”缺少项目“{project}”",
+        "补上该项目一行；不实施的项目请在状态列填“暂缓实施”",
+        "“{district}” has no row for “{project}”",
+        "add a row for it; mark a project not carried out as 暂缓实施",
+    ),
+    "project-matched": (
+        "“{value}”按“{project}”计",
+        "如不对，请写出完整的项目名称",
+        "“{value}” was read as “{project}”",
+        "if that is wrong, write the project's full name",
+    ),
+    "undefined-value": (
+        "“{district}”的“{project}”指标“{indicator}”无法计算（除数为 0 或数值无效）",
+        "检查该项目一行的数据",
+        "indicator “{indicator}” of “{project}” for “{district}” cannot be computed (division by 0)",
+        "check that project's row",
+    ),
+    "district-level-row": (
+        "“{project}”按地区汇总计算，不需要单独填报，此行已忽略",
+        "可删除此行",
+        "“{project}” is computed over the district's projects; this row was ignored",
+        "the row may be deleted",
+    ),
+    "total-row": (
+        "合计行已跳过",
+        "无需处理",
+        "a total row was left out",
+        "nothing to do",
+    ),
+    "all-suspended": (
+        "“{district}”所有项目均暂缓实施，无法计分",
+        "检查状态列",
+        "every project of “{district}” is suspended; it cannot be scored",
+        "check the status column",
+    ),
+    "undefined-district-item": (
+        "“{district}”的“{project}”无法计算：{detail}",
+        "检查该地区各项目的{labels}",
+        "“{project}” of “{district}” cannot be computed: {detail}",
+        "check {labels} over the district's projects",
+    ),
+    "survey-duplicate": (
+        "社情民意中“{district}”重复出现",
+        "删除重复的一行",
+        "“{district}” appears twice in the survey",
+        "delete one of the two rows",
+    ),
+    "survey-unknown-district": (
+        "社情民意中的“{district}”不在考核数据中",
+        "检查地区名称是否写错",
+        "survey district “{district}” is not in the assessment data",
+        "check the district's name",
+    ),
+    "no-districts": (
+        "没有可考核的地区数据",
+        "检查输入文件是否为各地区的填报表",
+        "no district data to assess",
+        "check that the files are the districts' returns",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in a user's file, with where it is and what to do."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    severity: str = "error"  # error | warning | info
+    file: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    line: int | None = None  # YAML line, for rule files
+    value: Any = None
+
+    def message(self, lang: str = "zh") -> str:
+        zh, _, en, _ = MESSAGES[self.code]
+        return _fill(zh if lang == "zh" else en, self.params)
+
+    def hint(self, lang: str = "zh") -> str:
+        _, zh, _, en = MESSAGES[self.code]
+        return _fill(zh if lang == "zh" else en, self.params)
+
+    def location(self) -> str:
+        """Where the problem is, as a person would write it: 文件 › 表 › 单元格, or file:line."""
+        parts = [p for p in (self.file, self.sheet, self.cell) if p]
+        text = " › ".join(parts)
+        if self.line is not None:
+            text = f"{text}:{self.line}" if text else f"line {self.line}"
+        return text
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "file": self.file,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "line": self.line,
+            "value": _jsonable(self.value),
+            "message": self.message(lang),
+            "hint": self.hint(lang),
+        }
+
+
+def _fill(template: str, params: dict[str, Any]) -> str:
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return template
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def has_errors(issues: list[Issue]) -> bool:
+    return any(i.severity == "error" for i in issues)
+
+
+class ScorerError(Exception):
+    """A failure that stops a command; the CLI prints it and exits with its status."""
+
+    exit_code = 1
+
+
+class UsageError(ScorerError):
+    """The command line asks for something that cannot be done as asked."""
+
+    exit_code = 2
+
+
+class SchemeError(ScorerError):
+    """A rule file has problems; they are listed in ``issues``."""
+
+    def __init__(self, path: str, issues: list[Issue]):
+        super().__init__(f"{path}: {len(issues)} problem(s)")
+        self.path = path
+        self.issues = issues
+
+
+class SchemeNotFound(UsageError):
+    """No scheme could be chosen for the data."""
+
+
+class DataFileError(ScorerError):
+    """An input file is missing or cannot be opened."""

@@ -1,0 +1,73 @@
+"""Shared test helpers: writing workbooks, flattening issues, the bundled schemes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+
+from scorer.scheme import load_scheme
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = ROOT / "rules"
+SAMPLES = ROOT / "samples"
+
+ANHUI_HEADER = [
+    "地区",
+    "项目",
+    "目标任务",
+    "完成",
+    "计划资金",
+    "到位资金",
+    "拨付资金",
+    "督查评分",
+    "扣分",
+    "状态",
+]
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
+    """A workbook with the given sheets; None leaves a cell empty."""
+    workbook = xlsxwriter.Workbook(str(path))
+    for name, rows in sheets.items():
+        sheet = workbook.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    sheet.write_string(r, c, value)
+                else:
+                    sheet.write(r, c, value)
+    workbook.close()
+    return path
+
+
+def flat(issues) -> list[tuple]:
+    """Issues as (sheet, cell, code), to assert locations in one line."""
+    return [(i.sheet, i.cell, i.code) for i in issues]
+
+
+def anhui_projects() -> list[str]:
+    scheme = load_scheme(RULES / "anhui-2010.yaml")
+    return [p.name for p in scheme.projects if p.level == "project"]
+
+
+def full_rows(district: str, **overrides) -> list[list]:
+    """One district's 33 rows in the Anhui long layout, every project done exactly on plan.
+
+    overrides: project name -> dict of column label -> value.
+    """
+    rows = []
+    for name in anhui_projects():
+        row = {"地区": district, "项目": name, "目标任务": 100, "完成": 100, "计划资金": 1000,
+               "到位资金": 1000, "拨付资金": 1000, "督查评分": 100, "扣分": None, "状态": None}  # fmt: skip
+        row.update(overrides.get(name, {}))
+        rows.append([row[h] for h in ANHUI_HEADER])
+    return rows
+
+
+@pytest.fixture(scope="session")
+def anhui():
+    return load_scheme(RULES / "anhui-2010.yaml")
