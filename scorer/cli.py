@@ -318,22 +318,21 @@ def rules_check(ctx: click.Context, files: tuple[str, ...], lang: str) -> None:
 
     text = TEXT[lang]
     failed = False
-    console = _console()
-    for file in files:
+    for file in files:  # plain file:line: lines, as compilers print them, for editors to follow
         scheme, issues = check_scheme_text(Path(file).read_text(encoding="utf-8-sig"), file)
         if scheme is not None:
-            console.print(
-                "[green]✓[/] "
-                + text["check_ok"].format(
-                    file=file, n=len(scheme.projects), total=_fmt(scheme.total, 0)
-                )
+            ok = text["check_ok"].format(
+                file=file, n=len(scheme.projects), total=_fmt(scheme.total, 0)
             )
+            click.echo(click.style("✓ ", fg="green") + ok)
             continue
         failed = True
-        console.print("[red]✗[/] " + text["check_bad"].format(file=file, n=len(issues)))
+        click.echo(click.style("✗ ", fg="red") + text["check_bad"].format(file=file, n=len(issues)))
         for issue in issues:
             where = f"{file}:{issue.line}" if issue.line else file
-            console.print(f"  {where}: [red]{issue.message(lang)}[/] — {issue.hint(lang)}")
+            click.echo(
+                f"{where}: {click.style(issue.message(lang), fg='red')} — {issue.hint(lang)}"
+            )
     if failed:
         ctx.exit(EXIT_PROBLEMS)
 

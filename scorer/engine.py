@@ -151,21 +151,12 @@ def _apply_rules(scheme, project, index, column, group_sum, month, details, issu
             )
         )
         earned = earned + points
-    for kind, sign in (("deductions", -1.0), ("bonuses", 1.0)):
-        for item in getattr(rules, kind) or []:
-            count, amount = _adjustment(item, column, group_sum, index)
-            details.append(
-                _detail(
-                    project.name,
-                    kind[:-1] if kind == "bonuses" else "deduction",
-                    item.name,
-                    None,
-                    count,
-                    None,
-                    sign * amount,
-                )
-            )
-            earned = earned + sign * amount
+    adjustments = [("deduction", -1.0, item) for item in rules.deductions or []]
+    adjustments += [("bonus", 1.0, item) for item in rules.bonuses or []]
+    for part, sign, item in adjustments:
+        count, amount = _adjustment(item, column, group_sum, index)
+        details.append(_detail(project.name, part, item.name, None, count, None, sign * amount))
+        earned = earned + sign * amount
     if rules.floor is not None:
         floored = earned.clip(lower=rules.floor)
         lifted = floored - earned

@@ -244,11 +244,11 @@ class Issue:
 
     def message(self, lang: str = "zh") -> str:
         zh, _, en, _ = MESSAGES[self.code]
-        return _fill(zh if lang == "zh" else en, self.params)
+        return _fill(zh if lang == "zh" else en, {"value": self.value, **self.params})
 
     def hint(self, lang: str = "zh") -> str:
         _, zh, _, en = MESSAGES[self.code]
-        return _fill(zh if lang == "zh" else en, self.params)
+        return _fill(zh if lang == "zh" else en, {"value": self.value, **self.params})
 
     def location(self) -> str:
         """Where the problem is, as a person would write it: 文件 › 表 › 单元格, or file:line."""

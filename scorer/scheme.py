@@ -502,6 +502,11 @@ def check_scheme_text(text: str, file: str) -> tuple[Scheme | None, list[Issue]]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         detail = getattr(exc, "problem", None) or str(exc)
+        context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and start is not None and (mark is None or start.line != mark.line):
+            detail += (
+                f"（{context}，始于第 {start.line + 1} 行 / started on line {start.line + 1}）"
+            )
         return None, [
             Issue(
                 "yaml-syntax",

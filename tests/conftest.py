@@ -45,7 +45,14 @@ def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
 
 
 def flat(issues) -> list[tuple]:
-    """Issues as (sheet, cell, code), to assert locations in one line."""
+    """Issues as (sheet, cell, code), to assert locations in one line.
+
+    Also checks that every message and hint was filled in completely, in both languages.
+    """
+    for issue in issues:
+        for lang in ("zh", "en"):
+            text = issue.message(lang) + issue.hint(lang)
+            assert "{" not in text and "}" not in text, (issue.code, text)
     return [(i.sheet, i.cell, i.code) for i in issues]
 
 

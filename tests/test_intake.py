@@ -1,0 +1,223 @@
+"""Reading returns: layouts, and every kind of bad input reported with its file, sheet and cell."""
+
+from __future__ import annotations
+
+import hashlib
+
+from conftest import ANHUI_HEADER, anhui_projects, flat, full_rows, write_xlsx
+
+from scorer import assess
+from scorer.intake import column_letter, parse_number, read_data
+
+
+def errors(issues):
+    return [x for x, i in zip(flat(issues), issues) if i.severity == "error"]
+
+
+def test_column_letters():
+    assert [column_letter(i) for i in (0, 25, 26, 27, 701, 702)] == [
+        "A",
+        "Z",
+        "AA",
+        "AB",
+        "ZZ",
+        "AAA",
+    ]
+
+
+def test_parse_number_accepts_what_clerks_type():
+    assert parse_number("1,234.5") == (1234.5, True)
+    assert parse_number("１２０") == (120.0, True)
+    assert parse_number("  95 ") == (95.0, True)
+    assert parse_number("93.5%", percent=True) == (93.5, True)
+    assert parse_number("") == (None, True)
+    for word in ("约100", "—", "95%", "#DIV/0!", "1.2.3", "nan", "inf"):
+        assert parse_number(word) == (None, False), word
+    assert parse_number(True) == (None, False)
+
+
+def test_title_rows_above_the_header_are_skipped(tmp_path, anhui):
+    sheet = [
+        ["安徽省2010年度民生工程实施情况汇总表"],
+        ["单位：万元"],
+        [],
+        ANHUI_HEADER,
+        *full_rows("甲市"),
+    ]
+    data = read_data([write_xlsx(tmp_path / "a.xlsx", {"汇总": sheet})], anhui)
+    assert errors(data.issues) == []
+    assert data.districts == ["甲市"]
+    assert data.rows["_row"].iloc[0] == 5  # Excel row of the first data row
+
+
+def test_each_bad_cell_is_located(tmp_path, anhui):
+    projects = anhui_projects()
+    rows = full_rows(
+        "甲市",
+        **{
+            projects[0]: {"目标任务": None},  # C2 missing
+            projects[1]: {"完成": "约100"},  # D3 text
+            projects[2]: {"计划资金": -5},  # E4 negative
+            projects[3]: {"目标任务": 0},  # C5 zero target, not suspended
+            projects[4]: {"状态": "缓建"},  # J6 unknown status
+            projects[5]: {"督查评分": 130},  # H7 above 100
+        },
+    )
+    rows[6][1] = "农村五宝供养"  # B8: typo -> did you mean
+    rows[7][1] = "村村通"  # B9: ambiguous
+    rows.append(list(rows[10]))  # B35 duplicate of row 12
+    path = write_xlsx(tmp_path / "a.xlsx", {"填报": [ANHUI_HEADER, *rows]})
+    data = read_data([path], anhui)
+    found = errors(data.issues)
+    assert ("填报", "C2", "missing-value") in found
+    assert ("填报", "D3", "not-a-number") in found
+    assert ("填报", "E4", "negative-value") in found
+    assert ("填报", "C5", "zero-denominator") in found
+    assert ("填报", "J6", "bad-status") in found
+    assert ("填报", "H7", "out-of-range") in found
+    assert ("填报", "B8", "unknown-project") in found
+    assert ("填报", "B9", "ambiguous-project") in found
+    assert ("填报", "B35", "duplicate-row") in found
+    # the typo and the ambiguous name leave their projects without a row
+    assert sum(1 for f in found if f[2] == "missing-project") == 2
+    by_code = {i.code: i for i in data.issues}
+    assert by_code["unknown-project"].hint() == "是否应为“农村五保供养”？"
+    assert (
+        by_code["ambiguous-project"].message()
+        == "项目名称“村村通”有歧义，可能是：农村公路“村村通”、广播电视“村村通”"
+    )
+    assert by_code["duplicate-row"].message().endswith("另见第 12 行")
+    assert all(i.file == str(path) for i in data.issues)
+
+
+def test_problems_stop_the_ranking(tmp_path, anhui):
+    rows = full_rows("甲市", **{anhui_projects()[0]: {"完成": "—"}})
+    result = assess([write_xlsx(tmp_path / "a.xlsx", {"s": [ANHUI_HEADER, *rows]})], anhui)
+    assert result.ranking is None
+    assert flat(result.issues) == [("s", "D2", "not-a-number")]
+
+
+def test_suspended_rows_need_no_numbers(tmp_path, anhui):
+    rows = full_rows(
+        "甲市",
+        **{"光荣院建设": {"状态": " 暂缓实施 ", "目标任务": None, "完成": 0, "计划资金": None}},
+    )
+    data = read_data([write_xlsx(tmp_path / "a.xlsx", {"s": [ANHUI_HEADER, *rows]})], anhui)
+    assert errors(data.issues) == []
+    assert data.rows["suspended"].sum() == 1
+
+
+def test_names_with_spaces_quotes_and_full_width(tmp_path, anhui):
+    rows = full_rows("甲市")
+    rows[0][0] = " 甲市 "
+    rows[0][1] = '农村公路 "村村通"'
+    rows[3][1] = "廉租房"
+    rows[4][1] = "「校舍安全工程」"
+    data = read_data([write_xlsx(tmp_path / "a.xlsx", {"s": [ANHUI_HEADER, *rows]})], anhui)
+    assert errors(data.issues) == []
+    assert data.districts == ["甲市"]
+
+
+def test_numbers_typed_as_text(tmp_path, anhui):
+    rows = full_rows(
+        "甲市",
+        **{anhui_projects()[0]: {"计划资金": "1,000", "目标任务": "１００", "完成": " 100 "}},
+    )
+    result = assess([write_xlsx(tmp_path / "a.xlsx", {"s": [ANHUI_HEADER, *rows]})], anhui)
+    assert result.ranking.table["total"].iloc[0] == 3500
+
+
+def test_total_row_is_left_out_and_said(tmp_path, anhui):
+    rows = [*full_rows("甲市"), ["合计", None, 3300, 3300, 33000, 33000, 33000, None, None, None]]
+    data = read_data([write_xlsx(tmp_path / "a.xlsx", {"s": [ANHUI_HEADER, *rows]})], anhui)
+    assert errors(data.issues) == []
+    assert [(i.cell, i.code, i.severity) for i in data.issues] == [("B35", "total-row", "info")]
+
+
+def test_blank_rows_are_skipped(tmp_path, anhui):
+    rows = full_rows("甲市")
+    rows.insert(5, [None] * len(ANHUI_HEADER))
+    data = read_data([write_xlsx(tmp_path / "a.xlsx", {"s": [ANHUI_HEADER, *rows]})], anhui)
+    assert errors(data.issues) == []
+    assert len(data.rows) == 33
+
+
+def test_one_sheet_per_district(tmp_path, anhui):
+    header = ANHUI_HEADER[1:]
+    sheets = {name: [header, *[r[1:] for r in full_rows(name)]] for name in ("合肥市", "芜湖市")}
+    sheets["说明"] = [["请按项目逐行填写"]]
+    data = read_data([write_xlsx(tmp_path / "a.xlsx", sheets)], anhui)
+    assert errors(data.issues) == []
+    assert data.districts == ["合肥市", "芜湖市"]
+    assert [(i.sheet, i.code) for i in data.issues] == [("说明", "skipped-sheet")]
+
+
+def test_several_files_and_a_folder_and_a_survey_file(tmp_path, anhui):
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    write_xlsx(
+        folder / "合肥市.xlsx",
+        {"Sheet1": [ANHUI_HEADER[1:], *[r[1:] for r in full_rows("合肥市")]]},
+    )
+    write_xlsx(
+        folder / "芜湖.xlsx", {"芜湖市": [ANHUI_HEADER[1:], *[r[1:] for r in full_rows("芜湖市")]]}
+    )
+    write_xlsx(
+        folder / "社情民意.xlsx",
+        {"Sheet1": [["地区", "满意度"], ["合肥市", 0.935], ["芜湖市", 0.95]]},
+    )
+    (folder / "~$合肥市.xlsx").write_bytes(b"lock file of an open workbook")
+    result = assess([folder], anhui)
+    assert result.ranking is not None, result.issues
+    assert result.data.districts == ["合肥市", "芜湖市"]  # "Sheet1" takes its file's name
+    # Excel's percentage format stores 0.935 for 93.5%
+    assert list(result.ranking.survey["satisfaction"]) == [95.0, 93.5]
+
+
+def test_district_without_a_project_row(tmp_path, anhui):
+    rows = full_rows("甲市")[:-1]
+    data = read_data([write_xlsx(tmp_path / "a.xlsx", {"s": [ANHUI_HEADER, *rows]})], anhui)
+    assert [(i.code, i.params["project"]) for i in data.issues] == [
+        ("missing-project", "乡镇敬老院建设")
+    ]
+
+
+def test_missing_column(tmp_path, anhui):
+    header = [h for h in ANHUI_HEADER if h != "督查评分"]
+    rows = [[v for h, v in zip(ANHUI_HEADER, r) if h != "督查评分"] for r in full_rows("甲市")]
+    data = read_data([write_xlsx(tmp_path / "a.xlsx", {"s": [header, *rows]})], anhui)
+    assert ("s", None, "missing-column") in flat(data.issues)
+
+
+def test_csv_in_gbk(tmp_path, anhui):
+    lines = [",".join(ANHUI_HEADER)] + [
+        ",".join("" if v is None else str(v) for v in r) for r in full_rows("甲市")
+    ]
+    path = tmp_path / "2010.csv"
+    path.write_bytes("\n".join(lines).encode("gb18030"))
+    result = assess([path], anhui)
+    assert result.ranking.table["total"].iloc[0] == 3500
+
+
+def test_input_files_are_never_modified(tmp_path, anhui):
+    path = write_xlsx(tmp_path / "a.xlsx", {"s": [ANHUI_HEADER, *full_rows("甲市")]})
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    assess([path], anhui)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_survey_problems(tmp_path, anhui):
+    survey = [["地区", "满意度"], ["甲市", "很满意"], ["甲市", 90], ["丙市", 80]]
+    data = read_data(
+        [
+            write_xlsx(
+                tmp_path / "a.xlsx", {"s": [ANHUI_HEADER, *full_rows("甲市")], "社情民意": survey}
+            )
+        ],
+        anhui,
+    )
+    assert flat(data.issues) == [
+        ("社情民意", "B2", "not-a-number"),
+        ("社情民意", "A3", "survey-duplicate"),
+        ("社情民意", "A4", "survey-unknown-district"),
+    ]
