@@ -80,7 +80,8 @@ def _sheet(
     return sheet
 
 
-def make_anhui_2010(path: Path) -> None:
+def make_anhui_2010(path: Path, mistakes: bool = False) -> None:
+    """The 17 cities of 2010; with ``mistakes``, a return with the slips clerks make."""
     rng = random.Random(2010)
     scheme = yaml.safe_load((RULES / "anhui-2010.yaml").read_text(encoding="utf-8"))
     projects = [p for p in scheme["projects"] if p.get("level") != "district"]
@@ -128,6 +129,12 @@ def make_anhui_2010(path: Path) -> None:
                     None,
                 ]
             )
+    if mistakes:
+        rows[3][3] = "约1000"  # a word where a number belongs
+        rows[40][2] = 0  # a zero target on a project carried out
+        rows[70][1] = "农村五宝供养"  # a typo
+        rows[100][1] = "村村通"  # roads or broadcasting?
+        rows[130][6] = None  # a blank amount
     workbook, formats = _workbook(path)
     _sheet(
         workbook,
@@ -282,6 +289,7 @@ def make_mof_2022(path: Path) -> None:
 
 if __name__ == "__main__":
     make_anhui_2010(HERE / "2010.xlsx")
+    make_anhui_2010(HERE / "2010-errors.xlsx", mistakes=True)
     make_tongling_2015_06(HERE / "tongling-2015-06.xlsx")
     make_mof_2022(HERE / "mof-2022.xlsx")
     print("wrote", ", ".join(p.name for p in sorted(HERE.glob("*.xlsx"))))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import click
@@ -24,7 +25,7 @@ TEXT = {
         "title": "{name}  排名（满分 {total}）",
         "suspended_note": "含暂缓实施项目、按可考核分值折算的地区：{names}",
         "problems": "数据问题",
-        "where": "位置",
+        "cell": "单元格",
         "what": "问题",
         "todo": "处理",
         "no_ranking": "数据有 {n} 个错误，未排名。请按上表修改后重新运行 scorer assess。",
@@ -37,6 +38,7 @@ TEXT = {
         "check_bad": "{file}：{n} 个问题",
         "line": "行",
         "grades": "等次",
+        "template": "模板",
         "internal": "内部错误：{error}。请用 --debug 重新运行，并把输出报告给维护者。",
         "month_from_name": "考核月份：{month}月（取自数据文件名；可用 --month 指定）",
     },
@@ -52,7 +54,7 @@ TEXT = {
         "title": "{name}  ranking (out of {total})",
         "suspended_note": "Rescaled for suspended projects: {names}",
         "problems": "Data problems",
-        "where": "Where",
+        "cell": "Cell",
         "what": "Problem",
         "todo": "What to do",
         "no_ranking": "The data have {n} error(s); no ranking. Fix them as listed and run scorer assess again.",
@@ -65,6 +67,7 @@ TEXT = {
         "check_bad": "{file}: {n} problem(s)",
         "line": "line",
         "grades": "Grades",
+        "template": "template ",
         "internal": "internal error: {error}. Run again with --debug and report the output.",
         "month_from_name": "assessment month: {month} (from the data file's name; set it with --month)",
     },
@@ -103,9 +106,8 @@ class _Group(click.Group):
             from .errors import SchemeError
 
             if isinstance(exc, SchemeError):
-                _print_issues(
-                    exc.issues, ctx.obj.get("lang", "zh") if ctx.obj else "zh", title=exc.path
-                )
+                lang = (ctx.obj or {}).get("lang", "zh")
+                _echo_scheme_issues(exc.path, exc.issues, lang, err=True)
             else:
                 click.echo(f"scorer: {exc}", err=True)
             ctx.exit(exc.exit_code)
@@ -276,28 +278,44 @@ def _print_ranking(ranking, lang: str, top: int | None) -> None:
         console.print(text["suspended_note"].format(names="、".join(rescaled)), style="dim")
 
 
-def _print_issues(issues, lang: str, title: str | None = None) -> None:
+def _cell_order(cell: str | None) -> tuple[int, int]:
+    """Sort cells as they stand in the sheet: by row, then by column."""
+    match = re.fullmatch(r"([A-Z]+)(\d+)", cell or "")
+    if not match:
+        return (1 << 30, 0)  # problems of a whole sheet or district come after the cells
+    column = 0
+    for letter in match.group(1):
+        column = column * 26 + ord(letter) - 64
+    return (int(match.group(2)), column)
+
+
+def _print_issues(issues, lang: str) -> None:
+    """Problems grouped by file › sheet, each with its cell, what is wrong and what to do."""
     from rich.table import Table
 
     text = TEXT[lang]
-    table = Table(
-        title=title or text["problems"],
-        title_justify="left",
-        header_style="bold",
-        show_lines=False,
-        expand=False,
-    )
-    table.add_column(text["where"], overflow="fold", max_width=34)
-    table.add_column(text["what"], overflow="fold")
-    table.add_column(text["todo"], overflow="fold")
+    console = _console(stderr=True)
     styles = {"error": "red", "warning": "yellow", "info": "dim"}
-    order = {"error": 0, "warning": 1, "info": 2}
-    for issue in sorted(issues, key=lambda i: order.get(i.severity, 3)):
-        style = styles.get(issue.severity, "")
-        table.add_row(
-            issue.location() or "—", f"[{style}]{issue.message(lang)}[/]", issue.hint(lang)
+    groups: dict[tuple[str, str], list] = {}
+    for issue in issues:
+        groups.setdefault((issue.file or "", issue.sheet or ""), []).append(issue)
+    console.print(text["problems"], style="bold")
+    for (file, sheet), members in groups.items():
+        heading = " › ".join(p for p in (_shown(Path(file)) if file else "", sheet) if p)
+        table = Table(
+            title=heading or None,
+            title_justify="left",
+            header_style="bold",
+            show_edge=False,
+            pad_edge=False,
         )
-    _console(stderr=True).print(table)
+        table.add_column(text["cell"], no_wrap=True)
+        table.add_column(text["what"], overflow="fold", ratio=3)
+        table.add_column(text["todo"], overflow="fold", ratio=2)
+        for issue in sorted(members, key=lambda i: _cell_order(i.cell)):
+            style = styles.get(issue.severity, "")
+            table.add_row(issue.cell or "—", f"[{style}]{issue.message(lang)}[/]", issue.hint(lang))
+        console.print(table)
 
 
 # ----------------------------------------------------------------------------- rules
@@ -318,7 +336,7 @@ def rules_check(ctx: click.Context, files: tuple[str, ...], lang: str) -> None:
 
     text = TEXT[lang]
     failed = False
-    for file in files:  # plain file:line: lines, as compilers print them, for editors to follow
+    for file in files:
         scheme, issues = check_scheme_text(Path(file).read_text(encoding="utf-8-sig"), file)
         if scheme is not None:
             ok = text["check_ok"].format(
@@ -335,6 +353,20 @@ def rules_check(ctx: click.Context, files: tuple[str, ...], lang: str) -> None:
             )
     if failed:
         ctx.exit(EXIT_PROBLEMS)
+
+
+def _echo_scheme_issues(file: str, issues, lang: str, err: bool = False) -> None:
+    """A rule file's problems as plain ``file:line: message — what to do`` lines, as compilers
+    print them, so editors can jump to each line and long paths are never wrapped."""
+    click.echo(
+        click.style("✗ ", fg="red") + TEXT[lang]["check_bad"].format(file=file, n=len(issues)),
+        err=err,
+    )
+    for issue in issues:
+        where = f"{file}:{issue.line}" if issue.line else file
+        click.echo(
+            f"{where}: {click.style(issue.message(lang), fg='red')} — {issue.hint(lang)}", err=err
+        )
 
 
 @rules.command("show")
@@ -355,29 +387,40 @@ def rules_show(file: str | None, lang: str) -> None:
         return
     scheme = load_scheme(path)
     text = TEXT[lang]
-    table = Table(
-        title=f"{scheme.name}（{path}）", title_justify="left", header_style="bold", show_edge=False
-    )
+    console = _console()
+    console.print(f"{scheme.name}（{_shown(path)}）", style="bold")
+    table = Table(header_style="bold", show_edge=False)
     table.add_column("#", justify="right")
     table.add_column(text["project"], overflow="fold")
     table.add_column(text["weight"], justify="right")
     table.add_column(text["indicators"], overflow="fold")
+    used: dict[str, str] = {}
     for number, project in enumerate(scheme.projects, 1):
-        rules_ = scheme.rules_of(project)
-        parts = [f"{i.name} {i.share:.0%}" for i in rules_.indicators or []]
-        parts += [f"−{d.name}" for d in rules_.deductions or []]
-        parts += [f"+{b.name}" for b in rules_.bonuses or []]
+        template = scheme.template_name(project)
+        if template is not None and project.indicators is None:
+            used[template] = _rule_summary(scheme.templates[template])
+            method = f"{text['template']}“{template}”"
+        else:
+            method = _rule_summary(scheme.rules_of(project))
         name = project.name + (f" ({'、'.join(project.aliases)})" if project.aliases else "")
-        table.add_row(str(number), name, _fmt(project.weight, 0), " · ".join(parts))
+        table.add_row(str(number), name, _fmt(project.weight, 0), method)
     weight_sum = sum(p.weight for p in scheme.projects)
     table.add_section()
     table.add_row("", text["sum"], _fmt(weight_sum, 0), "")
-    console = _console()
     console.print(table)
     bands = "  ".join(
         f"{g} ≥ {_fmt(f * scheme.total, scheme.precision)}" for g, f in scheme.grades.items()
     )
     console.print(f"{text['grades']}: {bands}")
+    for template, summary in used.items():
+        console.print(f"{text['template']}“{template}”: {summary}")
+
+
+def _rule_summary(rules) -> str:
+    parts = [f"{i.name} {i.share:.0%}（{i.method}）" for i in rules.indicators or []]
+    parts += [f"−{d.name}" for d in rules.deductions or []]
+    parts += [f"+{b.name}" for b in rules.bonuses or []]
+    return " · ".join(parts)
 
 
 @rules.command("schema")

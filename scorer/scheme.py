@@ -308,10 +308,15 @@ class Scheme(_Strict):
         return Rules.model_validate(merged)
 
     def _template_of(self, project: Project) -> Rules | None:
+        name = self.template_name(project)
+        return None if name is None else self.templates.get(name)
+
+    def template_name(self, project: Project) -> str | None:
+        """The template a project uses: the one it names, or the only one when it has no rules."""
         if project.template is not None:
-            return self.templates.get(project.template)
+            return project.template
         if project.indicators is None and len(self.templates) == 1:
-            return next(iter(self.templates.values()))
+            return next(iter(self.templates))
         return None
 
     def column_key(self, name: str) -> str | None:
