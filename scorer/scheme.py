@@ -807,8 +807,7 @@ def choose_scheme(
     }
     if len(years) == 1:
         year = years.pop()
-        pool = {p.resolve(): p for p in [*local, *known_schemes()]}
-        matching = [p for p in pool.values() if _year_of(p) == year]
+        matching = [p for p in _candidates(cwd) if _year_of(p) == year]
         if len(matching) == 1:
             return matching[0], {
                 "zh": f"数据文件名中的年份 {year}",
@@ -831,9 +830,16 @@ def month_in_name(data_paths: list[str]) -> int | None:
     return months.pop() if len(months) == 1 else None
 
 
+def _candidates(cwd: Path) -> list[Path]:
+    """The bundled schemes, each replaced by a file of the same name in ./rules/, and the rest
+    of ./rules/: a copy of a bundled scheme edited locally stands in for the original."""
+    by_name = {p.name: p for p in known_schemes()}
+    by_name.update({p.name: p for p in _scheme_files(cwd / "rules")})
+    return sorted(by_name.values(), key=lambda p: p.name)
+
+
 def _not_found_message(head: str, cwd: Path) -> str:
     lines = [head, "已知的考核方案 (known schemes):"]
-    local = _scheme_files(cwd / "rules")
-    for path in dict.fromkeys([*local, *known_schemes()]):
+    for path in _candidates(cwd):
         lines.append(f"  {path}  ({_year_of(path) or '?'})")
     return "\n".join(lines)

@@ -235,3 +235,25 @@ def test_cli_rules_schema_is_json():
     result = CliRunner().invoke(main, ["rules", "schema"])
     assert result.exit_code == 0
     assert json.loads(result.output)["type"] == "object"
+
+
+def test_local_copy_of_a_bundled_scheme_stands_in_for_it(tmp_path, monkeypatch):
+    """As after a non-editable install run in the source folder: ./rules/ and the wheel both hold
+    anhui-2010.yaml. The local one is used, not refused as a second 2010 scheme."""
+    import shutil
+
+    from scorer import scheme as scheme_module
+
+    bundled = tmp_path / "site" / "rules"
+    bundled.mkdir(parents=True)
+    for path in RULES.glob("*.yaml"):
+        shutil.copy(path, bundled)
+    monkeypatch.setattr(scheme_module, "bundled_dir", lambda kind: bundled)
+    work = tmp_path / "work"
+    shutil.copytree(bundled, work / "rules")
+    chosen, _ = scheme_module.choose_scheme(["samples/2010.xlsx"], None, cwd=work)
+    assert chosen == work / "rules" / "anhui-2010.yaml"
+    # a second 2010 scheme under another name cannot be decided between
+    shutil.copy(bundled / "anhui-2010.yaml", work / "rules" / "anhui-2010-revised.yaml")
+    with pytest.raises(scheme_module.SchemeNotFound, match="有 2 个 2010 年度的方案"):
+        scheme_module.choose_scheme(["samples/2010.xlsx"], None, cwd=work)
