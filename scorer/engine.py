@@ -43,7 +43,7 @@ def score(scheme: Scheme, data: Dataset, month: int | None = None) -> Assessment
     rows = data.rows
     active = rows[~rows["suspended"].astype(bool)]
     issues: list[Issue] = []
-    details: list[pd.DataFrame] = []
+    details: list[dict] = []  # column arrays, joined into one frame at the end
 
     for project in scheme.projects:
         if project.level == "district":
@@ -63,7 +63,9 @@ def score(scheme: Scheme, data: Dataset, month: int | None = None) -> Assessment
         issues.append(Issue("all-suspended", {"district": district}))
     total = earned * scheme.total / available.where(available > 0)
     detail = (
-        pd.concat(details, ignore_index=True) if details else pd.DataFrame(columns=DETAIL_COLUMNS)
+        pd.DataFrame({c: np.concatenate([d[c] for d in details]) for c in DETAIL_COLUMNS})
+        if details
+        else pd.DataFrame(columns=DETAIL_COLUMNS)
     )
     return Assessment(
         scheme,
@@ -203,17 +205,23 @@ def _keys(scheme: Scheme, text: str) -> list[str]:
     return [scheme.column_key(n) for n in parse_formula(text).names]
 
 
-def _detail(project, part, name, method, value, fraction, points: pd.Series) -> pd.DataFrame:
-    frame = pd.DataFrame(
-        {
-            "district": points.index,
-            "project": project,
-            "part": part,
-            "name": name,
-            "method": method,
-            "value": value.to_numpy(dtype=float) if value is not None else np.nan,
-            "fraction": fraction.to_numpy(dtype=float) if fraction is not None else np.nan,
-            "points": points.to_numpy(dtype=float),
-        }
-    )
-    return frame
+def _detail(project, part, name, method, value, fraction, points: pd.Series) -> dict:
+    """One indicator's (deduction's, …) row per district, as column arrays."""
+    n = len(points)
+
+    def same(item):
+        return np.full(n, item, dtype=object)
+
+    def numbers(series):
+        return series.to_numpy(dtype=float) if series is not None else np.full(n, np.nan)
+
+    return {
+        "district": points.index.to_numpy(dtype=object),
+        "project": same(project),
+        "part": same(part),
+        "name": same(name),
+        "method": same(method),
+        "value": numbers(value),
+        "fraction": numbers(fraction),
+        "points": numbers(points),
+    }

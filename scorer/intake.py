@@ -509,22 +509,13 @@ def _check_rows(
             shown = _text(raw.iat[position])
             add("not-a-number", position, key, value=shown, label=label)
         low, high = column.min, column.max
-        for position in np.flatnonzero(~np.isnan(values)):
+        below = values < low if low is not None else np.zeros(len(values), dtype=bool)
+        above = values > high if high is not None else np.zeros(len(values), dtype=bool)
+        for position in np.flatnonzero(below | above):
             value = values[position]
-            if low is not None and value < low:
-                if low == 0:
-                    add("negative-value", position, key, value=value, label=label)
-                else:
-                    add(
-                        "out-of-range",
-                        position,
-                        key,
-                        value=value,
-                        label=label,
-                        low=_num(low),
-                        high=_num(high),
-                    )
-            elif high is not None and value > high:
+            if below[position] and low == 0:
+                add("negative-value", position, key, value=value, label=label)
+            else:
                 add(
                     "out-of-range",
                     position,

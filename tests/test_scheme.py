@@ -10,7 +10,7 @@ from conftest import RULES
 
 from scorer.cli import main
 from scorer.formula import FormulaError, parse_formula
-from scorer.scheme import check_scheme_text, json_schema, normalize_name
+from scorer.scheme import METHOD_NAMES, check_scheme_text, json_schema, normalize_name
 
 GOOD = """\
 name: 测试方案
@@ -191,15 +191,7 @@ def test_normalize_name():
 def test_json_schema_covers_methods():
     schema = json_schema()
     text = json.dumps(schema, ensure_ascii=False)
-    for method in (
-        "proportional",
-        "linear",
-        "tiers",
-        "pass_fail",
-        "schedule",
-        "rank_points",
-        "relative_to_best",
-    ):
+    for method in METHOD_NAMES:
         assert f'"{method}"' in text
     assert schema["title"].startswith("scorer")
 
