@@ -112,6 +112,36 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "“{label}” must be a number, found “{value}”",
         "enter a plain number such as 1234.5",
     ),
+    "excel-error": (
+        "“{label}”是 Excel 错误值 {value}（公式出错）",
+        "检查该单元格的公式，或直接填写数值",
+        "“{label}” holds the Excel error {value} (a formula failed)",
+        "fix the cell's formula, or type the number",
+    ),
+    "unit-converted": (
+        "“{label}”按{given}填报，已换算为{wanted}（×{factor}）",
+        "无需处理；如单位写错，请改正表头",
+        "“{label}” is given in {given}; converted to {wanted} (×{factor})",
+        "nothing to do; if the unit is wrong, correct the header",
+    ),
+    "unit-mismatch": (
+        "“{label}”的单位写作“{given}”，方案要求“{wanted}”",
+        "按{wanted}填报并改正表头",
+        "“{label}” is in “{given}” but the scheme counts in “{wanted}”",
+        "give it in {wanted} and correct the header",
+    ),
+    "review": (
+        "{message}",
+        "请核实数据；如无误可忽略",
+        "{message_en}",
+        "check the figures; if they are right, nothing to do",
+    ),
+    "identical-district": (
+        "“{district}”的数据与“{other}”完全相同",
+        "是否误用了别的地区的表？请核实",
+        "the figures of “{district}” are identical to those of “{other}”",
+        "was another district's sheet copied? please check",
+    ),
     "negative-value": (
         "“{label}”为负数 {value}",
         "填写不小于 0 的数",

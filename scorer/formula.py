@@ -15,6 +15,14 @@ _BINARY = {
     ast.Div: operator.truediv,
 }
 _FUNCTIONS = {"sum"}
+_COMPARE = {
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+}
 
 
 class FormulaError(ValueError):
@@ -22,7 +30,8 @@ class FormulaError(ValueError):
 
 
 class Formula:
-    """A parsed formula: column names, numbers, + - * /, brackets and sum() for district items.
+    """A parsed formula: column names, numbers, + - * /, brackets, sum() for district items, and
+    one comparison for review checks.
 
     The text is parsed with :mod:`ast` and every node is checked against a short whitelist;
     evaluation walks that tree itself, so a rule file can never run code.
@@ -38,7 +47,15 @@ class Formula:
         self.names: list[str] = []
         self.aggregated = False
         self._outside_sum: list[str] = []
-        self._check(self._root, inside_sum=False)
+        # a comparison, for review checks ("完成 > 1.5 * 目标任务"), only as the whole formula
+        self.comparison = isinstance(self._root, ast.Compare)
+        if self.comparison:
+            if len(self._root.ops) != 1 or type(self._root.ops[0]) not in _COMPARE:
+                raise FormulaError("只能写一个比较 (one comparison only)")
+            self._check(self._root.left, inside_sum=False)
+            self._check(self._root.comparators[0], inside_sum=False)
+        else:
+            self._check(self._root, inside_sum=False)
         if self.aggregated and self._outside_sum:
             name = self._outside_sum[0]
             raise FormulaError(f"汇总公式中的“{name}”须写在 sum() 内 (wrap it in sum())")
@@ -90,6 +107,8 @@ class Formula:
         """
 
         def walk(node: ast.AST):
+            if isinstance(node, ast.Compare):
+                return _COMPARE[type(node.ops[0])](walk(node.left), walk(node.comparators[0]))
             if isinstance(node, ast.BinOp):
                 return _BINARY[type(node.op)](walk(node.left), walk(node.right))
             if isinstance(node, ast.UnaryOp):

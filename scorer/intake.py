@@ -26,8 +26,15 @@ TOTAL_WORDS = ("合计", "总计", "小计")
 NORMAL_STATUS = {
     normalize_name(w) for w in ("正常", "正常实施", "实施", "实施中", "在建", "已完成", "完成")
 }
+SKIPPED_SHEETS = {"说明", "填报说明", "instructions"}  # a template's own instructions
+MONEY_UNITS = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_UNIT_SUFFIX = re.compile(r"[(\[【].*?[)\]】]$")
+_BRACKETED = re.compile(r"^(.*?)[(\[【]([^()\[\]【】]*)[)\]】]$")
+_SHEET_UNIT = re.compile(r"单位[:：]?\s*([^\s,，;；、)）]+)")
+
+
+class ExcelError(str):
+    """A cell whose value is an Excel error (#DIV/0!, #N/A, …): a formula went wrong there."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,17 @@ class Source:
     file: str
     sheet: str
     letters: dict[str, str]
+    factors: dict[str, float] = field(default_factory=dict)  # money given in 元 where 万元 is due
+
+
+@dataclass(frozen=True)
+class Header:
+    """Where a sheet's header is: one row, or two when group cells sit over the labels."""
+
+    top: int  # first header row (0-based)
+    row: int  # last header row; the data start below it
+    columns: dict[str, int]  # scheme column key -> column index
+    units: dict[str, str]  # unit written in a label, or in its group cell above
 
 
 @dataclass
@@ -49,11 +67,6 @@ class Dataset:
     sources: list[Source]
     files: list[Path]
     issues: list[Issue] = field(default_factory=list)
-
-    def where(self, position: int, key: str | None = None) -> dict[str, Any]:
-        """file, sheet and cell of row ``position`` of ``rows`` (and column ``key``)."""
-        row = self.rows.iloc[position]
-        return _where(self.sources, int(row["_source"]), int(row["_row"]), key)
 
 
 def _where(sources: list[Source], source: int, excel_row: int, key: str | None) -> dict[str, Any]:
@@ -74,6 +87,14 @@ def column_letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+def column_index(letters: str) -> int:
+    """A -> 0, Z -> 25, AA -> 26."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
 
 
 # ----------------------------------------------------------------------------- files
@@ -111,7 +132,10 @@ def _is_data_file(path: Path) -> bool:
 
 
 def read_sheets(path: Path) -> list[tuple[str, list[list[Any]]]]:
-    """Every sheet of a workbook as rows of cell values anchored at A1 (a CSV is one sheet)."""
+    """Every sheet of a workbook as rows of cell values anchored at A1 (a CSV is one sheet).
+
+    Excel error cells come back as :class:`ExcelError`, not as the empty string the reader gives.
+    """
     if path.suffix.lower() == ".csv":
         return [(path.stem, _read_csv(path))]
     from python_calamine import CalamineWorkbook
@@ -122,9 +146,51 @@ def read_sheets(path: Path) -> list[tuple[str, list[list[Any]]]]:
         for name in workbook.sheet_names:
             sheet = workbook.get_sheet_by_name(name)
             sheets.append((name, sheet.to_python(skip_empty_area=False)))
-        return sheets
     finally:
         workbook.close()
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        errors = _xlsx_error_cells(path)
+        for name, rows in sheets:
+            for (r, c), text in errors.get(name, {}).items():
+                if r < len(rows) and c < len(rows[r]) and rows[r][c] == "":
+                    rows[r][c] = ExcelError(text)
+    return sheets
+
+
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?\st="e"[^>]*>(.*?)</c>', re.S)
+_CACHED_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def _xlsx_error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """Cells holding an Excel error, by sheet name: python-calamine reads them as empty strings
+    (dimastbk/python-calamine#105), so they are found in the sheet XML itself."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    relationship = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+            targets = {r.get("Id"): r.get("Target", "") for r in rels}
+            for sheet in workbook.iter(
+                "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet"
+            ):
+                target = targets.get(sheet.get(relationship), "")
+                member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                xml = archive.read(member)
+                if b't="e"' not in xml:
+                    continue
+                cells = {}
+                for letters, number, body in _ERROR_CELL.findall(xml):
+                    value = _CACHED_VALUE.search(body)
+                    text = value.group(1).decode("utf-8", "replace") if value else "#ERROR"
+                    cells[(int(number) - 1, column_index(letters.decode()))] = text
+                found[sheet.get("name", "")] = cells
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return {}  # not a standard workbook layout: calamine has read what it could
+    return found
 
 
 def _read_csv(path: Path) -> list[list[Any]]:
@@ -148,6 +214,8 @@ def parse_number(raw: Any, percent: bool = False) -> tuple[float | None, bool]:
 
     Accepts 1,234.5, full-width digits and stray spaces; "95%" only where the column is in %.
     """
+    if isinstance(raw, ExcelError):
+        return None, False
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None, True
     if isinstance(raw, (bool, datetime, date, time, timedelta)):
@@ -170,33 +238,82 @@ def _text(raw: Any) -> str:
     return unicodedata.normalize("NFKC", str(raw)).strip()
 
 
-def _header_key(raw: Any) -> str:
-    """A header cell as compared with labels: normalised, without a unit in brackets."""
-    return _UNIT_SUFFIX.sub("", normalize_name(_text(raw)))
+def split_label(raw: Any) -> tuple[str, str | None]:
+    """A header cell as (name, unit): 计划资金（万元） -> (计划资金, 万元); names normalised."""
+    text = normalize_name(_text(raw))
+    match = _BRACKETED.match(text)
+    if match and match.group(1):
+        unit = re.sub(r"^单位[:：]?", "", match.group(2)) or None
+        return match.group(1), unit
+    return text, None
 
 
 def _label_table(scheme: Scheme) -> dict[str, str]:
     table: dict[str, str] = {}
     for key, column in scheme.columns.items():
         for label in column.labels():
-            table.setdefault(_header_key(label), key)
+            table.setdefault(split_label(label)[0], key)
     return table
 
 
+def _read_header(
+    rows: list[list[Any]], top: int, bottom: int, labels: dict[str, str]
+) -> tuple[dict[str, int], dict[str, str]]:
+    """Scheme columns named in rows top..bottom (one or two rows).
+
+    With two rows, a label in the lower row may sit under a group cell (资金情况（万元）) whose unit
+    it takes; a column merged down both rows has its label in the upper row only.
+    """
+    upper = rows[top] if top < bottom else []
+    lower = rows[bottom]
+    found: dict[str, int] = {}
+    units: dict[str, str] = {}
+    group_unit: str | None = None
+    for col in range(max(len(upper), len(lower))):
+        up_name, up_unit = split_label(upper[col]) if col < len(upper) else ("", None)
+        if up_name:
+            group_unit = up_unit  # a group (or a merged-down label) starts here
+        low_name, low_unit = split_label(lower[col]) if col < len(lower) else ("", None)
+        if low_name:
+            name, unit = low_name, low_unit or group_unit
+        elif up_name:
+            name, unit = up_name, up_unit
+        else:
+            continue
+        key = labels.get(name)
+        if key and key not in found:
+            found[key] = col
+            if unit:
+                units[key] = unit
+    return found, units
+
+
 def _find_header(
-    rows: list[list[Any]], labels: dict[str, str], must: str
-) -> tuple[int, dict[str, int]] | None:
-    """The row among the first ones that names the most scheme columns, ``must`` among them."""
-    best: tuple[int, dict[str, int]] | None = None
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        found: dict[str, int] = {}
-        for col, cell in enumerate(row):
-            key = labels.get(_header_key(cell))
-            if key and key not in found:
-                found[key] = col
-        if must in found and (best is None or len(found) > len(best[1])):
-            best = (index, found)
+    rows: list[list[Any]], labels: dict[str, str], must: str, least: int
+) -> Header | None:
+    """The header among the first rows: the one (or two) naming most scheme columns, with
+    ``must`` among them and at least ``least`` in all."""
+    best: Header | None = None
+    for bottom in range(min(len(rows), HEADER_SEARCH_ROWS)):
+        for top in (bottom, bottom - 1) if bottom else (bottom,):
+            found, units = _read_header(rows, top, bottom, labels)
+            if (
+                must in found
+                and len(found) >= least
+                and (best is None or len(found) > len(best.columns))
+            ):
+                best = Header(top, bottom, found, units)
     return best
+
+
+def _sheet_unit(rows: list[list[Any]], header: Header) -> str | None:
+    """A unit stated above the header for the whole sheet, as in “单位：万元”."""
+    for row in rows[: header.top]:
+        for cell in row:
+            match = _SHEET_UNIT.search(normalize_name(_text(cell)))
+            if match:
+                return match.group(1)
+    return None
 
 
 # ----------------------------------------------------------------------------- reading
@@ -206,47 +323,48 @@ def read_data(paths: Iterable[str | Path], scheme: Scheme) -> Dataset:
     """Read every sheet of every file: district rows, the survey, and all their problems."""
     files = expand_paths(paths)
     labels = _label_table(scheme)
-    survey_labels = {
-        _header_key(x): "satisfaction"
-        for x in ([scheme.survey.label, *scheme.survey.aliases] if scheme.survey else [])
-    }
-    survey_labels.update({k: v for k, v in labels.items() if v == "district"})
+    survey_labels = {k: v for k, v in labels.items() if v == "district"}
+    if scheme.survey is not None:
+        survey_labels.update(
+            {
+                split_label(x)[0]: "satisfaction"
+                for x in [scheme.survey.label, *scheme.survey.aliases]
+            }
+        )
+    least = 2 + min(2, len(scheme.measure_keys()))  # project (or district) and a few measures
     issues: list[Issue] = []
     sources: list[Source] = []
     frames: list[pd.DataFrame] = []
     survey_frames: list[pd.DataFrame] = []
-    header_help = "、".join(c.label for k, c in scheme.columns.items() if c.required)
+    header_help = "、".join(c.label for c in scheme.columns.values() if c.required)
 
     for path in files:
         try:
             sheets = read_sheets(path)
         except Exception as exc:  # calamine raises several kinds for damaged or encrypted files
-            issues.append(
-                Issue("unreadable-file", {"detail": str(exc).splitlines()[0][:200]}, file=str(path))
-            )
+            detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            issues.append(Issue("unreadable-file", {"detail": detail}, file=str(path)))
             continue
         for sheet_name, rows in sheets:
-            is_survey_sheet = scheme.survey is not None and normalize_name(
+            survey_sheet = scheme.survey is not None and normalize_name(
                 sheet_name
             ) == normalize_name(scheme.survey.sheet)
-            header = None if is_survey_sheet else _find_header(rows, labels, "project")
+            header = None if survey_sheet else _find_header(rows, labels, "project", least - 1)
             if header is not None:
-                frame = _sheet_frame(rows, header, path, sheet_name, len(sources), scheme, issues)
-                sources.append(
-                    Source(
-                        str(path), sheet_name, {k: column_letter(c) for k, c in header[1].items()}
-                    )
-                )
-                frames.append(frame)
+                source = _source(path, sheet_name, rows, header, scheme, issues)
+                frames.append(_sheet_frame(rows, header, source, len(sources), scheme, issues))
+                sources.append(source)
                 continue
             if scheme.survey is not None:
-                survey_header = _find_header(rows, survey_labels, "satisfaction")
-                if survey_header is not None and "district" in survey_header[1]:
-                    letters = {k: column_letter(c) for k, c in survey_header[1].items()}
+                survey_header = _find_header(rows, survey_labels, "satisfaction", 2)
+                if survey_header is not None:
+                    letters = {k: column_letter(c) for k, c in survey_header.columns.items()}
                     survey_frames.append(_survey_frame(rows, survey_header, len(sources)))
                     sources.append(Source(str(path), sheet_name, letters))
                     continue
-            if any(_text(c) for row in rows for c in row):
+            if normalize_name(sheet_name).lower() not in SKIPPED_SHEETS and any(
+                _text(c) for row in rows for c in row
+            ):
                 issues.append(
                     Issue(
                         "skipped-sheet",
@@ -257,11 +375,13 @@ def read_data(paths: Iterable[str | Path], scheme: Scheme) -> Dataset:
                     )
                 )
 
-    project_label = scheme.columns["project"].label
     if not frames:
         if not any(i.code == "unreadable-file" for i in issues):
             issues.append(
-                Issue("no-data-sheet", {"project_label": project_label, "labels": header_help})
+                Issue(
+                    "no-data-sheet",
+                    {"project_label": scheme.columns["project"].label, "labels": header_help},
+                )
             )
         empty = pd.DataFrame(columns=["district", "project", "suspended", "_source", "_row"])
         return Dataset(empty, [], _empty_survey(), sources, files, issues)
@@ -278,80 +398,112 @@ def _empty_survey() -> pd.DataFrame:
     return pd.DataFrame({"district": [], "satisfaction": [], "_source": [], "_row": []})
 
 
-def _sheet_frame(
-    rows: list[list[Any]],
-    header: tuple[int, dict[str, int]],
+def _source(
     path: Path,
     sheet_name: str,
-    source: int,
+    rows: list[list[Any]],
+    header: Header,
+    scheme: Scheme,
+    issues: list[Issue],
+) -> Source:
+    """The sheet's column letters, and the factor for money given in another unit (元 → 万元)."""
+    letters = {k: column_letter(c) for k, c in header.columns.items()}
+    sheet_unit = _sheet_unit(rows, header)
+    factors: dict[str, float] = {}
+    for key in header.columns:
+        wanted = scheme.columns[key].unit
+        if wanted is None:
+            continue
+        given = header.units.get(key) or (sheet_unit if wanted in MONEY_UNITS else None)
+        if given is None or normalize_name(given) == normalize_name(wanted):
+            continue
+        where = {"file": str(path), "sheet": sheet_name, "cell": f"{letters[key]}{header.row + 1}"}
+        params = {"label": scheme.columns[key].label, "given": given, "wanted": wanted}
+        if given in MONEY_UNITS and wanted in MONEY_UNITS:
+            factors[key] = MONEY_UNITS[given] / MONEY_UNITS[wanted]
+            issues.append(
+                Issue(
+                    "unit-converted",
+                    {**params, "factor": f"{factors[key]:g}"},
+                    severity="info",
+                    **where,
+                )
+            )
+        else:
+            issues.append(Issue("unit-mismatch", params, severity="warning", **where))
+    return Source(str(path), sheet_name, letters, factors)
+
+
+def _sheet_frame(
+    rows: list[list[Any]],
+    header: Header,
+    source: Source,
+    position: int,
     scheme: Scheme,
     issues: list[Issue],
 ) -> pd.DataFrame:
-    """The raw cells of one data sheet under the scheme's column keys, blank rows dropped."""
-    header_row, columns = header
-    body = rows[header_row + 1 :]
-    width = max((len(r) for r in body), default=0)
+    """The raw cells of one data sheet under the scheme's column keys, blank and total rows dropped."""
+    columns = header.columns
+    body = rows[header.row + 1 :]
     frame = pd.DataFrame(
         {key: [r[col] if col < len(r) else None for r in body] for key, col in columns.items()}
     )
-    frame["_row"] = np.arange(header_row + 2, header_row + 2 + len(body))
-    frame["_source"] = source
+    frame["_row"] = np.arange(header.row + 2, header.row + 2 + len(body))
+    frame["_source"] = position
     for key, column in scheme.columns.items():
         if key in columns:
             continue
         frame[key] = None
-        if key == "district":
-            continue  # one sheet per district: the sheet (or file) names it
-        if column.required:
+        if key != "district" and column.required:  # without 地区, the sheet (or file) names it
+            aliases = "、".join(column.aliases) or "—"
             issues.append(
                 Issue(
                     "missing-column",
-                    {"label": column.label, "aliases": "、".join(column.aliases) or "—"},
-                    file=str(path),
-                    sheet=sheet_name,
+                    {"label": column.label, "aliases": aliases},
+                    file=source.file,
+                    sheet=source.sheet,
                 )
             )
-    if width == 0 or frame.empty:
-        return frame.iloc[0:0]
+    if frame.empty:
+        return frame
     texts = {key: frame[key].map(_text) for key in ("district", "project")}
     filled = pd.Series(False, index=frame.index)
     for key in columns:
         filled |= frame[key].map(_text) != ""
     if "district" not in columns:
-        name = sheet_name if not re.fullmatch(r"(?i)sheet\d*", sheet_name.strip()) else path.stem
+        sheet = source.sheet
+        name = Path(source.file).stem if re.fullmatch(r"(?i)sheet\d*", sheet.strip()) else sheet
         frame["district"] = name
         texts["district"] = pd.Series(_text(name), index=frame.index)
     is_total = pd.Series(False, index=frame.index)
-    for word in TOTAL_WORDS:
-        for key in ("district", "project"):
-            is_total |= texts[key].map(normalize_name).str.contains(word, regex=False)
-    for position in np.flatnonzero((is_total & filled).to_numpy()):
-        letter = column_letter(columns.get("project", columns.get("district", 0)))
+    for key in ("district", "project"):
+        normalised = texts[key].map(normalize_name)
+        for word in TOTAL_WORDS:
+            is_total |= normalised.str.contains(word, regex=False)
+    letter = source.letters.get("project") or source.letters.get("district", "A")
+    for row in frame["_row"][is_total & filled]:
         issues.append(
             Issue(
                 "total-row",
                 severity="info",
-                file=str(path),
-                sheet=sheet_name,
-                cell=f"{letter}{frame['_row'].iat[position]}",
+                file=source.file,
+                sheet=source.sheet,
+                cell=f"{letter}{row}",
             )
         )
     return frame[filled & ~is_total].reset_index(drop=True)
 
 
-def _survey_frame(
-    rows: list[list[Any]], header: tuple[int, dict[str, int]], source: int
-) -> pd.DataFrame:
-    header_row, columns = header
-    body = [r for r in rows[header_row + 1 :]]
+def _survey_frame(rows: list[list[Any]], header: Header, source: int) -> pd.DataFrame:
+    columns = header.columns
+    body = rows[header.row + 1 :]
     district = [_text(r[columns["district"]]) if columns["district"] < len(r) else "" for r in body]
     value = [r[columns["satisfaction"]] if columns["satisfaction"] < len(r) else None for r in body]
     frame = pd.DataFrame({"district": district, "raw": value})
-    frame["_row"] = np.arange(header_row + 2, header_row + 2 + len(body))
+    frame["_row"] = np.arange(header.row + 2, header.row + 2 + len(body))
     frame["_source"] = source
-    keep = (frame["district"] != "") & ~frame["district"].map(normalize_name).str.contains(
-        "|".join(TOTAL_WORDS)
-    )
+    normalised = frame["district"].map(normalize_name)
+    keep = (frame["district"] != "") & ~normalised.str.contains("|".join(TOTAL_WORDS))
     return frame[keep].reset_index(drop=True)
 
 
@@ -495,6 +647,9 @@ def _check_rows(
                 values[position] = value
             elif not ok:
                 bad[position] = True
+        factors = {i: s.factors[key] for i, s in enumerate(sources) if key in s.factors}
+        if factors:  # money in 元 where the scheme counts in 万元, and the like
+            values *= rows["_source"].map(lambda s, f=factors: f.get(s, 1.0)).to_numpy(dtype=float)
         needed_here = rows["project"].map(
             lambda p, k=key: p is not None and (k in needed.get(p, ()) or k in everywhere)
         )
@@ -506,8 +661,9 @@ def _check_rows(
             for position in np.flatnonzero(blank & needed_here):
                 add("missing-value", position, key, label=label)
         for position in np.flatnonzero(bad & (needed_here | ~active.to_numpy())):
-            shown = _text(raw.iat[position])
-            add("not-a-number", position, key, value=shown, label=label)
+            cell = raw.iat[position]
+            code = "excel-error" if isinstance(cell, ExcelError) else "not-a-number"
+            add(code, position, key, value=_text(cell), label=label)
         low, high = column.min, column.max
         below = values < low if low is not None else np.zeros(len(values), dtype=bool)
         above = values > high if high is not None else np.zeros(len(values), dtype=bool)
@@ -542,38 +698,98 @@ def _check_rows(
                 )
 
     # one row per district and project
-    keyed = rows["project"].notna() & (rows["district"] != "")
-    first_seen: dict[tuple[str, str], int] = {}
-    duplicate = np.zeros(len(rows), dtype=bool)
-    for position in np.flatnonzero(keyed.to_numpy()):
-        pair = (rows["district"].iat[position], rows["project"].iat[position])
-        if pair in first_seen:
-            duplicate[position] = True
+    keyed = (rows["project"].notna() & (rows["district"] != "")).to_numpy()
+    duplicate = keyed & rows.duplicated(["district", "project"], keep="first").to_numpy()
+    if duplicate.any():
+        first_row = rows[keyed & ~duplicate].set_index(["district", "project"])["_row"]
+        for position in np.flatnonzero(duplicate):
+            pair = (rows["district"].iat[position], rows["project"].iat[position])
             add(
                 "duplicate-row",
                 position,
                 "project",
                 district=pair[0],
                 project=pair[1],
-                other_row=int(rows["_row"].iat[first_seen[pair]]),
+                other_row=int(first_row[pair]),
             )
-        else:
-            first_seen[pair] = position
-    rows = rows[keyed.to_numpy() & ~duplicate].reset_index(drop=True)
+    rows = rows[keyed & ~duplicate].reset_index(drop=True)
 
+    _missing_projects(rows, scheme, sources, issues)
+    _review(rows, scheme, sources, issues)
+    return rows
+
+
+def _missing_projects(
+    rows: pd.DataFrame, scheme: Scheme, sources: list[Source], issues: list[Issue]
+) -> None:
+    """A district without a row for a project: located at the district's first row's sheet."""
     project_names = [p.name for p in scheme.projects if p.level == "project"]
-    present = rows.groupby("district", sort=False)["project"].agg(set)
-    for district, have in present.items():
-        first = int(np.flatnonzero((rows["district"] == district).to_numpy())[0])
-        where = _where(sources, int(rows["_source"].iat[first]), int(rows["_row"].iat[first]), None)
+    expected = len(project_names)
+    counts = rows.groupby("district", sort=False)["project"].nunique()
+    short = counts[counts < expected].index
+    if len(short) == 0:
+        return
+    firsts = rows.drop_duplicates("district").set_index("district")
+    have = rows[rows["district"].isin(short)].groupby("district", sort=False)["project"].agg(set)
+    for district, present in have.items():
+        where = _where(
+            sources, int(firsts.at[district, "_source"]), int(firsts.at[district, "_row"]), None
+        )
         for project_name in project_names:
-            if project_name not in have:
+            if project_name not in present:
                 issues.append(
                     Issue(
                         "missing-project", {"district": district, "project": project_name}, **where
                     )
                 )
-    return rows
+
+
+def _review(rows: pd.DataFrame, scheme: Scheme, sources: list[Source], issues: list[Issue]) -> None:
+    """Warnings a reviewer would raise: the scheme's checks, and districts with identical data."""
+    active = rows[~rows["suspended"].astype(bool)]
+    for check in scheme.checks:
+        formula = parse_formula(check.when)
+        keys = [scheme.column_key(n) for n in formula.names]
+        flagged = formula.evaluate(lambda name: active[scheme.column_key(name)].astype(float))
+        key = scheme.column_key(check.column) if check.column else keys[0]
+        params = {"message": check.message, "message_en": check.message_en or check.message}
+        for position in np.flatnonzero(np.asarray(flagged, dtype=bool)):
+            row = active.iloc[position]
+            where = _where(sources, int(row["_source"]), int(row["_row"]), key)
+            issues.append(
+                Issue("review", params, severity="warning", value=float(row[key]), **where)
+            )
+    measures = scheme.measure_keys()
+    if rows["district"].nunique() < 2 or not measures:
+        return
+    ordered = rows.sort_values(["district", "project"], kind="stable")
+    fingerprints = ordered.groupby("district", sort=False).apply(
+        lambda g: hash(
+            (
+                tuple(g["project"]),
+                tuple(g["suspended"]),
+                g[measures].to_numpy(dtype=float).round(9).tobytes(),
+            )
+        )
+    )
+    firsts = rows.drop_duplicates("district").set_index("district")
+    seen: dict[int, str] = {}
+    for district in dict.fromkeys(rows["district"]):
+        fingerprint = fingerprints[district]
+        if fingerprint in seen:
+            where = _where(
+                sources, int(firsts.at[district, "_source"]), int(firsts.at[district, "_row"]), None
+            )
+            issues.append(
+                Issue(
+                    "identical-district",
+                    {"district": district, "other": seen[fingerprint]},
+                    severity="warning",
+                    **where,
+                )
+            )
+        else:
+            seen[fingerprint] = district
 
 
 def _num(value: float | None) -> str:

@@ -271,6 +271,15 @@ class Survey(_Strict):
     order: Literal["desc", "asc"] = "desc"
 
 
+class Check(_Strict):
+    """审核提示: a condition a reviewer would question; a warning, it never stops the scoring."""
+
+    when: str = Field(description="条件，如“完成 > 1.5 * 目标任务” / condition")
+    message: str = Field(description="提示语 / what to tell the clerk")
+    message_en: str | None = Field(default=None, description="English message")
+    column: str | None = Field(default=None, description="提示指向的列（默认为条件中的第一列）")
+
+
 class ScheduleTable(_Strict):
     month: int = Field(default=12, ge=1, le=12, description="考核月份 / assessment month")
     expected: dict[int, float] | None = Field(
@@ -293,6 +302,7 @@ class Scheme(_Strict):
     schedule: ScheduleTable = ScheduleTable()
     templates: dict[str, Rules] = Field(default={}, description="计分模板 / shared scoring rules")
     projects: list[Project] = Field(min_length=1)
+    checks: list[Check] = Field(default=[], description="审核提示（只提醒，不影响计分）")
 
     # ---- derived views (valid once check_scheme found no problem)
 
@@ -684,7 +694,7 @@ def _semantic_issues(raw: dict, lines: _LineMap, file: str) -> list[Issue]:
                 if isinstance(label, str):
                     known_names.add(normalize_name(label))
 
-    def check_formula(text: Any, loc: tuple, aggregated: bool) -> None:
+    def check_formula(text: Any, loc: tuple, aggregated: bool, comparison: bool = False) -> None:
         if not isinstance(text, str):
             return
         try:
@@ -692,6 +702,9 @@ def _semantic_issues(raw: dict, lines: _LineMap, file: str) -> list[Issue]:
         except FormulaError as exc:
             add("bad-formula", {"formula": text, "detail": str(exc)}, loc)
             return
+        if formula.comparison != comparison:
+            detail = "审核条件须是比较，如 完成 > 目标任务" if comparison else "比较只能用于 checks"
+            add("bad-formula", {"formula": text, "detail": detail}, loc)
         if formula.aggregated and not aggregated:
             detail = "sum() 只能用于 level: district 的项目 (sum() is for district items)"
             add("bad-formula", {"formula": text, "detail": detail}, loc)
@@ -732,6 +745,9 @@ def _semantic_issues(raw: dict, lines: _LineMap, file: str) -> list[Issue]:
             )
         elif template is None and not project.get("indicators") and len(templates) != 1:
             add("no-indicators", {"project": project.get("name")}, loc)
+    for index, check in enumerate(raw.get("checks") or []):
+        if isinstance(check, dict):
+            check_formula(check.get("when"), ("checks", index, "when"), False, comparison=True)
     for key in ("district", "project"):
         if columns and key not in columns:
             detail = f"columns 须有 {key} 列 (columns needs a {key} entry)"

@@ -144,12 +144,17 @@ def test_blank_rows_are_skipped(tmp_path, anhui):
 
 def test_one_sheet_per_district(tmp_path, anhui):
     header = ANHUI_HEADER[1:]
-    sheets = {name: [header, *[r[1:] for r in full_rows(name)]] for name in ("合肥市", "芜湖市")}
-    sheets["说明"] = [["请按项目逐行填写"]]
+    sheets = {
+        "合肥市": [header, *[r[1:] for r in full_rows("合肥市")]],
+        "芜湖市": [header, *[r[1:] for r in full_rows("芜湖市", 农家书屋={"完成": 90})]],
+    }
+    sheets["填报说明"] = [["列名", "说明"], ["项目", "按项目逐行填写"], ["目标任务", "全年目标"]]
+    sheets["备注"] = [["2010年3月报送"]]
     data = read_data([write_xlsx(tmp_path / "a.xlsx", sheets)], anhui)
     assert errors(data.issues) == []
     assert data.districts == ["合肥市", "芜湖市"]
-    assert [(i.sheet, i.code) for i in data.issues] == [("说明", "skipped-sheet")]
+    # an instructions sheet is passed over quietly; any other sheet without a header is said
+    assert [(i.sheet, i.code) for i in data.issues] == [("备注", "skipped-sheet")]
 
 
 def test_several_files_and_a_folder_and_a_survey_file(tmp_path, anhui):
@@ -220,4 +225,122 @@ def test_survey_problems(tmp_path, anhui):
         ("社情民意", "B2", "not-a-number"),
         ("社情民意", "A3", "survey-duplicate"),
         ("社情民意", "A4", "survey-unknown-district"),
+    ]
+
+
+def test_two_row_header_with_merged_groups(tmp_path, anhui):
+    """地区/项目/督查评分/扣分/状态 merged down two rows; groups over targets and money."""
+    upper = [
+        "地区",
+        "项目",
+        "任务完成情况",
+        None,
+        "资金情况（万元）",
+        None,
+        None,
+        "督查评分",
+        "扣分",
+        "状态",
+    ]
+    lower = [None, None, "目标任务", "完成", "计划资金", "到位资金", "拨付资金", None, None, None]
+    title = [["2010年度民生工程实施情况汇总表"], []]
+    path = write_xlsx(tmp_path / "a.xlsx", {"汇总": [*title, upper, lower, *full_rows("甲市")]})
+    result = assess([path], anhui)
+    assert result.ranking is not None, flat(result.issues)
+    assert result.ranking.table["total"].iloc[0] == 3500
+    assert result.data.rows["_row"].iloc[0] == 5
+
+
+def test_money_in_yuan_is_converted_and_reported(tmp_path, anhui):
+    header = [
+        h if h not in ("计划资金", "到位资金", "拨付资金") else f"{h}（元）" for h in ANHUI_HEADER
+    ]
+    rows = full_rows("甲市")
+    for row in rows:
+        row[4:7] = [v * 10_000 for v in row[4:7]]
+    rows[0][6] = 9_000_000  # 900 万元 of 1000: 90% disbursed, the 0.85 tier
+    data = read_data([write_xlsx(tmp_path / "a.xlsx", {"s": [header, *rows]})], anhui)
+    assert errors(data.issues) == []
+    assert [(i.cell, i.code) for i in data.issues] == [
+        ("E1", "unit-converted"),
+        ("F1", "unit-converted"),
+        ("G1", "unit-converted"),
+    ]
+    assert data.issues[0].message() == "“计划资金”按元填报，已换算为万元（×0.0001）"
+    assert data.rows["funds_planned"].iloc[0] == 1000
+    assert data.rows["funds_disbursed"].iloc[0] == 900
+
+
+def test_unit_stated_above_the_header(tmp_path, anhui):
+    rows = full_rows("甲市")
+    for row in rows:
+        row[4:7] = [v * 10_000 for v in row[4:7]]
+    sheet = [["2010年度民生工程实施情况汇总表"], ["单位：元"], ANHUI_HEADER, *rows]
+    data = read_data([write_xlsx(tmp_path / "a.xlsx", {"s": sheet})], anhui)
+    assert [(i.cell, i.code) for i in data.issues] == [
+        ("E3", "unit-converted"),
+        ("F3", "unit-converted"),
+        ("G3", "unit-converted"),
+    ]
+    assert data.rows["funds_planned"].iloc[0] == 1000
+
+
+def test_units_in_headers_are_recognised(tmp_path, anhui):
+    header = [
+        h + "（万元）" if h in ("计划资金", "到位资金", "拨付资金") else h for h in ANHUI_HEADER
+    ]
+    header[7] = "督查评分(分)"
+    data = read_data([write_xlsx(tmp_path / "a.xlsx", {"s": [header, *full_rows("甲市")]})], anhui)
+    assert data.issues == []
+
+
+def test_excel_error_cells_are_problems_not_blanks(tmp_path, anhui):
+    import xlsxwriter
+
+    path = tmp_path / "a.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("填报")
+    for r, row in enumerate([ANHUI_HEADER, *full_rows("甲市")]):
+        for c, value in enumerate(row):
+            if value is not None:
+                sheet.write(r, c, value)
+    sheet.write_formula("D3", "=1/0", None, "#DIV/0!")
+    sheet.write_formula("E4", "=NA()", None, "#N/A")
+    workbook.close()
+    data = read_data([path], anhui)
+    assert flat(data.issues) == [("填报", "D3", "excel-error"), ("填报", "E4", "excel-error")]
+    assert data.issues[0].message() == "“完成”是 Excel 错误值 #DIV/0!（公式出错）"
+
+
+def test_review_warnings_do_not_stop_the_ranking(tmp_path, anhui):
+    projects = anhui_projects()
+    rows = full_rows(
+        "甲市",
+        **{
+            projects[0]: {"完成": 151},
+            projects[1]: {"拨付资金": 1000, "到位资金": 900},
+            projects[2]: {"到位资金": 1200},
+        },
+    )
+    result = assess([write_xlsx(tmp_path / "a.xlsx", {"s": [ANHUI_HEADER, *rows]})], anhui)
+    assert result.ranking is not None
+    assert [(i.cell, i.code, i.severity) for i in result.issues] == [
+        ("D2", "review", "warning"),
+        ("G3", "review", "warning"),
+        ("F4", "review", "warning"),
+    ]
+    assert result.issues[0].message() == "完成数超过目标任务的150%，请核实"
+    assert result.issues[0].message("en") == "completed is more than 150% of the target"
+
+
+def test_identical_districts_are_flagged(tmp_path, anhui):
+    rows = [
+        *full_rows("甲市", 农家书屋={"完成": 90}),
+        *full_rows("乙市"),
+        *full_rows("丙市", 农家书屋={"完成": 90}),
+    ]
+    result = assess([write_xlsx(tmp_path / "a.xlsx", {"s": [ANHUI_HEADER, *rows]})], anhui)
+    assert result.ranking is not None
+    assert [(i.code, i.params["district"], i.params["other"]) for i in result.issues] == [
+        ("identical-district", "丙市", "甲市")
     ]
