@@ -543,10 +543,20 @@ def _check_rows(
         value: Any = None,
         **params: Any,
     ) -> None:
-        where = _where(
-            sources, int(rows["_source"].iat[position]), int(rows["_row"].iat[position]), key
+        source, excel_row = int(rows["_source"].iat[position]), int(rows["_row"].iat[position])
+        if severity == "error":
+            faulty.add((source, excel_row))
+        issues.append(
+            Issue(
+                code,
+                params,
+                severity=severity,
+                value=value,
+                **_where(sources, source, excel_row, key),
+            )
         )
-        issues.append(Issue(code, params, severity=severity, value=value, **where))
+
+    faulty: set[tuple[int, int]] = set()  # (source, Excel row) of rows with an error
 
     # districts
     rows["district"] = rows["district"].map(lambda x: normalize_name(_text(x)))
@@ -715,7 +725,7 @@ def _check_rows(
     rows = rows[keyed & ~duplicate].reset_index(drop=True)
 
     _missing_projects(rows, scheme, sources, issues)
-    _review(rows, scheme, sources, issues)
+    _review(rows, scheme, sources, issues, faulty)
     return rows
 
 
@@ -744,9 +754,17 @@ def _missing_projects(
                 )
 
 
-def _review(rows: pd.DataFrame, scheme: Scheme, sources: list[Source], issues: list[Issue]) -> None:
-    """Warnings a reviewer would raise: the scheme's checks, and districts with identical data."""
-    active = rows[~rows["suspended"].astype(bool)]
+def _review(
+    rows: pd.DataFrame,
+    scheme: Scheme,
+    sources: list[Source],
+    issues: list[Issue],
+    faulty: set[tuple[int, int]],
+) -> None:
+    """Warnings a reviewer would raise: the scheme's checks (on rows without errors, where they
+    would only repeat them), and districts with identical data."""
+    clean = [(s, r) not in faulty for s, r in zip(rows["_source"], rows["_row"])]
+    active = rows[~rows["suspended"].astype(bool).to_numpy() & np.array(clean, dtype=bool)]
     for check in scheme.checks:
         formula = parse_formula(check.when)
         keys = [scheme.column_key(n) for n in formula.names]
