@@ -26,6 +26,7 @@ TEXT = {
         "suspended_note": "含暂缓实施项目、按可考核分值折算的地区：{names}",
         "problems": "数据问题",
         "cell": "单元格",
+        "value": "读到的值",
         "what": "问题",
         "todo": "处理",
         "no_ranking": "数据有 {n} 个错误，未排名。请按上表修改后重新运行 scorer assess。",
@@ -41,6 +42,11 @@ TEXT = {
         "template": "模板",
         "internal": "内部错误：{error}。请用 --debug 重新运行，并把输出报告给维护者。",
         "month_from_name": "考核月份：{month}月（取自数据文件名；可用 --month 指定）",
+        "sheets_need_districts": "--layout sheets 需要 --districts 给出地区名单",
+        "xlsx_only": "填报表只能写成 .xlsx 文件：{path}",
+        "template_done": "已生成填报表：{path}（{districts} 个地区 × {projects} 个项目）",
+        "check_data_ok": "可以计分：{districts} 个地区，{rows} 行数据；{warnings} 个提醒",
+        "check_data_bad": "有 {n} 个错误，不能计分。请按上表修改。",
     },
     "en": {
         "scheme": "Scheme",
@@ -55,6 +61,7 @@ TEXT = {
         "suspended_note": "Rescaled for suspended projects: {names}",
         "problems": "Data problems",
         "cell": "Cell",
+        "value": "Found",
         "what": "Problem",
         "todo": "What to do",
         "no_ranking": "The data have {n} error(s); no ranking. Fix them as listed and run scorer assess again.",
@@ -70,6 +77,11 @@ TEXT = {
         "template": "template ",
         "internal": "internal error: {error}. Run again with --debug and report the output.",
         "month_from_name": "assessment month: {month} (from the data file's name; set it with --month)",
+        "sheets_need_districts": "--layout sheets needs the districts in --districts",
+        "xlsx_only": "the template is written as an .xlsx file: {path}",
+        "template_done": "wrote {path} ({districts} district(s) × {projects} projects)",
+        "check_data_ok": "ready to score: {districts} districts, {rows} rows; {warnings} warning(s)",
+        "check_data_bad": "{n} error(s): the data cannot be scored. Fix them as listed.",
     },
 }
 
@@ -161,17 +173,53 @@ def _resolve_data(paths: tuple[str, ...], lang: str) -> list[str]:
     return resolved
 
 
+def _data_options(func):
+    """DATA, --rules and --month: what assess and check share."""
+    func = click.option(
+        "--month", type=click.IntRange(1, 12), help="考核月份（序时进度用）/ assessment month."
+    )(func)
+    func = click.option(
+        "--rules",
+        "-r",
+        "rules",
+        metavar="FILE",
+        help="考核方案（YAML）；缺省时自动选择 / rule file.",
+    )(func)
+    return click.argument("data", nargs=-1, required=True)(func)
+
+
+def _format_option(func):
+    return click.option(
+        "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    )(func)
+
+
+def _run(
+    ctx: click.Context, data: tuple[str, ...], rules: str | None, month: int | None, lang: str
+):
+    """Choose and load the scheme (saying which), then read, check and score the data."""
+    from . import assess as run
+    from .scheme import choose_scheme, load_scheme, month_in_name
+
+    ctx.obj["lang"] = lang
+    text = TEXT[lang]
+    paths = _resolve_data(data, lang)
+    scheme_path, reason = choose_scheme(paths, rules)
+    scheme = load_scheme(scheme_path)
+    click.echo(
+        f"{text['scheme']}: {scheme.name}  ({_shown(scheme_path)}; {text['because']}: {reason[lang]})",
+        err=True,
+    )
+    if month is None and scheme.schedule.expected is not None:
+        month = month_in_name(paths)
+        if month is not None:
+            click.echo(text["month_from_name"].format(month=month), err=True)
+    return run(paths, scheme, month)
+
+
 @main.command()
-@click.argument("data", nargs=-1, required=True)
-@click.option(
-    "--rules", "-r", "rules", metavar="FILE", help="考核方案（YAML）；缺省时自动选择 / rule file."
-)
-@click.option(
-    "--month", type=click.IntRange(1, 12), help="考核月份（序时进度用）/ assessment month."
-)
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@_data_options
+@_format_option
 @click.option("--top", type=click.IntRange(min=1), help="只显示前 N 名 / show the first N only.")
 @_lang_option
 @click.pass_context
@@ -189,40 +237,124 @@ def assess(
     Score and rank the districts in DATA (files or folders). Without --rules the scheme is the
     only one in ./rules/, else the bundled one whose year is in the data file's name.
     """
-    from . import assess as run
-    from .errors import has_errors
-    from .scheme import choose_scheme, load_scheme, month_in_name
+    from .render import issues_json, to_json
 
-    ctx.obj["lang"] = lang
-    text = TEXT[lang]
-    paths = _resolve_data(data, lang)
-    scheme_path, reason = choose_scheme(paths, rules)
-    scheme = load_scheme(scheme_path)
-    click.echo(
-        f"{text['scheme']}: {scheme.name}  ({_shown(scheme_path)}; {text['because']}: {reason[lang]})",
-        err=True,
-    )
-    if month is None and scheme.schedule.expected is not None:
-        month = month_in_name(paths)
-        if month is not None:
-            click.echo(text["month_from_name"].format(month=month), err=True)
-    result = run(paths, scheme, month)
+    result = _run(ctx, data, rules, month, lang)
     if fmt == "json":
-        from .render import issues_json, to_json
-
         if result.ranking is None:
             click.echo(issues_json(result.issues, lang), nl=False)
         else:
             click.echo(to_json(result.ranking, result.issues, lang), nl=False)
-    elif result.ranking is not None:
-        _print_ranking(result.ranking, lang, top)
-    if result.issues and fmt == "table":
-        _print_issues(result.issues, lang)
-    if has_errors(result.issues):
-        errors = sum(1 for i in result.issues if i.severity == "error")
-        if fmt == "table":
-            click.echo(TEXT[lang]["no_ranking"].format(n=errors), err=True)
+    else:
+        if result.ranking is not None:
+            _print_ranking(result.ranking, lang, top)
+        if result.issues:
+            _print_issues(result.issues, lang)
+        if result.ranking is None:
+            click.echo(TEXT[lang]["no_ranking"].format(n=_errors(result.issues)), err=True)
+    if result.ranking is None:
         ctx.exit(EXIT_PROBLEMS)
+
+
+@main.command()
+@_data_options
+@_format_option
+@_lang_option
+@click.pass_context
+def check(
+    ctx: click.Context,
+    data: tuple[str, ...],
+    rules: str | None,
+    month: int | None,
+    fmt: str,
+    lang: str,
+) -> None:
+    """检查填报数据，列出全部问题及所在单元格（不排名）；能计分时退出码为 0。
+
+    Check DATA without ranking: every problem with its file, sheet and cell. Exit 0 when the
+    data can be scored, 1 otherwise.
+    """
+    from .render import issues_json
+
+    result = _run(ctx, data, rules, month, lang)
+    ok = result.ranking is not None
+    text = TEXT[lang]
+    if fmt == "json":
+        summary = {"ok": ok, "districts": len(result.data.districts), "rows": len(result.data.rows)}
+        click.echo(issues_json(result.issues, lang, **summary), nl=False)
+    else:
+        if result.issues:
+            _print_issues(result.issues, lang)
+        warnings = sum(1 for i in result.issues if i.severity == "warning")
+        if ok:
+            line = text["check_data_ok"].format(
+                districts=len(result.data.districts), rows=len(result.data.rows), warnings=warnings
+            )
+            click.echo(click.style("✓ ", fg="green") + line, err=True)
+        else:
+            click.echo(
+                click.style("✗ ", fg="red")
+                + text["check_data_bad"].format(n=_errors(result.issues)),
+                err=True,
+            )
+    if not ok:
+        ctx.exit(EXIT_PROBLEMS)
+
+
+@main.command()
+@click.option(
+    "--rules",
+    "-r",
+    "rules",
+    metavar="FILE",
+    required=True,
+    help="考核方案 / rule file (or a bundled scheme's name).",
+)
+@click.option("--districts", "-d", help="地区名单，以逗号或顿号分隔 / districts, comma-separated.")
+@click.option("--layout", type=click.Choice(["long", "sheets"]), default="long", show_default=True,
+              help="long：一张表含地区列；sheets：每个地区一张表 / one sheet, or a sheet per district.")  # fmt: skip
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="输出的 xlsx 文件 / the workbook to write.",
+)
+@_lang_option
+@click.pass_context
+def template(
+    ctx: click.Context, rules: str, districts: str | None, layout: str, output: str, lang: str
+) -> None:
+    """生成各地区填写的填报表（xlsx）/ write the intake workbook districts fill in.
+
+    The scheme's columns with Chinese labels and units, a row per project, checks on numeric
+    cells, a drop-down for 状态, a frozen header and an instructions sheet. A filled-in template
+    passes `scorer check` with no further setup.
+    """
+    from .errors import UsageError
+    from .render import template_xlsx, write_atomic
+    from .scheme import choose_scheme, load_scheme
+
+    ctx.obj["lang"] = lang
+    names = [n.strip() for n in re.split(r"[,，、;；\s]+", districts or "") if n.strip()]
+    if layout == "sheets" and not names:
+        raise UsageError(TEXT[lang]["sheets_need_districts"])
+    if Path(output).suffix.lower() != ".xlsx":
+        raise UsageError(TEXT[lang]["xlsx_only"].format(path=output))
+    path, _ = choose_scheme([], rules)
+    scheme = load_scheme(path)
+    write_atomic(output, template_xlsx(scheme, list(dict.fromkeys(names)), layout))
+    projects = sum(1 for p in scheme.projects if p.level == "project")
+    click.echo(
+        TEXT[lang]["template_done"].format(
+            path=output, districts=len(names) or 1, projects=projects
+        ),
+        err=True,
+    )
+
+
+def _errors(issues) -> int:
+    return sum(1 for i in issues if i.severity == "error")
 
 
 def _shown(path: Path) -> str:
@@ -310,12 +442,27 @@ def _print_issues(issues, lang: str) -> None:
             pad_edge=False,
         )
         table.add_column(text["cell"], no_wrap=True)
+        table.add_column(text["value"], overflow="fold", max_width=12)
         table.add_column(text["what"], overflow="fold", ratio=3)
         table.add_column(text["todo"], overflow="fold", ratio=2)
         for issue in sorted(members, key=lambda i: _cell_order(i.cell)):
             style = styles.get(issue.severity, "")
-            table.add_row(issue.cell or "—", f"[{style}]{issue.message(lang)}[/]", issue.hint(lang))
+            table.add_row(
+                issue.cell or "—",
+                _value(issue.value),
+                f"[{style}]{issue.message(lang)}[/]",
+                issue.hint(lang),
+            )
         console.print(table)
+
+
+def _value(value) -> str:
+    """A cell's value as found, for the problem table."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
 
 
 # ----------------------------------------------------------------------------- rules

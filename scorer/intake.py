@@ -30,7 +30,7 @@ SKIPPED_SHEETS = {"说明", "填报说明", "instructions"}  # a template's own 
 MONEY_UNITS = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _BRACKETED = re.compile(r"^(.*?)[(\[【]([^()\[\]【】]*)[)\]】]$")
-_SHEET_UNIT = re.compile(r"单位[:：]?\s*([^\s,，;；、)）]+)")
+_SHEET_UNIT = re.compile(r"(?<![报送位])单位[:：]?\s*(亿元|万元|千元|元)")
 
 
 class ExcelError(str):

@@ -1,15 +1,20 @@
-"""Results as text for machines: the JSON object of ``assess --format json``."""
+"""Output files: the JSON of ``assess --format json``, the intake template, atomic writes."""
 
 from __future__ import annotations
 
+import io
 import json
 import math
+import os
+import re
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from .errors import Issue
 from .ranking import Ranking
+from .scheme import Scheme
 
 
 def _number(value: Any) -> float | None:
@@ -63,8 +68,219 @@ def to_json(ranking: Ranking, issues: list[Issue], lang: str = "zh") -> str:
     return json.dumps(to_dict(ranking, issues, lang), ensure_ascii=False, indent=2) + "\n"
 
 
-def issues_json(issues: list[Issue], lang: str = "zh") -> str:
-    return (
-        json.dumps({"issues": [i.to_dict(lang) for i in issues]}, ensure_ascii=False, indent=2)
-        + "\n"
-    )
+def issues_json(issues: list[Issue], lang: str = "zh", **summary: Any) -> str:
+    """The problems alone (when there is no ranking, or for ``scorer check``)."""
+    body = {**summary, "issues": [i.to_dict(lang) for i in issues]}
+    return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+
+
+# ----------------------------------------------------------------------------- files
+
+
+def write_atomic(path: str | Path, data: bytes) -> None:
+    """Write a whole file or nothing: a temporary file beside it, then a rename."""
+    path = Path(path)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _sheet_name(name: str) -> str:
+    """Excel's rules: at most 31 characters, none of []:*?/\\."""
+    cleaned = re.sub(r"[\[\]:*?/\\]", "_", name).strip("'") or "Sheet"
+    return cleaned[:31]
+
+
+# ----------------------------------------------------------------------------- intake template
+
+
+def template_xlsx(scheme: Scheme, districts: list[str], layout: str = "long") -> bytes:
+    """The workbook districts fill in: the scheme's columns with labels and units, a row per
+    project, checks on numbers, a drop-down for 状态, a frozen header and an instructions sheet.
+
+    ``layout`` is ``long`` (one sheet, a 地区 column) or ``sheets`` (a sheet per district).
+    """
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook.set_properties({"title": f"{scheme.name} 填报表", "created": None})
+    formats = {
+        "title": workbook.add_format({"bold": True, "font_size": 14}),
+        "header": workbook.add_format(
+            {
+                "bold": True,
+                "bg_color": "#DDEBF7",
+                "border": 1,
+                "text_wrap": True,
+                "valign": "vcenter",
+                "align": "center",
+            }
+        ),
+        "name": workbook.add_format({"border": 1, "bg_color": "#F2F2F2"}),
+        "input": workbook.add_format(
+            {"border": 1, "num_format": "#,##0.00", "bg_color": "#FFFFE0"}
+        ),
+        "text": workbook.add_format({"border": 1, "bg_color": "#FFFFE0"}),
+        "wrap": workbook.add_format({"text_wrap": True, "valign": "top"}),
+        "bold": workbook.add_format({"bold": True}),
+    }
+    projects = [p for p in scheme.projects if p.level == "project"]
+    measures = scheme.measure_keys()
+    keys = ["project", *measures] + (["status"] if "status" in scheme.columns else [])
+
+    def header_label(key: str) -> str:
+        column = scheme.columns[key]
+        return f"{column.label}（{column.unit}）" if column.unit else column.label
+
+    def data_sheet(
+        name: str, district: str | None, with_district: bool, blocks: list[str | None]
+    ) -> None:
+        sheet = workbook.add_worksheet(_sheet_name(name))
+        columns = (["district"] if with_district else []) + keys
+        sheet.write(
+            0,
+            0,
+            f"{scheme.name} 填报表" + (f"（{district}）" if district else ""),
+            formats["title"],
+        )
+        sheet.write(1, 0, "填报单位（盖章）：                填报人：                联系电话：")
+        header_row = 2
+        for col, key in enumerate(columns):
+            sheet.write(header_row, col, header_label(key), formats["header"])
+        row = header_row + 1
+        for block in blocks:
+            for project in projects:
+                for col, key in enumerate(columns):
+                    if key == "district":
+                        sheet.write_string(
+                            row, col, block or "", formats["text"] if not block else formats["name"]
+                        )
+                    elif key == "project":
+                        sheet.write_string(row, col, project.name, formats["name"])
+                    elif key == "status":
+                        sheet.write_blank(row, col, None, formats["text"])
+                    else:
+                        sheet.write_blank(row, col, None, formats["input"])
+                row += 1
+        last = row - 1
+        for col, key in enumerate(columns):
+            rule = _validation(scheme, key)
+            if rule:
+                sheet.data_validation(header_row + 1, col, last, col, rule)
+            width = (
+                30
+                if key == "project"
+                else 12
+                if key == "district"
+                else max(10, len(header_label(key)) * 2)
+            )
+            sheet.set_column(col, col, width)
+        sheet.set_row(header_row, 32)
+        sheet.freeze_panes(header_row + 1, columns.index("project") + 1)
+
+    if layout == "sheets":
+        for district in districts:
+            data_sheet(district, district, with_district=False, blocks=[None])
+    else:
+        data_sheet(
+            f"{scheme.year}年度填报", None, with_district=True, blocks=list(districts) or [None]
+        )
+
+    if scheme.survey is not None:
+        sheet = workbook.add_worksheet(_sheet_name(scheme.survey.sheet))
+        sheet.write(0, 0, scheme.columns["district"].label, formats["header"])
+        sheet.write(0, 1, f"{scheme.survey.label}（%）", formats["header"])
+        for row, district in enumerate(districts or [""], start=1):
+            sheet.write_string(row, 0, district, formats["name"] if district else formats["text"])
+            sheet.write_blank(row, 1, None, formats["input"])
+        rule = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100,
+                "error_title": "数值有误", "error_message": "满意度请填写 0 到 100 之间的数（如 93.5）"}  # fmt: skip
+        sheet.data_validation(1, 1, max(1, len(districts)), 1, rule)
+        sheet.set_column(0, 1, 14)
+        sheet.freeze_panes(1, 1)
+
+    _instructions(workbook, scheme, formats, header_label, keys)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _validation(scheme: Scheme, key: str) -> dict[str, Any] | None:
+    column = scheme.columns[key]
+    if key == "status":
+        words = column.suspended
+        return {"validate": "list", "source": words, "ignore_blank": True,
+                "input_title": "状态", "input_message": "正常实施留空；不实施的项目选择：" + "、".join(words),
+                "error_title": "状态有误", "error_message": "请留空，或选择：" + "、".join(words)}  # fmt: skip
+    if key in ("district", "project", "city"):
+        return None
+    low, high = column.min, column.max
+    if low is not None and high is not None:
+        rule: dict[str, Any] = {"criteria": "between", "minimum": low, "maximum": high}
+        said = f"{low:g} 到 {high:g} 之间的数"
+    elif low is not None:
+        rule, said = {"criteria": ">=", "value": low}, f"不小于 {low:g} 的数"
+    elif high is not None:
+        rule, said = {"criteria": "<=", "value": high}, f"不大于 {high:g} 的数"
+    else:
+        rule, said = {"criteria": "between", "minimum": -1e15, "maximum": 1e15}, "数字"
+    blank = "；没有的留空（按 0 计）" if column.blank == "zero" else ""
+    return {"validate": "decimal", **rule, "ignore_blank": True,
+            "input_title": column.label[:32], "input_message": f"请填写{said}{blank}"[:255],
+            "error_title": "数值有误", "error_message": f"“{column.label}”请填写{said}，不要带单位或文字"[:255]}  # fmt: skip
+
+
+def _instructions(workbook, scheme: Scheme, formats: dict, header_label, keys: list[str]) -> None:
+    sheet = workbook.add_worksheet("填报说明")
+    sheet.set_column(0, 0, 24)
+    sheet.set_column(1, 1, 12)
+    sheet.set_column(2, 2, 60)
+    lines = [
+        (scheme.name, formats["title"]),
+        ("", None),
+        ("1. 每个项目一行，项目名称已列出，请勿修改表头和项目名称。", None),
+        ("2. 数字直接填写，不要带单位或文字（如“约100”“—”）；金额单位见表头。", None),
+        (
+            "3. 不实施的项目在“状态”列选择“暂缓实施”或“不适用”，该行数字可不填；正常实施的项目“状态”留空。",
+            None,
+        ),
+        ("4. 填好后可用 scorer check 检查：scorer check 本文件.xlsx", None),
+        ("", None),
+    ]
+    row = 0
+    for text, fmt in lines:
+        sheet.write(row, 0, text, fmt)
+        row += 1
+    for col, title in enumerate(("列", "单位", "填写要求")):
+        sheet.write(row, col, title, formats["header"])
+    row += 1
+    for key in ["district", *keys]:
+        column = scheme.columns[key]
+        if key == "district":
+            need = "地区名称（每个地区一张表时由表名给出）"
+        elif key == "project":
+            need = "项目名称，已列出"
+        elif key == "status":
+            need = "留空为正常实施；可选：" + "、".join(column.suspended)
+        else:
+            rule = _validation(scheme, key)
+            need = rule["input_message"].removeprefix("请填写") if rule else ""
+            need = "必填，" + need if column.blank == "error" else need
+        sheet.write(row, 0, column.label)
+        sheet.write(row, 1, column.unit or "")
+        sheet.write(row, 2, need, formats["wrap"])
+        row += 1
+    row += 1
+    for col, title in enumerate(("考核项目", "分值")):
+        sheet.write(row, col, title, formats["header"])
+    row += 1
+    for project in scheme.projects:
+        note = "（按地区汇总计算，不需填报）" if project.level == "district" else ""
+        sheet.write(row, 0, project.name + note)
+        sheet.write_number(row, 1, project.weight)
+        row += 1
+    sheet.write(row, 0, "合计", formats["bold"])
+    sheet.write_number(row, 1, sum(p.weight for p in scheme.projects), formats["bold"])

@@ -121,7 +121,8 @@ def test_problems_exit_1_without_ranking(tmp_path):
     assert "排名" not in result.stdout
     assert "2010.xlsx › 填报" in result.stderr
     assert re.search(
-        r"C4 +│ 项目“农村卫生服务体系建设”未暂缓实施，但“目标任务”为 0，无法计算比率", result.stderr
+        r"C4 +│ 0 +│ 项目“农村卫生服务体系建设”未暂缓实施，但“目标任务”为 0，无法计算比率",
+        result.stderr,
     )
     assert "数据有 1 个错误，未排名" in result.stderr
     out = json.loads(invoke("assess", str(path), "--format", "json", cwd=tmp_path).stdout)
