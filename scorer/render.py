@@ -172,7 +172,7 @@ def template_xlsx(scheme: Scheme, districts: list[str], layout: str = "long") ->
             if rule:
                 sheet.data_validation(header_row + 1, col, last, col, rule)
             width = (
-                30
+                38
                 if key == "project"
                 else 12
                 if key == "district"
@@ -181,6 +181,10 @@ def template_xlsx(scheme: Scheme, districts: list[str], layout: str = "long") ->
             sheet.set_column(col, col, width)
         sheet.set_row(header_row, 32)
         sheet.freeze_panes(header_row + 1, columns.index("project") + 1)
+        sheet.set_paper(9)  # A4, landscape, one page wide, the header on every page
+        sheet.set_landscape()
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(header_row)
 
     if layout == "sheets":
         for district in districts:

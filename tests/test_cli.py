@@ -223,3 +223,34 @@ def test_readme_commands_run_and_show_real_output():
         for line in shown.splitlines():
             if line.strip() and not line.startswith("…"):
                 assert line.rstrip() in actual, (command, line)
+
+
+def test_check_lists_every_problem_with_value_and_exits_1():
+    result = invoke("check", str(SAMPLES / "2010-errors.xlsx"), cwd=ROOT, terminal_width=160)
+    assert result.exit_code == 1
+    assert "samples/2010-errors.xlsx › 2010年度民生工程" in result.stderr
+    assert re.search(
+        r"D7 +│ 约1000 +│ “完成”应为数字，读到“约1000” +│ 改为纯数字，如 1234.5", result.stderr
+    )
+    assert re.search(
+        r"B74 +│ 农村五宝供养 +│ 未知项目“农村五宝供养” +│ 是否应为“农村五保供养”？", result.stderr
+    )
+    assert "✗ 有 7 个错误，不能计分。请按上表修改。" in result.stderr
+    assert result.stdout == ""
+
+
+def test_check_clean_data_exits_0():
+    result = invoke("check", str(SAMPLES / "2010.xlsx"), cwd=ROOT)
+    assert result.exit_code == 0, result.output
+    assert "✓ 可以计分：17 个地区，561 行数据；0 个提醒" in result.stderr
+
+
+def test_check_json():
+    result = invoke("check", str(SAMPLES / "2010-errors.xlsx"), "--format", "json", cwd=ROOT)
+    out = json.loads(result.stdout)
+    assert result.exit_code == 1 and out["ok"] is False
+    assert [(i["cell"], i["code"]) for i in out["issues"]][:2] == [
+        ("B74", "unknown-project"),
+        ("B104", "ambiguous-project"),
+    ]
+    assert len(out["issues"]) == 7

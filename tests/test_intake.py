@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
+import subprocess
 
+import pytest
 from conftest import ANHUI_HEADER, anhui_projects, flat, full_rows, write_xlsx
 
 from scorer import assess
@@ -344,3 +347,39 @@ def test_identical_districts_are_flagged(tmp_path, anhui):
     assert [(i.code, i.params["district"], i.params["other"]) for i in result.issues] == [
         ("identical-district", "丙市", "甲市")
     ]
+
+
+SOFFICE = shutil.which("soffice")
+
+
+@pytest.mark.skipif(
+    SOFFICE is None, reason="needs LibreOffice to write .ods/.xls (.ci/run installs it)"
+)
+@pytest.mark.parametrize("suffix", ["ods", "xls"])
+def test_ods_and_old_excel_read_like_xlsx(tmp_path, anhui, suffix):
+    rows = [
+        *full_rows(
+            "甲市", 农家书屋={"完成": 80, "扣分": 3}, 光荣院建设={"状态": "暂缓实施", "完成": None}
+        ),
+        *full_rows("乙市", 农家书屋={"计划资金": "1,000", "拨付资金": 850}),
+    ]
+    source = write_xlsx(tmp_path / "2010.xlsx", {"填报": [["2010年度汇总表"], ANHUI_HEADER, *rows]})
+    converted = convert(source, suffix, tmp_path / suffix)
+    expected = assess([source], anhui)
+    got = assess([converted], anhui)
+    assert got.ranking is not None, flat(got.issues)
+    assert list(got.ranking.table["district"]) == list(expected.ranking.table["district"])
+    assert list(got.ranking.table["total"]) == pytest.approx(
+        list(expected.ranking.table["total"]), abs=1e-9
+    )
+
+
+def convert(path, suffix, folder):
+    """Convert with headless LibreOffice, in a profile of its own (no clash with another one)."""
+    folder.mkdir()
+    profile = f"-env:UserInstallation=file://{folder / 'profile'}"
+    subprocess.run(
+        [SOFFICE, profile, "--headless", "--convert-to", suffix, "--outdir", str(folder), str(path)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    return folder / f"{path.stem}.{suffix}"
