@@ -145,7 +145,9 @@ def read_sheets(path: Path) -> list[tuple[str, list[list[Any]]]]:
         sheets = []
         for name in workbook.sheet_names:
             sheet = workbook.get_sheet_by_name(name)
-            sheets.append((name, sheet.to_python(skip_empty_area=False)))
+            rows = sheet.to_python(skip_empty_area=False)
+            _fill_merged(rows, sheet.merged_cell_ranges or [])
+            sheets.append((name, rows))
     finally:
         workbook.close()
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -155,6 +157,26 @@ def read_sheets(path: Path) -> list[tuple[str, list[list[Any]]]]:
                 if r < len(rows) and c < len(rows[r]) and rows[r][c] == "":
                     rows[r][c] = ExcelError(text)
     return sheets
+
+
+def _fill_merged(rows: list[list[Any]], ranges: list) -> None:
+    """Give every cell of a merged range its top-left value, as the eye reads it: a 地区 merged
+    down a district's rows names each of them. (xlsx and xls report merges; ods does not.)"""
+    for (top, left), (bottom, right) in ranges:
+        if top >= len(rows) or left >= len(rows[top]):
+            continue
+        value = rows[top][left]
+        if value == "":
+            continue
+        for r in range(top, bottom + 1):
+            if r >= len(rows):
+                rows.append([])
+            row = rows[r]
+            if len(row) <= right:
+                row.extend([""] * (right + 1 - len(row)))
+            for c in range(left, right + 1):
+                if row[c] == "":
+                    row[c] = value
 
 
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?\st="e"[^>]*>(.*?)</c>', re.S)
@@ -209,10 +231,13 @@ def _read_csv(path: Path) -> list[list[Any]]:
 # ----------------------------------------------------------------------------- cells
 
 
-def parse_number(raw: Any, percent: bool = False) -> tuple[float | None, bool]:
+def parse_number(
+    raw: Any, percent: bool = False, unit: str | None = None
+) -> tuple[float | None, bool]:
     """A cell as a number: (value, ok). Blank gives (None, True); text that is no number (None, False).
 
-    Accepts 1,234.5, full-width digits and stray spaces; "95%" only where the column is in %.
+    Accepts 1,234.5, full-width digits and stray spaces; the column's own unit after the number
+    ("1,234万元" in a 万元 column); "95%" only where ``percent`` (a column in % or on a 0–100 scale).
     """
     if isinstance(raw, ExcelError):
         return None, False
@@ -223,6 +248,8 @@ def parse_number(raw: Any, percent: bool = False) -> tuple[float | None, bool]:
     if isinstance(raw, (int, float)):
         return (float(raw), True) if math.isfinite(raw) else (None, False)
     text = unicodedata.normalize("NFKC", str(raw)).strip().replace(",", "").replace(" ", "")
+    if unit and text.endswith(unit) and unit != "%":
+        text = text[: -len(unit)]
     if percent and text.endswith("%"):
         text = text[:-1]
     if _NUMBER.fullmatch(text):
@@ -652,7 +679,9 @@ def _check_rows(
         values[is_number.to_numpy()] = raw[is_number].astype(float).to_numpy()
         bad = np.zeros(len(rows), dtype=bool)
         for position in np.flatnonzero(~is_number.to_numpy()):
-            value, ok = parse_number(raw.iat[position], percent=column.unit == "%")
+            value, ok = parse_number(
+                raw.iat[position], percent=column.in_percent(), unit=column.unit
+            )
             if value is not None:
                 values[position] = value
             elif not ok:

@@ -57,6 +57,10 @@ class Column(_Strict):
     def labels(self) -> list[str]:
         return [self.label, *self.aliases]
 
+    def in_percent(self) -> bool:
+        """Whether "95%" means 95 here: a column in %, or a score on a 0–100 scale."""
+        return self.unit == "%" or (self.min == 0 and self.max == 100)
+
 
 class _IndicatorBase(_Strict):
     name: str = Field(description="指标名称 / indicator name")

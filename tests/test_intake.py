@@ -385,3 +385,24 @@ def convert(path, suffix, folder):
         check=True, capture_output=True, timeout=180,
     )  # fmt: skip
     return folder / f"{path.stem}.{suffix}"
+
+
+def test_district_merged_down_its_rows(tmp_path, anhui):
+    import xlsxwriter
+
+    path = tmp_path / "a.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("汇总")
+    sheet.write_row(0, 0, ANHUI_HEADER)
+    for block, district in enumerate(("合肥市", "芜湖市")):
+        rows = full_rows(district, 农家书屋={"完成": 90 + block})
+        first = 1 + block * len(rows)
+        for offset, row in enumerate(rows):
+            for col, value in enumerate(row[1:], start=1):
+                if value is not None:
+                    sheet.write(first + offset, col, value)
+        sheet.merge_range(first, 0, first + len(rows) - 1, 0, district)
+    workbook.close()
+    result = assess([path], anhui)
+    assert result.ranking is not None, flat(result.issues)
+    assert result.data.districts == ["合肥市", "芜湖市"]
