@@ -35,8 +35,9 @@ def test_parse_number_accepts_what_clerks_type():
     assert parse_number("  95 ") == (95.0, True)
     assert parse_number("93.5%", percent=True) == (93.5, True)
     assert parse_number("") == (None, True)
-    for word in ("约100", "—", "95%", "#DIV/0!", "1.2.3", "nan", "inf"):
-        assert parse_number(word) == (None, False), word
+    assert parse_number("1,234万元", unit="万元") == (1234.0, True)
+    for word in ("约100", "—", "95%", "#DIV/0!", "1.2.3", "nan", "inf", "1234元"):
+        assert parse_number(word, unit="万元") == (None, False), word
     assert parse_number(True) == (None, False)
 
 
@@ -125,7 +126,15 @@ def test_names_with_spaces_quotes_and_full_width(tmp_path, anhui):
 def test_numbers_typed_as_text(tmp_path, anhui):
     rows = full_rows(
         "甲市",
-        **{anhui_projects()[0]: {"计划资金": "1,000", "目标任务": "１００", "完成": " 100 "}},
+        **{
+            anhui_projects()[0]: {
+                "计划资金": "1,000",
+                "目标任务": "１００",
+                "完成": " 100 ",
+                "督查评分": "100%",
+                "到位资金": "1000万元",
+            }
+        },
     )
     result = assess([write_xlsx(tmp_path / "a.xlsx", {"s": [ANHUI_HEADER, *rows]})], anhui)
     assert result.ranking.table["total"].iloc[0] == 3500
