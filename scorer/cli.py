@@ -343,7 +343,7 @@ def template(
         raise UsageError(TEXT[lang]["xlsx_only"].format(path=output))
     path, _ = choose_scheme([], rules)
     scheme = load_scheme(path)
-    write_atomic(output, template_xlsx(scheme, list(dict.fromkeys(names)), layout))
+    write_atomic(output, template_xlsx(scheme, list(dict.fromkeys(names)), layout, path.name))
     projects = sum(1 for p in scheme.projects if p.level == "project")
     click.echo(
         TEXT[lang]["template_done"].format(

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .errors import Issue
 from .ranking import Ranking
-from .scheme import Scheme
+from .scheme import RECORDED_PROPERTY, Scheme
 
 
 def _number(value: Any) -> float | None:
@@ -97,7 +97,9 @@ def _sheet_name(name: str) -> str:
 # ----------------------------------------------------------------------------- intake template
 
 
-def template_xlsx(scheme: Scheme, districts: list[str], layout: str = "long") -> bytes:
+def template_xlsx(
+    scheme: Scheme, districts: list[str], layout: str = "long", scheme_file: str | None = None
+) -> bytes:
     """The workbook districts fill in: the scheme's columns with labels and units, a row per
     project, checks on numbers, a drop-down for 状态, a frozen header and an instructions sheet.
 
@@ -108,6 +110,8 @@ def template_xlsx(scheme: Scheme, districts: list[str], layout: str = "long") ->
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
     workbook.set_properties({"title": f"{scheme.name} 填报表", "created": None})
+    if scheme_file:  # so that `scorer check` finds the scheme without --rules
+        workbook.set_custom_property(RECORDED_PROPERTY, scheme_file)
     formats = {
         "title": workbook.add_format({"bold": True, "font_size": 14}),
         "header": workbook.add_format(

@@ -806,17 +806,27 @@ def _year_of(path: Path) -> int | None:
 def choose_scheme(
     data_paths: list[str], rules: str | None, cwd: Path | None = None
 ) -> tuple[Path, dict[str, str]]:
-    """The rule file to use and why ({"zh": …, "en": …}): --rules, the only one in ./rules/,
-    or the bundled scheme of the year in the data file's name."""
+    """The rule file to use and why ({"zh": …, "en": …}): --rules; the scheme a template made by
+    ``scorer template`` records; the only one in ./rules/; or the bundled scheme of the year in
+    the data file's name."""
     cwd = cwd or Path.cwd()
     if rules:
         path = Path(rules)
         if path.is_file():
             return path, {"zh": "--rules", "en": "--rules"}
-        for candidate in known_schemes():
+        for candidate in _candidates(cwd):
             if candidate.stem == rules or candidate.name == rules:
                 return candidate, {"zh": "--rules", "en": "--rules"}
         raise SchemeNotFound(_not_found_message(f"找不到考核方案 {rules} (no such rule file)", cwd))
+    recorded = recorded_schemes(data_paths)
+    if len(recorded) == 1:
+        name = recorded.pop()
+        for candidate in _candidates(cwd):
+            if candidate.name == name:
+                return candidate, {
+                    "zh": f"填报表记录的方案 {name}",
+                    "en": f"the scheme the template records, {name}",
+                }
     local = _scheme_files(cwd / "rules")
     if len(local) == 1:
         return local[0], {"zh": "./rules/ 中唯一的方案", "en": "the only scheme in ./rules/"}
@@ -848,6 +858,34 @@ def month_in_name(data_paths: list[str]) -> int | None:
     pattern = r"(?<!\d)(?:19|20)\d\d[-_.年]?(0?[1-9]|1[0-2])(?:月|(?!\d))"
     months = {int(m) for p in data_paths for m in re.findall(pattern, Path(p).stem)}
     return months.pop() if len(months) == 1 else None
+
+
+RECORDED_PROPERTY = "scorer_scheme"  # custom document property set by ``scorer template``
+
+
+def recorded_schemes(data_paths: list[str]) -> set[str]:
+    """The rule-file names recorded in the workbooks (files, or those in folders) by
+    ``scorer template``, read from docProps/custom.xml without opening the sheets."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    files: list[Path] = []
+    for given in data_paths:
+        path = Path(given)
+        files.extend(sorted(path.glob("*.xlsx")) if path.is_dir() else [path])
+    names: set[str] = set()
+    for path in files:
+        if path.suffix.lower() != ".xlsx" or not path.is_file():
+            continue
+        try:
+            with zipfile.ZipFile(path) as archive:
+                root = ElementTree.fromstring(archive.read("docProps/custom.xml"))
+        except (KeyError, OSError, zipfile.BadZipFile, ElementTree.ParseError):
+            continue
+        for prop in root:
+            if prop.get("name") == RECORDED_PROPERTY and len(prop) and prop[0].text:
+                names.add(prop[0].text)
+    return names
 
 
 def _candidates(cwd: Path) -> list[Path]:
