@@ -332,7 +332,8 @@ def template(
     passes `scorer check` with no further setup.
     """
     from .errors import UsageError
-    from .render import template_xlsx, write_atomic
+    from .render import write_atomic
+    from .render.template import template_xlsx
     from .scheme import choose_scheme, load_scheme
 
     ctx.obj["lang"] = lang
