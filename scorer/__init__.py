@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:  # the command line must start fast: pandas is imported only when used
+    from .engine import Explainer
     from .errors import Issue
     from .intake import Dataset
     from .ranking import Ranking
@@ -23,6 +24,16 @@ class Result:
     data: Dataset
     ranking: Ranking | None
     issues: list[Issue]
+
+    def explainer(self) -> Explainer:
+        """Explanations of every district's points (needs a ranking: data without errors)."""
+        from .engine import Explainer
+
+        if self.ranking is None:
+            raise ValueError("the data have errors: nothing was scored")
+        table = self.ranking.table.set_index("district")
+        ranks = {d: int(r) for d, r in table["rank"].items()}
+        return Explainer(self.ranking.assessment, self.data, ranks, table["grade"].to_dict())
 
 
 def assess(

@@ -45,6 +45,16 @@ TEXT = {
         "sheets_need_districts": "--layout sheets 需要 --districts 给出地区名单",
         "xlsx_only": "填报表只能写成 .xlsx 文件：{path}",
         "template_done": "已生成填报表：{path}（{districts} 个地区 × {projects} 个项目）",
+        "explain_usage": "用法：scorer explain 数据文件… 地区",
+        "bad_output": "无法写出 {path}：报告可以是 {known}",
+        "output_is_input": "{path} 是输入文件，不能用作报告输出",
+        "report_written": "已写出报告：{path}",
+        "no_district": "数据中没有地区“{name}”。是否是：{known}",
+        "item": "项目 / 指标",
+        "inputs": "数据（单元格）",
+        "rule": "计分",
+        "points": "得分",
+        "suspended": "暂缓实施",
         "check_data_ok": "可以计分：{districts} 个地区，{rows} 行数据；{warnings} 个提醒",
         "check_data_bad": "有 {n} 个错误，不能计分。请按上表修改。",
     },
@@ -80,6 +90,16 @@ TEXT = {
         "sheets_need_districts": "--layout sheets needs the districts in --districts",
         "xlsx_only": "the template is written as an .xlsx file: {path}",
         "template_done": "wrote {path} ({districts} district(s) × {projects} projects)",
+        "explain_usage": "usage: scorer explain DATA... DISTRICT",
+        "bad_output": "cannot write {path}: a report is one of {known}",
+        "output_is_input": "{path} is an input file; it cannot be a report",
+        "report_written": "wrote {path}",
+        "no_district": "no district “{name}” in the data. Did you mean: {known}",
+        "item": "Project / indicator",
+        "inputs": "Data (cells)",
+        "rule": "Rule applied",
+        "points": "Points",
+        "suspended": "suspended",
         "check_data_ok": "ready to score: {districts} districts, {rows} rows; {warnings} warning(s)",
         "check_data_bad": "{n} error(s): the data cannot be scored. Fix them as listed.",
     },
@@ -221,6 +241,10 @@ def _run(
 @_data_options
 @_format_option
 @click.option("--top", type=click.IntRange(min=1), help="只显示前 N 名 / show the first N only.")
+@click.option(
+    "--output", "-o", "outputs", multiple=True, type=click.Path(dir_okay=False),
+    help="写出报告：.html、.md、.xlsx 或 .json，可多次使用 / write a report (repeatable).",
+)  # fmt: skip
 @_lang_option
 @click.pass_context
 def assess(
@@ -230,6 +254,7 @@ def assess(
     month: int | None,
     fmt: str,
     top: int | None,
+    outputs: tuple[str, ...],
     lang: str,
 ) -> None:
     """对 DATA（xlsx/xls/ods/csv 文件、文件夹）计分并排名。
@@ -239,6 +264,7 @@ def assess(
     """
     from .render import issues_json, to_json
 
+    _check_outputs(outputs, data, lang)
     result = _run(ctx, data, rules, month, lang)
     if fmt == "json":
         if result.ranking is None:
@@ -254,6 +280,33 @@ def assess(
             click.echo(TEXT[lang]["no_ranking"].format(n=_errors(result.issues)), err=True)
     if result.ranking is None:
         ctx.exit(EXIT_PROBLEMS)
+    _write_reports(result, outputs, lang)
+
+
+def _check_outputs(outputs: tuple[str, ...], data: tuple[str, ...], lang: str) -> None:
+    """Before any work: each report's format is known, and none would overwrite an input."""
+    from .errors import UsageError
+    from .render.report import REPORT_SUFFIXES
+
+    inputs = {Path(d).resolve() for d in data if Path(d).exists()}
+    for output in outputs:
+        suffix = Path(output).suffix.lower()
+        if suffix not in REPORT_SUFFIXES:
+            raise UsageError(
+                TEXT[lang]["bad_output"].format(path=output, known="、".join(REPORT_SUFFIXES))
+            )
+        if Path(output).resolve() in inputs:
+            raise UsageError(TEXT[lang]["output_is_input"].format(path=output))
+
+
+def _write_reports(result, outputs: tuple[str, ...], lang: str) -> None:
+    """Each report rendered in full, then renamed into place: there or not at all."""
+    from .render import write_atomic
+    from .render.report import render
+
+    for output in outputs:
+        write_atomic(output, render(result, Path(output).suffix, lang))
+        click.echo(TEXT[lang]["report_written"].format(path=output), err=True)
 
 
 @main.command()
@@ -352,6 +405,81 @@ def template(
         ),
         err=True,
     )
+
+
+@main.command()
+@click.argument("args", nargs=-1, required=True, metavar="DATA... DISTRICT")
+@click.option(
+    "--rules", "-r", "rules", metavar="FILE", help="考核方案（YAML）；缺省时自动选择 / rule file."
+)
+@click.option(
+    "--month", type=click.IntRange(1, 12), help="考核月份（序时进度用）/ assessment month."
+)
+@_lang_option
+@click.pass_context
+def explain(
+    ctx: click.Context, args: tuple[str, ...], rules: str | None, month: int | None, lang: str
+) -> None:
+    """逐项说明一个地区的每一分：数据所在单元格、计分规则、得分与折算。
+
+    Account for every point of DISTRICT: for each project the input cells, the rule applied in
+    words, the points earned and lost, deductions, the rescaling, and the sum to the total.
+    """
+    from .errors import UsageError
+    from .scheme import normalize_name
+
+    if len(args) < 2:
+        raise UsageError(TEXT[lang]["explain_usage"])
+    *data, wanted = args
+    result = _run(ctx, tuple(data), rules, month, lang)
+    if result.ranking is None:
+        _print_issues(result.issues, lang)
+        click.echo(TEXT[lang]["no_ranking"].format(n=_errors(result.issues)), err=True)
+        ctx.exit(EXIT_PROBLEMS)
+    districts = {normalize_name(d): d for d in result.data.districts}
+    key = normalize_name(wanted)
+    inside = [d for k, d in districts.items() if key in k]  # 合肥 for 合肥市
+    district = districts.get(key) or (inside[0] if len(inside) == 1 else None)
+    if district is None:
+        import difflib
+
+        close = difflib.get_close_matches(normalize_name(wanted), list(districts), n=3, cutoff=0.3)
+        known = "、".join(districts[c] for c in close) or "、".join(result.data.districts)
+        raise UsageError(TEXT[lang]["no_district"].format(name=wanted, known=known))
+    _print_explanation(result.explainer()(district), lang)
+
+
+def _print_explanation(explanation, lang: str) -> None:
+    from rich.table import Table
+
+    from .render.report import explanation_summary, inputs_text, item_title
+
+    text = TEXT[lang]
+    console = _console()
+    console.print(explanation_summary(explanation, lang), style="bold")
+    table = Table(header_style="bold", show_edge=False, pad_edge=False, show_lines=False)
+    table.add_column(text["item"], overflow="fold", ratio=2)
+    table.add_column(text["inputs"], overflow="fold", ratio=3)
+    table.add_column(text["rule"], overflow="fold", ratio=4)
+    table.add_column(text["points"], justify="right", no_wrap=True)
+    for number, item in enumerate(explanation.items, 1):
+        table.add_section()
+        table.add_row(
+            f"[bold]{number}. {item_title(item, lang)}[/]", "", "", _item_points(item, lang)
+        )
+        for line in item.lines:
+            table.add_row(
+                f"  {line.name}", inputs_text(line, lang), line.words[lang], f"{line.points:+.2f}"
+            )
+    console.print(table)
+    for sentence in explanation_summary(explanation, lang, closing=True).split("\n"):
+        console.print(sentence)
+
+
+def _item_points(item, lang: str) -> str:
+    if item.suspended:
+        return TEXT[lang]["suspended"]
+    return f"{item.score:.2f}/{item.weight:g}"
 
 
 def _errors(issues) -> int:

@@ -9,8 +9,8 @@ import pandas as pd
 
 from .errors import Issue
 from .formula import parse_formula
-from .intake import Dataset
-from .methods import METHODS, Context
+from .intake import Dataset, _where
+from .methods import METHODS, Context, in_words
 from .scheme import Adjustment, Project, Scheme
 
 DETAIL_COLUMNS = ["district", "project", "part", "name", "method", "value", "fraction", "points"]
@@ -225,3 +225,214 @@ def _detail(project, part, name, method, value, fraction, points: pd.Series) -> 
         "fraction": numbers(fraction),
         "points": numbers(points),
     }
+
+
+# ----------------------------------------------------------------------------- explanation
+
+
+@dataclass(frozen=True)
+class Input:
+    """An input a line used: the cell (or, for a district item, the column range summed)."""
+
+    label: str
+    value: float | None
+    file: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+
+
+@dataclass
+class Line:
+    """One indicator, deduction, bonus or floor of a project, for one district."""
+
+    part: str  # indicator | deduction | bonus | floor
+    name: str
+    points: float
+    full: float | None  # an indicator's full points (weight × share)
+    formula: str | None
+    value: float | None
+    inputs: list[Input]
+    words: dict[str, str]  # zh, en
+
+
+@dataclass
+class Item:
+    """A project (or district item) of one district: its lines add up to its score."""
+
+    project: str
+    weight: float
+    level: str
+    suspended: bool
+    score: float | None
+    lines: list[Line]
+
+    @property
+    def lost(self) -> float:
+        return 0.0 if self.score is None else self.weight - self.score
+
+
+@dataclass
+class Explanation:
+    """Every point of one district's total: items, their sum, and the rescaling (折算)."""
+
+    district: str
+    rank: int | None
+    grade: str | None
+    earned: float
+    available: float
+    total: float
+    scheme_total: float
+    items: list[Item]
+
+    @property
+    def rescaled(self) -> bool:
+        return abs(self.available - self.scheme_total) > 1e-9
+
+
+class Explainer:
+    """Builds explanations from an assessment and the data it came from (lookups made once)."""
+
+    def __init__(
+        self,
+        assessment: Assessment,
+        data: Dataset,
+        ranks: dict | None = None,
+        grades: dict | None = None,
+    ):
+        self.assessment = assessment
+        self.data = data
+        self.ranks = ranks or {}
+        self.grades = grades or {}
+        rows = data.rows
+        self.position = {pair: i for i, pair in enumerate(zip(rows["district"], rows["project"]))}
+        self.details = {
+            key: frame for key, frame in assessment.details.groupby("district", sort=False)
+        }
+        peers = assessment.details[assessment.details["part"] == "indicator"]
+        self.peers = {
+            key: frame["value"].reset_index(drop=True)
+            for key, frame in peers.groupby(["project", "name"])
+        }
+
+    def __call__(self, district: str) -> Explanation:
+        a = self.assessment
+        scheme = a.scheme
+        mine = self.details.get(district, pd.DataFrame(columns=DETAIL_COLUMNS))
+        items = []
+        for project in scheme.projects:
+            suspended = bool(a.suspended.at[district, project.name])
+            score_ = a.scores.at[district, project.name]
+            lines = (
+                []
+                if suspended
+                else self._lines(district, project, mine[mine["project"] == project.name])
+            )
+            items.append(
+                Item(
+                    project.name,
+                    project.weight,
+                    project.level,
+                    suspended,
+                    None if suspended else float(score_),
+                    lines,
+                )
+            )
+        return Explanation(
+            district, self.ranks.get(district), self.grades.get(district), float(a.earned[district]),
+            float(a.available[district]), float(a.total[district]), scheme.total, items,
+        )  # fmt: skip
+
+    def _lines(self, district: str, project: Project, rows: pd.DataFrame) -> list[Line]:
+        scheme = self.assessment.scheme
+        rules = scheme.rules_of(project)
+        indicators = {i.name: i for i in rules.indicators or []}
+        adjustments = {a.name: a for a in (rules.deductions or []) + (rules.bonuses or [])}
+        lines = []
+        for row in rows.itertuples(index=False):
+            value = None if pd.isna(row.value) else float(row.value)
+            if row.part == "indicator":
+                indicator = indicators[row.name]
+                context = Context(project.weight * indicator.share, self.assessment.month, scheme)
+                peers = self.peers[(project.name, row.name)]
+                words = in_words(
+                    indicator.method, indicator, value, float(row.fraction), context, peers
+                )
+                formula = indicator.value
+                full = context.points
+            elif row.part == "floor":
+                words = {
+                    "zh": f"扣完为止，最低 0 分，补回 {row.points:.2f} 分",
+                    "en": f"no lower than 0: {row.points:.2f} given back",
+                }
+                formula, full = None, None
+            elif row.points == 0:
+                continue  # a deduction or bonus that did not apply
+            else:
+                item = adjustments[row.name]
+                formula, full = item.formula_text(), None
+                words = _adjustment_words(row.part, item, value, float(row.points))
+            inputs = self._inputs(district, project, formula) if formula else []
+            lines.append(
+                Line(row.part, row.name, float(row.points), full, formula, value, inputs, words)
+            )
+        return lines
+
+    def _inputs(self, district: str, project: Project, formula: str) -> list[Input]:
+        scheme = self.assessment.scheme
+        rows = self.data.rows
+        inputs = []
+        for name in parse_formula(formula).names:
+            key = scheme.column_key(name)
+            label = scheme.columns[key].label
+            if project.level == "district":
+                mine = rows[(rows["district"] == district) & ~rows["suspended"].astype(bool)]
+                inputs.append(
+                    Input(f"Σ{label}", float(mine[key].sum()), *_span(self.data, mine, key))
+                )
+                continue
+            position = self.position.get((district, project.name))
+            if position is None:
+                continue
+            row = rows.iloc[position]
+            where = _where(self.data.sources, int(row["_source"]), int(row["_row"]), key)
+            value = row[key]
+            inputs.append(
+                Input(
+                    label,
+                    None if pd.isna(value) else float(value),
+                    where["file"],
+                    where["sheet"],
+                    where["cell"],
+                )
+            )
+        return inputs
+
+
+def _span(data: Dataset, rows: pd.DataFrame, key: str) -> tuple[str | None, str | None, str | None]:
+    """file, sheet and the cell range a district's column spans, when it is one sheet."""
+    if rows.empty or rows["_source"].nunique() != 1:
+        return None, None, None
+    source = data.sources[int(rows["_source"].iat[0])]
+    letter = source.letters.get(key)
+    cells = (
+        f"{letter}{int(rows['_row'].min())}:{letter}{int(rows['_row'].max())}" if letter else None
+    )
+    return source.file, source.sheet, cells
+
+
+def _adjustment_words(
+    part: str, item: Adjustment, value: float | None, points: float
+) -> dict[str, str]:
+    verb_zh, verb_en = ("扣", "off") if part == "deduction" else ("加", "added")
+    amount = abs(points)
+    if item.points is not None:
+        zh, en = f"{verb_zh} {amount:g} 分", f"{amount:g} points {verb_en}"
+    else:
+        count = value or 0
+        zh = (
+            f"{count:g} 次 × {item.per_event:g} 分 = {verb_zh} {count * (item.per_event or 0):g} 分"
+        )
+        en = f"{count:g} × {item.per_event:g} points = {count * (item.per_event or 0):g} points {verb_en}"
+    if item.max_points is not None and amount >= item.max_points - 1e-9 and (value or 0) > 0:
+        zh, en = zh + f"（最多 {item.max_points:g} 分）", en + f" (at most {item.max_points:g})"
+    return {"zh": zh, "en": en}

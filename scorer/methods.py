@@ -122,3 +122,144 @@ def describe(method: str) -> str:
     """The method's rule in one sentence, as its docstring states it."""
     doc = METHODS[method].__doc__ or ""
     return doc.strip().splitlines()[0]
+
+
+# ----------------------------------------------------------------------------- in words
+# Each method also says, for one district, what it did with the value: "完成率92.0%，低于100%共
+# 8个百分点，每点扣2%，得84%". Rates (thresholds up to 2) are shown in percent, others as numbers.
+
+
+def _num(x: float) -> str:
+    return f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.2f}".rstrip("0").rstrip(".") + "%"
+
+
+def _show(x: float, rate: bool) -> str:
+    return _pct(x) if rate else _num(x)
+
+
+def _per(share: float | None, points: float | None) -> tuple[str, str]:
+    if points is not None:
+        return f"{_num(points)}分", f"{_num(points)} points"
+    return _pct(share or 0), _pct(share or 0)
+
+
+def _said(zh: str, en: str) -> dict[str, str]:
+    return {"zh": zh, "en": en}
+
+
+def _words_proportional(ind, value, fraction, ctx, peers):
+    rate = ind.full_at <= 2
+    ratio = value / ind.full_at
+    if ind.full_at == 1:
+        zh, en = (
+            f"{_pct(value)}，按比例得{_pct(fraction)}",
+            f"{_pct(value)}: {_pct(fraction)} in proportion",
+        )
+    else:
+        zh = f"{_show(value, rate)} ÷ {_show(ind.full_at, rate)} = {_pct(ratio)}，按比例得{_pct(fraction)}"
+        en = f"{_show(value, rate)} ÷ {_show(ind.full_at, rate)} = {_pct(ratio)}: {_pct(fraction)} in proportion"
+    if ratio > 1:
+        zh, en = zh + "（满分为止）", en + " (capped at full marks)"
+    return _said(zh, en)
+
+
+def _words_linear(ind, value, fraction, ctx, peers):
+    rate = ind.full_at <= 2
+    v, full = _show(value, rate), _show(ind.full_at, rate)
+    if value < ind.full_at - EPS:
+        gap = _num((ind.full_at - value) * 100)
+        loss_zh, loss_en = _per(ind.loss_per_point, ind.loss_points_per_point)
+        zh = f"{v}，低于{full}共{gap}个百分点，每点扣{loss_zh}，得{_pct(fraction)}"
+        en = f"{v}, {gap} points below {full}, {loss_en} off per point: {_pct(fraction)}"
+        if fraction <= ind.floor + EPS:
+            zh, en = zh + "（扣完为止）", en + " (no lower)"
+        return _said(zh, en)
+    zh, en = f"{v}，达到{full}，得满分", f"{v}, at least {full}: full marks"
+    if fraction > 1 + EPS:
+        gain_zh, gain_en = _per(ind.gain_per_point, ind.gain_points_per_point)
+        over = _num((value - ind.full_at) * 100)
+        zh += f"；超出{over}个百分点，每点加{gain_zh}，共得{_pct(fraction)}"
+        en += f"; {over} points above, {gain_en} more per point: {_pct(fraction)} in all"
+    return _said(zh, en)
+
+
+def _words_tiers(ind, value, fraction, ctx, peers):
+    rate = max(abs(t.min) for t in ind.tiers) <= 2
+    v = _show(value, rate)
+    for tier in ind.tiers:
+        if value >= tier.min - EPS:
+            got = f"{_num(tier.points)}分" if tier.points is not None else _pct(tier.score)
+            return _said(
+                f"{v}，不低于{_show(tier.min, rate)}，得{got}",
+                f"{v}, at least {_show(tier.min, rate)}: {got}",
+            )
+    lowest = _show(ind.tiers[-1].min, rate)
+    return _said(
+        f"{v}，低于{lowest}，得{_pct(ind.otherwise)}", f"{v}, below {lowest}: {_pct(ind.otherwise)}"
+    )
+
+
+def _words_pass_fail(ind, value, fraction, ctx, peers):
+    rate = ind.full_at <= 2
+    v, full = _show(value, rate), _show(ind.full_at, rate)
+    if fraction >= 1:
+        return _said(f"{v}，达到{full}，得满分", f"{v}, at least {full}: full marks")
+    return _said(f"{v}，未达到{full}，不得分", f"{v}, below {full}: no points")
+
+
+def _words_schedule(ind, value, fraction, ctx, peers):
+    expected = ctx.scheme.expected_progress(ctx.month, ind.expected)
+    zh = f"{ctx.month}月应完成{_pct(expected)}，实际{_pct(value)}"
+    en = f"by month {ctx.month} {_pct(expected)} is due, {_pct(value)} done"
+    if value >= expected - EPS:
+        return _said(zh + "，达到序时进度，得满分", en + ": on schedule, full marks")
+    if ind.loss_per_point is None and ind.loss_points_per_point is None:
+        return _said(zh + f"，按比例得{_pct(fraction)}", en + f": {_pct(fraction)} in proportion")
+    gap = _num((expected - value) * 100)
+    loss_zh, loss_en = _per(ind.loss_per_point, ind.loss_points_per_point)
+    zh += f"，落后{gap}个百分点，每点扣{loss_zh}，得{_pct(fraction)}"
+    en += f": {gap} points behind, {loss_en} off per point, {_pct(fraction)}"
+    return _said(zh, en)
+
+
+def _words_rank_points(ind, value, fraction, ctx, peers):
+    ranks = competition_rank(peers, descending=ind.order == "desc")
+    rank = int(ranks[peers.round(9) == round(value, 9)].iloc[0])
+    rate = peers.abs().max() <= 2
+    points = _num(fraction * ctx.points)
+    zh = f"{_show(value, rate)}，在{int(peers.notna().sum())}个地区中排第{rank}名，得{points}分"
+    en = f"{_show(value, rate)}, ranked {rank} of {int(peers.notna().sum())}: {points} points"
+    return _said(zh, en)
+
+
+def _words_relative_to_best(ind, value, fraction, ctx, peers):
+    best = peers.max() if ind.order == "desc" else peers.min()
+    rate = peers.abs().max() <= 2
+    word_zh, word_en = ("最高", "best") if ind.order == "desc" else ("最低", "lowest")
+    zh = f"{word_zh}{_show(best, rate)}，本地区{_show(value, rate)}，得{_pct(fraction)}"
+    en = f"{word_en} {_show(best, rate)}, this district {_show(value, rate)}: {_pct(fraction)}"
+    return _said(zh, en)
+
+
+WORDS = {
+    "proportional": _words_proportional,
+    "linear": _words_linear,
+    "tiers": _words_tiers,
+    "pass_fail": _words_pass_fail,
+    "schedule": _words_schedule,
+    "rank_points": _words_rank_points,
+    "relative_to_best": _words_relative_to_best,
+}
+
+
+def in_words(
+    method: str, indicator, value: float, fraction: float, ctx: Context, peers: pd.Series
+) -> dict[str, str]:
+    """What the method did with one district's value, in Chinese and English."""
+    if value is None or np.isnan(value):
+        return _said("无法计算", "cannot be computed")
+    return WORDS[method](indicator, value, fraction, ctx, peers)

@@ -1,0 +1,652 @@
+"""The assessment report: self-contained HTML, Markdown, and the Excel results workbook."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..engine import Explanation, Item, Line
+
+REPORT_SUFFIXES = (".html", ".htm", ".md", ".xlsx", ".json")
+
+LABELS = {
+    "zh": {
+        "report": "考核报告",
+        "scheme": "考核方案",
+        "year": "年度",
+        "total_points": "总分",
+        "projects": "考核项目",
+        "districts": "参评地区",
+        "grades": "等次",
+        "ranking": "排名",
+        "rank": "排名",
+        "district": "地区",
+        "total": "总分",
+        "grade": "等次",
+        "survey_rank": "社情民意排名",
+        "rescaled": "折算",
+        "rescaled_note": "含暂缓实施项目的地区按可考核分值折算为满分 {total}。",
+        "chart_totals": "总分",
+        "heatmap": "各项目得分率",
+        "heatmap_note": "每格为该项目得分占其分值的比例（120 分与 100 分的项目可以比较）；灰色为暂缓实施。",
+        "survey": "社情民意（单独排名，不计入总分）",
+        "satisfaction": "满意度",
+        "district_sections": "各地区得分说明",
+        "strongest": "得分率最高的项目",
+        "weakest": "得分率最低的项目",
+        "deductions": "扣分及原因",
+        "no_deductions": "无扣分。",
+        "suspended": "暂缓实施的项目",
+        "none": "无。",
+        "lost": "失分最多的项目",
+        "lost_points": "失分",
+        "item": "项目 / 指标",
+        "inputs": "数据（单元格）",
+        "rule": "计分",
+        "points": "得分",
+        "share": "得分率",
+        "explanation": "逐项计分",
+        "problems": "数据问题与提醒",
+        "no_problems": "没有发现数据问题。",
+        "severity": "类别",
+        "where": "位置",
+        "value": "读到的值",
+        "what": "问题",
+        "todo": "处理",
+        "weights": "考核方案分值表",
+        "weight": "分值",
+        "method": "计分方法",
+        "sum": "合计",
+        "files": "输入文件",
+        "file": "文件",
+        "sha256": "SHA-256",
+        "error": "错误",
+        "warning": "提醒",
+        "info": "说明",
+        "month": "考核月份",
+        "template": "模板",
+        "deduction_sheet": "扣分明细",
+        "scores_sheet": "分项得分",
+        "scheme_sheet": "考核方案",
+        "problems_sheet": "数据问题",
+        "ranking_sheet": "排名",
+        "earned": "实得分",
+        "available": "可考核分值",
+        "project": "项目",
+        "name": "名称",
+        "count": "次数或分数",
+        "cell": "单元格",
+        "sheet": "工作表",
+    },
+    "en": {
+        "report": "assessment report",
+        "scheme": "Scheme",
+        "year": "Year",
+        "total_points": "Total points",
+        "projects": "Projects",
+        "districts": "Districts",
+        "grades": "Grades",
+        "ranking": "Ranking",
+        "rank": "Rank",
+        "district": "District",
+        "total": "Total",
+        "grade": "Grade",
+        "survey_rank": "Survey rank",
+        "rescaled": "Rescaled",
+        "rescaled_note": "Districts with suspended projects are rescaled to {total} on the points they could earn.",
+        "chart_totals": "Totals",
+        "heatmap": "Share of each project's points",
+        "heatmap_note": "Each cell is the points earned as a share of the project's weight, so 120- and 100-point projects compare; grey: suspended.",
+        "survey": "Public opinion survey (ranked separately, not added to the total)",
+        "satisfaction": "Satisfaction",
+        "district_sections": "District by district",
+        "strongest": "Strongest projects",
+        "weakest": "Weakest projects",
+        "deductions": "Deductions and why",
+        "no_deductions": "No deductions.",
+        "suspended": "Suspended projects",
+        "none": "None.",
+        "lost": "Where points were lost",
+        "lost_points": "Lost",
+        "item": "Project / indicator",
+        "inputs": "Data (cells)",
+        "rule": "Rule applied",
+        "points": "Points",
+        "share": "Share",
+        "explanation": "Every point",
+        "problems": "Data problems and warnings",
+        "no_problems": "No problems found in the data.",
+        "severity": "Kind",
+        "where": "Where",
+        "value": "Found",
+        "what": "Problem",
+        "todo": "What to do",
+        "weights": "Weight table",
+        "weight": "Points",
+        "method": "Scoring",
+        "sum": "Total",
+        "files": "Input files",
+        "file": "File",
+        "sha256": "SHA-256",
+        "error": "error",
+        "warning": "warning",
+        "info": "note",
+        "month": "Assessment month",
+        "template": "template",
+        "deduction_sheet": "Deductions",
+        "scores_sheet": "Project scores",
+        "scheme_sheet": "Scheme",
+        "problems_sheet": "Data problems",
+        "ranking_sheet": "Ranking",
+        "earned": "Earned",
+        "available": "Available",
+        "project": "Project",
+        "name": "Name",
+        "count": "Count or points",
+        "cell": "Cell",
+        "sheet": "Sheet",
+    },
+}
+
+
+# ----------------------------------------------------------------------------- shared pieces
+
+
+def _num(value: float, places: int = 2) -> str:
+    return f"{value:,.{places}f}"
+
+
+def item_title(item: Item, lang: str) -> str:
+    return (
+        f"{item.project}（{item.weight:g}分）"
+        if lang == "zh"
+        else f"{item.project} ({item.weight:g} points)"
+    )
+
+
+def inputs_text(line: Line, lang: str) -> str:
+    """The cells a line read: 完成 354（D202）、目标任务 324（C202）."""
+    parts = []
+    for cell in line.inputs:
+        value = "—" if cell.value is None else f"{cell.value:,.6g}"
+        where = f"（{cell.cell}）" if lang == "zh" else f" ({cell.cell})"
+        parts.append(f"{cell.label} {value}" + (where if cell.cell else ""))
+    return ("、" if lang == "zh" else "; ").join(parts)
+
+
+def explanation_summary(e: Explanation, lang: str, closing: bool = False) -> str:
+    """The heading of an explanation, or (closing) the sum and the rescaling to the total."""
+    if not closing:
+        if lang == "zh":
+            return f"{e.district}：总分 {_num(e.total)}，第 {e.rank} 名，{e.grade}"
+        return f"{e.district}: total {_num(e.total)}, rank {e.rank}, {e.grade}"
+    suspended = [i for i in e.items if i.suspended]
+    if lang == "zh":
+        lines = [f"各项合计 {_num(e.earned)} 分（可考核分值 {e.available:,g} 分）"]
+        if e.rescaled:
+            names = "、".join(f"{i.project}（{i.weight:g}分）" for i in suspended)
+            lines.append(f"暂缓实施不计：{names}")
+            lines.append(
+                f"折算：{_num(e.earned)} × {e.scheme_total:,g} ÷ {e.available:,g} = {_num(e.total)}"
+            )
+        else:
+            lines.append(f"总分 {_num(e.total)}")
+        return "\n".join(lines)
+    lines = [f"Sum of the items {_num(e.earned)} (of {e.available:,g} points available)"]
+    if e.rescaled:
+        names = ", ".join(f"{i.project} ({i.weight:g})" for i in suspended)
+        lines.append(f"Suspended, left out: {names}")
+        lines.append(
+            f"Rescaled: {_num(e.earned)} × {e.scheme_total:,g} ÷ {e.available:,g} = {_num(e.total)}"
+        )
+    else:
+        lines.append(f"Total {_num(e.total)}")
+    return "\n".join(lines)
+
+
+@dataclass
+class DistrictView:
+    """What a district's section shows, derived from its explanation."""
+
+    explanation: Explanation
+    strongest: list[Item]
+    weakest: list[Item]
+    deductions: list[tuple[Item, Line]]
+    suspended: list[Item]
+    lost: list[Item]
+
+
+def district_view(e: Explanation, top: int = 3) -> DistrictView:
+    scored = [i for i in e.items if not i.suspended and i.score is not None]
+    by_share = sorted(scored, key=lambda i: (i.score / i.weight, -i.weight))
+    deductions = [(i, line) for i in scored for line in i.lines if line.part == "deduction"]
+    lost = sorted([i for i in scored if i.lost > 0.005], key=lambda i: -i.lost)
+    return DistrictView(
+        e,
+        by_share[::-1][:top],
+        by_share[:top],
+        deductions,
+        [i for i in e.items if i.suspended],
+        lost,
+    )
+
+
+def file_digests(files: list[Path]) -> list[tuple[str, str]]:
+    """(name, SHA-256) of each input file, so the report can be audited later."""
+    out = []
+    for path in files:
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        out.append((str(path), digest.hexdigest()))
+    return out
+
+
+def method_summary(scheme, project, lang: str) -> str:
+    """How a project is scored, in a line: its template's name, or its indicators and shares."""
+    template = scheme.template_name(project)
+    if template is not None and project.indicators is None:
+        return (
+            f"{LABELS[lang]['template']}“{template}”" if lang == "zh" else f"template “{template}”"
+        )
+    return rules_summary(scheme.rules_of(project))
+
+
+def rules_summary(rules) -> str:
+    parts = [f"{i.name} {i.share:.0%}（{i.method}）" for i in rules.indicators or []]
+    parts += [f"−{d.name}" for d in rules.deductions or []]
+    parts += [f"+{b.name}" for b in rules.bonuses or []]
+    return " · ".join(parts)
+
+
+# ----------------------------------------------------------------------------- the report's content
+
+
+def report_context(result, lang: str = "zh") -> dict[str, Any]:
+    """Everything the HTML and Markdown reports show, as plain values."""
+    ranking = result.ranking
+    assessment = ranking.assessment
+    scheme = assessment.scheme
+    explain = result.explainer()
+    explanations = [explain(d) for d in ranking.table["district"]]
+    items = [p.name for p in scheme.projects]
+    weights = {p.name: p.weight for p in scheme.projects}
+    rows = []
+    for r in ranking.table.itertuples(index=False):
+        rescaled = bool(assessment.suspended.loc[r.district].any())
+        survey = None if pd.isna(r.survey_rank) else int(r.survey_rank)
+        grade_index = list(scheme.grades).index(r.grade)
+        rows.append(
+            {
+                "rank": int(r.rank),
+                "district": r.district,
+                "total": r.total,
+                "grade": r.grade,
+                "grade_index": grade_index,
+                "survey_rank": survey,
+                "rescaled": rescaled,
+            }
+        )
+    shares = []
+    for r in rows:
+        cells = []
+        for name in items:
+            suspended = bool(assessment.suspended.at[r["district"], name])
+            score = assessment.scores.at[r["district"], name]
+            share = None if suspended else float(score) / weights[name]
+            cells.append(
+                {
+                    "project": name,
+                    "share": share,
+                    "points": None if suspended else float(score),
+                    "weight": weights[name],
+                }
+            )
+        shares.append({"district": r["district"], "cells": cells})
+    templates_used = {}
+    weight_rows = []
+    for number, project in enumerate(scheme.projects, 1):
+        template = scheme.template_name(project)
+        if template is not None and project.indicators is None:
+            templates_used[template] = rules_summary(scheme.templates[template])
+        weight_rows.append(
+            {
+                "number": number,
+                "name": project.name,
+                "aliases": project.aliases,
+                "weight": project.weight,
+                "method": method_summary(scheme, project, lang),
+            }
+        )
+    survey = [
+        {"rank": int(s.rank), "district": s.district, "satisfaction": s.satisfaction}
+        for s in ranking.survey.itertuples(index=False)
+    ]
+    return {
+        "lang": lang,
+        "t": LABELS[lang],
+        "scheme": scheme,
+        "month": assessment.month if scheme.schedule.expected is not None else None,
+        "grades": [(g, f * scheme.total) for g, f in scheme.grades.items()],
+        "rows": rows,
+        "any_rescaled": any(r["rescaled"] for r in rows),
+        "items": items,
+        "shares": shares,
+        "survey": survey,
+        "districts": [district_view(e) for e in explanations],
+        "issues": sorted(
+            result.issues,
+            key=lambda i: (
+                {"error": 0, "warning": 1}.get(i.severity, 2),
+                i.file or "",
+                i.sheet or "",
+            ),
+        ),
+        "weights": weight_rows,
+        "weight_sum": sum(weights.values()),
+        "templates": templates_used,
+        "files": file_digests(result.data.files),
+        "precision": scheme.precision,
+    }
+
+
+def _environment():
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    env = Environment(
+        loader=PackageLoader("scorer", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["num"] = lambda v, places=2: "" if v is None else _num(v, places)
+    env.filters["pct"] = lambda v: "" if v is None else f"{v:.1%}"
+    env.filters["heat"] = heat_colour
+    env.globals.update(
+        item_title=item_title, inputs_text=inputs_text, explanation_summary=explanation_summary
+    )
+    return env
+
+
+def heat_colour(share: float | None) -> str:
+    """Red below half the points, through yellow, to green at full marks; grey when suspended."""
+    if share is None:
+        return "#d9d9d9"
+    position = min(1.0, max(0.0, (share - 0.5) / 0.5))
+    hue = 120 * position
+    return f"hsl({hue:.0f}, 65%, {72 - 20 * position:.0f}%)"
+
+
+def render_html(result, lang: str = "zh") -> str:
+    context = report_context(result, lang)
+    context["chart"] = _bar_chart(context["rows"], context["scheme"].total)
+    context["heat"] = _heat_layout(context["shares"], context["items"])
+    return _environment().get_template("report.html.j2").render(**context)
+
+
+def render_markdown(result, lang: str = "zh") -> str:
+    environment = _environment()
+    environment.autoescape = False
+    environment.filters["md"] = _md_cell
+    return environment.get_template("report.md.j2").render(**report_context(result, lang))
+
+
+def _md_cell(value: Any) -> str:
+    """Text safe in a Markdown table cell: pipes escaped, line breaks as <br>."""
+    text = "" if value is None else str(value)
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+
+
+def _bar_chart(rows: list[dict], total: float) -> dict[str, Any]:
+    """Geometry of a horizontal bar chart of the totals, in rank order (the template draws it)."""
+    bar, gap, left, width = 18, 6, 110, 520
+    top = max((r["total"] for r in rows), default=total) or total
+    scale = max(total, top)
+    bars = []
+    for index, row in enumerate(rows):
+        length = max(0.0, row["total"]) / scale * width
+        bars.append({**row, "y": index * (bar + gap), "length": length})
+    ticks = [scale * f for f in (0, 0.25, 0.5, 0.75, 1.0)]
+    return {"bars": bars, "bar": bar, "left": left, "width": width, "height": len(rows) * (bar + gap) + 24,
+            "ticks": [{"x": left + t / scale * width, "label": f"{t:,.0f}"} for t in ticks]}  # fmt: skip
+
+
+def _heat_layout(shares: list[dict], items: list[str]) -> dict[str, Any]:
+    cell, left, top = 20, 90, 190
+    return {
+        "cell": cell,
+        "left": left,
+        "top": top,
+        "width": left + cell * len(items) + 10,
+        "height": top + cell * len(shares) + 10,
+    }
+
+
+# ----------------------------------------------------------------------------- Excel results
+
+
+def _safe_text(worksheet, row: int, col: int, text: Any, fmt, guarded) -> None:
+    """Text from the input is written as text; one that starts like a formula (= + - @) gets
+    Excel's quote prefix, so it can never run, even when the cell is edited later."""
+    text = "" if text is None else str(text)
+    if text[:1] in ("=", "+", "-", "@"):
+        worksheet.write_string(row, col, text, guarded)
+    else:
+        worksheet.write_string(row, col, text, fmt)
+
+
+def render_xlsx(result, lang: str = "zh") -> bytes:
+    """Sheets 排名, 分项得分, 扣分明细, 数据问题 and 考核方案, formatted, ready for Excel or WPS."""
+    import xlsxwriter
+
+    t = LABELS[lang]
+    ranking = result.ranking
+    assessment = ranking.assessment
+    scheme = assessment.scheme
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook.set_properties({"title": f"{scheme.name} {t['report']}", "created": None})
+    header = workbook.add_format(
+        {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter"}
+    )
+    text = workbook.add_format({"border": 1})
+    guarded = workbook.add_format({"border": 1, "quote_prefix": True})
+    number = workbook.add_format({"border": 1, "num_format": "#,##0.00"})
+    integer = workbook.add_format({"border": 1, "num_format": "0"})
+    muted = workbook.add_format({"border": 1, "font_color": "#808080"})
+    title = workbook.add_format({"bold": True, "font_size": 13})
+
+    def headers(sheet, names: list[str], widths: list[int]) -> None:
+        for col, (name, width) in enumerate(zip(names, widths)):
+            sheet.write_string(0, col, name, header)
+            sheet.set_column(col, col, width)
+        sheet.freeze_panes(1, 0)
+        sheet.set_row(0, 30)
+
+    # 排名
+    sheet = workbook.add_worksheet(t["ranking_sheet"])
+    headers(
+        sheet,
+        [
+            t["rank"],
+            t["district"],
+            t["total"],
+            t["grade"],
+            t["survey_rank"],
+            t["earned"],
+            t["available"],
+            t["rescaled"],
+        ],
+        [6, 14, 12, 8, 12, 12, 12, 8],
+    )
+    for row, r in enumerate(ranking.table.itertuples(index=False), start=1):
+        sheet.write_number(row, 0, int(r.rank), integer)
+        _safe_text(sheet, row, 1, r.district, text, guarded)
+        sheet.write_number(row, 2, float(r.total), number)
+        _safe_text(sheet, row, 3, r.grade, text, guarded)
+        if pd.isna(r.survey_rank):
+            sheet.write_blank(row, 4, None, text)
+        else:
+            sheet.write_number(row, 4, int(r.survey_rank), integer)
+        sheet.write_number(row, 5, float(r.earned), number)
+        sheet.write_number(row, 6, float(r.available), number)
+        sheet.write_string(
+            row,
+            7,
+            "是"
+            if lang == "zh" and r.available != scheme.total
+            else ("yes" if r.available != scheme.total else ""),
+            text,
+        )
+    count = len(ranking.table)
+    if count:
+        sheet.conditional_format(
+            1,
+            2,
+            count,
+            2,
+            {
+                "type": "3_color_scale",
+                "min_color": "#F8696B",
+                "mid_color": "#FFEB84",
+                "max_color": "#63BE7B",
+            },
+        )
+    sheet.autofilter(0, 0, count, 7)
+
+    # 分项得分
+    sheet = workbook.add_worksheet(t["scores_sheet"])
+    items = [p for p in scheme.projects]
+    headers(
+        sheet,
+        [t["rank"], t["district"], *[f"{p.name}（{p.weight:g}）" for p in items], t["total"]],
+        [6, 14, *[11] * len(items), 12],
+    )
+    sheet.freeze_panes(1, 2)
+    for row, r in enumerate(ranking.table.itertuples(index=False), start=1):
+        sheet.write_number(row, 0, int(r.rank), integer)
+        _safe_text(sheet, row, 1, r.district, text, guarded)
+        for col, project in enumerate(items, start=2):
+            if assessment.suspended.at[r.district, project.name]:
+                sheet.write_string(row, col, "暂缓实施" if lang == "zh" else "suspended", muted)
+            else:
+                sheet.write_number(
+                    row, col, float(assessment.scores.at[r.district, project.name]), number
+                )
+        sheet.write_number(row, len(items) + 2, float(r.total), number)
+    for col in range(2, len(items) + 2):
+        if count:
+            sheet.conditional_format(
+                1,
+                col,
+                count,
+                col,
+                {
+                    "type": "3_color_scale",
+                    "min_color": "#F8696B",
+                    "mid_color": "#FFEB84",
+                    "max_color": "#63BE7B",
+                },
+            )
+
+    # 扣分明细
+    sheet = workbook.add_worksheet(t["deduction_sheet"])
+    headers(
+        sheet,
+        [
+            t["district"],
+            t["project"],
+            t["name"],
+            t["count"],
+            t["points"],
+            t["file"],
+            t["sheet"],
+            t["cell"],
+        ],
+        [14, 30, 16, 12, 10, 24, 16, 10],
+    )
+    explain = result.explainer()
+    row = 1
+    for district in ranking.table["district"]:
+        for item in explain(district).items:
+            for line in item.lines:
+                if line.part not in ("deduction", "bonus"):
+                    continue
+                _safe_text(sheet, row, 0, district, text, guarded)
+                _safe_text(sheet, row, 1, item.project, text, guarded)
+                _safe_text(sheet, row, 2, line.name, text, guarded)
+                sheet.write_number(row, 3, float(line.value or 0), number)
+                sheet.write_number(row, 4, float(line.points), number)
+                first = line.inputs[0] if line.inputs else None
+                _safe_text(sheet, row, 5, first.file if first else "", text, guarded)
+                _safe_text(sheet, row, 6, first.sheet if first else "", text, guarded)
+                _safe_text(sheet, row, 7, first.cell if first else "", text, guarded)
+                row += 1
+
+    # 数据问题
+    sheet = workbook.add_worksheet(t["problems_sheet"])
+    headers(
+        sheet,
+        [t["severity"], t["file"], t["sheet"], t["cell"], t["value"], t["what"], t["todo"]],
+        [8, 24, 16, 10, 14, 48, 36],
+    )
+    for row, issue in enumerate(result.issues, start=1):
+        values = [
+            t.get(issue.severity, issue.severity),
+            issue.file,
+            issue.sheet,
+            issue.cell,
+            "" if issue.value is None else issue.value,
+            issue.message(lang),
+            issue.hint(lang),
+        ]
+        for col, value in enumerate(values):
+            _safe_text(sheet, row, col, value, text, guarded)
+
+    # 考核方案
+    sheet = workbook.add_worksheet(t["scheme_sheet"])
+    sheet.write_string(0, 0, scheme.name, title)
+    for col, (name, width) in enumerate(
+        zip(["#", t["project"], t["weight"], t["method"]], [5, 36, 8, 70])
+    ):
+        sheet.write_string(2, col, name, header)
+        sheet.set_column(col, col, width)
+    for row, project in enumerate(scheme.projects, start=3):
+        sheet.write_number(row, 0, row - 2, integer)
+        sheet.write_string(row, 1, project.name, text)
+        sheet.write_number(row, 2, project.weight, number)
+        sheet.write_string(row, 3, method_summary(scheme, project, lang), text)
+    end = 3 + len(scheme.projects)
+    sheet.write_string(end, 1, t["sum"], header)
+    sheet.write_number(end, 2, sum(p.weight for p in scheme.projects), number)
+    grades = "  ".join(
+        f"{g} ≥ {f * scheme.total:,.{scheme.precision}f}" for g, f in scheme.grades.items()
+    )
+    sheet.write_string(end + 2, 1, f"{t['grades']}: {grades}")
+    for offset, (name, rules) in enumerate(scheme.templates.items(), start=3):
+        sheet.write_string(end + offset, 1, f"{t['template']}“{name}”: {rules_summary(rules)}")
+    workbook.close()
+    return buffer.getvalue()
+
+
+def render(result, suffix: str, lang: str = "zh") -> bytes:
+    """The report in the format its file suffix names."""
+    suffix = suffix.lower()
+    if suffix in (".html", ".htm"):
+        return render_html(result, lang).encode("utf-8")
+    if suffix == ".md":
+        return render_markdown(result, lang).encode("utf-8")
+    if suffix == ".xlsx":
+        return render_xlsx(result, lang)
+    if suffix == ".json":
+        from . import to_json
+
+        return to_json(result.ranking, result.issues, lang).encode("utf-8")
+    raise ValueError(suffix)
