@@ -50,11 +50,9 @@ TEXT = {
         "output_is_input": "{path} 是输入文件，不能用作报告输出",
         "report_written": "已写出报告：{path}",
         "no_district": "数据中没有地区“{name}”。是否是：{known}",
-        "item": "项目 / 指标",
-        "inputs": "数据（单元格）",
-        "rule": "计分",
-        "points": "得分",
-        "suspended": "暂缓实施",
+        "inputs_short": "数据：",
+        "rule_short": "计分：",
+        "suspended_left_out": "暂缓实施，不计分",
         "check_data_ok": "可以计分：{districts} 个地区，{rows} 行数据；{warnings} 个提醒",
         "check_data_bad": "有 {n} 个错误，不能计分。请按上表修改。",
     },
@@ -95,11 +93,9 @@ TEXT = {
         "output_is_input": "{path} is an input file; it cannot be a report",
         "report_written": "wrote {path}",
         "no_district": "no district “{name}” in the data. Did you mean: {known}",
-        "item": "Project / indicator",
-        "inputs": "Data (cells)",
-        "rule": "Rule applied",
-        "points": "Points",
-        "suspended": "suspended",
+        "inputs_short": "data: ",
+        "rule_short": "rule: ",
+        "suspended_left_out": "suspended, left out",
         "check_data_ok": "ready to score: {districts} districts, {rows} rows; {warnings} warning(s)",
         "check_data_bad": "{n} error(s): the data cannot be scored. Fix them as listed.",
     },
@@ -450,36 +446,38 @@ def explain(
 
 
 def _print_explanation(explanation, lang: str) -> None:
-    from rich.table import Table
+    """A line per project with its points; under each indicator its cells and its rule."""
+    from rich.markup import escape
 
-    from .render.report import explanation_summary, inputs_text, item_title
+    from .render.report import district_view, explanation_summary, inputs_text, item_title
 
     text = TEXT[lang]
     console = _console()
-    console.print(explanation_summary(explanation, lang), style="bold")
-    table = Table(header_style="bold", show_edge=False, pad_edge=False, show_lines=False)
-    table.add_column(text["item"], overflow="fold", ratio=2)
-    table.add_column(text["inputs"], overflow="fold", ratio=3)
-    table.add_column(text["rule"], overflow="fold", ratio=4)
-    table.add_column(text["points"], justify="right", no_wrap=True)
+    console.print(escape(explanation_summary(explanation, lang)), style="bold")
+    sources = "；".join(district_view(explanation).sources)
+    console.print(escape(f"{text['inputs_short']}{sources}"), style="dim")
     for number, item in enumerate(explanation.items, 1):
-        table.add_section()
-        table.add_row(
-            f"[bold]{number}. {item_title(item, lang)}[/]", "", "", _item_points(item, lang)
+        console.print()
+        console.print(
+            f"[bold]{number}. {escape(item_title(item, lang))}[/]  {_item_points(item, lang)}"
         )
         for line in item.lines:
-            table.add_row(
-                f"  {line.name}", inputs_text(line, lang), line.words[lang], f"{line.points:+.2f}"
-            )
-    console.print(table)
+            full = f" / {line.full:.2f}" if line.full is not None else ""
+            console.print(f"   {escape(line.name)}  [bold]{line.points:+.2f}[/]{full}")
+            if line.inputs:
+                console.print(
+                    f"      {text['inputs_short']}{escape(inputs_text(line, lang))}", style="dim"
+                )
+            console.print(f"      {text['rule_short']}{escape(line.words[lang])}")
+    console.print()
     for sentence in explanation_summary(explanation, lang, closing=True).split("\n"):
-        console.print(sentence)
+        console.print(escape(sentence), style="bold")
 
 
 def _item_points(item, lang: str) -> str:
     if item.suspended:
-        return TEXT[lang]["suspended"]
-    return f"{item.score:.2f}/{item.weight:g}"
+        return TEXT[lang]["suspended_left_out"]
+    return f"{item.score:.2f} / {item.weight:g}"
 
 
 def _errors(issues) -> int:

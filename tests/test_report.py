@@ -62,8 +62,13 @@ def test_cli_explain_hefei_adds_up_to_its_total(sample):
     result = run("explain", "samples/2010.xlsx", "合肥市")
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert out.startswith("合肥市：总分 2,936.82，第 15 名，良好")
-    line_points = [float(x) for x in re.findall(r"│ +([+-]\d+\.\d\d)\s*$", out, flags=re.M)]
+    assert out.startswith(
+        "合肥市：总分 2,936.82，第 15 名，良好\n数据：samples/2010.xlsx › 2010年度民生工程"
+    )
+    line_points = [
+        float(x) for x in re.findall(r"^   \S.*  ([+-]\d+\.\d\d)(?: / [\d.]+)?$", out, flags=re.M)
+    ]
+    assert len(line_points) == 33 * 3 + 1  # three indicators a project, and 资金保障
     total = sample.ranking.table.set_index("district").at["合肥市", "total"]
     assert sum(line_points) == pytest.approx(
         total, abs=0.01 * len(line_points)

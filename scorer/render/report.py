@@ -51,6 +51,7 @@ LABELS = {
         "points": "得分",
         "share": "得分率",
         "explanation": "逐项计分",
+        "data_from": "数据：",
         "problems": "数据问题与提醒",
         "no_problems": "没有发现数据问题。",
         "severity": "类别",
@@ -119,6 +120,7 @@ LABELS = {
         "points": "Points",
         "share": "Share",
         "explanation": "Every point",
+        "data_from": "Data: ",
         "problems": "Data problems and warnings",
         "no_problems": "No problems found in the data.",
         "severity": "Kind",
@@ -219,6 +221,7 @@ class DistrictView:
     deductions: list[tuple[Item, Line]]
     suspended: list[Item]
     lost: list[Item]
+    sources: list[str]  # file › sheet the district's cells are in
 
 
 def district_view(e: Explanation, top: int = 3) -> DistrictView:
@@ -226,13 +229,18 @@ def district_view(e: Explanation, top: int = 3) -> DistrictView:
     by_share = sorted(scored, key=lambda i: (i.score / i.weight, -i.weight))
     deductions = [(i, line) for i in scored for line in i.lines if line.part == "deduction"]
     lost = sorted([i for i in scored if i.lost > 0.005], key=lambda i: -i.lost)
+    sources = [
+        f"{c.file} › {c.sheet}" for i in e.items for line in i.lines for c in line.inputs if c.file
+    ]
+    suspended = [i for i in e.items if i.suspended]
     return DistrictView(
         e,
         by_share[::-1][:top],
         by_share[:top],
         deductions,
-        [i for i in e.items if i.suspended],
+        suspended,
         lost,
+        list(dict.fromkeys(sources)),
     )
 
 
