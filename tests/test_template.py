@@ -8,10 +8,10 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from conftest import RULES
-from scorer.render.template import template_xlsx
 
 from scorer import assess
 from scorer.cli import main
+from scorer.render.template import template_xlsx
 from scorer.scheme import load_scheme
 
 ANHUI = load_scheme(RULES / "anhui-2010.yaml")
