@@ -14,6 +14,8 @@ from .methods import METHODS, Context, in_words
 from .scheme import Adjustment, Project, Scheme
 
 DETAIL_COLUMNS = ["district", "project", "part", "name", "method", "value", "fraction", "points"]
+# text kept as Python objects: pandas would convert each to Arrow strings, at a cost
+_DTYPES = {c: object for c in DETAIL_COLUMNS[:5]} | {c: float for c in DETAIL_COLUMNS[5:]}
 
 
 @dataclass
@@ -36,8 +38,9 @@ class Assessment:
 def score(scheme: Scheme, data: Dataset, month: int | None = None) -> Assessment:
     """Score every district on every item of the scheme; rescale for suspended projects."""
     month = month or scheme.schedule.month
-    districts = pd.Index(data.districts, name="district")
-    items = [p.name for p in scheme.projects]
+    # object indexes: pandas would make Arrow string ones, converted back on every lookup
+    districts = pd.Index(data.districts, name="district", dtype=object)
+    items = pd.Index([p.name for p in scheme.projects], dtype=object)
     scores = pd.DataFrame(np.nan, index=districts, columns=items)
     suspended = pd.DataFrame(False, index=districts, columns=items)
     rows = data.rows
@@ -45,16 +48,19 @@ def score(scheme: Scheme, data: Dataset, month: int | None = None) -> Assessment
     issues: list[Issue] = []
     details: list[dict] = []  # column arrays, joined into one frame at the end
 
-    for project in scheme.projects:
+    by_project = rows.groupby("project", sort=False).indices  # positions of each project's rows
+    flags = rows["suspended"].to_numpy(dtype=bool)
+    row_of = pd.Index(rows["district"].to_numpy(dtype=object), dtype=object)
+    for column, project in enumerate(scheme.projects):
         if project.level == "district":
             points = _district_item(scheme, project, active, districts, month, details, issues)
         else:
-            mine = rows[rows["project"] == project.name]
-            held = mine.loc[mine["suspended"].astype(bool), "district"]
-            suspended.loc[held, project.name] = True
-            sub = active[active["project"] == project.name].set_index("district")
+            positions = by_project.get(project.name, np.array([], dtype=int))
+            held = row_of[positions[flags[positions]]]
+            suspended.iloc[districts.get_indexer(held), column] = True
+            sub = rows.iloc[positions[~flags[positions]]].set_index("district")
             points = _project_item(scheme, project, sub, month, details, issues)
-        scores.loc[points.index, project.name] = points
+        scores.iloc[districts.get_indexer(points.index), column] = points.to_numpy(dtype=float)
 
     weights = pd.Series({p.name: p.weight for p in scheme.projects})
     earned = scores.where(~suspended).sum(axis=1, min_count=1)
@@ -62,11 +68,7 @@ def score(scheme: Scheme, data: Dataset, month: int | None = None) -> Assessment
     for district in districts[available == 0]:
         issues.append(Issue("all-suspended", {"district": district}))
     total = earned * scheme.total / available.where(available > 0)
-    detail = (
-        pd.DataFrame({c: np.concatenate([d[c] for d in details]) for c in DETAIL_COLUMNS})
-        if details
-        else pd.DataFrame(columns=DETAIL_COLUMNS)
-    )
+    detail = _details_frame(details)
     return Assessment(
         scheme,
         month,
@@ -209,22 +211,34 @@ def _detail(project, part, name, method, value, fraction, points: pd.Series) -> 
     """One indicator's (deduction's, …) row per district, as column arrays."""
     n = len(points)
 
-    def same(item):
-        return np.full(n, item, dtype=object)
-
     def numbers(series):
         return series.to_numpy(dtype=float) if series is not None else np.full(n, np.nan)
 
     return {
         "district": points.index.to_numpy(dtype=object),
-        "project": same(project),
-        "part": same(part),
-        "name": same(name),
-        "method": same(method),
+        "project": project,  # the same for every row: repeated once, when the frame is made
+        "part": part,
+        "name": name,
+        "method": method,
         "value": numbers(value),
         "fraction": numbers(fraction),
         "points": numbers(points),
     }
+
+
+def _details_frame(details: list[dict]) -> pd.DataFrame:
+    if not details:
+        return pd.DataFrame(columns=DETAIL_COLUMNS)
+    counts = [len(d["points"]) for d in details]
+    columns = {}
+    for c in DETAIL_COLUMNS:
+        if c in ("project", "part", "name", "method"):
+            columns[c] = pd.Series(
+                np.repeat(np.array([d[c] for d in details], dtype=object), counts), dtype=object
+            )
+        else:
+            columns[c] = pd.Series(np.concatenate([d[c] for d in details]), dtype=_DTYPES[c])
+    return pd.DataFrame(columns)
 
 
 # ----------------------------------------------------------------------------- explanation

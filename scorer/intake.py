@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import glob
+import logging
 import math
 import re
 import unicodedata
@@ -19,6 +20,9 @@ import pandas as pd
 from .errors import DataFileError, Issue
 from .formula import parse_formula
 from .scheme import ProjectIndex, Scheme, normalize_name
+
+# fastexcel logs a warning for a column it cannot type (an empty 状态 column): not the user's concern
+logging.getLogger("fastexcel").setLevel(logging.ERROR)
 
 DATA_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 HEADER_SEARCH_ROWS = 30
@@ -131,88 +135,279 @@ def _is_data_file(path: Path) -> bool:
     )
 
 
-def read_sheets(path: Path) -> list[tuple[str, list[list[Any]]]]:
-    """Every sheet of a workbook as rows of cell values anchored at A1 (a CSV is one sheet).
+class _Sheet:
+    """One sheet as the intake needs it: its first rows, to find the header, and its columns
+    below the header on demand. Rows and columns count from A1 whatever the reader does."""
 
-    Excel error cells come back as :class:`ExcelError`, not as the empty string the reader gives.
-    """
-    if path.suffix.lower() == ".csv":
-        return [(path.stem, _read_csv(path))]
-    from python_calamine import CalamineWorkbook
+    name: str
+    head: list[list[Any]]  # the first HEADER_SEARCH_ROWS rows, anchored at A1
 
-    workbook = CalamineWorkbook.from_path(str(path))
-    try:
-        sheets = []
-        for name in workbook.sheet_names:
-            sheet = workbook.get_sheet_by_name(name)
-            rows = sheet.to_python(skip_empty_area=False)
-            _fill_merged(rows, sheet.merged_cell_ranges or [])
-            sheets.append((name, rows))
-    finally:
-        workbook.close()
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        errors = _xlsx_error_cells(path)
-        for name, rows in sheets:
-            for (r, c), text in errors.get(name, {}).items():
-                if r < len(rows) and c < len(rows[r]) and rows[r][c] == "":
-                    rows[r][c] = ExcelError(text)
-    return sheets
+    def body(
+        self, first_row: int, columns: dict[str, int], numeric: set[str]
+    ) -> tuple[dict[str, np.ndarray], list[tuple[int, str, Any]], int]:
+        """The columns from 0-based row ``first_row`` down: texts as str ('' when blank), numbers
+        as float (NaN when blank or not a plain number); the cells that are not plain numbers as
+        (row position, key, raw value); and the number of rows."""
+        raise NotImplementedError
+
+    def merged(self) -> list:
+        """Merged ranges ((top, left), (bottom, right)), 0-based from A1."""
+        return []
 
 
-def _fill_merged(rows: list[list[Any]], ranges: list) -> None:
-    """Give every cell of a merged range its top-left value, as the eye reads it: a 地区 merged
-    down a district's rows names each of them. (xlsx and xls report merges; ods does not.)"""
-    for (top, left), (bottom, right) in ranges:
-        if top >= len(rows) or left >= len(rows[top]):
-            continue
-        value = rows[top][left]
-        if value == "":
-            continue
-        for r in range(top, bottom + 1):
-            if r >= len(rows):
-                rows.append([])
-            row = rows[r]
-            if len(row) <= right:
-                row.extend([""] * (right + 1 - len(row)))
-            for c in range(left, right + 1):
-                if row[c] == "":
-                    row[c] = value
+class _RowsSheet(_Sheet):
+    """A sheet already in memory as rows of cell values (a CSV file)."""
+
+    def __init__(self, name: str, rows: list[list[Any]]):
+        self.name = name
+        self.rows = rows
+        self.head = rows[:HEADER_SEARCH_ROWS]
+
+    def body(self, first_row, columns, numeric):
+        body = self.rows[first_row:]
+        arrays: dict[str, np.ndarray] = {}
+        odd: list[tuple[int, str, Any]] = []
+        for key, col in columns.items():
+            cells = [r[col] if col < len(r) else None for r in body]
+            if key not in numeric:
+                arrays[key] = np.array([_text(c) for c in cells], dtype=object)
+                continue
+            values = np.full(len(cells), np.nan)
+            for position, cell in enumerate(cells):
+                if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+                    values[position] = cell
+                elif cell is not None and _text(cell) != "":
+                    odd.append((position, key, cell))
+            arrays[key] = values
+        return arrays, odd, len(body)
 
 
-_ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?\st="e"[^>]*>(.*?)</c>', re.S)
-_CACHED_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_EXCEL_ERRORS = {"Div0": "#DIV/0!", "NA": "#N/A", "Name": "#NAME?", "Null": "#NULL!", "Num": "#NUM!",
+                 "Ref": "#REF!", "Value": "#VALUE!", "GettingData": "#GETTING_DATA"}  # fmt: skip
+_CELL_ERROR = re.compile(r"got '(\w+)\((.*)\)'$", re.S)
 
 
-def _xlsx_error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
-    """Cells holding an Excel error, by sheet name: python-calamine reads them as empty strings
-    (dimastbk/python-calamine#105), so they are found in the sheet XML itself."""
+def _odd_value(detail: str) -> Any:
+    """The raw cell in fastexcel's conversion error: String("约100") or Error(Div0)."""
+    match = _CELL_ERROR.search(detail)
+    if not match:
+        return detail
+    kind, inner = match.groups()
+    if kind == "Error":
+        return ExcelError(_EXCEL_ERRORS.get(inner, f"#{inner.upper()}"))
+    if kind == "String" and len(inner) >= 2 and inner[0] == inner[-1] == '"':
+        inner = inner[1:-1]
+        for escaped, plain in (
+            ('\\"', '"'),
+            ("\\n", "\n"),
+            ("\\t", "\t"),
+            ("\\r", "\r"),
+            ("\\\\", "\\"),
+        ):
+            inner = inner.replace(escaped, plain)
+        return inner
+    return inner
+
+
+class _WorkbookSheet(_Sheet):
+    """A sheet of an xlsx/xls/ods workbook. The body is read once with fastexcel (numbers parsed
+    in Rust; only cells that are not plain numbers come back to Python, with their content).
+    An xlsx sheet's first rows are read from the start of its XML, which costs next to nothing;
+    fastexcel would parse the whole sheet for them."""
+
+    def __init__(self, reader, path: Path, name: str):
+        self.reader = reader
+        self.path = path
+        self.name = name
+        head = None
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            head = _xlsx_head(path, name, HEADER_SEARCH_ROWS)
+        self.head, self.row0 = head if head is not None else self._head_by_calamine()
+
+    def _head_by_calamine(self) -> tuple[list[list[Any]], int]:
+        from python_calamine import CalamineWorkbook
+
+        workbook = CalamineWorkbook.from_path(str(self.path))
+        try:
+            sheet = workbook.get_sheet_by_name(self.name)
+            rows = sheet.to_python(skip_empty_area=False, nrows=HEADER_SEARCH_ROWS)
+            start = sheet.start
+        finally:
+            workbook.close()
+        return rows, (start[0] if start else 0)
+
+    def body(self, first_row, columns, numeric):
+        wanted = {col: key for key, col in columns.items()}
+        sheet = self.reader.load_sheet(
+            self.name, header_row=None, skip_rows=max(0, first_row - self.row0),
+            use_columns=lambda column: column.absolute_index in wanted,
+        )  # fmt: skip
+        batch, errors = sheet.to_arrow_with_errors()
+        arrays: dict[str, np.ndarray] = {}
+        odd: list[tuple[int, str, Any]] = []
+        by_index = {}
+        for column in sheet.selected_columns:
+            key = wanted[column.absolute_index]
+            by_index[column.index] = key
+            values = batch.column(column.name)
+            if key in numeric:
+                arrays[key], found = _numbers(values, str(column.dtype))
+                odd.extend((position, key, raw) for position, raw in found)
+            else:
+                arrays[key] = _texts(values)
+        for error in errors.errors if errors is not None else []:  # cells not of the column's type
+            position, index = error.offset_position
+            if index in by_index and by_index[index] in numeric:
+                odd.append((position, by_index[index], _odd_value(error.detail)))
+        count = batch.num_rows
+        for key in columns:
+            if key not in arrays:  # a column the sheet's range does not reach: empty
+                empty = (
+                    np.full(count, np.nan) if key in numeric else np.full(count, "", dtype=object)
+                )
+                arrays[key] = empty
+        return arrays, odd, count
+
+    def merged(self) -> list:
+        if self.path.suffix.lower() == ".ods":
+            return []  # calamine does not report merged cells of .ods files
+        from python_calamine import CalamineWorkbook
+
+        workbook = CalamineWorkbook.from_path(str(self.path))
+        try:
+            return workbook.get_sheet_by_name(self.name).merged_cell_ranges or []
+        finally:
+            workbook.close()
+
+
+def _texts(values) -> np.ndarray:
+    """An Arrow column as clean text ('' for blank), each distinct value cleaned once."""
+    series = values.to_pandas().astype(object)
+    series = series.where(series.notna(), "")
+    return _unique_map(series, lambda v: _text(v)).to_numpy(dtype=object)
+
+
+def _numbers(values, dtype: str) -> tuple[np.ndarray, list[tuple[int, Any]]]:
+    """An Arrow column as floats; for a column of text, the cells that are not plain numbers."""
+    if dtype in ("float", "int"):
+        return values.to_numpy(zero_copy_only=False).astype(float), []
+    texts = values.to_pandas().astype(object)
+    numbers = pd.to_numeric(texts, errors="coerce").to_numpy(dtype=float)
+    odd_positions = np.flatnonzero(np.isnan(numbers) & texts.notna().to_numpy())
+    return numbers, [(int(p), texts.iat[p]) for p in odd_positions]
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _xlsx_member(archive, sheet_name: str) -> str | None:
+    """The path inside the xlsx of the named sheet's XML."""
+    from xml.etree import ElementTree
+
+    relationship = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    for sheet in workbook.iter(f"{_MAIN}sheet"):
+        if sheet.get("name") == sheet_name:
+            target = targets.get(sheet.get(relationship), "")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return None
+
+
+def _xlsx_head(path: Path, sheet_name: str, count: int) -> tuple[list[list[Any]], int] | None:
+    """The first ``count`` rows of an xlsx sheet, anchored at A1, read from the start of its XML
+    (and the shared strings they use), and the row its range starts at. None if unreadable."""
     import zipfile
     from xml.etree import ElementTree
 
-    found: dict[str, dict[tuple[int, int], str]] = {}
-    relationship = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    cells: dict[tuple[int, int], Any] = {}
+    shared: dict[tuple[int, int], int] = {}
+    first_row = None
     try:
         with zipfile.ZipFile(path) as archive:
-            workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-            targets = {r.get("Id"): r.get("Target", "") for r in rels}
-            for sheet in workbook.iter(
-                "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet"
-            ):
-                target = targets.get(sheet.get(relationship), "")
-                member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-                xml = archive.read(member)
-                if b't="e"' not in xml:
-                    continue
-                cells = {}
-                for letters, number, body in _ERROR_CELL.findall(xml):
-                    value = _CACHED_VALUE.search(body)
-                    text = value.group(1).decode("utf-8", "replace") if value else "#ERROR"
-                    cells[(int(number) - 1, column_index(letters.decode()))] = text
-                found[sheet.get("name", "")] = cells
-    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
-        return {}  # not a standard workbook layout: calamine has read what it could
-    return found
+            member = _xlsx_member(archive, sheet_name)
+            if member is None:
+                return None
+            with archive.open(member) as stream:
+                for _, element in ElementTree.iterparse(stream, events=("end",)):
+                    if element.tag != f"{_MAIN}c":
+                        continue
+                    match = _REF.fullmatch(element.get("r", ""))
+                    if not match:
+                        return None  # cells without references: let the reader work it out
+                    row, col = int(match.group(2)) - 1, column_index(match.group(1))
+                    if row >= count:
+                        break
+                    value = _xml_cell(element, shared, (row, col))
+                    element.clear()
+                    if value is None:
+                        continue
+                    cells[(row, col)] = value
+                    first_row = row if first_row is None else min(first_row, row)
+            if shared:
+                strings = _shared_strings(archive, max(shared.values()))
+                for place, index in shared.items():
+                    cells[place] = strings[index] if index < len(strings) else ""
+    except (KeyError, ValueError, zipfile.BadZipFile, ElementTree.ParseError):
+        return None
+    if not cells:
+        return [], 0
+    rows = [[""] * (max(c for _, c in cells) + 1) for _ in range(max(r for r, _ in cells) + 1)]
+    for (r, c), value in cells.items():
+        rows[r][c] = value
+    return rows, first_row or 0
+
+
+def _xml_cell(element, shared: dict, place: tuple[int, int]) -> Any:
+    """A <c> element's value; a shared string is noted in ``shared`` to be looked up later."""
+    kind = element.get("t")
+    if kind == "inlineStr":
+        return "".join(t.text or "" for t in element.iter(f"{_MAIN}t"))
+    value = element.find(f"{_MAIN}v")
+    if value is None:
+        return None
+    if kind == "s":
+        shared[place] = int(value.text)
+        return ""
+    if kind == "e":
+        return ExcelError(value.text or "")
+    if kind == "b":
+        return value.text == "1"
+    if kind == "str":
+        return value.text or ""
+    return float(value.text) if value.text else ""
+
+
+def _shared_strings(archive, last: int) -> list[str]:
+    """The workbook's shared strings up to index ``last`` (read no further)."""
+    from xml.etree import ElementTree
+
+    strings: list[str] = []
+    with archive.open("xl/sharedStrings.xml") as stream:
+        for _, element in ElementTree.iterparse(stream, events=("end",)):
+            if element.tag != f"{_MAIN}si":
+                continue
+            parts = [child.text or "" for child in element if child.tag == f"{_MAIN}t"]
+            parts += [
+                t.text or "" for r in element.findall(f"{_MAIN}r") for t in r.findall(f"{_MAIN}t")
+            ]
+            strings.append("".join(parts))
+            element.clear()
+            if len(strings) > last:
+                break
+    return strings
+
+
+def read_sheets(path: Path) -> list[_Sheet]:
+    """The sheets of a workbook (a CSV file is one sheet)."""
+    if path.suffix.lower() == ".csv":
+        return [_RowsSheet(path.stem, _read_csv(path))]
+    import fastexcel
+
+    reader = fastexcel.read_excel(str(path))
+    return [_WorkbookSheet(reader, path, name) for name in reader.sheet_names]
 
 
 def _read_csv(path: Path) -> list[list[Any]]:
@@ -365,31 +560,35 @@ def read_data(paths: Iterable[str | Path], scheme: Scheme) -> Dataset:
     survey_frames: list[pd.DataFrame] = []
     header_help = "、".join(c.label for c in scheme.columns.values() if c.required)
 
+    odd: list[tuple[int, int, str, Any]] = []  # (source, Excel row, key, raw cell)
     for path in files:
         try:
             sheets = read_sheets(path)
-        except Exception as exc:  # calamine raises several kinds for damaged or encrypted files
+        except Exception as exc:  # the readers raise several kinds for damaged or encrypted files
             detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
             issues.append(Issue("unreadable-file", {"detail": detail}, file=str(path)))
             continue
-        for sheet_name, rows in sheets:
+        for sheet in sheets:
+            rows = sheet.head
             survey_sheet = scheme.survey is not None and normalize_name(
-                sheet_name
+                sheet.name
             ) == normalize_name(scheme.survey.sheet)
             header = None if survey_sheet else _find_header(rows, labels, "project", least - 1)
             if header is not None:
-                source = _source(path, sheet_name, rows, header, scheme, issues)
-                frames.append(_sheet_frame(rows, header, source, len(sources), scheme, issues))
+                source = _source(path, sheet.name, rows, header, scheme, issues)
+                frame, odd_cells = _sheet_frame(sheet, header, source, len(sources), scheme, issues)
+                frames.append(frame)
+                odd.extend((len(sources), row, key, raw) for row, key, raw in odd_cells)
                 sources.append(source)
                 continue
             if scheme.survey is not None:
                 survey_header = _find_header(rows, survey_labels, "satisfaction", 2)
                 if survey_header is not None:
                     letters = {k: column_letter(c) for k, c in survey_header.columns.items()}
-                    survey_frames.append(_survey_frame(rows, survey_header, len(sources)))
-                    sources.append(Source(str(path), sheet_name, letters))
+                    survey_frames.append(_survey_frame(sheet, survey_header, len(sources)))
+                    sources.append(Source(str(path), sheet.name, letters))
                     continue
-            if normalize_name(sheet_name).lower() not in SKIPPED_SHEETS and any(
+            if normalize_name(sheet.name).lower() not in SKIPPED_SHEETS and any(
                 _text(c) for row in rows for c in row
             ):
                 issues.append(
@@ -398,7 +597,7 @@ def read_data(paths: Iterable[str | Path], scheme: Scheme) -> Dataset:
                         {"labels": header_help},
                         severity="info",
                         file=str(path),
-                        sheet=sheet_name,
+                        sheet=sheet.name,
                     )
                 )
 
@@ -414,7 +613,7 @@ def read_data(paths: Iterable[str | Path], scheme: Scheme) -> Dataset:
         return Dataset(empty, [], _empty_survey(), sources, files, issues)
 
     rows = pd.concat(frames, ignore_index=True)
-    rows = _check_rows(rows, scheme, sources, issues)
+    rows = _check_rows(rows, odd, scheme, sources, issues)
     districts = list(dict.fromkeys(rows["district"]))
     survey = pd.concat(survey_frames, ignore_index=True) if survey_frames else _empty_survey()
     survey = _check_survey(survey, scheme, districts, sources, issues)
@@ -462,25 +661,25 @@ def _source(
 
 
 def _sheet_frame(
-    rows: list[list[Any]],
+    sheet: _Sheet,
     header: Header,
     source: Source,
     position: int,
     scheme: Scheme,
     issues: list[Issue],
-) -> pd.DataFrame:
-    """The raw cells of one data sheet under the scheme's column keys, blank and total rows dropped."""
+) -> tuple[pd.DataFrame, list[tuple[int, str, Any]]]:
+    """One data sheet under the scheme's column keys, blank and total rows dropped; and the
+    cells that are not plain numbers, as (Excel row, key, raw value)."""
     columns = header.columns
-    body = rows[header.row + 1 :]
-    frame = pd.DataFrame(
-        {key: [r[col] if col < len(r) else None for r in body] for key, col in columns.items()}
-    )
-    frame["_row"] = np.arange(header.row + 2, header.row + 2 + len(body))
+    numeric = {k for k in scheme.measure_keys() if k in columns}
+    arrays, odd, count = sheet.body(header.row + 1, columns, numeric)
+    frame = _frame(arrays, count)
+    frame["_row"] = np.arange(header.row + 2, header.row + 2 + count)
     frame["_source"] = position
     for key, column in scheme.columns.items():
         if key in columns:
             continue
-        frame[key] = None
+        frame[key] = np.nan if key in scheme.measure_keys() else ""
         if key != "district" and column.required:  # without 地区, the sheet (or file) names it
             aliases = "、".join(column.aliases) or "—"
             issues.append(
@@ -492,21 +691,26 @@ def _sheet_frame(
                 )
             )
     if frame.empty:
-        return frame
-    texts = {key: frame[key].map(_text) for key in ("district", "project")}
-    filled = pd.Series(False, index=frame.index)
-    for key in columns:
-        filled |= frame[key].map(_text) != ""
+        return frame, []
+    texts = [k for k in columns if k not in numeric]
+    filled = np.zeros(count, dtype=bool)
+    for key in texts:
+        filled |= (frame[key] != "").to_numpy()
+    for key in numeric:
+        filled |= frame[key].notna().to_numpy()
+    for row_position, _, _ in odd:
+        filled[row_position] = True
+    _fill_merged_names(sheet, header, frame, filled)
     if "district" not in columns:
-        sheet = source.sheet
-        name = Path(source.file).stem if re.fullmatch(r"(?i)sheet\d*", sheet.strip()) else sheet
-        frame["district"] = name
-        texts["district"] = pd.Series(_text(name), index=frame.index)
-    is_total = pd.Series(False, index=frame.index)
+        name = (
+            Path(source.file).stem
+            if re.fullmatch(r"(?i)sheet\d*", sheet.name.strip())
+            else sheet.name
+        )
+        frame["district"] = _text(name)
+    is_total = np.zeros(count, dtype=bool)
     for key in ("district", "project"):
-        normalised = texts[key].map(normalize_name)
-        for word in TOTAL_WORDS:
-            is_total |= normalised.str.contains(word, regex=False)
+        is_total |= _mark_totals(frame[key])
     letter = source.letters.get("project") or source.letters.get("district", "A")
     for row in frame["_row"][is_total & filled]:
         issues.append(
@@ -518,19 +722,64 @@ def _sheet_frame(
                 cell=f"{letter}{row}",
             )
         )
-    return frame[filled & ~is_total].reset_index(drop=True)
+    keep = filled & ~is_total
+    odd_cells = [(int(frame["_row"].iat[p]), key, raw) for p, key, raw in odd if keep[p]]
+    return frame[keep].reset_index(drop=True), odd_cells
 
 
-def _survey_frame(rows: list[list[Any]], header: Header, source: int) -> pd.DataFrame:
-    columns = header.columns
-    body = rows[header.row + 1 :]
-    district = [_text(r[columns["district"]]) if columns["district"] < len(r) else "" for r in body]
-    value = [r[columns["satisfaction"]] if columns["satisfaction"] < len(r) else None for r in body]
-    frame = pd.DataFrame({"district": district, "raw": value})
-    frame["_row"] = np.arange(header.row + 2, header.row + 2 + len(body))
+def _frame(arrays: dict[str, np.ndarray], count: int) -> pd.DataFrame:
+    """A frame of the given columns, text kept as Python objects: pandas would otherwise convert
+    each text column to Arrow strings and back, which costs more than reading it."""
+    return pd.DataFrame(
+        {
+            k: pd.Series(v, dtype=object if v.dtype == object else v.dtype)
+            for k, v in arrays.items()
+        },
+        index=pd.RangeIndex(count),
+    )
+
+
+def _mark_totals(texts: pd.Series) -> np.ndarray:
+    """Rows whose name says 合计/总计/小计 (judged once per distinct name)."""
+    marks = {t: any(w in normalize_name(t) for w in TOTAL_WORDS) for t in texts.unique()}
+    return texts.map(marks).to_numpy(dtype=bool)
+
+
+def _fill_merged_names(
+    sheet: _Sheet, header: Header, frame: pd.DataFrame, filled: np.ndarray
+) -> None:
+    """A 地区 (or 项目) merged down several rows names each of them; the merges are read only
+    when a filled row lacks a name."""
+    keys = [k for k in ("district", "project") if k in header.columns]
+    if not any(((frame[k] == "").to_numpy() & filled).any() for k in keys):
+        return
+    first = header.row + 1
+    for (top, left), (bottom, right) in sheet.merged():
+        for key in keys:
+            col = header.columns[key]
+            if not left <= col <= right or top < first:
+                continue
+            start, stop = top - first, min(bottom - first, len(frame) - 1)
+            if start >= len(frame):
+                continue
+            value = frame[key].iat[start]
+            if value:
+                span = frame[key].iloc[start : stop + 1]
+                frame.loc[span.index[span == ""], key] = value
+                filled[start : stop + 1] = True
+
+
+def _survey_frame(sheet: _Sheet, header: Header, source: int) -> pd.DataFrame:
+    arrays, odd, count = sheet.body(header.row + 1, header.columns, {"satisfaction"})
+    raw = np.full(count, None, dtype=object)
+    for position, _, value in odd:
+        raw[position] = value
+    frame = pd.DataFrame(
+        {"district": arrays["district"], "satisfaction": arrays["satisfaction"], "raw": raw}
+    )
+    frame["_row"] = np.arange(header.row + 2, header.row + 2 + count)
     frame["_source"] = source
-    normalised = frame["district"].map(normalize_name)
-    keep = (frame["district"] != "") & ~normalised.str.contains("|".join(TOTAL_WORDS))
+    keep = (frame["district"] != "") & ~_mark_totals(frame["district"])
     return frame[keep].reset_index(drop=True)
 
 
@@ -557,10 +806,26 @@ def _needed_columns(scheme: Scheme) -> tuple[dict[str, set[str]], set[str], dict
     return needed, everywhere, denominators
 
 
+def _unique_map(values: pd.Series, function) -> pd.Series:
+    """``function`` of each value, computed once per distinct value (names repeat a lot).
+
+    The result keeps Python objects: pandas would make Arrow strings, slow to iterate."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    mapped = np.empty(len(uniques), dtype=object)
+    mapped[:] = [function(u) for u in uniques]
+    return pd.Series(mapped[codes], index=values.index, dtype=object)
+
+
 def _check_rows(
-    rows: pd.DataFrame, scheme: Scheme, sources: list[Source], issues: list[Issue]
+    rows: pd.DataFrame,
+    odd: list[tuple[int, int, str, Any]],
+    scheme: Scheme,
+    sources: list[Source],
+    issues: list[Issue],
 ) -> pd.DataFrame:
-    """Names, statuses and numbers of all rows, checked column by column; problems located."""
+    """Names, statuses and numbers of all rows, checked column by column; problems located.
+
+    ``odd`` are the cells that were not plain numbers, (source, Excel row, key, raw)."""
 
     def add(
         code: str,
@@ -586,14 +851,14 @@ def _check_rows(
     faulty: set[tuple[int, int]] = set()  # (source, Excel row) of rows with an error
 
     # districts
-    rows["district"] = rows["district"].map(lambda x: normalize_name(_text(x)))
+    rows["district"] = _unique_map(rows["district"], lambda x: normalize_name(_text(x)))
     for position in np.flatnonzero((rows["district"] == "").to_numpy()):
         add("missing-district", position, "district")
 
     # projects
     index = ProjectIndex(scheme.projects)
     district_items = {p.name for p in scheme.projects if p.level == "district"}
-    written = rows["project"].map(_text)
+    written = _unique_map(rows["project"], _text)
     resolved: dict[str, str | None] = {}
     for name in written.unique():
         if name == "":
@@ -601,9 +866,18 @@ def _check_rows(
             continue
         match = index.match(name)
         resolved[name] = match.project.name if match.project else None
-    rows["project"] = written.map(resolved)
+    rows["project"] = _unique_map(written, resolved.get)
     matches = {name: index.match(name) for name in resolved if name}
-    for position, name in enumerate(written):
+    said = {
+        "",
+        *(
+            n
+            for n, m in matches.items()
+            if m.project is None or not m.exact or m.project.name in district_items
+        ),
+    }
+    for position in np.flatnonzero(written.isin(said).to_numpy()):
+        name = written.iat[position]
         if name == "":
             add("missing-project-name", position, "project")
             continue
@@ -656,7 +930,7 @@ def _check_rows(
 
     # status
     suspended_words = scheme.suspended_words()
-    status = rows["status"].map(lambda x: normalize_name(_text(x)))
+    status = _unique_map(rows["status"], lambda x: normalize_name(_text(x)))
     rows["suspended"] = status.isin(suspended_words).to_numpy()
     unknown_status = ~(status.isin(suspended_words) | status.isin(NORMAL_STATUS) | (status == ""))
     known = (
@@ -670,29 +944,32 @@ def _check_rows(
     # numbers
     needed, everywhere, denominators = _needed_columns(scheme)
     active = ~rows["suspended"]
+    position_of = (
+        {pair: i for i, pair in enumerate(zip(rows["_source"], rows["_row"]))} if odd else {}
+    )
+    odd_by_key: dict[str, list[tuple[int, Any]]] = {}
+    for source, excel_row, key, raw in odd:
+        position = position_of.get((source, excel_row))
+        if position is not None:  # rows left out (district items) are not checked
+            odd_by_key.setdefault(key, []).append((position, raw))
     for key in scheme.measure_keys():
         column = scheme.columns[key]
         label = column.label
-        raw = rows[key]
-        values = np.full(len(rows), np.nan)
-        is_number = raw.map(lambda x: isinstance(x, (int, float)) and not isinstance(x, bool))
-        values[is_number.to_numpy()] = raw[is_number].astype(float).to_numpy()
+        values = rows[key].to_numpy(dtype=float, copy=True)
         bad = np.zeros(len(rows), dtype=bool)
-        for position in np.flatnonzero(~is_number.to_numpy()):
-            value, ok = parse_number(
-                raw.iat[position], percent=column.in_percent(), unit=column.unit
-            )
+        raw_of: dict[int, Any] = {}
+        for position, raw in odd_by_key.get(key, []):
+            value, ok = parse_number(raw, percent=column.in_percent(), unit=column.unit)
             if value is not None:
                 values[position] = value
             elif not ok:
                 bad[position] = True
+                raw_of[position] = raw
         factors = {i: s.factors[key] for i, s in enumerate(sources) if key in s.factors}
         if factors:  # money in 元 where the scheme counts in 万元, and the like
             values *= rows["_source"].map(lambda s, f=factors: f.get(s, 1.0)).to_numpy(dtype=float)
-        needed_here = rows["project"].map(
-            lambda p, k=key: p is not None and (k in needed.get(p, ()) or k in everywhere)
-        )
-        needed_here = needed_here.to_numpy() & active.to_numpy()
+        wanting = [p for p, keys in needed.items() if key in keys or key in everywhere]
+        needed_here = rows["project"].isin(wanting).to_numpy() & active.to_numpy()
         blank = np.isnan(values) & ~bad
         if column.blank == "zero":
             values[blank] = 0.0
@@ -700,7 +977,7 @@ def _check_rows(
             for position in np.flatnonzero(blank & needed_here):
                 add("missing-value", position, key, label=label)
         for position in np.flatnonzero(bad & (needed_here | ~active.to_numpy())):
-            cell = raw.iat[position]
+            cell = raw_of[position]
             code = "excel-error" if isinstance(cell, ExcelError) else "not-a-number"
             add(code, position, key, value=_text(cell), label=label)
         low, high = column.min, column.max
@@ -723,10 +1000,13 @@ def _check_rows(
         rows[key] = values
 
     # a zero under a division leaves a rate undefined
+    by_project = rows.groupby("project", sort=False).indices
+    carried_out = active.to_numpy()
     for project_name, keys in denominators.items():
-        mine = (rows["project"] == project_name).to_numpy() & active.to_numpy()
+        positions = by_project.get(project_name, np.array([], dtype=int))
+        positions = positions[carried_out[positions]]
         for key in sorted(keys):
-            for position in np.flatnonzero(mine & (rows[key].to_numpy() == 0)):
+            for position in positions[rows[key].to_numpy()[positions] == 0]:
                 add(
                     "zero-denominator",
                     position,
@@ -792,8 +1072,12 @@ def _review(
 ) -> None:
     """Warnings a reviewer would raise: the scheme's checks (on rows without errors, where they
     would only repeat them), and districts with identical data."""
-    clean = [(s, r) not in faulty for s, r in zip(rows["_source"], rows["_row"])]
-    active = rows[~rows["suspended"].astype(bool).to_numpy() & np.array(clean, dtype=bool)]
+    clean = np.ones(len(rows), dtype=bool)
+    if faulty:
+        clean = np.array(
+            [(s, r) not in faulty for s, r in zip(rows["_source"], rows["_row"])], dtype=bool
+        )
+    active = rows[~rows["suspended"].astype(bool).to_numpy() & clean]
     for check in scheme.checks:
         formula = parse_formula(check.when)
         keys = [scheme.column_key(n) for n in formula.names]
@@ -809,16 +1093,24 @@ def _review(
     measures = scheme.measure_keys()
     if rows["district"].nunique() < 2 or not measures:
         return
+    # a district's fingerprint: the hashes of its rows (project, status, figures), in project order
     ordered = rows.sort_values(["district", "project"], kind="stable")
-    fingerprints = ordered.groupby("district", sort=False).apply(
-        lambda g: hash(
-            (
-                tuple(g["project"]),
-                tuple(g["suspended"]),
-                g[measures].to_numpy(dtype=float).round(9).tobytes(),
-            )
+    content = ordered[["project", "suspended"]].copy()
+    for key in measures:
+        content[key] = ordered[key].astype(float).round(9)
+    row_hashes = pd.util.hash_pandas_object(content, index=False).to_numpy()
+    districts = ordered["district"].to_numpy()
+    starts = np.flatnonzero(
+        np.r_[True, districts[1:] != districts[:-1]]
+    )  # sorted: groups are contiguous
+    place = np.arange(len(districts)) - np.repeat(starts, np.diff(np.r_[starts, len(districts)]))
+    with np.errstate(over="ignore"):  # arithmetic modulo 2**64 on purpose
+        weighted = row_hashes * (
+            place.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(1)
         )
-    )
+        sums = np.add.reduceat(weighted, starts)
+    sizes = np.diff(np.r_[starts, len(districts)])
+    fingerprints = dict(zip(districts[starts], zip(sums.tolist(), sizes.tolist())))
     firsts = rows.drop_duplicates("district").set_index("district")
     seen: dict[int, str] = {}
     for district in dict.fromkeys(rows["district"]):
@@ -857,23 +1149,33 @@ def _check_survey(
     label = scheme.survey.label
     survey = survey.copy()
     survey["district"] = survey["district"].map(normalize_name)
-    values = []
-    for position, raw in enumerate(survey["raw"]):
-        value, ok = parse_number(raw, percent=True)
-        where = _where(
-            sources,
-            int(survey["_source"].iat[position]),
-            int(survey["_row"].iat[position]),
-            "satisfaction",
-        )
-        if value is None:
-            code = "missing-value" if ok else "not-a-number"
-            issues.append(Issue(code, {"label": label}, value=_text(raw) or None, **where))
-        values.append(np.nan if value is None else value)
+    values = survey["satisfaction"].to_numpy(dtype=float, copy=True)
+    typed = survey["raw"].isna().to_numpy()  # cells that were plain numbers (or blank)
+    for position in range(len(survey)):
+        raw = None if typed[position] else survey["raw"].iat[position]
+        if raw is not None:
+            value, ok = parse_number(raw, percent=True)
+            values[position] = np.nan if value is None else value
+        if np.isnan(values[position]):
+            where = _where(
+                sources,
+                int(survey["_source"].iat[position]),
+                int(survey["_row"].iat[position]),
+                "satisfaction",
+            )
+            code = (
+                "excel-error"
+                if isinstance(raw, ExcelError)
+                else "not-a-number"
+                if raw is not None
+                else "missing-value"
+            )
+            issues.append(
+                Issue(code, {"label": label}, value=None if raw is None else _text(raw), **where)
+            )
     survey["satisfaction"] = values
     # A column formatted as a percentage in Excel holds 0.935 for 93.5%.
-    numeric = survey["raw"].map(lambda x: isinstance(x, (int, float)) and not isinstance(x, bool))
-    if numeric.all() and survey["satisfaction"].notna().any() and survey["satisfaction"].max() <= 1:
+    if typed.all() and survey["satisfaction"].notna().any() and survey["satisfaction"].max() <= 1:
         survey["satisfaction"] = survey["satisfaction"] * 100
     known = set(districts)
     seen: set[str] = set()
