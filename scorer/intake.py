@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -125,8 +126,10 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
             found.extend(matches)
         else:
             raise DataFileError(f"找不到文件 {given} (no such file)")
-    unique = list(dict.fromkeys(p.resolve() for p in found))
-    return [next(p for p in found if p.resolve() == u) for u in unique]
+    first: dict[Path, Path] = {}  # a file named twice (a folder and a glob) is read once
+    for path in found:
+        first.setdefault(path.resolve(), path)
+    return list(first.values())
 
 
 def _is_data_file(path: Path) -> bool:
@@ -460,6 +463,7 @@ def _text(raw: Any) -> str:
     return unicodedata.normalize("NFKC", str(raw)).strip()
 
 
+@lru_cache(maxsize=1 << 14)
 def split_label(raw: Any) -> tuple[str, str | None]:
     """A header cell as (name, unit): 计划资金（万元） -> (计划资金, 万元); names normalised."""
     text = normalize_name(_text(raw))

@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -22,6 +23,7 @@ from .formula import FormulaError, parse_formula
 _QUOTES = set("\"'“”‘’「」『』")
 
 
+@lru_cache(maxsize=1 << 16)  # the same names and labels come back in every sheet and row
 def normalize_name(text: object) -> str:
     """The form names are compared in: NFKC, no whitespace, no quote marks of any style."""
     folded = unicodedata.normalize("NFKC", str(text))

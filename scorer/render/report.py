@@ -13,6 +13,10 @@ import pandas as pd
 from ..engine import Explanation, Item, Line
 
 REPORT_SUFFIXES = (".html", ".htm", ".md", ".xlsx", ".json")
+# Past this many districts the HTML and Markdown reports keep the ranking whole but show charts
+# and district sections for the first ones only: nobody reads 10,000 sections, and the file
+# would run to hundreds of MB. scorer explain and the Excel workbook have every district.
+DETAIL_LIMIT = 100
 
 LABELS = {
     "zh": {
@@ -52,6 +56,7 @@ LABELS = {
         "share": "得分率",
         "explanation": "逐项计分",
         "data_from": "数据：",
+        "cut_note": "共 {n} 个地区：图表和各地区说明只列前 {limit} 名；每个地区的逐项计分见 Excel 报告或 scorer explain。",
         "problems": "数据问题与提醒",
         "no_problems": "没有发现数据问题。",
         "severity": "类别",
@@ -121,6 +126,7 @@ LABELS = {
         "share": "Share",
         "explanation": "Every point",
         "data_from": "Data: ",
+        "cut_note": "{n} districts: the charts and district sections show the first {limit}; every district's points are in the Excel report and scorer explain.",
         "problems": "Data problems and warnings",
         "no_problems": "No problems found in the data.",
         "severity": "Kind",
@@ -282,7 +288,8 @@ def report_context(result, lang: str = "zh") -> dict[str, Any]:
     assessment = ranking.assessment
     scheme = assessment.scheme
     explain = result.explainer()
-    explanations = [explain(d) for d in ranking.table["district"]]
+    shown = list(ranking.table["district"][:DETAIL_LIMIT])
+    explanations = [explain(d) for d in shown]
     items = [p.name for p in scheme.projects]
     weights = {p.name: p.weight for p in scheme.projects}
     rows = []
@@ -302,7 +309,7 @@ def report_context(result, lang: str = "zh") -> dict[str, Any]:
             }
         )
     shares = []
-    for r in rows:
+    for r in rows[:DETAIL_LIMIT]:
         cells = []
         for name in items:
             suspended = bool(assessment.suspended.at[r["district"], name])
@@ -348,6 +355,8 @@ def report_context(result, lang: str = "zh") -> dict[str, Any]:
         "shares": shares,
         "survey": survey,
         "districts": [district_view(e) for e in explanations],
+        "cut": len(rows) > DETAIL_LIMIT,
+        "limit": DETAIL_LIMIT,
         "issues": sorted(
             result.issues,
             key=lambda i: (
@@ -394,7 +403,7 @@ def heat_colour(share: float | None) -> str:
 
 def render_html(result, lang: str = "zh") -> str:
     context = report_context(result, lang)
-    context["chart"] = _bar_chart(context["rows"], context["scheme"].total)
+    context["chart"] = _bar_chart(context["rows"][:DETAIL_LIMIT], context["scheme"].total)
     context["heat"] = _heat_layout(context["shares"], context["items"])
     return _environment().get_template("report.html.j2").render(**context)
 
@@ -580,23 +589,12 @@ def render_xlsx(result, lang: str = "zh") -> bytes:
         ],
         [14, 30, 16, 12, 10, 24, 16, 10],
     )
-    explain = result.explainer()
-    row = 1
-    for district in ranking.table["district"]:
-        for item in explain(district).items:
-            for line in item.lines:
-                if line.part not in ("deduction", "bonus"):
-                    continue
-                _safe_text(sheet, row, 0, district, text, guarded)
-                _safe_text(sheet, row, 1, item.project, text, guarded)
-                _safe_text(sheet, row, 2, line.name, text, guarded)
-                sheet.write_number(row, 3, float(line.value or 0), number)
-                sheet.write_number(row, 4, float(line.points), number)
-                first = line.inputs[0] if line.inputs else None
-                _safe_text(sheet, row, 5, first.file if first else "", text, guarded)
-                _safe_text(sheet, row, 6, first.sheet if first else "", text, guarded)
-                _safe_text(sheet, row, 7, first.cell if first else "", text, guarded)
-                row += 1
+    for row, entry in enumerate(_adjustments(result), start=1):
+        for col, value in enumerate(entry):
+            if isinstance(value, float):
+                sheet.write_number(row, col, value, number)
+            else:
+                _safe_text(sheet, row, col, value, text, guarded)
 
     # 数据问题
     sheet = workbook.add_worksheet(t["problems_sheet"])
@@ -642,6 +640,55 @@ def render_xlsx(result, lang: str = "zh") -> bytes:
         sheet.write_string(end + offset, 1, f"{t['template']}“{name}”: {rules_summary(rules)}")
     workbook.close()
     return buffer.getvalue()
+
+
+def _adjustments(result) -> list[tuple]:
+    """Every deduction and bonus applied, from the engine's details: district (in rank order),
+    project, item, count or points, points, and the cell it came from."""
+    from ..formula import parse_formula
+    from ..intake import _where
+
+    assessment = result.ranking.assessment
+    scheme = assessment.scheme
+    details = assessment.details
+    applied = details[details["part"].isin(["deduction", "bonus"]) & (details["points"] != 0)]
+    rank_of = {d: i for i, d in enumerate(result.ranking.table["district"])}
+    applied = applied.assign(_rank=applied["district"].map(rank_of)).sort_values(
+        "_rank", kind="stable"
+    )
+    keys = {}
+    for project in scheme.projects:
+        rules = scheme.rules_of(project)
+        for item in (rules.deductions or []) + (rules.bonuses or []):
+            names = parse_formula(item.formula_text()).names
+            keys[(project.name, item.name)] = scheme.column_key(names[0]) if names else None
+    rows = result.data.rows
+    position = {pair: i for i, pair in enumerate(zip(rows["district"], rows["project"]))}
+    entries = []
+    for entry in applied.itertuples(index=False):
+        where = {"file": "", "sheet": "", "cell": ""}
+        at = position.get((entry.district, entry.project))
+        if at is not None:
+            where = _where(
+                result.data.sources,
+                int(rows["_source"].iat[at]),
+                int(rows["_row"].iat[at]),
+                keys.get((entry.project, entry.name)),
+            )
+        value = 0.0 if pd.isna(entry.value) else float(entry.value)
+        entries.append(
+            (
+                entry.district,
+                entry.project,
+                entry.name,
+                value,
+                float(entry.points),
+                where["file"],
+                where["sheet"],
+                where["cell"] or "",
+            )
+        )
+    return entries
 
 
 def render(result, suffix: str, lang: str = "zh") -> bytes:

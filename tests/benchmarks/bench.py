@@ -1,0 +1,189 @@
+"""The performance benchmark: every target of issue 6 beside its baseline, in one run.
+
+    python tests/benchmarks/bench.py            # 5 runs of each, medians
+    python tests/benchmarks/bench.py --runs 3   # quicker
+
+The synthetic workbooks are made once (deterministic seeds) and kept in .bench/. Each measure
+runs in a fresh process, as a clerk's command would, and runs alternate with their baseline so
+that a noisy machine slows both alike. Peak memory is the child process's maximum resident set.
+This is not a test: nothing fails on a slow machine; the table says what was met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from workbooks import ROOT, folder_of_workbooks, long_workbook  # noqa: E402
+
+PYTHON = sys.executable
+SCORER = [PYTHON, "-m", "scorer"]
+RULES = ["--rules", str(ROOT / "rules" / "anhui-2010.yaml")]
+
+
+def run(command: list[str]) -> tuple[float, int]:
+    """Seconds and peak resident memory (KiB) of one command, its output discarded."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise SystemExit(f"failed: {' '.join(command)}")
+    return elapsed, usage.ru_maxrss
+
+
+def side_by_side(runs: int, *commands: list[str]) -> list[tuple[float, int]]:
+    """Median seconds and largest peak memory of each command, runs interleaved."""
+    times: list[list[float]] = [[] for _ in commands]
+    memory = [0] * len(commands)
+    for _ in range(runs):
+        for index, command in enumerate(commands):
+            seconds, peak = run(command)
+            times[index].append(seconds)
+            memory[index] = max(memory[index], peak)
+    return [(statistics.median(t), m) for t, m in zip(times, memory)]
+
+
+def python_code(code: str) -> list[str]:
+    return [PYTHON, "-c", code]
+
+
+def in_process(runs: int, code: str) -> float:
+    """Median seconds of a step measured inside one process (the report renderers)."""
+    command = python_code(
+        "import statistics, time, sys\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n" + code + "\n"
+        "print(statistics.median(times))"
+    )
+    out = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    runs = args.runs
+    print("preparing workbooks in .bench/ (first time only) …", file=sys.stderr)
+    clean = long_workbook(10_000)
+    messy = long_workbook(10_000, messy=True)
+    folder = folder_of_workbooks(1_000)
+    rows: list[tuple[str, str, str, str, str]] = []
+
+    def row(target: str, measured: str, baseline: str, ratio: str, met: bool) -> None:
+        rows.append((target, measured, baseline, ratio, "yes" if met else "NO"))
+
+    # 1. start-up
+    bare, helped, shown = side_by_side(
+        runs, python_code("pass"), [*SCORER, "--help"], [*SCORER, "rules", "show", "anhui-2010"]
+    )
+    row(
+        "1. scorer --help, over bare python (≤ 0.15 s)",
+        f"{helped[0]:.2f} s",
+        f"{bare[0]:.2f} s",
+        f"+{helped[0] - bare[0]:.2f} s",
+        helped[0] - bare[0] <= 0.15,
+    )
+    row(
+        "1. scorer rules show, over bare python (≤ 0.15 s)",
+        f"{shown[0]:.2f} s",
+        f"{bare[0]:.2f} s",
+        f"+{shown[0] - bare[0]:.2f} s",
+        shown[0] - bare[0] <= 0.15,
+    )
+
+    # 2. 330k rows to JSON, against fastexcel's bare read and pandas' default reader
+    fast_read = python_code(
+        f"import fastexcel; fastexcel.read_excel({str(clean)!r}).load_sheet(0, header_row=1).to_pandas()"
+    )
+    ours = [*SCORER, "assess", str(clean), *RULES, "--format", "json"]
+    (fast, _), (assess, peak) = side_by_side(runs, fast_read, ours)
+    row(
+        "2. assess 330k rows → JSON, vs fastexcel read (≤ 1.5×)",
+        f"{assess:.2f} s",
+        f"{fast:.2f} s",
+        f"{assess / fast:.2f}×",
+        assess / fast <= 1.5,
+    )
+    openpyxl_read = python_code(
+        f"import pandas; pandas.read_excel({str(clean)!r}, header=1, engine='openpyxl')"
+    )
+    ((slow, _),) = side_by_side(1, openpyxl_read)
+    row(
+        "2. same, vs pandas.read_excel openpyxl (≥ 10× faster)",
+        f"{assess:.2f} s",
+        f"{slow:.2f} s (1 run)",
+        f"{slow / assess:.1f}× faster",
+        slow / assess >= 10,
+    )
+    row("2. peak memory of assess (< 1 GiB)", f"{peak / 1024:.0f} MiB", "", "", peak < 1024 * 1024)
+
+    # 3. a folder of 1,000 districts' workbooks
+    ((many, _),) = side_by_side(runs, [*SCORER, "assess", str(folder), *RULES, "--format", "json"])
+    row("3. assess 1,000 workbooks of 33 rows (< 10 s)", f"{many:.2f} s", "", "", many < 10)
+
+    # 4. messy data against clean
+    (tidy, _), (untidy, _) = side_by_side(
+        runs, ours, [*SCORER, "assess", str(messy), *RULES, "--format", "json"]
+    )
+    row(
+        "4. messy 330k (10% text numbers, aliases) vs clean (≤ 2×)",
+        f"{untidy:.2f} s",
+        f"{tidy:.2f} s",
+        f"{untidy / tidy:.2f}×",
+        untidy / tidy <= 2,
+    )
+
+    # 5. reports for 10,000 districts
+    setup = (
+        "import scorer\n"
+        "from scorer.render.report import render\n"
+        f"result = scorer.assess([{str(clean)!r}], {str(ROOT / 'rules' / 'anhui-2010.yaml')!r})\n"
+        "times = []\n"
+    )
+    sizes = {}
+    for suffix in (".html", ".xlsx"):
+        with tempfile.TemporaryDirectory() as folder_:
+            target = Path(folder_) / f"report{suffix}"
+            code = setup + (
+                f"for _ in range({runs}):\n"
+                "    start = time.perf_counter()\n"
+                f"    data = render(result, {suffix!r})\n"
+                "    times.append(time.perf_counter() - start)\n"
+                f"open({str(target)!r}, 'wb').write(data)"
+            )
+            seconds = in_process(runs, code)
+            sizes[suffix] = target.stat().st_size
+        row(
+            f"5. {suffix[1:]} report, 10,000 districts (< 10 s)",
+            f"{seconds:.2f} s",
+            f"{sizes[suffix] / 2**20:.1f} MiB",
+            "",
+            seconds < 10,
+        )
+
+    widths = [
+        max(len(r[i]) for r in rows + [("target", "measured", "baseline", "ratio", "met")])
+        for i in range(5)
+    ]
+    header = ("target", "measured", "baseline", "ratio", "met")
+    print(" | ".join(h.ljust(w) for h, w in zip(header, widths)))
+    print("-|-".join("-" * w for w in widths))
+    for r in rows:
+        print(" | ".join(c.ljust(w) for c, w in zip(r, widths)))
+    print(f"\nmedians of {runs} runs; {os.cpu_count()} cores; python {sys.version.split()[0]}")
+
+
+if __name__ == "__main__":
+    main()
