@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,9 +38,14 @@ class Result:
 
 
 def assess(
-    paths: list[str | Path], scheme: Scheme | str | Path, month: int | None = None
+    paths: list[str | Path],
+    scheme: Scheme | str | Path,
+    month: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Result:
-    """scheme → intake → engine → ranking. No ranking when the data have errors."""
+    """scheme → intake → engine → ranking. No ranking when the data have errors.
+
+    ``progress(done, total)`` is called as the files are read."""
     from .engine import score
     from .errors import has_errors
     from .intake import read_data
@@ -48,7 +54,7 @@ def assess(
 
     if not isinstance(scheme, Scheme):
         scheme = load_scheme(scheme)
-    data = read_data(paths, scheme)
+    data = read_data(paths, scheme, progress)
     issues = list(data.issues)
     if has_errors(issues) or not data.districts:
         if not data.districts and not has_errors(issues):

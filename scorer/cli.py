@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 
 import click
@@ -46,6 +47,7 @@ TEXT = {
         "xlsx_only": "填报表只能写成 .xlsx 文件：{path}",
         "template_done": "已生成填报表：{path}（{districts} 个地区 × {projects} 个项目）",
         "explain_usage": "用法：scorer explain 数据文件… 地区",
+        "reading": "读取填报表",
         "bad_output": "无法写出 {path}：报告可以是 {known}",
         "output_is_input": "{path} 是输入文件，不能用作报告输出",
         "report_written": "已写出报告：{path}",
@@ -89,6 +91,7 @@ TEXT = {
         "xlsx_only": "the template is written as an .xlsx file: {path}",
         "template_done": "wrote {path} ({districts} district(s) × {projects} projects)",
         "explain_usage": "usage: scorer explain DATA... DISTRICT",
+        "reading": "reading returns",
         "bad_output": "cannot write {path}: a report is one of {known}",
         "output_is_input": "{path} is an input file; it cannot be a report",
         "report_written": "wrote {path}",
@@ -230,7 +233,49 @@ def _run(
         month = month_in_name(paths)
         if month is not None:
             click.echo(text["month_from_name"].format(month=month), err=True)
-    return run(paths, scheme, month)
+    with _Progress(TEXT[lang]["reading"]) as progress:
+        return run(paths, scheme, month, progress)
+
+
+class _Progress:
+    """A progress bar on stderr, shown only on a terminal and only once the work has taken more
+    than a second: quick runs and redirected output stay clean."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.bar = None
+        self.task = None
+        self.started = 0.0
+
+    def __enter__(self):
+        import time
+
+        self.started = time.monotonic()
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        import time
+
+        if self.bar is None:
+            if not sys.stderr.isatty() or time.monotonic() - self.started < 1.0:
+                return
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+            self.bar = Progress(
+                "{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=_console(stderr=True),
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task(self.label, total=total)
+        self.bar.update(self.task, completed=done)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 @main.command()

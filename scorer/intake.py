@@ -8,7 +8,7 @@ import logging
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -545,8 +545,12 @@ def _sheet_unit(rows: list[list[Any]], header: Header) -> str | None:
 # ----------------------------------------------------------------------------- reading
 
 
-def read_data(paths: Iterable[str | Path], scheme: Scheme) -> Dataset:
-    """Read every sheet of every file: district rows, the survey, and all their problems."""
+def read_data(
+    paths: Iterable[str | Path], scheme: Scheme, progress: Callable[[int, int], None] | None = None
+) -> Dataset:
+    """Read every sheet of every file: district rows, the survey, and all their problems.
+
+    ``progress(done, total)`` is called after each file, for a progress bar."""
     files = expand_paths(paths)
     labels = _label_table(scheme)
     survey_labels = {k: v for k, v in labels.items() if v == "district"}
@@ -565,7 +569,9 @@ def read_data(paths: Iterable[str | Path], scheme: Scheme) -> Dataset:
     header_help = "、".join(c.label for c in scheme.columns.values() if c.required)
 
     odd: list[tuple[int, int, str, Any]] = []  # (source, Excel row, key, raw cell)
-    for path in files:
+    for done, path in enumerate(files, start=1):
+        if progress is not None and done > 1:
+            progress(done - 1, len(files))
         try:
             sheets = read_sheets(path)
         except Exception as exc:  # the readers raise several kinds for damaged or encrypted files
