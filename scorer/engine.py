@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -27,12 +28,18 @@ class Assessment:
     districts: list[str]
     scores: pd.DataFrame  # district × item: points, NaN where the project is suspended
     suspended: pd.DataFrame  # district × item: True where suspended (left out, 折算)
-    details: pd.DataFrame  # one row per indicator, deduction, bonus and floor: DETAIL_COLUMNS
+    parts: list[dict]  # every indicator, deduction, bonus and floor, as column arrays
     earned: pd.Series
     available: pd.Series
     total: pd.Series
     survey: pd.DataFrame
     issues: list[Issue] = field(default_factory=list)
+
+    @cached_property
+    def details(self) -> pd.DataFrame:
+        """One row per district and indicator (deduction, bonus, floor): DETAIL_COLUMNS. Made
+        when first asked for: a ranking alone does not need it."""
+        return _details_frame(self.parts)
 
 
 def score(scheme: Scheme, data: Dataset, month: int | None = None) -> Assessment:
@@ -68,14 +75,13 @@ def score(scheme: Scheme, data: Dataset, month: int | None = None) -> Assessment
     for district in districts[available == 0]:
         issues.append(Issue("all-suspended", {"district": district}))
     total = earned * scheme.total / available.where(available > 0)
-    detail = _details_frame(details)
     return Assessment(
         scheme,
         month,
         list(districts),
         scores,
         suspended,
-        detail,
+        details,
         earned,
         available,
         total,

@@ -285,9 +285,14 @@ class _WorkbookSheet(_Sheet):
 
 def _texts(values) -> np.ndarray:
     """An Arrow column as clean text ('' for blank), each distinct value cleaned once."""
-    series = values.to_pandas().astype(object)
-    series = series.where(series.notna(), "")
-    return _unique_map(series, lambda v: _text(v)).to_numpy(dtype=object)
+    import pyarrow as pa
+
+    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+        values = values.cast(pa.string())
+    encoded = values.dictionary_encode()  # names repeat: clean each distinct one once
+    cleaned = np.array([_text(v) for v in encoded.dictionary.to_pylist()] + [""], dtype=object)
+    indices = encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(zero_copy_only=False)
+    return cleaned[indices]
 
 
 def _numbers(values, dtype: str) -> tuple[np.ndarray, list[tuple[int, Any]]]:
@@ -751,8 +756,9 @@ def _frame(arrays: dict[str, np.ndarray], count: int) -> pd.DataFrame:
 
 def _mark_totals(texts: pd.Series) -> np.ndarray:
     """Rows whose name says 合计/总计/小计 (judged once per distinct name)."""
-    marks = {t: any(w in normalize_name(t) for w in TOTAL_WORDS) for t in texts.unique()}
-    return texts.map(marks).to_numpy(dtype=bool)
+    return _unique_map(texts, lambda t: any(w in normalize_name(t) for w in TOTAL_WORDS)).to_numpy(
+        dtype=bool
+    )
 
 
 def _fill_merged_names(

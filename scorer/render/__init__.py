@@ -69,8 +69,7 @@ def dumps(body: dict[str, Any]) -> str:
     """JSON with one line per key, and per element of a list: readable, grep-able, and written
     by the C encoder (an indented dump falls back to pure Python: seconds for 10,000 districts)."""
 
-    def one(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    one = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
     parts = []
     for key, value in body.items():

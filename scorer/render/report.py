@@ -547,16 +547,18 @@ def render_xlsx(result, lang: str = "zh") -> bytes:
         [6, 14, *[11] * len(items), 12],
     )
     sheet.freeze_panes(1, 2)
+    order = assessment.scores.index.get_indexer(ranking.table["district"])
+    points = assessment.scores.to_numpy(dtype=float)[order].tolist()
+    held = assessment.suspended.to_numpy(dtype=bool)[order].tolist()
+    word = "暂缓实施" if lang == "zh" else "suspended"
     for row, r in enumerate(ranking.table.itertuples(index=False), start=1):
         sheet.write_number(row, 0, int(r.rank), integer)
         _safe_text(sheet, row, 1, r.district, text, guarded)
-        for col, project in enumerate(items, start=2):
-            if assessment.suspended.at[r.district, project.name]:
-                sheet.write_string(row, col, "暂缓实施" if lang == "zh" else "suspended", muted)
+        for col, (value, suspended) in enumerate(zip(points[row - 1], held[row - 1]), start=2):
+            if suspended:
+                sheet.write_string(row, col, word, muted)
             else:
-                sheet.write_number(
-                    row, col, float(assessment.scores.at[r.district, project.name]), number
-                )
+                sheet.write_number(row, col, value, number)
         sheet.write_number(row, len(items) + 2, float(r.total), number)
     for col in range(2, len(items) + 2):
         if count:
