@@ -695,7 +695,7 @@ def rules_show(file: str | None, lang: str) -> None:
     """打印方案的项目分值表 / print the weight table. FILE may name a bundled scheme."""
     from rich.table import Table
 
-    from .scheme import choose_scheme, load_scheme
+    from .scheme import choose_scheme, load_scheme, rules_summary
 
     path, _ = choose_scheme([], file) if file else (None, None)
     if path is None:
@@ -717,10 +717,10 @@ def rules_show(file: str | None, lang: str) -> None:
     for number, project in enumerate(scheme.projects, 1):
         template = scheme.template_name(project)
         if template is not None and project.indicators is None:
-            used[template] = _rule_summary(scheme.templates[template])
+            used[template] = rules_summary(scheme.templates[template])
             method = f"{text['template']}“{template}”"
         else:
-            method = _rule_summary(scheme.rules_of(project))
+            method = rules_summary(scheme.rules_of(project))
         name = project.name + (f" ({'、'.join(project.aliases)})" if project.aliases else "")
         table.add_row(str(number), name, _fmt(project.weight, 0), method)
     weight_sum = sum(p.weight for p in scheme.projects)
@@ -733,13 +733,6 @@ def rules_show(file: str | None, lang: str) -> None:
     console.print(f"{text['grades']}: {bands}")
     for template, summary in used.items():
         console.print(f"{text['template']}“{template}”: {summary}")
-
-
-def _rule_summary(rules) -> str:
-    parts = [f"{i.name} {i.share:.0%}（{i.method}）" for i in rules.indicators or []]
-    parts += [f"−{d.name}" for d in rules.deductions or []]
-    parts += [f"+{b.name}" for b in rules.bonuses or []]
-    return " · ".join(parts)
 
 
 @rules.command("schema")

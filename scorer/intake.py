@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -138,7 +138,7 @@ def _is_data_file(path: Path) -> bool:
     )
 
 
-class _Sheet:
+class _Sheet(Protocol):
     """One sheet as the intake needs it: its first rows, to find the header, and its columns
     below the header on demand. Rows and columns count from A1 whatever the reader does."""
 
@@ -151,15 +151,15 @@ class _Sheet:
         """The columns from 0-based row ``first_row`` down: texts as str ('' when blank), numbers
         as float (NaN when blank or not a plain number); the cells that are not plain numbers as
         (row position, key, raw value); and the number of rows."""
-        raise NotImplementedError
+        ...
 
     def merged(self) -> list:
         """Merged ranges ((top, left), (bottom, right)), 0-based from A1."""
-        return []
+        ...
 
 
-class _RowsSheet(_Sheet):
-    """A sheet already in memory as rows of cell values (a CSV file)."""
+class _RowsSheet:
+    """A sheet already in memory as rows of cell values (a CSV file, which has no merges)."""
 
     def __init__(self, name: str, rows: list[list[Any]]):
         self.name = name
@@ -183,6 +183,9 @@ class _RowsSheet(_Sheet):
                     odd.append((position, key, cell))
             arrays[key] = values
         return arrays, odd, len(body)
+
+    def merged(self) -> list:
+        return []
 
 
 _EXCEL_ERRORS = {"Div0": "#DIV/0!", "NA": "#N/A", "Name": "#NAME?", "Null": "#NULL!", "Num": "#NUM!",
@@ -212,7 +215,7 @@ def _odd_value(detail: str) -> Any:
     return inner
 
 
-class _WorkbookSheet(_Sheet):
+class _WorkbookSheet:
     """A sheet of an xlsx/xls/ods workbook. The body is read once with fastexcel (numbers parsed
     in Rust; only cells that are not plain numbers come back to Python, with their content).
     An xlsx sheet's first rows are read from the start of its XML, which costs next to nothing;

@@ -366,6 +366,14 @@ class Scheme(_Strict):
         return list(self.grades)[-1]
 
 
+def rules_summary(rules: Rules) -> str:
+    """How a project is scored, in one line: 目标任务完成 60%（linear） · 资金拨付 25%（tiers） · −督查扣分."""
+    parts = [f"{i.name} {i.share:.0%}（{i.method}）" for i in rules.indicators or []]
+    parts += [f"−{d.name}" for d in rules.deductions or []]
+    parts += [f"+{b.name}" for b in rules.bonuses or []]
+    return " · ".join(parts)
+
+
 def json_schema() -> dict[str, Any]:
     schema = Scheme.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from ..engine import Explanation, Item, Line
+from ..scheme import rules_summary
 
 REPORT_SUFFIXES = (".html", ".htm", ".md", ".xlsx", ".json")
 # Past this many districts the HTML and Markdown reports keep the ranking whole but show charts
@@ -270,13 +271,6 @@ def method_summary(scheme, project, lang: str) -> str:
             f"{LABELS[lang]['template']}“{template}”" if lang == "zh" else f"template “{template}”"
         )
     return rules_summary(scheme.rules_of(project))
-
-
-def rules_summary(rules) -> str:
-    parts = [f"{i.name} {i.share:.0%}（{i.method}）" for i in rules.indicators or []]
-    parts += [f"−{d.name}" for d in rules.deductions or []]
-    parts += [f"+{b.name}" for b in rules.bonuses or []]
-    return " · ".join(parts)
 
 
 # ----------------------------------------------------------------------------- the report's content
