@@ -66,3 +66,14 @@ def assess(
     issues.extend(assessment.issues)
     ranking = None if has_errors(issues) else rank(assessment)
     return Result(scheme, data, ranking, issues)
+
+
+def rescore(result: Result, scheme: Scheme, month: int | None = None) -> Result:
+    """The same data scored with another scheme of the same columns (a what-if), read once."""
+    from .engine import score
+    from .errors import has_errors
+    from .ranking import rank
+
+    assessment = score(scheme, result.data, month)
+    issues = [*result.data.issues, *assessment.issues]
+    return Result(scheme, result.data, None if has_errors(issues) else rank(assessment), issues)

@@ -47,6 +47,14 @@ TEXT = {
         "xlsx_only": "填报表只能写成 .xlsx 文件：{path}",
         "template_done": "已生成填报表：{path}（{districts} 个地区 × {projects} 个项目）",
         "explain_usage": "用法：scorer explain 数据文件… 地区",
+        "whatif_needs": "请用 --set 项目=分值 或 --rules-b 方案 给出要比较的改动",
+        "change": "改动",
+        "whatif_title": "{name}（改动后，满分 {total}）名次变化",
+        "new_rank": "新排名",
+        "old_rank": "原排名",
+        "move": "变化",
+        "old_total": "原总分",
+        "new_total": "新总分",
         "reading": "读取填报表",
         "bad_output": "无法写出 {path}：报告可以是 {known}",
         "output_is_input": "{path} 是输入文件，不能用作报告输出",
@@ -91,6 +99,14 @@ TEXT = {
         "xlsx_only": "the template is written as an .xlsx file: {path}",
         "template_done": "wrote {path} ({districts} district(s) × {projects} projects)",
         "explain_usage": "usage: scorer explain DATA... DISTRICT",
+        "whatif_needs": "say what to change: --set PROJECT=POINTS or --rules-b SCHEME",
+        "change": "change",
+        "whatif_title": "{name} (changed, out of {total}): rank changes",
+        "new_rank": "New rank",
+        "old_rank": "Old rank",
+        "move": "Move",
+        "old_total": "Old total",
+        "new_total": "New total",
         "reading": "reading returns",
         "bad_output": "cannot write {path}: a report is one of {known}",
         "output_is_input": "{path} is an input file; it cannot be a report",
@@ -523,6 +539,128 @@ def _item_points(item, lang: str) -> str:
     if item.suspended:
         return TEXT[lang]["suspended_left_out"]
     return f"{item.score:.2f} / {item.weight:g}"
+
+
+@main.command()
+@click.argument("data", nargs=-1, required=True)
+@click.option(
+    "--rules", "-r", "rules", metavar="FILE", help="考核方案（YAML）；缺省时自动选择 / rule file."
+)
+@click.option("--set", "settings", multiple=True, metavar="项目=分值",
+              help="改分值（项目=分值）或参数（项目.指标.参数=值），可多次使用 / change a weight or parameter.")  # fmt: skip
+@click.option(
+    "--keep-total",
+    is_flag=True,
+    help="按比例缩放各项目分值，保持总分 / rescale weights to keep the total.",
+)
+@click.option(
+    "--rules-b",
+    "rules_b",
+    metavar="FILE",
+    help="与另一个完整的方案比较 / compare with another whole scheme.",
+)
+@click.option(
+    "--month", type=click.IntRange(1, 12), help="考核月份（序时进度用）/ assessment month."
+)
+@_format_option
+@click.option("--top", type=click.IntRange(min=1), help="只显示前 N 名 / show the first N only.")
+@_lang_option
+@click.pass_context
+def whatif(
+    ctx: click.Context,
+    data: tuple[str, ...],
+    rules: str | None,
+    settings: tuple[str, ...],
+    keep_total: bool,
+    rules_b: str | None,
+    month: int | None,
+    fmt: str,
+    top: int | None,
+    lang: str,
+) -> None:
+    """如果改了分值或方案，排名会怎样？打印名次变化表（不修改方案文件）。
+
+    What if the weights (or a method parameter, or the whole scheme) were different? Prints the
+    rank-change table: old rank, new rank, change, old and new totals. The rule file is not
+    modified.
+    """
+    from . import assess as run
+    from . import rescore
+    from .errors import UsageError
+    from .render import dumps, whatif_dict
+    from .scheme import changed, choose_scheme, load_scheme
+
+    text = TEXT[lang]
+    if not settings and not rules_b:
+        raise UsageError(text["whatif_needs"])
+    before = _run(ctx, data, rules, month, lang)
+    if before.ranking is None:
+        _print_issues(before.issues, lang)
+        click.echo(text["no_ranking"].format(n=_errors(before.issues)), err=True)
+        ctx.exit(EXIT_PROBLEMS)
+    month = before.ranking.assessment.month
+    changes: list[dict[str, str]] = []
+    if rules_b:
+        path, _ = choose_scheme([], rules_b)
+        scheme_b = load_scheme(path)
+        changes.append(
+            {
+                "zh": f"方案 B：{scheme_b.name}（{_shown(path)}）",
+                "en": f"scheme B: {scheme_b.name} ({_shown(path)})",
+            }
+        )
+        base = scheme_b
+    else:
+        base = before.scheme
+    if settings:
+        base, said = changed(base, list(settings), keep_total)
+        changes.extend(said)
+    after = run(_resolve_data(data, lang), base, month) if rules_b else rescore(before, base, month)
+    if after.ranking is None:
+        _print_issues(after.issues, lang)
+        click.echo(text["no_ranking"].format(n=_errors(after.issues)), err=True)
+        ctx.exit(EXIT_PROBLEMS)
+    for change in changes:
+        click.echo(f"{text['change']}: {change[lang]}", err=True)
+    if fmt == "json":
+        click.echo(
+            dumps(whatif_dict(before.ranking, after.ranking, changes, after.issues, lang)), nl=False
+        )
+        return
+    _print_rank_changes(before.ranking, after.ranking, lang, top)
+
+
+def _print_rank_changes(before, after, lang: str, top: int | None) -> None:
+    from rich.table import Table
+
+    text = TEXT[lang]
+    scheme = after.assessment.scheme
+    old = before.table.set_index("district")
+    console = _console()
+    console.print(
+        text["whatif_title"].format(name=scheme.name, total=_fmt(scheme.total, 0)), style="bold"
+    )
+    table = Table(header_style="bold", show_edge=False, pad_edge=False)
+    for label, justify in ((text["new_rank"], "right"), (text["district"], "left"), (text["old_rank"], "right"), (text["move"], "right"),
+                           (text["old_total"], "right"), (text["new_total"], "right"), (text["grade"], "left")):  # fmt: skip
+        table.add_column(label, justify=justify)
+    shown = after.table if top is None else after.table.head(top)
+    for row in shown.itertuples(index=False):
+        was = int(old.at[row.district, "rank"])
+        step = was - int(row.rank)
+        move = f"[green]↑{step}[/]" if step > 0 else f"[red]↓{-step}[/]" if step < 0 else "—"
+        table.add_row(
+            str(row.rank),
+            row.district,
+            str(was),
+            move,
+            _fmt(old.at[row.district, "total"], scheme.precision),
+            _fmt(row.total, scheme.precision),
+            row.grade,
+        )
+    console.print(table)
+    if top is not None and len(after.table) > top:
+        console.print(text["more"].format(n=len(after.table) - top), style="dim")
 
 
 def _errors(issues) -> int:

@@ -911,3 +911,111 @@ def _not_found_message(head: str, cwd: Path) -> str:
     for path in _candidates(cwd):
         lines.append(f"  {path}  ({_year_of(path) or '?'})")
     return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- what-if
+
+
+def changed(
+    scheme: Scheme, settings: list[str], keep_total: bool = False
+) -> tuple[Scheme, list[dict[str, str]]]:
+    """A copy of ``scheme`` with weights (项目=分值) or method parameters (项目.指标.参数=值)
+    changed, and what changed in words. A changed weight changes the total by as much, unless
+    ``keep_total`` scales every weight so the total stays; grades are shares of the total, so
+    their bands follow it."""
+    from pydantic import TypeAdapter
+
+    from .errors import UsageError
+
+    index = ProjectIndex(scheme.projects)
+    # exclude_unset: a field a project leaves to its template must stay unset, or the copy would
+    # take it as its own (no indicators) and lose the template's
+    projects = {p.name: p.model_dump(exclude_unset=True) for p in scheme.projects}
+    said: list[dict[str, str]] = []
+    for setting in settings:
+        target, sep, text = setting.rpartition("=")
+        try:
+            value = float(text)
+        except ValueError:
+            value = None
+        if not sep or value is None:
+            raise UsageError(
+                f"--set {setting}：应写成 项目=分值 或 项目.指标.参数=值 (write PROJECT=POINTS or PROJECT.INDICATOR.PARAM=VALUE)"
+            )
+        name, *path = target.split(".")
+        match = index.match(name)
+        if match.project is None:
+            hint = (
+                f"是否应为“{match.suggestion}”？"
+                if match.suggestion
+                else "、".join(match.ambiguous) or "检查项目名称"
+            )
+            raise UsageError(f"--set {setting}：没有项目“{name}” (no such project). {hint}")
+        project = projects[match.project.name]
+        if not path:
+            if value <= 0:
+                raise UsageError(f"--set {setting}：分值应大于 0 (points must be above 0)")
+            said.append(
+                {
+                    "zh": f"{match.project.name} 分值 {project['weight']:g} → {value:g}",
+                    "en": f"{match.project.name}: {project['weight']:g} → {value:g} points",
+                }
+            )
+            project["weight"] = value
+            continue
+        if len(path) != 2:
+            raise UsageError(
+                f"--set {setting}：参数应写成 项目.指标.参数=值 (PROJECT.INDICATOR.PARAM=VALUE)"
+            )
+        indicator_name, parameter = path
+        rules = scheme.rules_of(match.project).model_dump()
+        indicators = rules["indicators"] or []
+        found = [
+            i for i in indicators if normalize_name(i["name"]) == normalize_name(indicator_name)
+        ]
+        if not found:
+            known = "、".join(i["name"] for i in indicators)
+            raise UsageError(
+                f"--set {setting}：项目“{match.project.name}”没有指标“{indicator_name}”；有：{known}"
+            )
+        if parameter not in found[0] or parameter in ("name", "method", "value"):
+            raise UsageError(
+                f"--set {setting}：指标“{indicator_name}”没有可改的参数“{parameter}” (no such parameter)"
+            )
+        before = found[0][parameter]
+        found[0][parameter] = value
+        try:
+            TypeAdapter(Indicator).validate_python(found[0])
+        except ValidationError as exc:
+            raise UsageError(f"--set {setting}：{_describe(exc.errors()[0])}") from None
+        project.update(
+            {k: rules[k] for k in ("indicators", "deductions", "bonuses", "floor")}, template=None
+        )
+        said.append(
+            {
+                "zh": f"{match.project.name}·{indicator_name} {parameter} {before} → {value:g}",
+                "en": f"{match.project.name} · {indicator_name}: {parameter} {before} → {value:g}",
+            }
+        )
+    raw = scheme.model_dump(exclude_unset=True)
+    raw["projects"] = [projects[p.name] for p in scheme.projects]
+    weight_sum = sum(p["weight"] for p in raw["projects"])
+    if keep_total and abs(weight_sum - scheme.total) > 1e-9:
+        factor = scheme.total / weight_sum
+        for p in raw["projects"]:
+            p["weight"] *= factor
+        said.append(
+            {
+                "zh": f"各项目分值按比例缩放（×{factor:.4f}），总分保持 {scheme.total:g}",
+                "en": f"every weight scaled by {factor:.4f}; the total stays {scheme.total:g}",
+            }
+        )
+    elif abs(weight_sum - scheme.total) > 1e-9:
+        said.append(
+            {
+                "zh": f"总分 {scheme.total:g} → {weight_sum:g}（等次按新总分）",
+                "en": f"total {scheme.total:g} → {weight_sum:g} (grades follow it)",
+            }
+        )
+        raw["total"] = weight_sum
+    return Scheme.model_validate(raw), said

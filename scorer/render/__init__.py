@@ -65,6 +65,28 @@ def to_dict(ranking: Ranking, issues: list[Issue], lang: str = "zh") -> dict[str
     }
 
 
+def whatif_dict(
+    before: Ranking,
+    after: Ranking,
+    changes: list[dict[str, str]],
+    issues: list[Issue],
+    lang: str = "zh",
+) -> dict[str, Any]:
+    """The object of ``assess --format json`` for the changed scheme, each district with its
+    rank, total and grade before the change, and the changes in words."""
+    body = to_dict(after, issues, lang)
+    old = before.table.set_index("district")
+    for district in body["districts"]:
+        name = district["district"]
+        known = name in old.index
+        district["rank_before"] = int(old.at[name, "rank"]) if known else None
+        district["total_before"] = _number(old.at[name, "total"]) if known else None
+        district["grade_before"] = old.at[name, "grade"] if known else None
+    body["scheme"]["total_before"] = before.assessment.scheme.total
+    body["changes"] = [c[lang] for c in changes]
+    return body
+
+
 def dumps(body: dict[str, Any]) -> str:
     """JSON with one line per key, and per element of a list: readable, grep-able, and written
     by the C encoder (an indented dump falls back to pure Python: seconds for 10,000 districts)."""
