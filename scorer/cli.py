@@ -47,6 +47,11 @@ TEXT = {
         "xlsx_only": "填报表只能写成 .xlsx 文件：{path}",
         "template_done": "已生成填报表：{path}（{districts} 个地区 × {projects} 个项目）",
         "explain_usage": "用法：scorer explain 数据文件… 地区",
+        "varied": "变动",
+        "held": "不变",
+        "median_rank": "中位排名",
+        "rank_range": "排名区间(5–95%)",
+        "grade_kept": "保持等次",
         "whatif_needs": "请用 --set 项目=分值 或 --rules-b 方案 给出要比较的改动",
         "change": "改动",
         "whatif_title": "{name}（改动后，满分 {total}）名次变化",
@@ -99,6 +104,11 @@ TEXT = {
         "xlsx_only": "the template is written as an .xlsx file: {path}",
         "template_done": "wrote {path} ({districts} district(s) × {projects} projects)",
         "explain_usage": "usage: scorer explain DATA... DISTRICT",
+        "varied": "varied",
+        "held": "held fixed",
+        "median_rank": "Median rank",
+        "rank_range": "Rank 5–95%",
+        "grade_kept": "Grade kept",
         "whatif_needs": "say what to change: --set PROJECT=POINTS or --rules-b SCHEME",
         "change": "change",
         "whatif_title": "{name} (changed, out of {total}): rank changes",
@@ -661,6 +671,100 @@ def _print_rank_changes(before, after, lang: str, top: int | None) -> None:
     console.print(table)
     if top is not None and len(after.table) > top:
         console.print(text["more"].format(n=len(after.table) - top), style="dim")
+
+
+def _spread(text: str) -> float:
+    value = float(text.strip().rstrip("%")) / (100 if text.strip().endswith("%") else 1)
+    if not 0 <= value < 1:
+        raise click.BadParameter("应在 0 与 100% 之间，如 20% (between 0 and 100%)")
+    return value
+
+
+@main.command()
+@_data_options
+@click.option(
+    "--draws",
+    type=click.IntRange(1, 1_000_000),
+    default=2000,
+    show_default=True,
+    help="抽样次数 / number of draws.",
+)
+@click.option("--spread", default="20%", show_default=True, callback=lambda ctx, param, value: _spread(value),
+              help="分值上下浮动的幅度 / how far each weight may move.")  # fmt: skip
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="随机种子，相同种子结果相同 / random seed.",
+)
+@_format_option
+@click.option("--top", type=click.IntRange(min=1), help="只显示前 N 名 / show the first N only.")
+@_lang_option
+@click.pass_context
+def sensitivity(
+    ctx: click.Context,
+    data: tuple[str, ...],
+    rules: str | None,
+    month: int | None,
+    draws: int,
+    spread: float,
+    seed: int,
+    fmt: str,
+    top: int | None,
+    lang: str,
+) -> None:
+    """分值浮动时名次和等次有多稳：各地区的中位排名、5%–95% 排名区间、保持等次的比例。
+
+    How firm is each rank when the weights move? Monte Carlo over the weights (total kept):
+    for each district the nominal and median rank, the 5th–95th percentile range, and the share
+    of draws in which it keeps its grade. The same --seed gives the same result.
+    """
+    from .ranking import sensitivity as simulate
+    from .render import dumps
+
+    result = _run(ctx, data, rules, month, lang)
+    if result.ranking is None:
+        _print_issues(result.issues, lang)
+        click.echo(TEXT[lang]["no_ranking"].format(n=_errors(result.issues)), err=True)
+        ctx.exit(EXIT_PROBLEMS)
+    found = simulate(result.ranking.assessment, draws, spread, seed)
+    text = TEXT[lang]
+    click.echo(f"{text['varied']}: {found.varied[lang]}", err=True)
+    click.echo(f"{text['held']}: {found.held[lang]}", err=True)
+    if fmt == "json":
+        rows = [
+            {"district": r.district, "rank": int(r.rank), "median_rank": float(r.median_rank), "rank_p5": int(r.rank_p5),
+             "rank_p95": int(r.rank_p95), "grade": r.grade, "grade_kept": float(r.grade_kept)}
+            for r in found.table.itertuples(index=False)
+        ]  # fmt: skip
+        body = {
+            "draws": draws,
+            "spread": spread,
+            "seed": seed,
+            "varied": found.varied[lang],
+            "held": found.held[lang],
+            "districts": rows,
+        }
+        click.echo(dumps(body), nl=False)
+        return
+    from rich.table import Table
+
+    table = Table(header_style="bold", show_edge=False, pad_edge=False)
+    for label, justify in ((text["rank"], "right"), (text["district"], "left"), (text["median_rank"], "right"),
+                           (text["rank_range"], "right"), (text["grade"], "left"), (text["grade_kept"], "right")):  # fmt: skip
+        table.add_column(label, justify=justify)
+    shown = found.table if top is None else found.table.head(top)
+    for r in shown.itertuples(index=False):
+        table.add_row(
+            str(r.rank),
+            r.district,
+            f"{r.median_rank:g}",
+            f"{r.rank_p5}–{r.rank_p95}",
+            r.grade,
+            f"{r.grade_kept:.0%}",
+        )
+    _console().print(table)
 
 
 def _errors(issues) -> int:

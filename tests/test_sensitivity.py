@@ -1,0 +1,113 @@
+"""scorer sensitivity: Monte Carlo over the weights, checked against a plain loop over the draws."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from conftest import ANHUI_HEADER, ROOT, RULES, SAMPLES, full_rows, write_xlsx
+
+from scorer import assess
+from scorer.cli import main
+from scorer.ranking import sensitivity
+from scorer.scheme import load_scheme
+
+ANHUI = load_scheme(RULES / "anhui-2010.yaml")
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return assess([SAMPLES / "2010.xlsx"], ANHUI).ranking.assessment
+
+
+def reference(assessment, draws: int, spread: float, seed: int):
+    """The same draws, scored one by one with the rescaling written out."""
+    scheme = assessment.scheme
+    weights = np.array([p.weight for p in scheme.projects])
+    rng = np.random.default_rng(seed)
+    drawn = weights * rng.uniform(1 - spread, 1 + spread, size=(draws, len(weights)))
+    ranks = []
+    for w in drawn:
+        w = w * weights.sum() / w.sum()
+        totals = {}
+        for district in assessment.districts:
+            earned = available = 0.0
+            for i, project in enumerate(scheme.projects):
+                if assessment.suspended.at[district, project.name]:
+                    continue
+                share = assessment.scores.at[district, project.name] / project.weight
+                earned += w[i] * share
+                available += w[i]
+            totals[district] = round(scheme.total * earned / available, scheme.precision)
+        ranks.append({d: 1 + sum(1 for t in totals.values() if t > totals[d]) for d in totals})
+    return {d: sorted(r[d] for r in ranks) for d in assessment.districts}
+
+
+def test_matches_a_plain_loop_over_the_draws(sample):
+    found = sensitivity(sample, draws=60, spread=0.3, seed=7).table.set_index("district")
+    expected = reference(sample, 60, 0.3, 7)
+    for district, ranks in expected.items():
+        assert found.at[district, "median_rank"] == np.median(ranks), district
+        assert found.at[district, "rank_p5"] == np.percentile(ranks, 5, method="lower")
+        assert found.at[district, "rank_p95"] == np.percentile(ranks, 95, method="higher")
+
+
+def test_no_spread_changes_nothing(sample):
+    table = sensitivity(sample, draws=50, spread=0.0).table
+    assert (table["median_rank"] == table["rank"]).all()
+    assert (table["rank_p5"] == table["rank"]).all() and (table["rank_p95"] == table["rank"]).all()
+    assert (table["grade_kept"] == 1).all()
+
+
+def test_a_district_best_everywhere_keeps_rank_one(tmp_path):
+    rows = [*full_rows("甲市"), *full_rows("乙市", 农家书屋={"完成": 80}, 光荣院建设={"完成": 70})]
+    assessment = assess(
+        [write_xlsx(tmp_path / "a.xlsx", {"s": [ANHUI_HEADER, *rows]})], ANHUI
+    ).ranking.assessment
+    table = sensitivity(assessment, draws=500, spread=0.5, seed=1).table.set_index("district")
+    assert table.at["甲市", "rank_p95"] == 1 and table.at["乙市", "rank_p5"] == 2
+
+
+def test_same_seed_same_result(sample):
+    a = sensitivity(sample, draws=200, spread=0.2, seed=3).table
+    b = sensitivity(sample, draws=200, spread=0.2, seed=3).table
+    assert a.equals(b)
+
+
+def test_cli_says_what_it_varied_and_held(tmp_path):
+    previous = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        result = CliRunner().invoke(
+            main,
+            [
+                "sensitivity",
+                "samples/2010.xlsx",
+                "--draws",
+                "300",
+                "--spread",
+                "20%",
+                "--format",
+                "json",
+            ],
+        )
+        table = CliRunner().invoke(
+            main,
+            ["sensitivity", "samples/2010.xlsx", "--draws", "100", "--top", "3"],
+            env={"COLUMNS": "100"},
+        )
+    finally:
+        os.chdir(previous)
+    assert result.exit_code == 0, result.output
+    assert (
+        "变动: 各项目分值在 ±20% 内均匀抽取，再按比例缩放使总分保持 3500（300 次，种子 0）"
+        in result.stderr
+    )
+    assert "不变: 各地区每个项目的得分率" in result.stderr
+    body = json.loads(result.stdout)
+    assert body["draws"] == 300 and len(body["districts"]) == 17
+    assert {"rank", "median_rank", "rank_p5", "rank_p95", "grade_kept"} <= set(body["districts"][0])
+    assert table.exit_code == 0 and "中位排名" in table.stdout
