@@ -157,8 +157,14 @@ def make_anhui_2010(path: Path, mistakes: bool = False) -> None:
     workbook.close()
 
 
-def make_tongling_2015_06(path: Path) -> None:
-    rng = random.Random(201506)
+TONGLING_EXPECTED = {6: 0.50, 7: 0.60, 8: 0.70}  # the scheme's 序时进度 for those months
+
+
+def make_tongling_2015(path: Path, month: int) -> None:
+    """One month's returns of Tongling's four districts: the year's targets and each project's
+    pace stay, so months compare; this month's progress, survey and events vary."""
+    year = random.Random(2015)  # targets, funds and each project's pace, the same every month
+    rng = random.Random(201500 + month)
     scheme = yaml.safe_load((RULES / "tongling-2015.yaml").read_text(encoding="utf-8"))
     projects = [p["name"] for p in scheme["projects"] if p.get("level") != "district"]
     districts = ["铜官山区", "狮子山区", "郊区", "铜陵县"]
@@ -174,43 +180,23 @@ def make_tongling_2015_06(path: Path) -> None:
         "已拨付资金",
         "状态",
     ]
+    expected = TONGLING_EXPECTED[month]
     rows = []
     for district in districts:
         for project in projects:
+            target, pace = round(year.uniform(50, 800)), year.uniform(0.8, 1.15)
+            planned, paid_pace = round(year.uniform(200, 3000), 1), year.uniform(0.6, 1.1)
             if (district, project) == ("铜官山区", "农村饮水安全工程"):
                 rows.append([district, project, None, None, None, None, None, None, None, "不适用"])
                 continue
-            target = round(rng.uniform(50, 800))
-            completed = round(target * rng.uniform(0.38, 0.62))
-            satisfaction = round(rng.uniform(86, 97), 1)
-            problems = rng.choice([None, None, None, 1, 2])
-            honours = rng.choice([None, None, None, None, 1, 2])
-            planned = round(rng.uniform(200, 3000), 1)
-            paid = round(planned * rng.uniform(0.3, 0.6), 1)
-            rows.append(
-                [
-                    district,
-                    project,
-                    target,
-                    completed,
-                    satisfaction,
-                    problems,
-                    honours,
-                    planned,
-                    paid,
-                    None,
-                ]
-            )
+            completed = round(target * min(1.0, expected * pace * rng.uniform(0.93, 1.07)))
+            paid = round(planned * min(1.0, expected * paid_pace * rng.uniform(0.9, 1.1)), 1)
+            rows.append([district, project, target, completed, round(rng.uniform(86, 97), 1),
+                         rng.choice([None, None, None, 1, 2]), rng.choice([None, None, None, None, 1]),
+                         planned, paid, None])  # fmt: skip
     workbook, formats = _workbook(path)
-    _sheet(
-        workbook,
-        formats,
-        "6月",
-        "铜陵市2015年6月民生工程进展情况统计表",
-        "资金单位：万元；满意度：%",
-        header,
-        rows,
-    )
+    title = f"铜陵市2015年{month}月民生工程进展情况统计表"
+    _sheet(workbook, formats, f"{month}月", title, "资金单位：万元；满意度：%", header, rows)
     workbook.close()
 
 
@@ -290,6 +276,7 @@ def make_mof_2022(path: Path) -> None:
 if __name__ == "__main__":
     make_anhui_2010(HERE / "2010.xlsx")
     make_anhui_2010(HERE / "2010-errors.xlsx", mistakes=True)
-    make_tongling_2015_06(HERE / "tongling-2015-06.xlsx")
+    for month in TONGLING_EXPECTED:
+        make_tongling_2015(HERE / f"tongling-2015-{month:02d}.xlsx", month)
     make_mof_2022(HERE / "mof-2022.xlsx")
     print("wrote", ", ".join(p.name for p in sorted(HERE.glob("*.xlsx"))))

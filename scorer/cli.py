@@ -47,6 +47,14 @@ TEXT = {
         "xlsx_only": "填报表只能写成 .xlsx 文件：{path}",
         "template_done": "已生成填报表：{path}（{districts} 个地区 × {projects} 个项目）",
         "explain_usage": "用法：scorer explain 数据文件… 地区",
+        "compare_title": "{name}：{a} → {b} 名次变化",
+        "fell_behind": "本期新落后于序时进度的项目",
+        "lag_line": "{district}：{project}，完成 {done:.1%}，应达 {expected:.1%}",
+        "lag_item": "{project} {done:.1%}/{expected:.1%}",
+        "notice": "通报：落后于序时进度的项目（完成/应达）",
+        "nothing": "无。",
+        "trend": "走势",
+        "trend_title": "{name}：各期总分（名次）",
         "varied": "变动",
         "held": "不变",
         "median_rank": "中位排名",
@@ -104,6 +112,14 @@ TEXT = {
         "xlsx_only": "the template is written as an .xlsx file: {path}",
         "template_done": "wrote {path} ({districts} district(s) × {projects} projects)",
         "explain_usage": "usage: scorer explain DATA... DISTRICT",
+        "compare_title": "{name}: {a} → {b}, rank changes",
+        "fell_behind": "Fell behind the time schedule since the earlier period",
+        "lag_line": "{district}: {project}, {done:.1%} done, {expected:.1%} due",
+        "lag_item": "{project} {done:.1%}/{expected:.1%}",
+        "notice": "To notify: projects behind the time schedule (done/due)",
+        "nothing": "None.",
+        "trend": "Trend",
+        "trend_title": "{name}: totals (rank) by period",
         "varied": "varied",
         "held": "held fixed",
         "median_rank": "Median rank",
@@ -764,6 +780,207 @@ def sensitivity(
             r.grade,
             f"{r.grade_kept:.0%}",
         )
+    _console().print(table)
+
+
+def _period(ctx: click.Context, path: str, rules: str | None, lang: str):
+    """One period's assessment; stops with the problems if its data cannot be scored."""
+    result = _run(ctx, (path,), rules, None, lang)
+    if result.ranking is None:
+        _print_issues(result.issues, lang)
+        click.echo(TEXT[lang]["no_ranking"].format(n=_errors(result.issues)), err=True)
+        ctx.exit(EXIT_PROBLEMS)
+    return result
+
+
+def _period_label(path: str, lang: str) -> str:
+    from .scheme import month_in_name
+
+    month = month_in_name([path])
+    return (f"{month}月" if lang == "zh" else f"M{month}") if month else Path(path).stem
+
+
+@main.command()
+@click.argument("earlier")
+@click.argument("later")
+@click.option(
+    "--rules", "-r", "rules", metavar="FILE", help="考核方案（YAML）；缺省时自动选择 / rule file."
+)
+@_format_option
+@_lang_option
+@click.pass_context
+def compare(
+    ctx: click.Context, earlier: str, later: str, rules: str | None, fmt: str, lang: str
+) -> None:
+    """两期考核比较：名次与总分变化、本期新落后于序时进度的项目、按地区通报落后项目。
+
+    Compare two periods (一月一考核): rank and total changes, projects that fell behind the time
+    schedule (序时进度) since the earlier period, and the lagging projects to notify by district.
+    """
+    import pandas as pd
+
+    from .ranking import behind_schedule, rank_changes
+    from .render import dumps
+
+    text = TEXT[lang]
+    before, after = _period(ctx, earlier, rules, lang), _period(ctx, later, rules, lang)
+    changes = rank_changes(before.ranking, after.ranking)
+    behind_then = behind_schedule(before.ranking.assessment)
+    behind_now = behind_schedule(after.ranking.assessment)
+    was = set(zip(behind_then["district"], behind_then["project"], behind_then["indicator"]))
+    fell = behind_now[
+        [
+            k not in was
+            for k in zip(behind_now["district"], behind_now["project"], behind_now["indicator"])
+        ]
+    ]
+    if fmt == "json":
+
+        def lag(frame):
+            return [
+                {
+                    "district": r.district,
+                    "project": r.project,
+                    "indicator": r.indicator,
+                    "done": r.done,
+                    "expected": r.expected,
+                }
+                for r in frame.itertuples(index=False)
+            ]
+
+        districts = [
+            {"district": r.district, "rank": int(r.rank), "rank_before": None if pd.isna(r.rank_before) else int(r.rank_before),
+             "move": None if pd.isna(r.move) else int(r.move), "total": float(r.total),
+             "total_before": None if pd.isna(r.total_before) else float(r.total_before), "grade": r.grade}
+            for r in changes.itertuples(index=False)
+        ]  # fmt: skip
+        click.echo(
+            dumps(
+                {
+                    "earlier": earlier,
+                    "later": later,
+                    "districts": districts,
+                    "fell_behind": lag(fell),
+                    "behind": lag(behind_now),
+                }
+            ),
+            nl=False,
+        )
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    scheme = after.scheme
+    console = _console()
+    console.print(
+        text["compare_title"].format(
+            name=scheme.name, a=_period_label(earlier, lang), b=_period_label(later, lang)
+        ),
+        style="bold",
+    )
+    table = Table(header_style="bold", show_edge=False, pad_edge=False)
+    for label, justify in ((text["rank"], "right"), (text["district"], "left"), (text["old_rank"], "right"), (text["move"], "right"),
+                           (text["old_total"], "right"), (text["new_total"], "right"), (text["grade"], "left")):  # fmt: skip
+        table.add_column(label, justify=justify)
+    for r in changes.itertuples(index=False):
+        step = 0 if pd.isna(r.move) else int(r.move)
+        move = f"[green]↑{step}[/]" if step > 0 else f"[red]↓{-step}[/]" if step < 0 else "—"
+        old_total = "" if pd.isna(r.total_before) else _fmt(r.total_before, scheme.precision)
+        table.add_row(
+            str(r.rank),
+            r.district,
+            "" if pd.isna(r.rank_before) else str(r.rank_before),
+            move,
+            old_total,
+            _fmt(r.total, scheme.precision),
+            r.grade,
+        )
+    console.print(table)
+    console.print()
+    console.print(text["fell_behind"], style="bold")
+    for r in fell.itertuples(index=False) if len(fell) else []:
+        console.print(
+            escape(
+                text["lag_line"].format(
+                    district=r.district, project=r.project, done=r.done, expected=r.expected
+                )
+            )
+        )
+    if not len(fell):
+        console.print(text["nothing"])
+    console.print()
+    console.print(text["notice"], style="bold")
+    for district, group in behind_now.groupby("district", sort=False):
+        items = "、".join(
+            text["lag_item"].format(project=r.project, done=r.done, expected=r.expected)
+            for r in group.itertuples(index=False)
+        )
+        console.print(escape(f"{district}（{len(group)}）：{items}"))
+    if not len(behind_now):
+        console.print(text["nothing"])
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option(
+    "--rules", "-r", "rules", metavar="FILE", help="考核方案（YAML）；缺省时自动选择 / rule file."
+)
+@_format_option
+@_lang_option
+@click.pass_context
+def trend(
+    ctx: click.Context, files: tuple[str, ...], rules: str | None, fmt: str, lang: str
+) -> None:
+    """各期走势：每个地区各期的总分与名次，及总分走势图（按文件名中的月份排序）。
+
+    Each district's total and rank across periods, with a sparkline of its totals; periods are
+    ordered by the month in the file names.
+    """
+    import glob as globbing
+
+    from .ranking import sparkline
+    from .render import dumps
+    from .scheme import month_in_name
+
+    text = TEXT[lang]
+    paths = [p for given in files for p in (sorted(globbing.glob(given)) or [given])]
+    paths.sort(key=lambda p: (month_in_name([p]) or 0, p))
+    periods = [(p, _period(ctx, p, rules, lang)) for p in paths]
+    labels = [_period_label(p, lang) for p, _ in periods]
+    districts = list(dict.fromkeys(d for _, r in periods for d in r.ranking.table["district"]))
+    series = {}
+    for district in districts:
+        totals, ranks = [], []
+        for _, result in periods:
+            row = result.ranking.table.set_index("district")
+            totals.append(
+                float(row.at[district, "total"]) if district in row.index else float("nan")
+            )
+            ranks.append(int(row.at[district, "rank"]) if district in row.index else None)
+        series[district] = (totals, ranks)
+    if fmt == "json":
+        body = {"periods": labels, "files": paths,
+                "districts": [{"district": d, "totals": t, "ranks": r} for d, (t, r) in series.items()]}  # fmt: skip
+        click.echo(dumps(body), nl=False)
+        return
+    from rich.table import Table
+
+    every = [v for t, _ in series.values() for v in t if v == v]
+    low, high = (min(every), max(every)) if every else (0.0, 1.0)
+    precision = periods[-1][1].scheme.precision
+    last = periods[-1][1].ranking.table.set_index("district")["rank"]
+    table = Table(header_style="bold", show_edge=False, pad_edge=False)
+    table.add_column(text["district"])
+    for label in labels:
+        table.add_column(label, justify="right")
+    table.add_column(text["trend"])
+    for district in sorted(districts, key=lambda d: last.get(d, 10**9)):
+        totals, ranks = series[district]
+        cells = [
+            ("" if r is None else f"{_fmt(t, precision)} ({r})") for t, r in zip(totals, ranks)
+        ]
+        table.add_row(district, *cells, sparkline(totals, low, high))
+    _console().print(text["trend_title"].format(name=periods[-1][1].scheme.name), style="bold")
     _console().print(table)
 
 

@@ -85,7 +85,9 @@ def sensitivity(
     # 1-2-2-4 per draw: one more than the number of totals above (sorted, so memory stays linear)
     ordered = np.sort(totals, axis=1)
     count = totals.shape[1]
-    ranks = np.stack([count - np.searchsorted(ordered[i], totals[i], side="right") + 1 for i in range(draws)])
+    ranks = np.stack(
+        [count - np.searchsorted(ordered[i], totals[i], side="right") + 1 for i in range(draws)]
+    )
     grades = list(scheme.grades.items())
     nominal = assessment.total.round(scheme.precision).to_numpy()
     nominal_rank = (nominal[None, :] > nominal[:, None]).sum(axis=1) + 1
@@ -122,3 +124,47 @@ def sensitivity(
         "en": "each district's share of each project's points (deductions and bonuses included) and its suspended projects; method parameters unchanged",
     }
     return Sensitivity(table, draws, spread, seed, varied, held)
+
+
+def rank_changes(before: Ranking, after: Ranking) -> pd.DataFrame:
+    """Per district of the later period: rank and total then and now, and the move (+ is up)."""
+    old = before.table.set_index("district")
+    table = after.table[["district", "rank", "total", "grade"]].copy()
+    table["rank_before"] = table["district"].map(old["rank"]).astype("Int64")
+    table["total_before"] = table["district"].map(old["total"])
+    table["move"] = (table["rank_before"] - table["rank"]).astype("Int64")
+    return table
+
+
+def behind_schedule(assessment: Assessment) -> pd.DataFrame:
+    """Indicators scored against the time schedule (序时进度) that fall short of it: district,
+    project, indicator, the share of the year's target done, and the share expected by now."""
+    scheme = assessment.scheme
+    details = assessment.details
+    short = details[(details["method"] == "schedule") & (details["fraction"] < 1 - 1e-9)]
+    expected = {}
+    for project in scheme.projects:
+        for indicator in scheme.rules_of(project).indicators or []:
+            if indicator.method == "schedule":
+                expected[(project.name, indicator.name)] = scheme.expected_progress(
+                    assessment.month, indicator.expected
+                )
+    return pd.DataFrame(
+        {
+            "district": short["district"].to_numpy(dtype=object),
+            "project": short["project"].to_numpy(dtype=object),
+            "indicator": short["name"].to_numpy(dtype=object),
+            "done": short["value"].to_numpy(dtype=float),
+            "expected": [expected[(p, n)] for p, n in zip(short["project"], short["name"])],
+        }
+    )
+
+
+def sparkline(values: list[float], low: float, high: float) -> str:
+    """A row of block characters, one per value, on the common scale low..high."""
+    blocks = "▁▂▃▄▅▆▇█"
+    if high - low < 1e-12:
+        return blocks[3] * len(values)
+    return "".join(
+        " " if v != v else blocks[min(7, int((v - low) / (high - low) * 7.999))] for v in values
+    )
