@@ -2,7 +2,11 @@
 
 The data are invented but shaped like real returns: a title above the header, amounts in 万元,
 a few suspended projects (暂缓实施 / 不适用), inspection deductions, and a 社情民意 sheet whose
-satisfaction is typed partly as numbers and partly as "93.5%". Needs xlsxwriter (test extras).
+satisfaction is typed partly as numbers and partly as "93.5%". Needs xlsxwriter.
+
+The cells are the same on every run, but xlsxwriter stamps the zip entries with the time of
+writing, so the files' bytes (and the SHA-256 in the golden report) change: commit only the
+samples you meant to change.
 """
 
 from __future__ import annotations
