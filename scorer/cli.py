@@ -653,40 +653,41 @@ def whatif(
             dumps(whatif_dict(before.ranking, after.ranking, changes, after.issues, lang)), nl=False
         )
         return
-    _print_rank_changes(before.ranking, after.ranking, lang, top)
+    from .ranking import rank_changes
+
+    scheme = after.scheme
+    title = text["whatif_title"].format(name=scheme.name, total=_fmt(scheme.total, 0))
+    _print_rank_changes(
+        rank_changes(before.ranking, after.ranking), scheme.precision, title, lang, top
+    )
 
 
-def _print_rank_changes(before, after, lang: str, top: int | None) -> None:
+def _print_rank_changes(
+    changes, precision: int, title: str, lang: str, top: int | None = None
+) -> None:
+    """The rank-change table of ranking.rank_changes: rank, district, old rank, move, totals."""
+    import pandas as pd
     from rich.table import Table
 
     text = TEXT[lang]
-    scheme = after.assessment.scheme
-    old = before.table.set_index("district")
     console = _console()
-    console.print(
-        text["whatif_title"].format(name=scheme.name, total=_fmt(scheme.total, 0)), style="bold"
-    )
+    console.print(title, style="bold")
     table = Table(header_style="bold", show_edge=False, pad_edge=False)
     for label, justify in ((text["new_rank"], "right"), (text["district"], "left"), (text["old_rank"], "right"), (text["move"], "right"),
                            (text["old_total"], "right"), (text["new_total"], "right"), (text["grade"], "left")):  # fmt: skip
         table.add_column(label, justify=justify)
-    shown = after.table if top is None else after.table.head(top)
-    for row in shown.itertuples(index=False):
-        was = int(old.at[row.district, "rank"])
-        step = was - int(row.rank)
+    shown = changes if top is None else changes.head(top)
+    for r in shown.itertuples(index=False):
+        step = 0 if pd.isna(r.move) else int(r.move)
         move = f"[green]↑{step}[/]" if step > 0 else f"[red]↓{-step}[/]" if step < 0 else "—"
+        old_rank = "" if pd.isna(r.rank_before) else str(r.rank_before)
+        old_total = "" if pd.isna(r.total_before) else _fmt(r.total_before, precision)
         table.add_row(
-            str(row.rank),
-            row.district,
-            str(was),
-            move,
-            _fmt(old.at[row.district, "total"], scheme.precision),
-            _fmt(row.total, scheme.precision),
-            row.grade,
+            str(r.rank), r.district, old_rank, move, old_total, _fmt(r.total, precision), r.grade
         )
     console.print(table)
-    if top is not None and len(after.table) > top:
-        console.print(text["more"].format(n=len(after.table) - top), style="dim")
+    if top is not None and len(changes) > top:
+        console.print(text["more"].format(n=len(changes) - top), style="dim")
 
 
 def _spread(text: str) -> float:
@@ -868,34 +869,13 @@ def compare(
         )
         return
     from rich.markup import escape
-    from rich.table import Table
 
     scheme = after.scheme
     console = _console()
-    console.print(
-        text["compare_title"].format(
-            name=scheme.name, a=_period_label(earlier, lang), b=_period_label(later, lang)
-        ),
-        style="bold",
+    title = text["compare_title"].format(
+        name=scheme.name, a=_period_label(earlier, lang), b=_period_label(later, lang)
     )
-    table = Table(header_style="bold", show_edge=False, pad_edge=False)
-    for label, justify in ((text["rank"], "right"), (text["district"], "left"), (text["old_rank"], "right"), (text["move"], "right"),
-                           (text["old_total"], "right"), (text["new_total"], "right"), (text["grade"], "left")):  # fmt: skip
-        table.add_column(label, justify=justify)
-    for r in changes.itertuples(index=False):
-        step = 0 if pd.isna(r.move) else int(r.move)
-        move = f"[green]↑{step}[/]" if step > 0 else f"[red]↓{-step}[/]" if step < 0 else "—"
-        old_total = "" if pd.isna(r.total_before) else _fmt(r.total_before, scheme.precision)
-        table.add_row(
-            str(r.rank),
-            r.district,
-            "" if pd.isna(r.rank_before) else str(r.rank_before),
-            move,
-            old_total,
-            _fmt(r.total, scheme.precision),
-            r.grade,
-        )
-    console.print(table)
+    _print_rank_changes(changes, scheme.precision, title, lang)
     console.print()
     console.print(text["fell_behind"], style="bold")
     for r in fell.itertuples(index=False) if len(fell) else []:

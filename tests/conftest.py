@@ -78,3 +78,21 @@ def full_rows(district: str, **overrides) -> list[list]:
 @pytest.fixture(scope="session")
 def anhui():
     return load_scheme(RULES / "anhui-2010.yaml")
+
+
+def cli(*args, cwd=ROOT, width: int = 120):
+    """Run scorer in folder ``cwd`` with a terminal ``width`` columns wide (rich reads COLUMNS)."""
+    import os
+
+    from click.testing import CliRunner
+
+    from scorer.cli import main
+
+    previous = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(
+            main, list(args), env={"COLUMNS": str(width)}, terminal_width=width
+        )
+    finally:
+        os.chdir(previous)

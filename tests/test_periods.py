@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
-from click.testing import CliRunner
 from conftest import ROOT, RULES, write_xlsx
+from conftest import cli as run
 
 from scorer import assess
-from scorer.cli import main
 from scorer.ranking import sparkline
 from scorer.scheme import load_scheme
 
@@ -60,15 +58,6 @@ def test_schedule_scores_behind_and_totals(two_months):
     assert dict(zip(july.table["district"], july.table["total"])) == pytest.approx(
         {"乙区": 101, "甲区": 100.4}
     )
-
-
-def run(*args):
-    previous = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        return CliRunner().invoke(main, list(args), env={"COLUMNS": "120"})
-    finally:
-        os.chdir(previous)
 
 
 def test_compare_rank_moves_and_who_fell_behind(two_months):

@@ -11,12 +11,11 @@ import subprocess
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
-from conftest import ANHUI_HEADER, ROOT, SAMPLES, full_rows, write_xlsx
+from conftest import ANHUI_HEADER, SAMPLES, full_rows, write_xlsx
+from conftest import cli as run
 from update_golden import FIXTURES, sample_result, xlsx_values
 
 from scorer import assess
-from scorer.cli import main
 from scorer.render.report import render, render_html
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -27,15 +26,6 @@ IN_CI = bool(os.environ.get("CI"))
 @pytest.fixture(scope="module")
 def sample():
     return sample_result()
-
-
-def run(*args, cwd=ROOT):
-    previous = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(main, list(args), env={"COLUMNS": "120"})
-    finally:
-        os.chdir(previous)
 
 
 # ----------------------------------------------------------------------------- explain
