@@ -249,6 +249,12 @@ def _data_options(func):
     return click.argument("data", nargs=-1, required=True)(func)
 
 
+def _top_option(func):
+    return click.option(
+        "--top", type=click.IntRange(min=1), help="只显示前 N 名 / show the first N only."
+    )(func)
+
+
 def _format_option(func):
     return click.option(
         "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
@@ -323,7 +329,7 @@ class _Progress:
 @main.command()
 @_data_options
 @_format_option
-@click.option("--top", type=click.IntRange(min=1), help="只显示前 N 名 / show the first N only.")
+@_top_option
 @click.option(
     "--output", "-o", "outputs", multiple=True, type=click.Path(dir_okay=False),
     help="写出报告：.html、.md、.xlsx 或 .json，可多次使用 / write a report (repeatable).",
@@ -589,7 +595,7 @@ def _item_points(item, lang: str) -> str:
     "--month", type=click.IntRange(1, 12), help="考核月份（序时进度用）/ assessment month."
 )
 @_format_option
-@click.option("--top", type=click.IntRange(min=1), help="只显示前 N 名 / show the first N only.")
+@_top_option
 @_lang_option
 @click.pass_context
 def whatif(
@@ -716,7 +722,7 @@ def _spread(text: str) -> float:
     help="随机种子，相同种子结果相同 / random seed.",
 )
 @_format_option
-@click.option("--top", type=click.IntRange(min=1), help="只显示前 N 名 / show the first N only.")
+@_top_option
 @_lang_option
 @click.pass_context
 def sensitivity(
