@@ -118,12 +118,6 @@ METHODS: dict[str, Callable[[pd.Series, object, Context], pd.Series]] = {
 }
 
 
-def describe(method: str) -> str:
-    """The method's rule in one sentence, as its docstring states it."""
-    doc = METHODS[method].__doc__ or ""
-    return doc.strip().splitlines()[0]
-
-
 # ----------------------------------------------------------------------------- in words
 # Each method also says, for one district, what it did with the value: "完成率92.0%，低于100%共
 # 8个百分点，每点扣2%，得84%". Rates (thresholds up to 2) are shown in percent, others as numbers.
