@@ -25,6 +25,35 @@ ANHUI_CITIES_2010 = [
     "滁州市", "阜阳市", "宿州市", "巢湖市", "六安市", "亳州市", "池州市", "宣城市",
 ]  # fmt: skip
 
+# The 105 county-level units of 2010 under their cities (巢湖市 until 2011, with 庐江 and 无为).
+ANHUI_COUNTIES_2010 = {
+    "合肥市": ["瑶海区", "庐阳区", "蜀山区", "包河区", "长丰县", "肥东县", "肥西县"],
+    "芜湖市": ["镜湖区", "弋江区", "鸠江区", "三山区", "芜湖县", "繁昌县", "南陵县"],
+    "蚌埠市": ["龙子湖区", "蚌山区", "禹会区", "淮上区", "怀远县", "五河县", "固镇县"],
+    "淮南市": ["大通区", "田家庵区", "谢家集区", "八公山区", "潘集区", "凤台县"],
+    "马鞍山市": ["金家庄区", "花山区", "雨山区", "当涂县"],
+    "淮北市": ["杜集区", "相山区", "烈山区", "濉溪县"],
+    "铜陵市": ["铜官山区", "狮子山区", "郊区", "铜陵县"],
+    "安庆市": ["迎江区", "大观区", "宜秀区", "怀宁县", "枞阳县", "潜山县", "太湖县", "宿松县",
+               "望江县", "岳西县", "桐城市"],
+    "黄山市": ["屯溪区", "黄山区", "徽州区", "歙县", "休宁县", "黟县", "祁门县"],
+    "滁州市": ["琅琊区", "南谯区", "来安县", "全椒县", "定远县", "凤阳县", "天长市", "明光市"],
+    "阜阳市": ["颍州区", "颍东区", "颍泉区", "临泉县", "太和县", "阜南县", "颍上县", "界首市"],
+    "宿州市": ["埇桥区", "砀山县", "萧县", "灵璧县", "泗县"],
+    "巢湖市": ["居巢区", "庐江县", "无为县", "含山县", "和县"],
+    "六安市": ["金安区", "裕安区", "寿县", "霍邱县", "舒城县", "金寨县", "霍山县"],
+    "亳州市": ["谯城区", "涡阳县", "蒙城县", "利辛县"],
+    "池州市": ["贵池区", "东至县", "石台县", "青阳县"],
+    "宣城市": ["宣州区", "郎溪县", "广德县", "泾县", "绩溪县", "旌德县", "宁国市"],
+}  # fmt: skip
+# Set pace for a few counties, so the sample shows the award rules at work: in 阜阳市 (2
+# places) 界首市 leads and 临泉县 and 太和县 tie on the quota line with the same figures, one
+# 3-point deduction each on different 100-point projects; 资金保障 cannot part them, the survey
+# does. 淮北市's counties all fall short of 良好, so its place stays empty.
+COUNTY_PACE_2010 = {"界首市": 0.09, "临泉县": 0.03, "太和县": 0.03}
+SLOW_CITY_2010 = "淮北市"
+TWINS_2010 = {"临泉县": "农村五保供养", "太和县": "城乡医疗救助"}  # where each loses 3 points
+
 # Rough size of each city's programme (more counties, more rural population: larger targets).
 CITY_SCALE = {
     "合肥市": 1.3, "芜湖市": 0.9, "蚌埠市": 0.9, "淮南市": 0.7, "马鞍山市": 0.5, "淮北市": 0.6,
@@ -84,6 +113,18 @@ def _sheet(
     return sheet
 
 
+def _figures_2010(rng: random.Random, scale: float, diligence: float) -> list:
+    """目标任务, 完成, 计划资金, 到位资金, 拨付资金, 督查评分 of one project of one place."""
+    target = round(rng.uniform(80, 1200) * scale)
+    rate = min(1.15, max(0.55, rng.gauss(1.0 + diligence, 0.06)))
+    completed = round(target * rate)
+    planned = round(rng.uniform(800, 12000) * scale, 1)
+    in_place = round(planned * min(1.0, max(0.7, rng.gauss(0.97 + diligence / 2, 0.04))), 1)
+    disbursed = round(in_place * min(1.0, max(0.6, rng.gauss(0.93 + diligence, 0.06))), 1)
+    inspection = round(min(99.0, max(65.0, rng.gauss(88 + diligence * 60, 5))), 1)
+    return [target, completed, planned, in_place, disbursed, inspection]
+
+
 def make_anhui_2010(path: Path, mistakes: bool = False) -> None:
     """The 17 cities of 2010; with ``mistakes``, a return with the slips clerks make."""
     rng = random.Random(2010)
@@ -111,28 +152,8 @@ def make_anhui_2010(path: Path, mistakes: bool = False) -> None:
             if status:
                 rows.append([city, name, None, None, None, None, None, None, None, status])
                 continue
-            target = round(rng.uniform(80, 1200) * scale)
-            rate = min(1.15, max(0.55, rng.gauss(1.0 + diligence, 0.06)))
-            completed = round(target * rate)
-            planned = round(rng.uniform(800, 12000) * scale, 1)
-            in_place = round(planned * min(1.0, max(0.7, rng.gauss(0.97 + diligence / 2, 0.04))), 1)
-            disbursed = round(in_place * min(1.0, max(0.6, rng.gauss(0.93 + diligence, 0.06))), 1)
-            inspection = round(min(99.0, max(65.0, rng.gauss(88 + diligence * 60, 5))), 1)
-            deduction = DEDUCTIONS_2010.get((city, name))
-            rows.append(
-                [
-                    city,
-                    name,
-                    target,
-                    completed,
-                    planned,
-                    in_place,
-                    disbursed,
-                    inspection,
-                    deduction,
-                    None,
-                ]
-            )
+            figures = _figures_2010(rng, scale, diligence)
+            rows.append([city, name, *figures, DEDUCTIONS_2010.get((city, name)), None])
     if mistakes:
         rows[3][3] = "约1000"  # a word where a number belongs
         rows[40][2] = 0  # a zero target on a project carried out
@@ -158,6 +179,59 @@ def make_anhui_2010(path: Path, mistakes: bool = False) -> None:
             survey.write_string(r, 1, f"{value}%")  # typed as text, as some offices do
         else:
             survey.write_number(r, 1, value)
+    workbook.close()
+
+
+def make_anhui_2010_counties(path: Path) -> None:
+    """The 105 county-level units of 2010, each under its city (所属市 merged down the city's
+    rows, as offices lay it out); a 社情民意 sheet per county."""
+    rng = random.Random(20100)
+    scheme = yaml.safe_load((RULES / "anhui-2010.yaml").read_text(encoding="utf-8"))
+    projects = [p["name"] for p in scheme["projects"] if p.get("level") != "district"]
+    header = ["所属市", "县（市、区）", "项目", "目标任务", "完成", "计划资金", "到位资金",
+              "拨付资金", "督查评分", "扣分", "状态"]  # fmt: skip
+    rows: list[list] = []
+    spans: list[tuple[int, int, str]] = []  # (first row, last row, city) of each city
+    twin: list | None = None
+    for city, counties in ANHUI_COUNTIES_2010.items():
+        first = len(rows)
+        scale = CITY_SCALE[city] / len(counties) * 3
+        for county in counties:
+            if county in TWINS_2010 and twin is not None:
+                figures = twin  # the same figures as its twin: a tie to settle
+            else:
+                pace = COUNTY_PACE_2010.get(county)
+                if pace is None:
+                    pace = (
+                        rng.uniform(-0.14, -0.10)
+                        if city == SLOW_CITY_2010
+                        else rng.uniform(-0.07, 0.03)
+                    )
+                figures = [_figures_2010(rng, scale, pace) for _ in projects]
+                if county in TWINS_2010:
+                    twin = figures
+            for name, values in zip(projects, figures):
+                deduction = 3 if TWINS_2010.get(county) == name else None
+                status = "暂缓实施" if (county, name) == ("郊区", "光荣院建设") else None
+                if status:
+                    values = [None] * 6
+                rows.append([city, county, name, *values, deduction, status])
+        spans.append((first, len(rows) - 1, city))
+        for row in rows[first + 1 :]:
+            row[0] = None  # a merged cell keeps its value in its top-left cell only
+    workbook, formats = _workbook(path)
+    sheet = _sheet(workbook, formats, "2010年度县级民生工程",
+                   "安徽省2010年度县（市、区）民生工程实施情况汇总表", "资金单位：万元", header, rows)  # fmt: skip
+    merged = workbook.add_format({"valign": "vcenter", "align": "center"})
+    for first, last, city in spans:
+        sheet.merge_range(first + 3, 0, last + 3, 0, city, merged)
+    survey = workbook.add_worksheet("社情民意")
+    survey.write_row(0, 0, ["县（市、区）", "满意度"], formats["header"])
+    satisfaction = {"临泉县": 91.0, "太和县": 92.5}
+    counties = [c for cs in ANHUI_COUNTIES_2010.values() for c in cs]
+    for r, county in enumerate(counties, start=1):
+        survey.write(r, 0, county)
+        survey.write_number(r, 1, satisfaction.get(county, round(rng.uniform(84, 96), 1)))
     workbook.close()
 
 
@@ -280,6 +354,7 @@ def make_mof_2022(path: Path) -> None:
 if __name__ == "__main__":
     make_anhui_2010(HERE / "2010.xlsx")
     make_anhui_2010(HERE / "2010-errors.xlsx", mistakes=True)
+    make_anhui_2010_counties(HERE / "2010-counties.xlsx")
     for month in TONGLING_EXPECTED:
         make_tongling_2015(HERE / f"tongling-2015-{month:02d}.xlsx", month)
     make_mof_2022(HERE / "mof-2022.xlsx")

@@ -42,14 +42,16 @@ def assess(
     scheme: Scheme | str | Path,
     month: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    level: str | None = None,
 ) -> Result:
     """scheme → intake → engine → ranking. No ranking when the data have errors.
 
-    ``progress(done, total)`` is called as the files are read."""
+    ``progress(done, total)`` is called as the files are read. ``level="city"`` rolls county
+    rows up to their cities (所属市) before scoring."""
     from .engine import score
     from .errors import has_errors
-    from .intake import read_data
-    from .ranking import rank
+    from .intake import read_data, roll_up
+    from .ranking import award_issues, rank
     from .scheme import Scheme, load_scheme
 
     if not isinstance(scheme, Scheme):
@@ -62,8 +64,17 @@ def assess(
 
             issues.append(Issue("no-districts"))
         return Result(scheme, data, None, issues)
+    if level == "city":
+        if not data.groups:
+            from .errors import Issue
+
+            label = scheme.columns["city"].label if "city" in scheme.columns else "所属市"
+            issues.append(Issue("no-cities", {"label": label}))
+            return Result(scheme, data, None, issues)
+        data = roll_up(data, scheme)
     assessment = score(scheme, data, month)
     issues.extend(assessment.issues)
+    issues.extend(award_issues(scheme, data.groups) if level != "city" else [])
     ranking = None if has_errors(issues) else rank(assessment)
     return Result(scheme, data, ranking, issues)
 

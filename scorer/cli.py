@@ -23,6 +23,12 @@ TEXT = {
         "total": "总分",
         "grade": "等次",
         "survey_rank": "社情民意排名",
+        "city_rank": "市内名次",
+        "award_title": "{name}：{n} 个（名额 {quota} 个）",
+        "award_none": "无（符合条件的 {eligible} 个）",
+        "award_group": "{city}（名额{quota}）：",
+        "ties_title": "同分名次按 {chain} 依次比较确定：",
+        "no_city": "数据中没有所属市“{name}”。可选：{known}",
         "title": "{name}  排名（满分 {total}）",
         "suspended_note": "含暂缓实施项目、按可考核分值折算的地区：{names}",
         "problems": "数据问题",
@@ -88,6 +94,13 @@ TEXT = {
         "total": "Total",
         "grade": "Grade",
         "survey_rank": "Survey rank",
+        "city": "City",
+        "city_rank": "In city",
+        "award_title": "{name}: {n} (quota {quota})",
+        "award_none": "none ({eligible} eligible)",
+        "award_group": "{city} ({quota}): ",
+        "ties_title": "Equal totals ordered by {chain}:",
+        "no_city": "no city “{name}” in the data. Known: {known}",
         "title": "{name}  ranking (out of {total})",
         "suspended_note": "Rescaled for suspended projects: {names}",
         "problems": "Data problems",
@@ -249,6 +262,28 @@ def _data_options(func):
     return click.argument("data", nargs=-1, required=True)(func)
 
 
+def _level_option(func):
+    """--level city: counties rolled up into their cities (kept in ctx.obj for _run)."""
+
+    def remember(ctx: click.Context, param, value):
+        ctx.ensure_object(dict)["level"] = value
+        return value
+
+    return click.option(
+        "--level",
+        type=click.Choice(["city"]),
+        callback=remember,
+        expose_value=False,
+        help="city：把各县数量、资金按所属市相加后按市计分排名 / roll counties up to cities.",
+    )(func)
+
+
+def _output_option(help_text: str):
+    return click.option(
+        "--output", "-o", "outputs", multiple=True, type=click.Path(dir_okay=False), help=help_text
+    )
+
+
 def _top_option(func):
     return click.option(
         "--top", type=click.IntRange(min=1), help="只显示前 N 名 / show the first N only."
@@ -282,7 +317,7 @@ def _run(
         if month is not None:
             click.echo(text["month_from_name"].format(month=month), err=True)
     with _Progress(TEXT[lang]["reading"]) as progress:
-        return run(paths, scheme, month, progress)
+        return run(paths, scheme, month, progress, ctx.obj.get("level"))
 
 
 class _Progress:
@@ -330,10 +365,11 @@ class _Progress:
 @_data_options
 @_format_option
 @_top_option
+@_output_option("写出报告：.html、.md、.xlsx 或 .json，可多次使用 / write a report (repeatable).")
 @click.option(
-    "--output", "-o", "outputs", multiple=True, type=click.Path(dir_okay=False),
-    help="写出报告：.html、.md、.xlsx 或 .json，可多次使用 / write a report (repeatable).",
-)  # fmt: skip
+    "--city", metavar="市", help="只显示该市的县（市、区） / show one city's counties only."
+)
+@_level_option
 @_lang_option
 @click.pass_context
 def assess(
@@ -344,6 +380,7 @@ def assess(
     fmt: str,
     top: int | None,
     outputs: tuple[str, ...],
+    city: str | None,
     lang: str,
 ) -> None:
     """对 DATA（xlsx/xls/ods/csv 文件、文件夹）计分并排名。
@@ -362,7 +399,7 @@ def assess(
             click.echo(to_json(result.ranking, result.issues, lang), nl=False)
     else:
         if result.ranking is not None:
-            _print_ranking(result.ranking, lang, top)
+            _print_ranking(result.ranking, lang, top, _city(result, city, lang))
         if result.issues:
             _print_issues(result.issues, lang)
         if result.ranking is None:
@@ -372,18 +409,35 @@ def assess(
     _write_reports(result, outputs, lang)
 
 
-def _check_outputs(outputs: tuple[str, ...], data: tuple[str, ...], lang: str) -> None:
+def _city(result, wanted: str | None, lang: str) -> str | None:
+    """The city --city names (安庆 for 安庆市), or a usage error listing the cities."""
+    from .errors import UsageError
+    from .scheme import normalize_name
+
+    if wanted is None or result.ranking is None:
+        return None
+    cities = list(dict.fromkeys(result.data.groups.values()))
+    key = normalize_name(wanted)
+    found = [c for c in cities if c == key or c == key + "市"]
+    if not found:
+        known = "、".join(cities) or "—"
+        raise UsageError(TEXT[lang]["no_city"].format(name=wanted, known=known))
+    return found[0]
+
+
+def _check_outputs(
+    outputs: tuple[str, ...], data: tuple[str, ...], lang: str, known: tuple[str, ...] = ()
+) -> None:
     """Before any work: each report's format is known, and none would overwrite an input."""
     from .errors import UsageError
     from .render.report import REPORT_SUFFIXES
 
+    known = known or REPORT_SUFFIXES
     inputs = {Path(d).resolve() for d in data if Path(d).exists()}
     for output in outputs:
         suffix = Path(output).suffix.lower()
-        if suffix not in REPORT_SUFFIXES:
-            raise UsageError(
-                TEXT[lang]["bad_output"].format(path=output, known="、".join(REPORT_SUFFIXES))
-            )
+        if suffix not in known:
+            raise UsageError(TEXT[lang]["bad_output"].format(path=output, known="、".join(known)))
         if Path(output).resolve() in inputs:
             raise UsageError(TEXT[lang]["output_is_input"].format(path=output))
 
@@ -504,6 +558,7 @@ def template(
 @click.option(
     "--month", type=click.IntRange(1, 12), help="考核月份（序时进度用）/ assessment month."
 )
+@_level_option
 @_lang_option
 @click.pass_context
 def explain(
@@ -596,6 +651,7 @@ def _item_points(item, lang: str) -> str:
 )
 @_format_option
 @_top_option
+@_level_option
 @_lang_option
 @click.pass_context
 def whatif(
@@ -647,7 +703,11 @@ def whatif(
     if settings:
         base, said = changed(base, list(settings), keep_total)
         changes.extend(said)
-    after = run(_resolve_data(data, lang), base, month) if rules_b else rescore(before, base, month)
+    after = (
+        run(_resolve_data(data, lang), base, month, level=ctx.obj.get("level"))
+        if rules_b
+        else rescore(before, base, month)
+    )
     if after.ranking is None:
         _print_issues(after.issues, lang)
         click.echo(text["no_ranking"].format(n=_errors(after.issues)), err=True)
@@ -723,6 +783,8 @@ def _spread(text: str) -> float:
 )
 @_format_option
 @_top_option
+@_output_option("写出含排名区间图的报告：.html 或 .md / write the report with rank-interval bars.")
+@_level_option
 @_lang_option
 @click.pass_context
 def sensitivity(
@@ -735,6 +797,7 @@ def sensitivity(
     seed: int,
     fmt: str,
     top: int | None,
+    outputs: tuple[str, ...],
     lang: str,
 ) -> None:
     """分值浮动时名次和等次有多稳：各地区的中位排名、5%–95% 排名区间、保持等次的比例。
@@ -744,8 +807,10 @@ def sensitivity(
     of draws in which it keeps its grade. The same --seed gives the same result.
     """
     from .ranking import sensitivity as simulate
-    from .render import dumps
+    from .render import dumps, write_atomic
+    from .render.report import render
 
+    _check_outputs(outputs, data, lang, (".html", ".htm", ".md"))
     result = _run(ctx, data, rules, month, lang)
     if result.ranking is None:
         _print_issues(result.issues, lang)
@@ -755,6 +820,9 @@ def sensitivity(
     text = TEXT[lang]
     click.echo(f"{text['varied']}: {found.varied[lang]}", err=True)
     click.echo(f"{text['held']}: {found.held[lang]}", err=True)
+    for output in outputs:
+        write_atomic(output, render(result, Path(output).suffix, lang, found))
+        click.echo(text["report_written"].format(path=output), err=True)
     if fmt == "json":
         rows = [
             {"district": r.district, "rank": int(r.rank), "median_rank": float(r.median_rank), "rank_p5": int(r.rank_p5),
@@ -814,6 +882,7 @@ def _period_label(path: str, lang: str) -> str:
     "--rules", "-r", "rules", metavar="FILE", help="考核方案（YAML）；缺省时自动选择 / rule file."
 )
 @_format_option
+@_level_option
 @_lang_option
 @click.pass_context
 def compare(
@@ -912,10 +981,17 @@ def compare(
     "--rules", "-r", "rules", metavar="FILE", help="考核方案（YAML）；缺省时自动选择 / rule file."
 )
 @_format_option
+@_output_option("写出走势报告：.html（含走势图）或 .json / write the trend report.")
+@_level_option
 @_lang_option
 @click.pass_context
 def trend(
-    ctx: click.Context, files: tuple[str, ...], rules: str | None, fmt: str, lang: str
+    ctx: click.Context,
+    files: tuple[str, ...],
+    rules: str | None,
+    fmt: str,
+    outputs: tuple[str, ...],
+    lang: str,
 ) -> None:
     """各期走势：每个地区各期的总分与名次，及总分走势图（按文件名中的月份排序）。
 
@@ -925,48 +1001,52 @@ def trend(
     import glob as globbing
 
     from .ranking import sparkline
+    from .ranking import trend as follow
     from .render import dumps
     from .scheme import month_in_name
 
     text = TEXT[lang]
+    _check_outputs(outputs, files, lang, (".html", ".htm", ".json"))
     paths = [p for given in files for p in (sorted(globbing.glob(given)) or [given])]
     paths.sort(key=lambda p: (month_in_name([p]) or 0, p))
     periods = [(p, _period(ctx, p, rules, lang)) for p in paths]
-    labels = [_period_label(p, lang) for p, _ in periods]
-    districts = list(dict.fromkeys(d for _, r in periods for d in r.ranking.table["district"]))
-    series = {}
-    for district in districts:
-        totals, ranks = [], []
-        for _, result in periods:
-            row = result.ranking.table.set_index("district")
-            totals.append(
-                float(row.at[district, "total"]) if district in row.index else float("nan")
-            )
-            ranks.append(int(row.at[district, "rank"]) if district in row.index else None)
-        series[district] = (totals, ranks)
+    found = follow([_period_label(p, lang) for p, _ in periods], [r.ranking for _, r in periods])
+    scheme = periods[-1][1].scheme
+    body = {"periods": found.periods, "files": paths,
+            "districts": [{"district": d, "totals": found.totals[d], "ranks": found.ranks[d]}
+                          for d in found.districts]}  # fmt: skip
+    for output in outputs:
+        from .render import write_atomic
+        from .render.report import render_trend
+
+        read = [f for _, r in periods for f in r.data.files]
+        data = (
+            dumps(body)
+            if output.lower().endswith(".json")
+            else render_trend(found, scheme, read, lang)
+        )
+        write_atomic(output, data.encode("utf-8"))
+        click.echo(TEXT[lang]["report_written"].format(path=output), err=True)
     if fmt == "json":
-        body = {"periods": labels, "files": paths,
-                "districts": [{"district": d, "totals": t, "ranks": r} for d, (t, r) in series.items()]}  # fmt: skip
         click.echo(dumps(body), nl=False)
         return
     from rich.table import Table
 
-    every = [v for t, _ in series.values() for v in t if v == v]
+    every = [v for d in found.districts for v in found.totals[d] if v == v]
     low, high = (min(every), max(every)) if every else (0.0, 1.0)
-    precision = periods[-1][1].scheme.precision
-    last = periods[-1][1].ranking.table.set_index("district")["rank"]
     table = Table(header_style="bold", show_edge=False, pad_edge=False)
     table.add_column(text["district"])
-    for label in labels:
+    for label in found.periods:
         table.add_column(label, justify="right")
     table.add_column(text["trend"])
-    for district in sorted(districts, key=lambda d: last.get(d, 10**9)):
-        totals, ranks = series[district]
+    for district in found.districts:
+        totals, ranks = found.totals[district], found.ranks[district]
         cells = [
-            ("" if r is None else f"{_fmt(t, precision)} ({r})") for t, r in zip(totals, ranks)
+            ("" if r is None else f"{_fmt(t, scheme.precision)} ({r})")
+            for t, r in zip(totals, ranks)
         ]
         table.add_row(district, *cells, sparkline(totals, low, high))
-    _console().print(text["trend_title"].format(name=periods[-1][1].scheme.name), style="bold")
+    _console().print(text["trend_title"].format(name=scheme.name), style="bold")
     _console().print(table)
 
 
@@ -986,7 +1066,7 @@ def _fmt(value: float, precision: int) -> str:
     return f"{value:,.{precision}f}"
 
 
-def _print_ranking(ranking, lang: str, top: int | None) -> None:
+def _print_ranking(ranking, lang: str, top: int | None, city: str | None = None) -> None:
     from rich.table import Table
 
     text = TEXT[lang]
@@ -999,10 +1079,17 @@ def _print_ranking(ranking, lang: str, top: int | None) -> None:
     table.add_column(scheme.columns["district"].label if lang == "zh" else text["district"])
     table.add_column(text["total"], justify="right")
     table.add_column(text["grade"])
+    grouped = "city" in ranking.table
+    if grouped:
+        table.add_column(scheme.columns["city"].label if lang == "zh" else text["city"])
+        table.add_column(text["city_rank"], justify="right")
     has_survey = ranking.table["survey_rank"].notna().any()
     if has_survey:
         table.add_column(text["survey_rank"], justify="right")
-    shown = ranking.table if top is None else ranking.table.head(top)
+    shown = ranking.table
+    if city is not None:
+        shown = shown[shown["city"] == city]
+    shown = shown if top is None else shown.head(top)
     for row in shown.itertuples(index=False):
         style = GRADE_STYLE.get(grades.index(row.grade), "red") if row.grade in grades else ""
         cells = [
@@ -1011,6 +1098,8 @@ def _print_ranking(ranking, lang: str, top: int | None) -> None:
             _fmt(row.total, scheme.precision),
             f"[{style}]{row.grade}[/]",
         ]
+        if grouped:
+            cells += [row.city, str(row.city_rank)]
         if has_survey:
             cells.append(
                 ""
@@ -1019,12 +1108,56 @@ def _print_ranking(ranking, lang: str, top: int | None) -> None:
             )
         table.add_row(*cells)
     console.print(table)
-    if top is not None and len(ranking.table) > top:
-        console.print(text["more"].format(n=len(ranking.table) - top), style="dim")
+    wanted = len(ranking.table) if city is None else int((ranking.table["city"] == city).sum())
+    if top is not None and wanted > top:
+        console.print(text["more"].format(n=wanted - top), style="dim")
     suspended = ranking.assessment.suspended
-    rescaled = [d for d in ranking.table["district"] if suspended.loc[d].any()]
+    rescaled = [d for d in shown["district"] if suspended.loc[d].any()]
     if rescaled:
         console.print(text["suspended_note"].format(names="、".join(rescaled)), style="dim")
+    _print_awards(ranking, lang, city)
+
+
+def _print_awards(ranking, lang: str, city: str | None = None) -> None:
+    """Each award's winners per city, with the rule and any tie on a quota line; then the ties
+    strict ranks settled with the tie-break chain."""
+    from rich.markup import escape
+
+    text = TEXT[lang]
+    console = _console()
+    sep = "、" if lang == "zh" else ", "
+    for award in ranking.awards:
+        if award.skipped:
+            console.print(
+                f"{escape(award.name)}：{escape(award.skipped[lang])}", style="dim", soft_wrap=True
+            )
+            continue
+        quota = sum(g.quota for g in award.groups)
+        console.print(
+            text["award_title"].format(name=award.name, n=len(award.winners), quota=quota),
+            style="bold",
+        )
+        console.print(escape(award.rule[lang]), style="dim", soft_wrap=True)
+        for group in award.groups:
+            if city is not None and group.group != city:
+                continue
+            names = sep.join(group.winners) or text["award_none"].format(eligible=group.eligible)
+            label = text["award_group"].format(city=group.group, quota=group.quota)
+            console.print(f"  {escape(label)}{escape(names)}", soft_wrap=True)
+            if group.note:
+                console.print(f"    {escape(group.note[lang])}", style="yellow", soft_wrap=True)
+    if ranking.ties:
+        chain = sep.join(name for name, _ in ranking.chain) or "—"
+        console.print(text["ties_title"].format(chain=chain), style="bold")
+        precision = ranking.assessment.scheme.precision
+        for tie in ranking.ties:
+            if city is not None and tie.where not in ("", city):
+                continue
+            order = sep.join(f"{d}（{r}）" for d, r in zip(tie.districts, tie.ranks))
+            where = f"{tie.where}: " if tie.where else ""
+            console.print(
+                f"  {escape(where)}{_fmt(tie.total, precision)} → {escape(order)}", soft_wrap=True
+            )
 
 
 def _cell_order(cell: str | None) -> tuple[int, int]:

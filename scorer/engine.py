@@ -10,7 +10,7 @@ import pandas as pd
 
 from .errors import Issue
 from .formula import parse_formula
-from .intake import Dataset, _where
+from .intake import Dataset, Locator, span
 from .methods import METHODS, Context, in_words
 from .scheme import Adjustment, Project, Scheme
 
@@ -34,6 +34,8 @@ class Assessment:
     total: pd.Series
     survey: pd.DataFrame
     issues: list[Issue] = field(default_factory=list)
+    groups: dict[str, str] = field(default_factory=dict)  # district -> city (所属市)
+    level: str = "district"  # "city" when counties were rolled up into their cities
 
     @cached_property
     def details(self) -> pd.DataFrame:
@@ -87,6 +89,8 @@ def score(scheme: Scheme, data: Dataset, month: int | None = None) -> Assessment
         total,
         data.survey,
         issues,
+        data.groups,
+        "district" if data.members is None else "city",
     )
 
 
@@ -325,6 +329,7 @@ class Explainer:
         self.grades = grades or {}
         rows = data.rows
         self.position = {pair: i for i, pair in enumerate(zip(rows["district"], rows["project"]))}
+        self.locate = Locator(data)
         self.details = {
             key: frame for key, frame in assessment.details.groupby("district", sort=False)
         }
@@ -401,43 +406,37 @@ class Explainer:
         scheme = self.assessment.scheme
         rows = self.data.rows
         inputs = []
+        members = self.data.members
         for name in parse_formula(formula).names:
             key = scheme.column_key(name)
-            label = scheme.columns[key].label
+            column = scheme.columns[key]
             if project.level == "district":
                 mine = rows[(rows["district"] == district) & ~rows["suspended"].astype(bool)]
-                inputs.append(
-                    Input(f"Σ{label}", float(mine[key].sum()), *_span(self.data, mine, key))
-                )
+                if members is not None:  # a city: its counties' rows
+                    where = span(self.data, members[
+                        (members["city"] == district) & ~members["suspended"].astype(bool)
+                    ], key)  # fmt: skip
+                else:
+                    where = span(self.data, mine, key)
+                inputs.append(Input(f"Σ{column.label}", float(mine[key].sum()), **where))
                 continue
             position = self.position.get((district, project.name))
             if position is None:
                 continue
-            row = rows.iloc[position]
-            where = _where(self.data.sources, int(row["_source"]), int(row["_row"]), key)
-            value = row[key]
+            value = rows[key].iat[position]
+            label = column.label
+            counties = self.locate.count(district, project.name)
+            if members is not None:
+                sign = "Σ" if column.roll_up == "sum" else "平均"
+                label = f"{sign}{label}（{counties}个县区）"
             inputs.append(
                 Input(
                     label,
                     None if pd.isna(value) else float(value),
-                    where["file"],
-                    where["sheet"],
-                    where["cell"],
+                    **self.locate(district, project.name, key),
                 )
             )
         return inputs
-
-
-def _span(data: Dataset, rows: pd.DataFrame, key: str) -> tuple[str | None, str | None, str | None]:
-    """file, sheet and the cell range a district's column spans, when it is one sheet."""
-    if rows.empty or rows["_source"].nunique() != 1:
-        return None, None, None
-    source = data.sources[int(rows["_source"].iat[0])]
-    letter = source.letters.get(key)
-    cells = (
-        f"{letter}{int(rows['_row'].min())}:{letter}{int(rows['_row'].max())}" if letter else None
-    )
-    return source.file, source.sheet, cells
 
 
 def _adjustment_words(

@@ -196,6 +196,36 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "“{project}” of “{district}” appears twice; see also row {other_row}",
         "delete one of the two rows",
     ),
+    "missing-city": (
+        "“{district}”没有填所属市（其他地区已填）",
+        "在“{label}”列填上该地区所属的市",
+        "“{district}” has no city (others have one)",
+        "fill in the “{label}” column for it",
+    ),
+    "city-conflict": (
+        "“{district}”的所属市填了“{city}”，与第 {other_row} 行的“{other}”不一致",
+        "一个地区只能属于一个市，改成一致",
+        "“{district}” is under “{city}” here but under “{other}” on row {other_row}",
+        "a district belongs to one city: make them agree",
+    ),
+    "quota-city-unknown": (
+        "评奖“{award}”给“{city}”的名额在数据中没有对应的市",
+        "检查方案 awards.quotas 中的市名是否与数据的所属市一致（如“阜阳市”）",
+        "award “{award}” gives a quota to “{city}”, which is not a city in the data",
+        "check the city names in awards.quotas against the data's cities",
+    ),
+    "award-count": (
+        "评奖“{award}”各市名额合计 {sum} 个，方案写的是 {count} 个",
+        "核对 awards 的 quota、quotas 与 count",
+        "award “{award}”: the cities' quotas add up to {sum}, the scheme says {count}",
+        "check quota, quotas and count of the award",
+    ),
+    "no-cities": (
+        "按市汇总（--level city）需要各县的“{label}”，数据中没有",
+        "在县级填报表中加“{label}”列并填上每个县所属的市",
+        "rolling up to cities (--level city) needs each county's “{label}”; the data have none",
+        "add a “{label}” column to the county returns, with each county's city",
+    ),
     "missing-project": (
         "“{district}”缺少项目“{project}”",
         "补上该项目一行；不实施的项目请在状态列填“暂缓实施”",

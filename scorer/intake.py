@@ -72,6 +72,8 @@ class Dataset:
     sources: list[Source]
     files: list[Path]
     issues: list[Issue] = field(default_factory=list)
+    groups: dict[str, str] = field(default_factory=dict)  # district -> its city (所属市)
+    members: pd.DataFrame | None = None  # rolled up to cities: the county rows summed
 
 
 def _where(sources: list[Source], source: int, excel_row: int, key: str | None) -> dict[str, Any]:
@@ -82,6 +84,66 @@ def _where(sources: list[Source], source: int, excel_row: int, key: str | None) 
         "sheet": src.sheet,
         "cell": f"{letter}{excel_row}" if letter else None,
     }
+
+
+def span(data: Dataset, rows: pd.DataFrame, key: str | None) -> dict[str, Any]:
+    """Where several rows' cells of one column are: file, sheet and cells ("D5:D7,D40") when
+    they are on one sheet; blank when they are spread over several."""
+    if rows.empty or rows["_source"].nunique() != 1:
+        return {"file": None, "sheet": None, "cell": None}
+    src = data.sources[int(rows["_source"].iat[0])]
+    letter = src.letters.get(key) if key else None
+    runs: list[str] = []
+    if letter:
+        numbers = sorted(int(r) for r in rows["_row"])
+        start = previous = numbers[0]
+        for number in [*numbers[1:], None]:
+            if number is not None and number == previous + 1:
+                previous = number
+                continue
+            runs.append(
+                f"{letter}{start}" if start == previous else f"{letter}{start}:{letter}{previous}"
+            )
+            if number is not None:
+                start = previous = number
+    return {"file": src.file, "sheet": src.sheet, "cell": ",".join(runs) or None}
+
+
+class Locator:
+    """The cell (or, for cities rolled up from counties, the cells) a district's project value
+    came from; lookups prepared once."""
+
+    def __init__(self, data: Dataset):
+        self.data = data
+        if data.members is not None:
+            members = data.members[~data.members["suspended"].astype(bool)]
+            self.groups = members.groupby(["city", "project"], sort=False).indices
+            self.members = members
+        else:
+            rows = data.rows
+            self.position = {
+                pair: i for i, pair in enumerate(zip(rows["district"], rows["project"]))
+            }
+
+    def __call__(self, district: str, project: str, key: str | None) -> dict[str, Any]:
+        if self.data.members is not None:
+            positions = self.groups.get((district, project))
+            if positions is None:
+                return {"file": None, "sheet": None, "cell": None}
+            return span(self.data, self.members.iloc[positions], key)
+        at = self.position.get((district, project))
+        if at is None:
+            return {"file": None, "sheet": None, "cell": None}
+        rows = self.data.rows
+        return _where(
+            self.data.sources, int(rows["_source"].iat[at]), int(rows["_row"].iat[at]), key
+        )
+
+    def count(self, district: str, project: str) -> int:
+        """How many counties' rows a rolled-up value sums (1 when not rolled up)."""
+        if self.data.members is None:
+            return 1
+        return len(self.groups.get((district, project), ()))
 
 
 def column_letter(index: int) -> str:
@@ -633,9 +695,10 @@ def read_data(
     rows = pd.concat(frames, ignore_index=True)
     rows = _check_rows(rows, odd, scheme, sources, issues)
     districts = list(dict.fromkeys(rows["district"]))
+    groups = _check_cities(rows, scheme, sources, issues)
     survey = pd.concat(survey_frames, ignore_index=True) if survey_frames else _empty_survey()
     survey = _check_survey(survey, scheme, districts, sources, issues)
-    return Dataset(rows, districts, survey, sources, files, issues)
+    return Dataset(rows, districts, survey, sources, files, issues, groups)
 
 
 def _empty_survey() -> pd.DataFrame:
@@ -769,7 +832,7 @@ def _fill_merged_names(
 ) -> None:
     """A 地区 (or 项目) merged down several rows names each of them; the merges are read only
     when a filled row lacks a name."""
-    keys = [k for k in ("district", "project") if k in header.columns]
+    keys = [k for k in ("district", "project", "city") if k in header.columns]
     if not any(((frame[k] == "").to_numpy() & filled).any() for k in keys):
         return
     first = header.row + 1
@@ -1057,6 +1120,48 @@ def _check_rows(
     return rows
 
 
+def _check_cities(
+    rows: pd.DataFrame, scheme: Scheme, sources: list[Source], issues: list[Issue]
+) -> dict[str, str]:
+    """Each district's city (所属市), when the data give cities: one city per district, and
+    every district given one."""
+    if "city" not in rows or "city" not in scheme.columns:
+        return {}
+    rows["city"] = _unique_map(rows["city"], lambda x: normalize_name(_text(x)))
+    named = rows[rows["city"] != ""]
+    if named.empty:
+        return {}
+    label = scheme.columns["city"].label
+    firsts = named.drop_duplicates(["district", "city"])
+    groups: dict[str, str] = {}
+    first_row: dict[str, int] = {}
+    for district, city, source, row in zip(
+        firsts["district"], firsts["city"], firsts["_source"], firsts["_row"]
+    ):
+        if district not in groups:
+            groups[district], first_row[district] = city, int(row)
+            continue
+        issues.append(
+            Issue(
+                "city-conflict",
+                {"district": district, "city": city, "other": groups[district],
+                 "other_row": first_row[district]},
+                value=city,
+                **_where(sources, int(source), int(row), "city"),
+            )
+        )  # fmt: skip
+    unnamed = rows[~rows["district"].isin(groups)].drop_duplicates("district")
+    for district, source, row in zip(unnamed["district"], unnamed["_source"], unnamed["_row"]):
+        issues.append(
+            Issue(
+                "missing-city",
+                {"district": district, "label": label},
+                **_where(sources, int(source), int(row), "city"),
+            )
+        )
+    return groups
+
+
 def _missing_projects(
     rows: pd.DataFrame, scheme: Scheme, sources: list[Source], issues: list[Issue]
 ) -> None:
@@ -1219,3 +1324,49 @@ def _check_survey(
             )
         keep.append(True)
     return survey[keep].drop(columns=["raw"]).reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------- levels
+
+
+def roll_up(data: Dataset, scheme: Scheme) -> Dataset:
+    """Counties rolled up into their cities (--level city). Each measure is summed over the
+    counties carrying the project out, or averaged where the scheme's column says ``roll_up:
+    mean`` (scores); rates are then computed by the engine on the sums, never averaged. A
+    city's project is suspended only when every county suspended it. The survey is averaged."""
+    rows = data.rows.copy()
+    rows["city"] = rows["district"].map(data.groups)
+    measures = scheme.measure_keys()
+    active = rows[~rows["suspended"].astype(bool)]
+    keys = ["city", "project"]
+    frame = rows.groupby(keys, sort=False).agg(
+        suspended=("suspended", "all"), _source=("_source", "first"), _row=("_row", "first")
+    )
+    sums = [k for k in measures if scheme.columns[k].roll_up == "sum"]
+    means = [k for k in measures if scheme.columns[k].roll_up == "mean"]
+    grouped = active.groupby(keys, sort=False)
+    if sums:
+        frame = frame.join(grouped[sums].sum(min_count=1))
+    if means:
+        frame = frame.join(grouped[means].mean())
+    frame = frame.reset_index()
+    frame["district"] = frame["city"]
+    cities = list(dict.fromkeys(rows["city"]))
+    survey = data.survey
+    if not survey.empty:
+        survey = survey.assign(city=survey["district"].map(data.groups))
+        survey = (
+            survey.dropna(subset=["city"])
+            .groupby("city", sort=False)
+            .agg(
+                satisfaction=("satisfaction", "mean"),
+                _source=("_source", "first"),
+                _row=("_row", "first"),
+            )  # fmt: skip
+            .reset_index()
+            .rename(columns={"city": "district"})
+        )
+    return Dataset(
+        frame, cities, survey, data.sources, data.files, list(data.issues),
+        {}, rows,
+    )  # fmt: skip

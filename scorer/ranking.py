@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -11,12 +11,52 @@ from .engine import Assessment
 
 
 @dataclass
+class Tie:
+    """Districts sharing a published total, and how the tie-break chain ordered them."""
+
+    total: float
+    districts: list[str]  # in the order the chain gives
+    values: list[list[float | None]]  # per district: its value of each chain entry
+    ranks: list[int]  # the strict ranks given (equal where the chain could not decide)
+    where: str = ""  # the city, for a tie within a city's ranking or on an award's quota line
+
+
+@dataclass
+class Winners:
+    """One group's part of an award: its quota, the winners, and what happened on the line."""
+
+    group: str  # the city, or "" for a province-wide award
+    quota: int
+    eligible: int
+    winners: list[str]
+    note: dict[str, str] | None = None  # zh, en: a tie on the quota line and how it was settled
+
+
+@dataclass
+class AwardResult:
+    name: str
+    groups: list[Winners]
+    rule: dict[str, str]  # zh, en: the quotas, the floor and the tie rule, in words
+    skipped: dict[str, str] | None = None  # zh, en: why it was not awarded on these data
+
+    @property
+    def winners(self) -> list[str]:
+        return [d for g in self.groups for d in g.winners]
+
+
+@dataclass
 class Ranking:
-    """The ranking table best first, and the separate survey ranking."""
+    """The ranking table best first, and the separate survey ranking; with cities (所属市), the
+    rank within the city; the ties the chain settled and the awards."""
 
     assessment: Assessment
-    table: pd.DataFrame  # district, total, rank, grade, survey_rank, earned, available
+    table: (
+        pd.DataFrame
+    )  # district, total, rank, grade, survey_rank, earned, available[, city, city_rank]
     survey: pd.DataFrame  # district, satisfaction, rank
+    chain: list[tuple[str, str | None]] = field(default_factory=list)  # the tie-break chain
+    ties: list[Tie] = field(default_factory=list)  # where strict ranks used the chain
+    awards: list[AwardResult] = field(default_factory=list)
 
 
 def published_rank(values: pd.Series, precision: int, descending: bool = True) -> pd.Series:
@@ -35,12 +75,9 @@ def rank(assessment: Assessment) -> Ranking:
             "available": assessment.available.to_numpy(),
         }
     )
-    table["rank"] = published_rank(table["total"], precision)
-    table["grade"] = table["total"].map(scheme.grade_of)
-
     survey = assessment.survey[["district", "satisfaction"]].copy()
+    descending = scheme.survey is None or scheme.survey.order == "desc"
     if not survey.empty:
-        descending = scheme.survey is None or scheme.survey.order == "desc"
         survey["rank"] = published_rank(survey["satisfaction"], precision, descending)
         survey = survey.sort_values("rank", kind="stable").reset_index(drop=True)
     else:
@@ -48,8 +85,227 @@ def rank(assessment: Assessment) -> Ranking:
     table["survey_rank"] = (
         table["district"].map(dict(zip(survey["district"], survey["rank"]))).astype("Int64")
     )
-    table = table.sort_values("rank", kind="stable").reset_index(drop=True)
-    return Ranking(assessment, table, survey)
+    chain = scheme.tie_chain()
+    keys = _chain_keys(assessment, chain, dict(zip(survey["district"], survey["satisfaction"])))
+    ties: list[Tie] = []
+    if scheme.ranking.strict:
+        table["rank"] = _strict_rank(table, keys, precision, ties, "")
+    else:
+        table["rank"] = published_rank(table["total"], precision)
+    table["grade"] = table["total"].map(scheme.grade_of)
+    if assessment.groups:
+        table["city"] = table["district"].map(assessment.groups)
+        table["city_rank"] = pd.Series(pd.NA, index=table.index, dtype="Int64")
+        for city, members in table.groupby("city", sort=False).groups.items():
+            part = table.loc[members]
+            if scheme.ranking.strict:
+                ranks = _strict_rank(part, keys, precision, [], city)
+            else:
+                ranks = published_rank(part["total"], precision)
+            table.loc[members, "city_rank"] = ranks.to_numpy()
+    table = table.sort_values(["rank", "total"], ascending=[True, False], kind="stable")
+    order = ["district", "total", "earned", "available", "rank", "grade", "survey_rank"]
+    table = table[order + [c for c in ("city", "city_rank") if c in table]].reset_index(drop=True)
+    cities = list(dict.fromkeys(assessment.groups.values()))  # in the data's order
+    awards = [
+        _award(award, table, keys, chain, scheme, cities, assessment.level)
+        for award in scheme.awards
+    ]
+    return Ranking(assessment, table, survey, chain, ties, awards)
+
+
+def _chain_keys(
+    assessment: Assessment, chain: list[tuple[str, str | None]], satisfaction: dict
+) -> pd.DataFrame:
+    """Per district, each chain entry's value, made so that higher is better (NaN: missing)."""
+    scheme = assessment.scheme
+    sign = -1.0 if scheme.survey is not None and scheme.survey.order == "asc" else 1.0
+    columns = {}
+    for position, (_, item) in enumerate(chain):
+        if item is None:
+            columns[position] = [sign * satisfaction.get(d, np.nan) for d in assessment.districts]
+        else:
+            columns[position] = assessment.scores[item].to_numpy(dtype=float)
+    return pd.DataFrame(columns, index=pd.Index(assessment.districts, dtype=object), dtype=float)
+
+
+def _order(part: pd.DataFrame, keys: pd.DataFrame, precision: int) -> tuple[list, np.ndarray]:
+    """Districts best first by published total then the chain (missing values last); and for
+    each, the tuple the order was decided on."""
+    published = part["total"].round(precision).to_numpy()
+    chain = keys.loc[part["district"]].to_numpy()
+    sortable = np.where(np.isnan(chain), -np.inf, chain).round(9)
+    # lexsort is stable, and its last key is the primary one
+    order = np.lexsort(
+        [*(-sortable[:, i] for i in range(sortable.shape[1] - 1, -1, -1)), -published]
+    )
+    decided = np.column_stack([published, sortable])
+    return order, decided
+
+
+def _strict_rank(
+    part: pd.DataFrame, keys: pd.DataFrame, precision: int, ties: list[Tie], where: str
+) -> pd.Series:
+    """Ranks 1, 2, 3… ordered by published total, then the tie-break chain; districts equal on
+    the total and on every chain entry still share a rank. Each tie on the total is recorded."""
+    order, decided = _order(part, keys, precision)
+    ranks = np.empty(len(part), dtype=int)
+    previous = None
+    for position, index in enumerate(order):
+        key = tuple(decided[index])
+        ranks[index] = ranks[order[position - 1]] if key == previous else position + 1
+        previous = key
+    published = decided[:, 0]
+    for total in np.unique(published[order]):
+        members = [i for i in order if published[i] == total]
+        if len(members) > 1:
+            ties.append(
+                Tie(
+                    float(total),
+                    [part["district"].iat[i] for i in members],
+                    [[None if np.isnan(v) else float(v) for v in keys.loc[part["district"].iat[i]]]
+                     for i in members],
+                    [int(ranks[i]) for i in members],
+                    where,
+                )
+            )  # fmt: skip
+    return pd.Series(ranks, index=part.index, dtype="Int64")
+
+
+def award_issues(scheme, groups: dict[str, str]) -> list:
+    """What the data say about the scheme's awards: quotas for cities the data do not have,
+    quotas that do not add up to the declared count, city quotas without cities."""
+    from .errors import Issue
+
+    issues = []
+    cities = list(dict.fromkeys(groups.values()))
+    for award in scheme.awards:
+        if award.per != "city":
+            continue
+        if not cities:
+            continue  # not awarded: the ranking says why
+        for city in award.quotas:
+            if city not in cities:
+                issues.append(
+                    Issue(
+                        "quota-city-unknown",
+                        {"award": award.name, "city": city},
+                        severity="warning",
+                    )
+                )
+        total = sum(award.quota_of(c) for c in cities)
+        if award.count is not None and total != award.count:
+            issues.append(
+                Issue("award-count", {"award": award.name, "sum": total, "count": award.count},
+                      severity="warning")
+            )  # fmt: skip
+    return issues
+
+
+def _award(
+    award, table: pd.DataFrame, keys: pd.DataFrame, chain, scheme, cities: list, level: str
+) -> AwardResult:
+    """Winners per city within its quota, among the eligible, best published total first; a tie
+    on the quota line settled as the scheme says (tie_break / all / none)."""
+    names = [name for name, _ in chain]
+    if award.per == "city" and not cities:  # city-level data, or counties without 所属市
+        skipped = (
+            {"zh": "名额按市分给县；按市汇总（--level city）的排名不评选",
+             "en": "quotas go to each city's counties: not awarded on a ranking of cities"}
+            if level == "city"
+            else {"zh": "按所属市分配名额，在带“所属市”列的县级数据上评选；本次数据没有所属市，未评选",
+                  "en": "quotas are per city: awarded on county data with a 所属市 column; these data have none"}
+        )  # fmt: skip
+        return AwardResult(award.name, [], _award_rule(award, names, scheme), skipped)
+    precision = scheme.precision
+    grades = list(scheme.grades)
+    eligible = pd.Series(True, index=table.index)
+    if award.min_grade is not None:
+        eligible &= table["grade"].map(grades.index) <= grades.index(award.min_grade)
+    if award.min_total is not None:
+        eligible &= table["total"].round(precision) >= award.min_total - 1e-9
+    pool = table[eligible]
+    if award.per == "city":
+        parts = [(c, pool[pool["city"] == c], award.quota_of(c)) for c in cities]
+    else:
+        parts = [("", pool, award.count or 0)]
+    groups = []
+    for group, part, quota in parts:
+        groups.append(_winners(group, part, quota, award.tie, keys, names, precision))
+    return AwardResult(award.name, groups, _award_rule(award, names, scheme))
+
+
+def _winners(group, part, quota, tie, keys, names, precision) -> Winners:
+    published = part["total"].round(precision)
+    ordered = part.assign(_p=published).sort_values("_p", ascending=False, kind="stable")
+    if len(ordered) <= quota:
+        return Winners(group, quota, len(part), list(ordered["district"]))
+    line = ordered["_p"].iat[quota - 1] if quota else np.inf
+    above = ordered[ordered["_p"] > line + 1e-9]
+    at_line = ordered[(ordered["_p"] - line).abs() <= 1e-9]
+    seats = quota - len(above)
+    if len(at_line) <= seats:
+        return Winners(group, quota, len(part), list(above["district"]) + list(at_line["district"]))
+    tied = list(at_line["district"])
+    total = f"{line:,.{precision}f}"
+    zh = f"{'、'.join(tied)}总分同为 {total}，争 {seats} 个名额"
+    en = f"{', '.join(tied)} tie at {total} for {seats} place(s)"
+    if tie == "all":
+        winners = tied
+        zh += "：按方案都评上（超出名额）"
+        en += ": all honoured, as the scheme says (over the quota)"
+    elif tie == "none":
+        winners = []
+        zh += "：按方案都不评上（名额空出）"
+        en += ": none honoured, as the scheme says (places left empty)"
+    else:
+        ties: list[Tie] = []
+        ranks = _strict_rank(at_line, keys, precision, ties, group)
+        cut = ranks.to_numpy()
+        winners = [d for d, r in zip(at_line["district"], cut) if r <= seats]
+        values = (
+            "；".join(
+                f"{d} " + "、".join("—" if v is None else f"{v:,.2f}" for v in vals)
+                for d, vals in zip(ties[0].districts, ties[0].values)
+            )
+            if ties and names
+            else ""
+        )
+        if names:
+            zh += f"；依次比较{'、'.join(names)}（{values}）"
+            en += f"; compared on {', '.join(names)} ({values})"
+        if len(winners) > seats:
+            zh += f"，仍相同，{'、'.join(winners)}都评上（超出名额）"
+            en += f", still equal: {', '.join(winners)} all honoured (over the quota)"
+        else:
+            zh += f"，{'、'.join(winners)}评上"
+            en += f": {', '.join(winners)} honoured"
+    return Winners(group, quota, len(part), list(above["district"]) + winners, {"zh": zh, "en": en})
+
+
+def _award_rule(award, names: list[str], scheme) -> dict[str, str]:
+    if award.per == "city":
+        special = "、".join(f"{c}{q}个" for c, q in award.quotas.items())
+        zh = f"按所属市分配名额：{special + '，' if special else ''}其他各市{award.quota}个"
+        en_special = ", ".join(f"{c} {q}" for c, q in award.quotas.items())
+        en = f"quotas per city: {en_special + ', ' if en_special else ''}{award.quota} for every other city"
+    else:
+        zh, en = f"全省共{award.count}个", f"{award.count} in the province"
+    if award.min_grade is not None:
+        zh += f"；等次须为{award.min_grade}及以上"
+        en += f"; grade {award.min_grade} or better"
+    if award.min_total is not None:
+        zh += f"；总分须不低于 {award.min_total:g}"
+        en += f"; total at least {award.min_total:g}"
+    settle = {
+        "tie_break": (f"按{'、'.join(names)}依次比较，仍相同的都评上" if names else "都评上",
+                      f"settled on {', '.join(names)}, then all still equal honoured" if names else "all honoured"),
+        "all": ("都评上", "all honoured"),
+        "none": ("都不评上", "none honoured"),
+    }[award.tie]  # fmt: skip
+    zh += f"；名额线上同分：{settle[0]}"
+    en += f"; a tie on the quota line: {settle[1]}"
+    return {"zh": zh, "en": en}
 
 
 @dataclass
@@ -158,6 +414,31 @@ def behind_schedule(assessment: Assessment) -> pd.DataFrame:
             "expected": [expected[(p, n)] for p, n in zip(short["project"], short["name"])],
         }
     )
+
+
+@dataclass
+class Trend:
+    """Totals and ranks of each district across periods (NaN / None where it is absent)."""
+
+    periods: list[str]
+    districts: list[str]  # in the order of the last period's ranking
+    totals: dict[str, list[float]]
+    ranks: dict[str, list[int | None]]
+
+
+def trend(periods: list[str], rankings: list[Ranking]) -> Trend:
+    districts = list(dict.fromkeys(d for r in rankings for d in r.table["district"]))
+    totals: dict[str, list[float]] = {d: [] for d in districts}
+    ranks: dict[str, list[int | None]] = {d: [] for d in districts}
+    for ranking in rankings:
+        table = ranking.table.set_index("district")
+        for district in districts:
+            known = district in table.index
+            totals[district].append(float(table.at[district, "total"]) if known else float("nan"))
+            ranks[district].append(int(table.at[district, "rank"]) if known else None)
+    last = rankings[-1].table.set_index("district")["rank"]
+    districts.sort(key=lambda d: last.get(d, 1 << 30))
+    return Trend(periods, districts, totals, ranks)
 
 
 def sparkline(values: list[float], low: float, high: float) -> str:

@@ -6,7 +6,7 @@ import difflib
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -51,6 +51,10 @@ class Column(_Strict):
     min: float | None = Field(default=0, description="最小值（默认 0，不允许负数）")
     max: float | None = Field(default=None, description="最大值 / largest value allowed")
     required: bool = Field(default=True, description="是否必须有此列 / the column must exist")
+    roll_up: Literal["sum", "mean"] = Field(
+        default="sum",
+        description="汇总到市（--level city）时：sum 各县相加（数量、资金），mean 取平均（评分）",
+    )
     suspended: list[str] = Field(
         default=["暂缓实施", "不适用"],
         description="（仅状态列）表示项目不参与考核的状态 / status words that suspend a project",
@@ -286,6 +290,44 @@ class Check(_Strict):
     column: str | None = Field(default=None, description="提示指向的列（默认为条件中的第一列）")
 
 
+class RankRules(_Strict):
+    """How ranks are given: shared on equal published totals (1、2、2、4), or strict with a
+    tie-break chain."""
+
+    strict: bool = Field(
+        default=False,
+        description="true：名次不并列，同分按 tie_break 依次比较 / no shared ranks",
+    )
+    tie_break: list[str] = Field(
+        default=[],
+        description="同分时依次比较的项目得分（高者在前），可含“社情民意” / tie-break chain",
+    )
+
+
+class Award(_Strict):
+    """评奖：名额按所属市分配（或全省统一），有资格线，名额线上同分如何处理。"""
+
+    name: str = Field(description="奖项名称，如“民生工程先进县” / award name")
+    per: Literal["city"] | None = Field(
+        default="city", description="city：按所属市分配名额；null：全省统一排名"
+    )
+    quota: int = Field(default=1, ge=0, description="每个市的名额（未在 quotas 中列出的市）")
+    quotas: dict[str, int] = Field(default={}, description="个别市的名额，如 阜阳市: 2")
+    count: int | None = Field(default=None, ge=1, description="名额总数，用于核对 / total awards")
+    min_grade: str | None = Field(default=None, description="等次不低于 / lowest grade eligible")
+    min_total: float | None = Field(default=None, description="总分不低于 / lowest total eligible")
+    tie: Literal["tie_break", "all", "none"] = Field(
+        default="tie_break",
+        description=(
+            "名额线上同分：tie_break 按 ranking.tie_break 比较（仍同分则都评上）；"
+            "all 都评上（超出名额）；none 都不评上（名额空出）"
+        ),
+    )
+
+    def quota_of(self, group: str) -> int:
+        return self.quotas.get(group, self.quota)
+
+
 class ScheduleTable(_Strict):
     month: int = Field(default=12, ge=1, le=12, description="考核月份 / assessment month")
     expected: dict[int, float] | None = Field(
@@ -309,6 +351,8 @@ class Scheme(_Strict):
     templates: dict[str, Rules] = Field(default={}, description="计分模板 / shared scoring rules")
     projects: list[Project] = Field(min_length=1)
     checks: list[Check] = Field(default=[], description="审核提示（只提醒，不影响计分）")
+    ranking: RankRules = RankRules()
+    awards: list[Award] = Field(default=[], description="评奖及名额 / awards with quotas")
 
     # ---- derived views (valid once check_scheme found no problem)
 
@@ -357,6 +401,19 @@ class Scheme(_Strict):
         if table and month in table:
             return table[month]
         return month / 12
+
+    def tie_chain(self) -> list[tuple[str, str | None]]:
+        """ranking.tie_break resolved: (the name as written, the item's name; None: the survey)."""
+        index = ProjectIndex(self.projects)
+        return [
+            (
+                name,
+                None
+                if normalize_name(name) in SURVEY_WORDS
+                else index.by_key[normalize_name(name)].name,
+            )
+            for name in self.ranking.tie_break
+        ]
 
     def grade_of(self, total: float) -> str:
         rounded = round(total, self.precision)
@@ -762,11 +819,60 @@ def _semantic_issues(raw: dict, lines: _LineMap, file: str) -> list[Issue]:
     for index, check in enumerate(raw.get("checks") or []):
         if isinstance(check, dict):
             check_formula(check.get("when"), ("checks", index, "when"), False, comparison=True)
+    _check_ranking(raw, columns, add)
     for key in ("district", "project"):
         if columns and key not in columns:
             detail = f"columns 须有 {key} 列 (columns needs a {key} entry)"
             add("schema", {"field": "columns", "detail": detail}, ("columns",))
     return issues
+
+
+SURVEY_WORDS = ("社情民意", "满意度", "survey")
+
+
+def _check_ranking(raw: dict, columns: dict, add: Callable) -> None:
+    """tie_break names an item or the survey; awards name real grades and have a 所属市 column."""
+    ranking = raw.get("ranking") if isinstance(raw.get("ranking"), dict) else {}
+    names = set()
+    for project in raw.get("projects") or []:
+        if isinstance(project, dict):
+            aliases = project.get("aliases") if isinstance(project.get("aliases"), list) else []
+            names |= {normalize_name(n) for n in [project.get("name"), *aliases] if n}
+    survey = raw.get("survey")
+    for index, name in enumerate(ranking.get("tie_break") or []):
+        key = normalize_name(name)
+        if key in names:
+            continue
+        if key in SURVEY_WORDS:
+            if survey is None:
+                detail = "方案没有 survey（社情民意）一节 (the scheme has no survey)"
+                add("schema", {"field": f"ranking.tie_break[{index}]", "detail": detail},
+                    ("ranking", "tie_break", index))  # fmt: skip
+            continue
+        detail = f"没有名为“{name}”的项目；可写项目名称或“社情民意” (no such item)"
+        add("schema", {"field": f"ranking.tie_break[{index}]", "detail": detail},
+            ("ranking", "tie_break", index))  # fmt: skip
+    grades = raw.get("grades") if isinstance(raw.get("grades"), dict) else {}
+    for index, award in enumerate(raw.get("awards") or []):
+        if not isinstance(award, dict):
+            continue
+        grade = award.get("min_grade")
+        if grade is not None and grades and grade not in grades:
+            detail = f"没有等次“{grade}”，可选：{'、'.join(grades)} (no such grade)"
+            add("schema", {"field": f"awards[{index}].min_grade", "detail": detail},
+                ("awards", index, "min_grade"))  # fmt: skip
+        if award.get("per", "city") == "city" and columns and "city" not in columns:
+            detail = "按市分配名额需要 columns 中的 city（所属市）列 (needs a city column)"
+            add("schema", {"field": f"awards[{index}].per", "detail": detail},
+                ("awards", index))  # fmt: skip
+        quotas = award.get("quotas") if isinstance(award.get("quotas"), dict) else {}
+        if award.get("per", "city") is None and quotas:
+            detail = "全省统一评选（per: null）不能按市给名额 (quotas need per: city)"
+            add("schema", {"field": f"awards[{index}].quotas", "detail": detail},
+                ("awards", index, "quotas"))  # fmt: skip
+        if award.get("per", "city") is None and award.get("count") is None:
+            detail = "全省统一评选须写 count（名额） (per: null needs a count)"
+            add("schema", {"field": f"awards[{index}]", "detail": detail}, ("awards", index))
 
 
 def load_scheme(path: str | Path) -> Scheme:

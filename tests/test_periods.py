@@ -105,3 +105,26 @@ def test_trend_over_the_bundled_months():
 def test_sparkline():
     assert sparkline([0, 50, 100], 0, 100) == "▁▄█"
     assert sparkline([5, 5], 5, 5) == "▄▄"
+
+
+def test_trend_html_draws_each_district_on_one_scale(tmp_path):
+    import re
+
+    out = tmp_path / "trend.html"
+    result = run("trend", "samples/tongling-2015-*.xlsx", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    lines = re.findall(r'<polyline points="([^"]+)"', html)
+    assert len(lines) == 4  # one chart per district
+    body = json.loads(run("trend", "samples/tongling-2015-*.xlsx", "--format", "json").stdout)
+    totals = [t for d in body["districts"] for t in d["totals"]]
+    low, high = min(totals), max(totals)
+    for district, points in zip(body["districts"], lines):
+        ys = [float(p.split(",")[1]) for p in points.split()]
+        for y, total in zip(ys, district["totals"]):  # 10 px margins on a 40 px chart
+            assert y == pytest.approx(10 + (1 - (total - low) / (high - low)) * 20, abs=0.06)
+        assert f"{district['district']}</td>" in html
+    assert "default-src 'none'" in html  # the same closed page as the report
+    assert (
+        run("trend", "samples/tongling-2015-*.xlsx", "-o", str(tmp_path / "t.pdf")).exit_code == 2
+    )

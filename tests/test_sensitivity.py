@@ -111,3 +111,27 @@ def test_cli_says_what_it_varied_and_held(tmp_path):
     assert body["draws"] == 300 and len(body["districts"]) == 17
     assert {"rank", "median_rank", "rank_p5", "rank_p95", "grade_kept"} <= set(body["districts"][0])
     assert table.exit_code == 0 and "中位排名" in table.stdout
+
+
+def test_report_with_rank_interval_bars(tmp_path):
+    import re
+
+    from conftest import cli
+
+    out = tmp_path / "report.html"
+    result = cli("sensitivity", "samples/2010.xlsx", "--draws", "300", "-o", str(out), "-o",
+                 str(tmp_path / "report.md"), "--format", "json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = {r["district"]: r for r in json.loads(result.stdout)["districts"]}
+    html = out.read_text(encoding="utf-8")
+    ranges = re.findall(r'<line class="range" x1="([\d.]+)" y1="[\d.]+" x2="([\d.]+)"', html)
+    titles = re.findall(r"<title>([^<：]+)：(\d+)–(\d+)</title>", html)
+    assert len(ranges) == len(titles) == 17
+    for (x5, x95), (district, p5, p95) in zip(ranges, titles):
+        row = rows[district]
+        assert (int(p5), int(p95)) == (row["rank_p5"], row["rank_p95"])
+        # rank 1 at x = 110, rank 17 at 110 + 480
+        assert float(x5) == pytest.approx(110 + (row["rank_p5"] - 1) / 16 * 480, abs=0.06)
+        assert float(x95) >= float(x5)
+    markdown = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "## 排名稳健性" in markdown and "| 保持等次 |" in markdown

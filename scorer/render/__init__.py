@@ -29,6 +29,7 @@ def to_dict(ranking: Ranking, issues: list[Issue], lang: str = "zh") -> dict[str
     held = assessment.suspended.to_numpy(dtype=bool)[order]
     points = assessment.scores.to_numpy(dtype=float)[order]
     names = list(assessment.scores.columns)
+    grouped = "city" in ranking.table
     districts = []
     for position, row in enumerate(ranking.table.itertuples(index=False)):
         values = [
@@ -48,6 +49,9 @@ def to_dict(ranking: Ranking, issues: list[Issue], lang: str = "zh") -> dict[str
                 "projects": dict(zip(names, values)),
             }
         )
+        if grouped:
+            districts[-1]["city"] = row.city
+            districts[-1]["city_rank"] = int(row.city_rank)
     survey = [
         {"district": r.district, "satisfaction": _number(r.satisfaction), "rank": int(r.rank)}
         for r in ranking.survey.itertuples(index=False)
@@ -58,11 +62,50 @@ def to_dict(ranking: Ranking, issues: list[Issue], lang: str = "zh") -> dict[str
             "year": scheme.year,
             "total": scheme.total,
             "month": assessment.month,
+            "level": assessment.level,
+            "tie_break": [name for name, _ in ranking.chain],
+            "strict_ranks": scheme.ranking.strict,
         },
         "districts": districts,
         "survey": survey,
+        "awards": awards_list(ranking, lang),
+        "ties": [
+            {
+                "total": t.total,
+                "city": t.where or None,
+                "districts": t.districts,
+                "values": t.values,
+                "ranks": t.ranks,
+            }
+            for t in ranking.ties
+        ],  # fmt: skip
         "issues": [i.to_dict(lang) for i in issues],
     }
+
+
+def awards_list(ranking: Ranking, lang: str = "zh") -> list[dict[str, Any]]:
+    """Each award: its rule in words, the winners, and per city the quota, how many were
+    eligible, the winners and any tie on the quota line."""
+    return [
+        {
+            "award": award.name,
+            "rule": award.rule[lang],
+            "skipped": award.skipped[lang] if award.skipped else None,
+            "quota": sum(g.quota for g in award.groups),
+            "winners": award.winners,
+            "groups": [
+                {
+                    "city": g.group or None,
+                    "quota": g.quota,
+                    "eligible": g.eligible,
+                    "winners": g.winners,
+                    "tie": g.note[lang] if g.note else None,
+                }
+                for g in award.groups
+            ],  # fmt: skip
+        }
+        for award in ranking.awards
+    ]
 
 
 def whatif_dict(

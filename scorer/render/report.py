@@ -89,6 +89,24 @@ LABELS = {
         "count": "次数或分数",
         "cell": "单元格",
         "sheet": "工作表",
+        "city": "所属市",
+        "city_rank": "市内名次",
+        "quota": "名额",
+        "eligible": "符合条件",
+        "winners": "评上",
+        "ties": "同分名次按 {chain} 依次比较确定",
+        "robust": "排名稳健性（分值浮动时）",
+        "robust_note": "每行是一个地区在各次抽样中名次的 5%–95% 区间（蓝条）、中位名次（圆点）和实际名次（红线）；右侧为区间和保持等次的比例。",
+        "robust_legend": "条越短，名次越不受分值设定的影响；条很长的地区，名次取决于分值怎么定。",
+        "varied": "变动",
+        "held": "不变",
+        "median_rank": "中位名次",
+        "grade_kept": "保持等次",
+        "tie_note": "名额线上同分",
+        "awards_sheet": "评奖",
+        "trend": "各期走势",
+        "trend_note": "每格为该期总分（名次）；右侧小图为总分走势，点上标注名次。",
+        "period": "期",
     },
     "en": {
         "report": "assessment report",
@@ -157,6 +175,24 @@ LABELS = {
         "project": "Project",
         "name": "Name",
         "count": "Count or points",
+        "city": "City",
+        "city_rank": "In city",
+        "quota": "Quota",
+        "eligible": "Eligible",
+        "winners": "Honoured",
+        "ties": "Equal totals ordered by {chain}",
+        "robust": "How firm the ranks are when the weights move",
+        "robust_note": "Each row shows a district's 5–95% range of ranks over the draws (blue bar), its median rank (dot) and its rank (red tick); on the right, the range and the share of draws keeping its grade.",
+        "robust_legend": "A short bar: the rank hardly depends on how the weights are set. A long bar: it does.",
+        "varied": "Varied",
+        "held": "Held fixed",
+        "median_rank": "Median rank",
+        "grade_kept": "Grade kept",
+        "tie_note": "Tie on the quota line",
+        "awards_sheet": "Awards",
+        "trend": "Trend across periods",
+        "trend_note": "Each cell is the period's total (rank); the small chart on the right is the total over time, ranks at the points.",
+        "period": "Period",
         "cell": "Cell",
         "sheet": "Sheet",
     },
@@ -276,8 +312,10 @@ def method_summary(scheme, project, lang: str) -> str:
 # ----------------------------------------------------------------------------- the report's content
 
 
-def report_context(result, lang: str = "zh") -> dict[str, Any]:
+def report_context(result, lang: str = "zh", robustness=None) -> dict[str, Any]:
     """Everything the HTML and Markdown reports show, as plain values."""
+    from . import awards_list
+
     ranking = result.ranking
     assessment = ranking.assessment
     scheme = assessment.scheme
@@ -300,6 +338,8 @@ def report_context(result, lang: str = "zh") -> dict[str, Any]:
                 "grade_index": grade_index,
                 "survey_rank": survey,
                 "rescaled": rescaled,
+                "city": getattr(r, "city", None),
+                "city_rank": int(r.city_rank) if hasattr(r, "city_rank") else None,
             }
         )
     shares = []
@@ -364,7 +404,34 @@ def report_context(result, lang: str = "zh") -> dict[str, Any]:
         "templates": templates_used,
         "files": file_digests(result.data.files),
         "precision": scheme.precision,
+        "grouped": "city" in ranking.table,
+        "awards": awards_list(ranking, lang),
+        "ties": ranking.ties,
+        "chain": "、".join(name for name, _ in ranking.chain),
+        "robust": _robust_layout(robustness, lang) if robustness is not None else None,
     }
+
+
+def _robust_layout(found, lang: str) -> dict[str, Any]:
+    """Rank-interval bars of a sensitivity run, for the first DETAIL_LIMIT districts: x is the
+    rank (1 on the left), the bar spans the 5th–95th percentile ranks."""
+    table = found.table.head(DETAIL_LIMIT)
+    left, width, row = 110, 480, 20
+    count = max(int(found.table["rank_p95"].max()), int(found.table["rank"].max()), 2)
+
+    def x(rank: float) -> float:
+        return round(left + (rank - 1) / (count - 1) * width, 1)
+
+    bars = [
+        {"district": r.district, "y": i * row + 6, "rank": int(r.rank), "median": f"{r.median_rank:g}",
+         "p5": int(r.rank_p5), "p95": int(r.rank_p95), "kept": float(r.grade_kept),
+         "x5": x(r.rank_p5), "x95": x(r.rank_p95), "xm": x(r.median_rank), "xn": x(r.rank)}
+        for i, r in enumerate(table.itertuples(index=False))
+    ]  # fmt: skip
+    step = max(1, round(count / 10))
+    ticks = [{"x": x(k), "label": str(k)} for k in [1, *range(step, count + 1, step)] if k <= count]
+    return {"bars": bars, "left": left, "width": width, "height": len(bars) * row + 30,
+            "ticks": ticks, "varied": found.varied[lang], "held": found.held[lang]}  # fmt: skip
 
 
 def _environment():
@@ -395,18 +462,19 @@ def heat_colour(share: float | None) -> str:
     return f"hsl({hue:.0f}, 65%, {72 - 20 * position:.0f}%)"
 
 
-def render_html(result, lang: str = "zh") -> str:
-    context = report_context(result, lang)
+def render_html(result, lang: str = "zh", robustness=None) -> str:
+    context = report_context(result, lang, robustness)
     context["chart"] = _bar_chart(context["rows"][:DETAIL_LIMIT], context["scheme"].total)
     context["heat"] = _heat_layout(context["shares"], context["items"])
     return _environment().get_template("report.html.j2").render(**context)
 
 
-def render_markdown(result, lang: str = "zh") -> str:
+def render_markdown(result, lang: str = "zh", robustness=None) -> str:
     environment = _environment()
     environment.autoescape = False
     environment.filters["md"] = _md_cell
-    return environment.get_template("report.md.j2").render(**report_context(result, lang))
+    context = report_context(result, lang, robustness)
+    return environment.get_template("report.md.j2").render(**context)
 
 
 def _md_cell(value: Any) -> str:
@@ -530,7 +598,35 @@ def render_xlsx(result, lang: str = "zh") -> bytes:
                 "max_color": "#63BE7B",
             },
         )
-    sheet.autofilter(0, 0, count, 7)
+    last = 7
+    if "city" in ranking.table:
+        sheet.write_string(0, 8, t["city"], header)
+        sheet.write_string(0, 9, t["city_rank"], header)
+        sheet.set_column(8, 9, 10)
+        for row, r in enumerate(ranking.table.itertuples(index=False), start=1):
+            _safe_text(sheet, row, 8, r.city, text, guarded)
+            sheet.write_number(row, 9, int(r.city_rank), integer)
+        last = 9
+    sheet.autofilter(0, 0, count, last)
+
+    # 评奖
+    awarded = [a for a in ranking.awards if not a.skipped]
+    if awarded:
+        sheet = workbook.add_worksheet(t["awards_sheet"])
+        headers(sheet, [t["name"], t["city"], t["quota"], t["eligible"], t["winners"], t["tie_note"]],
+                [16, 10, 6, 8, 30, 80])  # fmt: skip
+        row = 1
+        for award in awarded:
+            for group in award.groups:
+                _safe_text(sheet, row, 0, award.name, text, guarded)
+                _safe_text(sheet, row, 1, group.group, text, guarded)
+                sheet.write_number(row, 2, group.quota, integer)
+                sheet.write_number(row, 3, group.eligible, integer)
+                _safe_text(sheet, row, 4, "、".join(group.winners), text, guarded)
+                _safe_text(sheet, row, 5, group.note[lang] if group.note else "", text, guarded)
+                row += 1
+            _safe_text(sheet, row, 0, award.rule[lang], text, guarded)
+            row += 2
 
     # 分项得分
     sheet = workbook.add_worksheet(t["scores_sheet"])
@@ -642,7 +738,7 @@ def _adjustments(result) -> list[tuple]:
     """Every deduction and bonus applied, from the engine's details: district (in rank order),
     project, item, count or points, points, and the cell it came from."""
     from ..formula import parse_formula
-    from ..intake import _where
+    from ..intake import Locator
 
     assessment = result.ranking.assessment
     scheme = assessment.scheme
@@ -658,19 +754,10 @@ def _adjustments(result) -> list[tuple]:
         for item in (rules.deductions or []) + (rules.bonuses or []):
             names = parse_formula(item.formula_text()).names
             keys[(project.name, item.name)] = scheme.column_key(names[0]) if names else None
-    rows = result.data.rows
-    position = {pair: i for i, pair in enumerate(zip(rows["district"], rows["project"]))}
+    locate = Locator(result.data)
     entries = []
     for entry in applied.itertuples(index=False):
-        where = {"file": "", "sheet": "", "cell": ""}
-        at = position.get((entry.district, entry.project))
-        if at is not None:
-            where = _where(
-                result.data.sources,
-                int(rows["_source"].iat[at]),
-                int(rows["_row"].iat[at]),
-                keys.get((entry.project, entry.name)),
-            )
+        where = locate(entry.district, entry.project, keys.get((entry.project, entry.name)))
         value = 0.0 if pd.isna(entry.value) else float(entry.value)
         entries.append(
             (
@@ -679,21 +766,22 @@ def _adjustments(result) -> list[tuple]:
                 entry.name,
                 value,
                 float(entry.points),
-                where["file"],
-                where["sheet"],
+                where["file"] or "",
+                where["sheet"] or "",
                 where["cell"] or "",
             )
         )
     return entries
 
 
-def render(result, suffix: str, lang: str = "zh") -> bytes:
-    """The report in the format its file suffix names."""
+def render(result, suffix: str, lang: str = "zh", robustness=None) -> bytes:
+    """The report in the format its file suffix names; with ``robustness`` (a sensitivity run)
+    the HTML and Markdown reports add its rank intervals."""
     suffix = suffix.lower()
     if suffix in (".html", ".htm"):
-        return render_html(result, lang).encode("utf-8")
+        return render_html(result, lang, robustness).encode("utf-8")
     if suffix == ".md":
-        return render_markdown(result, lang).encode("utf-8")
+        return render_markdown(result, lang, robustness).encode("utf-8")
     if suffix == ".xlsx":
         return render_xlsx(result, lang)
     if suffix == ".json":
@@ -701,3 +789,46 @@ def render(result, suffix: str, lang: str = "zh") -> bytes:
 
         return to_json(result.ranking, result.issues, lang).encode("utf-8")
     raise ValueError(suffix)
+
+
+# ----------------------------------------------------------------------------- trend
+
+
+def render_trend(found, scheme, files: list[str], lang: str = "zh") -> str:
+    """The trend report: a row per district with each period's total (rank), and an inline SVG
+    of its totals on one scale shared by all rows, so the rows compare."""
+    width, height, pad = 180, 40, 10
+    every = [v for d in found.districts for v in found.totals[d] if v == v]
+    low, high = (min(every), max(every)) if every else (0.0, 1.0)
+    span = (high - low) or 1.0
+    count = len(found.periods)
+
+    def point(index: int, value: float) -> tuple[float, float]:
+        x = pad + (index / (count - 1) if count > 1 else 0.5) * (width - 2 * pad)
+        y = pad + (1 - (value - low) / span) * (height - 2 * pad)
+        return round(x, 1), round(y, 1)
+
+    rows = []
+    for district in found.districts:
+        totals, ranks = found.totals[district], found.ranks[district]
+        points = [(*point(i, v), r) for i, (v, r) in enumerate(zip(totals, ranks)) if v == v]
+        rows.append(
+            {
+                "district": district,
+                "cells": list(zip(totals, ranks)),
+                "points": points,
+                "path": " ".join(f"{x},{y}" for x, y, _ in points),
+            }
+        )
+    context = {
+        "lang": lang,
+        "t": LABELS[lang],
+        "scheme": scheme,
+        "periods": found.periods,
+        "rows": rows,
+        "width": width,
+        "height": height,
+        "precision": scheme.precision,
+        "files": file_digests([Path(f) for f in files]),
+    }
+    return _environment().get_template("trend.html.j2").render(**context)
