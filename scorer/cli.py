@@ -66,6 +66,8 @@ TEXT = {
         "median_rank": "中位排名",
         "rank_range": "排名区间(5–95%)",
         "grade_kept": "保持等次",
+        "award_share": "评上比例",
+        "award_share_note": "评上比例：各次抽样中评上“{award}”的比例；★ 为本次评上。",
         "whatif_needs": "请用 --set 项目=分值 或 --rules-b 方案 给出要比较的改动",
         "change": "改动",
         "whatif_title": "{name}（改动后，满分 {total}）名次变化",
@@ -138,6 +140,8 @@ TEXT = {
         "median_rank": "Median rank",
         "rank_range": "Rank 5–95%",
         "grade_kept": "Grade kept",
+        "award_share": "Honoured",
+        "award_share_note": "Honoured: share of draws in which it wins “{award}”; ★ won it as scored.",
         "whatif_needs": "say what to change: --set PROJECT=POINTS or --rules-b SCHEME",
         "change": "change",
         "whatif_title": "{name} (changed, out of {total}): rank changes",
@@ -829,6 +833,9 @@ def sensitivity(
              "rank_p95": int(r.rank_p95), "grade": r.grade, "grade_kept": float(r.grade_kept)}
             for r in found.table.itertuples(index=False)
         ]  # fmt: skip
+        if found.award:
+            for row, r in zip(rows, found.table.itertuples(index=False)):
+                row.update(award=bool(r.award), award_share=float(r.award_share))
         body = {
             "draws": draws,
             "spread": spread,
@@ -845,17 +852,18 @@ def sensitivity(
     for label, justify in ((text["rank"], "right"), (text["district"], "left"), (text["median_rank"], "right"),
                            (text["rank_range"], "right"), (text["grade"], "left"), (text["grade_kept"], "right")):  # fmt: skip
         table.add_column(label, justify=justify)
+    if found.award:
+        table.add_column(text["award_share"].format(award=found.award), justify="right")
     shown = found.table if top is None else found.table.head(top)
     for r in shown.itertuples(index=False):
-        table.add_row(
-            str(r.rank),
-            r.district,
-            f"{r.median_rank:g}",
-            f"{r.rank_p5}–{r.rank_p95}",
-            r.grade,
-            f"{r.grade_kept:.0%}",
-        )
+        cells = [str(r.rank), r.district, f"{r.median_rank:g}", f"{r.rank_p5}–{r.rank_p95}",
+                 r.grade, f"{r.grade_kept:.0%}"]  # fmt: skip
+        if found.award:
+            cells.append(f"{'★ ' if r.award else ''}{r.award_share:.0%}")
+        table.add_row(*cells)
     _console().print(table)
+    if found.award:
+        _console().print(text["award_share_note"].format(award=found.award), style="dim")
 
 
 def _period(ctx: click.Context, path: str, rules: str | None, lang: str):

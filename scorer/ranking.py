@@ -318,6 +318,7 @@ class Sensitivity:
     seed: int
     varied: dict[str, str]  # what the draws changed, zh and en
     held: dict[str, str]  # what they held fixed
+    award: str | None = None  # the award decided again in each draw (award, award_share)
 
 
 def sensitivity(
@@ -356,21 +357,24 @@ def sensitivity(
         return index
 
     kept = (grade_index(totals) == grade_index(nominal)[None, :]).mean(axis=0)
-    table = (
-        pd.DataFrame(
-            {
-                "district": assessment.districts,
-                "rank": nominal_rank,
-                "median_rank": np.median(ranks, axis=0),
-                "rank_p5": np.percentile(ranks, 5, axis=0, method="lower"),
-                "rank_p95": np.percentile(ranks, 95, axis=0, method="higher"),
-                "grade": [grades[i][0] for i in grade_index(nominal)],
-                "grade_kept": kept,
-            }
-        )
-        .sort_values("rank", kind="stable")
-        .reset_index(drop=True)
+    columns = {
+        "district": assessment.districts,
+        "rank": nominal_rank,
+        "median_rank": np.median(ranks, axis=0),
+        "rank_p5": np.percentile(ranks, 5, axis=0, method="lower"),
+        "rank_p95": np.percentile(ranks, 95, axis=0, method="higher"),
+        "grade": [grades[i][0] for i in grade_index(nominal)],
+        "grade_kept": kept,
+    }
+    award = next(
+        (a for a in scheme.awards if a.per is None or (a.per == "city" and assessment.groups)),
+        None,
     )
+    if award is not None:
+        result = next(r for r in rank(assessment).awards if r.name == award.name)
+        columns["award"] = np.isin(assessment.districts, result.winners)  # as published
+        columns["award_share"] = _honoured(award, assessment, totals, grade_index).mean(axis=0)
+    table = pd.DataFrame(columns).sort_values("rank", kind="stable").reset_index(drop=True)
     varied = {
         "zh": f"各项目分值在 ±{spread:.0%} 内均匀抽取，再按比例缩放使总分保持 {scheme.total:g}（{draws} 次，种子 {seed}）",
         "en": f"every weight drawn uniformly within ±{spread:.0%}, then scaled so the total stays {scheme.total:g} ({draws} draws, seed {seed})",
@@ -379,7 +383,40 @@ def sensitivity(
         "zh": "各地区每个项目的得分率（得分 ÷ 分值，扣分与加分已在其中）和暂缓实施的项目；计分方法的参数不变",
         "en": "each district's share of each project's points (deductions and bonuses included) and its suspended projects; method parameters unchanged",
     }
-    return Sensitivity(table, draws, spread, seed, varied, held)
+    if award is not None:
+        varied["zh"] += f"；每次重新评选“{award.name}”（名额线上同分都计为评上）"
+        varied["en"] += (
+            f"; “{award.name}” decided again in every draw (a tie on a quota line counts as honoured)"
+        )
+    return Sensitivity(table, draws, spread, seed, varied, held, award.name if award else None)
+
+
+def _honoured(award, assessment: Assessment, totals: np.ndarray, grade_index) -> np.ndarray:
+    """draws × districts: True where the district wins the award with these (rounded) totals:
+    eligible, and fewer eligible districts of its city above it than the city's quota."""
+    scheme = assessment.scheme
+    eligible = np.ones(totals.shape, dtype=bool)
+    if award.min_grade is not None:
+        eligible &= grade_index(totals) <= list(scheme.grades).index(award.min_grade)
+    if award.min_total is not None:
+        eligible &= totals >= award.min_total - 1e-9
+    if award.per == "city":
+        city = np.array([assessment.groups[d] for d in assessment.districts], dtype=object)
+        parts = [(np.flatnonzero(city == c), award.quota_of(c)) for c in dict.fromkeys(city)]
+    else:
+        parts = [(np.arange(totals.shape[1]), award.count or 0)]
+    won = np.zeros(totals.shape, dtype=bool)
+    for members, quota in parts:
+        values = np.where(eligible[:, members], totals[:, members], -np.inf)
+        ordered = np.sort(values, axis=1)
+        above = np.stack(
+            [
+                len(members) - np.searchsorted(row, v, side="right")
+                for row, v in zip(ordered, values)
+            ]
+        )
+        won[:, members] = eligible[:, members] & (above < quota)
+    return won
 
 
 def rank_changes(before: Ranking, after: Ranking) -> pd.DataFrame:

@@ -23,13 +23,13 @@ def sample():
     return assess([SAMPLES / "2010.xlsx"], ANHUI).ranking.assessment
 
 
-def reference(assessment, draws: int, spread: float, seed: int):
+def reference(assessment, draws: int, spread: float, seed: int, totals_too: bool = False):
     """The same draws, scored one by one with the rescaling written out."""
     scheme = assessment.scheme
     weights = np.array([p.weight for p in scheme.projects])
     rng = np.random.default_rng(seed)
     drawn = weights * rng.uniform(1 - spread, 1 + spread, size=(draws, len(weights)))
-    ranks = []
+    ranks, every = [], []
     for w in drawn:
         w = w * weights.sum() / w.sum()
         totals = {}
@@ -43,6 +43,9 @@ def reference(assessment, draws: int, spread: float, seed: int):
                 available += w[i]
             totals[district] = round(scheme.total * earned / available, scheme.precision)
         ranks.append({d: 1 + sum(1 for t in totals.values() if t > totals[d]) for d in totals})
+        every.append(totals)
+    if totals_too:
+        return every
     return {d: sorted(r[d] for r in ranks) for d in assessment.districts}
 
 
@@ -135,3 +138,24 @@ def test_report_with_rank_interval_bars(tmp_path):
         assert float(x95) >= float(x5)
     markdown = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert "## 排名稳健性" in markdown and "| 保持等次 |" in markdown
+
+
+def test_award_share_matches_a_plain_loop_over_the_draws():
+    """Each draw decides 民生工程先进县 again: per city, counties graded 良好 or better (2,800)
+    with fewer eligible counties of their city above them than the city's quota."""
+    result = assess([SAMPLES / "2010-counties.xlsx"], ANHUI)
+    assessment = result.ranking.assessment
+    found = sensitivity(assessment, draws=40, spread=0.3, seed=5)
+    assert found.award == "民生工程先进县"
+    table = found.table.set_index("district")
+    quotas = {"阜阳市": 2, "滁州市": 2, "安庆市": 2}
+    wins = dict.fromkeys(assessment.districts, 0)
+    for totals in reference(assessment, 40, 0.3, 5, totals_too=True):
+        for city in set(assessment.groups.values()):
+            eligible = [d for d, c in assessment.groups.items() if c == city and totals[d] >= 2800]
+            for d in eligible:
+                if sum(1 for e in eligible if totals[e] > totals[d]) < quotas.get(city, 1):
+                    wins[d] += 1
+    for district, count in wins.items():
+        assert table.at[district, "award_share"] == count / 40, district
+    assert set(table.index[table["award"]]) == set(result.ranking.awards[0].winners)

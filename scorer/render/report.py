@@ -103,6 +103,8 @@ LABELS = {
         "median_rank": "中位名次",
         "grade_kept": "保持等次",
         "tie_note": "名额线上同分",
+        "award_share_head": "评上比例",
+        "award_share_note": "评上比例：各次抽样中评上“{award}”的比例；★ 为本次评上。",
         "awards_sheet": "评奖",
         "trend": "各期走势",
         "trend_note": "每格为该期总分（名次）；右侧小图为总分走势，点上标注名次。",
@@ -189,6 +191,8 @@ LABELS = {
         "median_rank": "Median rank",
         "grade_kept": "Grade kept",
         "tie_note": "Tie on the quota line",
+        "award_share_head": "Honoured",
+        "award_share_note": "Honoured: share of draws in which it wins “{award}”; ★ won it as scored.",
         "awards_sheet": "Awards",
         "trend": "Trend across periods",
         "trend_note": "Each cell is the period's total (rank); the small chart on the right is the total over time, ranks at the points.",
@@ -425,13 +429,16 @@ def _robust_layout(found, lang: str) -> dict[str, Any]:
     bars = [
         {"district": r.district, "y": i * row + 6, "rank": int(r.rank), "median": f"{r.median_rank:g}",
          "p5": int(r.rank_p5), "p95": int(r.rank_p95), "kept": float(r.grade_kept),
+         "award": bool(r.award) if found.award else None,
+         "award_share": float(r.award_share) if found.award else None,
          "x5": x(r.rank_p5), "x95": x(r.rank_p95), "xm": x(r.median_rank), "xn": x(r.rank)}
         for i, r in enumerate(table.itertuples(index=False))
     ]  # fmt: skip
     step = max(1, round(count / 10))
     ticks = [{"x": x(k), "label": str(k)} for k in [1, *range(step, count + 1, step)] if k <= count]
     return {"bars": bars, "left": left, "width": width, "height": len(bars) * row + 30,
-            "ticks": ticks, "varied": found.varied[lang], "held": found.held[lang]}  # fmt: skip
+            "ticks": ticks, "varied": found.varied[lang], "held": found.held[lang],
+            "award": found.award}  # fmt: skip
 
 
 def _environment():
