@@ -820,7 +820,7 @@ def sensitivity(
         _print_issues(result.issues, lang)
         click.echo(TEXT[lang]["no_ranking"].format(n=_errors(result.issues)), err=True)
         ctx.exit(EXIT_PROBLEMS)
-    found = simulate(result.ranking.assessment, draws, spread, seed)
+    found = simulate(result.ranking.assessment, draws, spread, seed, result.data)
     text = TEXT[lang]
     click.echo(f"{text['varied']}: {found.varied[lang]}", err=True)
     click.echo(f"{text['held']}: {found.held[lang]}", err=True)

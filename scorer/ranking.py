@@ -322,21 +322,41 @@ class Sensitivity:
 
 
 def sensitivity(
-    assessment: Assessment, draws: int = 2000, spread: float = 0.2, seed: int = 0
+    assessment: Assessment, draws: int = 2000, spread: float = 0.2, seed: int = 0, data=None
 ) -> Sensitivity:
     """Monte Carlo over the weights: each weight drawn uniformly within ±spread of its value,
     then all scaled so the total stays; each district's share of each project's points (得分率)
     held as scored. For every draw the totals are rescaled for suspended projects as the engine
-    does, rounded as published and ranked 1-2-2-4. Vectorised: draws × items @ items × districts."""
+    does, rounded as published and ranked 1-2-2-4. Vectorised: draws × items @ items × districts.
+
+    Where the scheme lists ``sensitivity.alternatives`` (and ``data`` is given to score them),
+    each draw also takes one value of each listed parameter: the data are scored once per
+    combination drawn, and each draw uses its combination's shares."""
     scheme = assessment.scheme
     weights = np.array([p.weight for p in scheme.projects], dtype=float)
-    shares = (assessment.scores.to_numpy(dtype=float) / weights).T  # items × districts
     counted = ~assessment.suspended.to_numpy(dtype=bool).T
-    shares = np.where(counted, shares, 0.0)
+
+    def shares_of(scored: Assessment) -> np.ndarray:  # items × districts
+        return np.where(counted, (scored.scores.to_numpy(dtype=float) / weights).T, 0.0)
+
     rng = np.random.default_rng(seed)
     drawn = weights * rng.uniform(1 - spread, 1 + spread, size=(draws, len(weights)))
     drawn *= weights.sum() / drawn.sum(axis=1, keepdims=True)  # the total stays
-    earned = drawn @ shares  # draws × districts
+    alternatives = scheme.sensitivity.alternatives if data is not None else {}
+    if alternatives:
+        from .engine import score
+        from .scheme import changed
+
+        keys = list(alternatives)
+        picks = np.stack([rng.integers(len(alternatives[k]), size=draws) for k in keys], axis=1)
+        earned = np.empty((draws, len(assessment.districts)))
+        for combination in np.unique(picks, axis=0):
+            settings = [f"{k}={alternatives[k][i]}" for k, i in zip(keys, combination)]
+            scored = score(changed(scheme, settings)[0], data, assessment.month)
+            rows = (picks == combination).all(axis=1)
+            earned[rows] = drawn[rows] @ shares_of(scored)
+    else:
+        earned = drawn @ shares_of(assessment)  # draws × districts
     available = drawn @ counted.astype(float)
     totals = np.round(scheme.total * earned / available, scheme.precision)
     # 1-2-2-4 per draw: one more than the number of totals above (sorted, so memory stays linear)
@@ -383,6 +403,21 @@ def sensitivity(
         "zh": "各地区每个项目的得分率（得分 ÷ 分值，扣分与加分已在其中）和暂缓实施的项目；计分方法的参数不变",
         "en": "each district's share of each project's points (deductions and bonuses included) and its suspended projects; method parameters unchanged",
     }
+    if alternatives:
+        listed = "；".join(
+            f"{k} 取 {'、'.join(f'{v:g}' for v in vs)} 之一" for k, vs in alternatives.items()
+        )
+        varied["zh"] += f"；参数每次随机取：{listed}"
+        varied["en"] += "; parameters drawn each time: " + "; ".join(
+            f"{k} one of {', '.join(f'{v:g}' for v in vs)}" for k, vs in alternatives.items()
+        )
+        held["zh"] = held["zh"].replace("；计分方法的参数不变", "；未列出的参数不变")
+        held["en"] = held["en"].replace(
+            "; method parameters unchanged", "; parameters not listed unchanged"
+        )
+    elif scheme.sensitivity.alternatives:
+        held["zh"] += "（方案列出的可选参数未变动：未提供数据）"
+        held["en"] += " (the scheme's parameter alternatives were not drawn: no data given)"
     if award is not None:
         varied["zh"] += f"；每次重新评选“{award.name}”（名额线上同分都计为评上）"
         varied["en"] += (

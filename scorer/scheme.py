@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import Issue, SchemeError, SchemeNotFound
+from .errors import Issue, SchemeError, SchemeNotFound, UsageError
 from .formula import FormulaError, parse_formula
 
 # ----------------------------------------------------------------------------- names
@@ -218,15 +218,16 @@ Indicator = Annotated[
     Proportional | Linear | Tiers | PassFail | Schedule | RankPoints | RelativeToBest,
     Field(discriminator="method"),
 ]
-METHOD_NAMES = (
-    "proportional",
-    "linear",
-    "tiers",
-    "pass_fail",
-    "schedule",
-    "rank_points",
-    "relative_to_best",
-)
+INDICATOR_MODELS = {
+    "proportional": Proportional,
+    "linear": Linear,
+    "tiers": Tiers,
+    "pass_fail": PassFail,
+    "schedule": Schedule,
+    "rank_points": RankPoints,
+    "relative_to_best": RelativeToBest,
+}
+METHOD_NAMES = tuple(INDICATOR_MODELS)
 
 
 class Adjustment(_Strict):
@@ -304,6 +305,18 @@ class RankRules(_Strict):
     )
 
 
+class SensitivityRules(_Strict):
+    """What scorer sensitivity may vary besides the weights."""
+
+    alternatives: dict[str, list[float]] = Field(
+        default={},
+        description=(
+            "可互换的参数取值，每次抽样各取其一，如 标准.目标任务完成.loss_per_point: "
+            "[0.01, 0.02, 0.03]（写法同 whatif --set：项目或模板.指标.参数）"
+        ),
+    )
+
+
 class Award(_Strict):
     """评奖：名额按所属市分配（或全省统一），有资格线，名额线上同分如何处理。"""
 
@@ -353,6 +366,7 @@ class Scheme(_Strict):
     checks: list[Check] = Field(default=[], description="审核提示（只提醒，不影响计分）")
     ranking: RankRules = RankRules()
     awards: list[Award] = Field(default=[], description="评奖及名额 / awards with quotas")
+    sensitivity: SensitivityRules = SensitivityRules()
 
     # ---- derived views (valid once check_scheme found no problem)
 
@@ -638,6 +652,15 @@ def check_scheme_text(text: str, file: str) -> tuple[Scheme | None, list[Issue]]
                 )
             )
     issues.extend(_semantic_issues(raw, lines, file))
+    if scheme is not None and not issues:
+        for key, values in scheme.sensitivity.alternatives.items():
+            try:
+                changed(scheme, [f"{key}={v}" for v in values])
+            except UsageError as exc:
+                issues.append(
+                    Issue("schema", {"field": f"sensitivity.alternatives.{key}", "detail": str(exc)},
+                          file=file, line=lines.line(("sensitivity", "alternatives", key)))
+                )  # fmt: skip
     return (scheme if not issues else None), _dedupe(issues)
 
 
@@ -1022,6 +1045,30 @@ def _not_found_message(head: str, cwd: Path) -> str:
 # ----------------------------------------------------------------------------- what-if
 
 
+def _set_parameter(rules: dict, indicator_name: str, parameter: str, value: float, setting: str):
+    """Set one indicator parameter in a dumped Rules (a project's or a template's), validated
+    as in a rule file; the value it had."""
+    from pydantic import TypeAdapter
+
+    indicators = rules.get("indicators") or []
+    found = [i for i in indicators if normalize_name(i["name"]) == normalize_name(indicator_name)]
+    if not found:
+        known = "、".join(i["name"] for i in indicators)
+        raise UsageError(f"--set {setting}：没有指标“{indicator_name}”；有：{known}")
+    model = INDICATOR_MODELS[found[0]["method"]]
+    if parameter in ("name", "method", "value") or parameter not in model.model_fields:
+        raise UsageError(
+            f"--set {setting}：指标“{indicator_name}”没有可改的参数“{parameter}” (no such parameter)"
+        )
+    before = found[0].get(parameter, model.model_fields[parameter].default)
+    found[0][parameter] = value
+    try:
+        TypeAdapter(Indicator).validate_python(found[0])
+    except ValidationError as exc:
+        raise UsageError(f"--set {setting}：{_describe(exc.errors()[0])}") from None
+    return before
+
+
 def changed(
     scheme: Scheme, settings: list[str], keep_total: bool = False
 ) -> tuple[Scheme, list[dict[str, str]]]:
@@ -1029,7 +1076,6 @@ def changed(
     changed, and what changed in words. A changed weight changes the total by as much, unless
     ``keep_total`` scales every weight so the total stays; grades are shares of the total, so
     their bands follow it."""
-    from pydantic import TypeAdapter
 
     from .errors import UsageError
 
@@ -1037,6 +1083,7 @@ def changed(
     # exclude_unset: a field a project leaves to its template must stay unset, or the copy would
     # take it as its own (no indicators) and lose the template's
     projects = {p.name: p.model_dump(exclude_unset=True) for p in scheme.projects}
+    templates = {n: r.model_dump(exclude_unset=True) for n, r in scheme.templates.items()}
     said: list[dict[str, str]] = []
     for setting in settings:
         target, sep, text = setting.rpartition("=")
@@ -1049,6 +1096,15 @@ def changed(
                 f"--set {setting}：应写成 项目=分值 或 项目.指标.参数=值 (write PROJECT=POINTS or PROJECT.INDICATOR.PARAM=VALUE)"
             )
         name, *path = target.split(".")
+        if name in templates and len(path) == 2:  # 模板.指标.参数: every project using it
+            before = _set_parameter(templates[name], *path, value, setting)
+            said.append(
+                {
+                    "zh": f"模板“{name}”·{path[0]} {path[1]} {before} → {value:g}",
+                    "en": f"template {name} · {path[0]}: {path[1]} {before} → {value:g}",
+                }
+            )
+            continue
         match = index.match(name)
         if match.project is None:
             hint = (
@@ -1073,38 +1129,20 @@ def changed(
             raise UsageError(
                 f"--set {setting}：参数应写成 项目.指标.参数=值 (PROJECT.INDICATOR.PARAM=VALUE)"
             )
-        indicator_name, parameter = path
         rules = scheme.rules_of(match.project).model_dump()
-        indicators = rules["indicators"] or []
-        found = [
-            i for i in indicators if normalize_name(i["name"]) == normalize_name(indicator_name)
-        ]
-        if not found:
-            known = "、".join(i["name"] for i in indicators)
-            raise UsageError(
-                f"--set {setting}：项目“{match.project.name}”没有指标“{indicator_name}”；有：{known}"
-            )
-        if parameter not in found[0] or parameter in ("name", "method", "value"):
-            raise UsageError(
-                f"--set {setting}：指标“{indicator_name}”没有可改的参数“{parameter}” (no such parameter)"
-            )
-        before = found[0][parameter]
-        found[0][parameter] = value
-        try:
-            TypeAdapter(Indicator).validate_python(found[0])
-        except ValidationError as exc:
-            raise UsageError(f"--set {setting}：{_describe(exc.errors()[0])}") from None
+        before = _set_parameter(rules, *path, value, setting)
         project.update(
             {k: rules[k] for k in ("indicators", "deductions", "bonuses", "floor")}, template=None
         )
         said.append(
             {
-                "zh": f"{match.project.name}·{indicator_name} {parameter} {before} → {value:g}",
-                "en": f"{match.project.name} · {indicator_name}: {parameter} {before} → {value:g}",
+                "zh": f"{match.project.name}·{path[0]} {path[1]} {before} → {value:g}",
+                "en": f"{match.project.name} · {path[0]}: {path[1]} {before} → {value:g}",
             }
         )
     raw = scheme.model_dump(exclude_unset=True)
     raw["projects"] = [projects[p.name] for p in scheme.projects]
+    raw["templates"] = templates
     weight_sum = sum(p["weight"] for p in raw["projects"])
     if keep_total and abs(weight_sum - scheme.total) > 1e-9:
         factor = scheme.total / weight_sum

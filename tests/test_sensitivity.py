@@ -159,3 +159,55 @@ def test_award_share_matches_a_plain_loop_over_the_draws():
     for district, count in wins.items():
         assert table.at[district, "award_share"] == count / 40, district
     assert set(table.index[table["award"]]) == set(result.ranking.awards[0].winners)
+
+
+def test_parameter_alternatives_are_drawn_and_scored_as_declared():
+    """Each draw takes one of the scheme's loss_per_point values; the totals of each draw are
+    the plain-loop totals of the data scored with that value (via whatif's changed scheme)."""
+    from scorer import rescore
+    from scorer.scheme import changed
+
+    result = assess([SAMPLES / "2010.xlsx"], ANHUI)
+    values = ANHUI.sensitivity.alternatives["标准.目标任务完成.loss_per_point"]
+    assert values == [0.01, 0.02, 0.03]
+    found = sensitivity(result.ranking.assessment, draws=30, spread=0.2, seed=4, data=result.data)
+    assert "loss_per_point" in found.varied["zh"]
+    rng = np.random.default_rng(4)
+    weights = np.array([p.weight for p in ANHUI.projects])
+    drawn = weights * rng.uniform(0.8, 1.2, size=(30, len(weights)))
+    picks = rng.integers(3, size=30)
+    scored = {
+        i: rescore(result, changed(ANHUI, [f"标准.目标任务完成.loss_per_point={v}"])[0])
+        for i, v in enumerate(values)
+    }
+    ranks = {d: [] for d in result.data.districts}
+    for w, pick in zip(drawn, picks):
+        w = w * weights.sum() / w.sum()
+        a = scored[pick].ranking.assessment
+        totals = {}
+        for district in a.districts:
+            earned = available = 0.0
+            for i, project in enumerate(ANHUI.projects):
+                if not a.suspended.at[district, project.name]:
+                    earned += w[i] * a.scores.at[district, project.name] / project.weight
+                    available += w[i]
+            totals[district] = round(ANHUI.total * earned / available, 2)
+        for d in totals:
+            ranks[d].append(1 + sum(1 for t in totals.values() if t > totals[d]))
+    table = found.table.set_index("district")
+    for district, got in ranks.items():
+        assert table.at[district, "median_rank"] == np.median(got), district
+        assert table.at[district, "rank_p95"] == np.percentile(got, 95, method="higher")
+    without = sensitivity(result.ranking.assessment, draws=30, spread=0.2, seed=4)
+    assert not (without.table["median_rank"] == found.table["median_rank"]).all()
+
+
+def test_a_bad_alternative_is_refused_at_its_line():
+    from scorer.scheme import check_scheme_text
+
+    text = (ROOT / "rules" / "anhui-2010.yaml").read_text(encoding="utf-8")
+    text = text.replace("标准.目标任务完成.loss_per_point:", "标准.目标任务完成.loss_per_pt:")
+    _, issues = check_scheme_text(text, "x.yaml")
+    line = next(n for n, s in enumerate(text.splitlines(), 1) if "loss_per_pt" in s)
+    assert [(i.line, i.code) for i in issues] == [(line, "schema")]
+    assert "loss_per_pt" in issues[0].message("zh")
