@@ -156,8 +156,14 @@ def _strict_rank(
         ranks[index] = ranks[order[position - 1]] if key == previous else position + 1
         previous = key
     published = decided[:, 0]
-    for total in np.unique(published[order]):
-        members = [i for i in order if published[i] == total]
+    runs: list[list[int]] = []  # equal published totals stand together in the order
+    for index in order:
+        if runs and published[runs[-1][0]] == published[index]:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    for members in runs:
+        total = published[members[0]]
         if len(members) > 1:
             ties.append(
                 Tie(
@@ -173,8 +179,9 @@ def _strict_rank(
 
 
 def award_issues(scheme, groups: dict[str, str]) -> list:
-    """What the data say about the scheme's awards: quotas for cities the data do not have,
-    quotas that do not add up to the declared count, city quotas without cities."""
+    """What the data say about the scheme's awards: quotas for cities the data do not have, and
+    quotas that do not add up to the declared count. (Without cities, the ranking says why the
+    award was not decided.)"""
     from .errors import Issue
 
     issues = []
