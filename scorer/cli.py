@@ -1137,7 +1137,9 @@ def _print_awards(ranking, lang: str, city: str | None = None) -> None:
     for award in ranking.awards:
         if award.skipped:
             console.print(
-                f"{escape(award.name)}：{escape(award.skipped[lang])}", style="dim", soft_wrap=True
+                f"{escape(award.name)}{'：' if lang == 'zh' else ': '}{escape(award.skipped[lang])}",
+                style="dim",
+                soft_wrap=True,
             )
             continue
         quota = sum(g.quota for g in award.groups)

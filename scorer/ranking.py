@@ -270,17 +270,18 @@ def _winners(group, part, quota, tie, keys, names, precision) -> Winners:
         ranks = _strict_rank(at_line, keys, precision, ties, group)
         cut = ranks.to_numpy()
         winners = [d for d, r in zip(at_line["district"], cut) if r <= seats]
-        values = (
-            "；".join(
-                f"{d} " + "、".join("—" if v is None else f"{v:,.2f}" for v in vals)
+
+        def listed(outer: str, inner: str) -> str:  # each district's chain values
+            if not (ties and names):
+                return ""
+            return outer.join(
+                f"{d} " + inner.join("—" if v is None else f"{v:,.2f}" for v in vals)
                 for d, vals in zip(ties[0].districts, ties[0].values)
             )
-            if ties and names
-            else ""
-        )
+
         if names:
-            zh += f"；依次比较{'、'.join(names)}（{values}）"
-            en += f"; compared on {', '.join(names)} ({values})"
+            zh += f"；依次比较{'、'.join(names)}（{listed('；', '、')}）"
+            en += f"; compared on {', '.join(names)} ({listed('; ', ', ')})"
         if len(winners) > seats:
             zh += f"，仍相同，{'、'.join(winners)}都评上（超出名额）"
             en += f", still equal: {', '.join(winners)} all honoured (over the quota)"
