@@ -74,7 +74,7 @@ def assess(
         data = roll_up(data, scheme)
     assessment = score(scheme, data, month)
     issues.extend(assessment.issues)
-    issues.extend(award_issues(scheme, data.groups) if level != "city" else [])
+    issues.extend(award_issues(scheme, data.groups))  # rolled up: no groups, nothing to say
     ranking = None if has_errors(issues) else rank(assessment)
     return Result(scheme, data, ranking, issues)
 

@@ -1023,11 +1023,11 @@ def trend(
     body = {"periods": found.periods, "files": paths,
             "districts": [{"district": d, "totals": found.totals[d], "ranks": found.ranks[d]}
                           for d in found.districts]}  # fmt: skip
-    for output in outputs:
-        from .render import write_atomic
-        from .render.report import render_trend
+    from .render import write_atomic
+    from .render.report import render_trend
 
-        read = [f for _, r in periods for f in r.data.files]
+    read = [f for _, r in periods for f in r.data.files]
+    for output in outputs:
         data = (
             dumps(body)
             if output.lower().endswith(".json")

@@ -327,8 +327,6 @@ class Explainer:
         self.data = data
         self.ranks = ranks or {}
         self.grades = grades or {}
-        rows = data.rows
-        self.position = {pair: i for i, pair in enumerate(zip(rows["district"], rows["project"]))}
         self.locate = Locator(data)
         self.details = {
             key: frame for key, frame in assessment.details.groupby("district", sort=False)
@@ -420,7 +418,7 @@ class Explainer:
                     where = span(self.data, mine, key)
                 inputs.append(Input(f"Σ{column.label}", float(mine[key].sum()), **where))
                 continue
-            position = self.position.get((district, project.name))
+            position = self.locate.position.get((district, project.name))
             if position is None:
                 continue
             value = rows[key].iat[position]

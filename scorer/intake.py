@@ -86,11 +86,14 @@ def _where(sources: list[Source], source: int, excel_row: int, key: str | None) 
     }
 
 
+NOWHERE: dict[str, Any] = {"file": None, "sheet": None, "cell": None}
+
+
 def span(data: Dataset, rows: pd.DataFrame, key: str | None) -> dict[str, Any]:
     """Where several rows' cells of one column are: file, sheet and cells ("D5:D7,D40") when
     they are on one sheet; blank when they are spread over several."""
     if rows.empty or rows["_source"].nunique() != 1:
-        return {"file": None, "sheet": None, "cell": None}
+        return dict(NOWHERE)
     src = data.sources[int(rows["_source"].iat[0])]
     letter = src.letters.get(key) if key else None
     runs: list[str] = []
@@ -115,25 +118,22 @@ class Locator:
 
     def __init__(self, data: Dataset):
         self.data = data
+        rows = data.rows
+        self.position = {pair: i for i, pair in enumerate(zip(rows["district"], rows["project"]))}
         if data.members is not None:
             members = data.members[~data.members["suspended"].astype(bool)]
             self.groups = members.groupby(["city", "project"], sort=False).indices
             self.members = members
-        else:
-            rows = data.rows
-            self.position = {
-                pair: i for i, pair in enumerate(zip(rows["district"], rows["project"]))
-            }
 
     def __call__(self, district: str, project: str, key: str | None) -> dict[str, Any]:
         if self.data.members is not None:
             positions = self.groups.get((district, project))
             if positions is None:
-                return {"file": None, "sheet": None, "cell": None}
+                return dict(NOWHERE)
             return span(self.data, self.members.iloc[positions], key)
         at = self.position.get((district, project))
         if at is None:
-            return {"file": None, "sheet": None, "cell": None}
+            return dict(NOWHERE)
         rows = self.data.rows
         return _where(
             self.data.sources, int(rows["_source"].iat[at]), int(rows["_row"].iat[at]), key

@@ -50,9 +50,8 @@ class Ranking:
     rank within the city; the ties the chain settled and the awards."""
 
     assessment: Assessment
-    table: (
-        pd.DataFrame
-    )  # district, total, rank, grade, survey_rank, earned, available[, city, city_rank]
+    # district, total, earned, available, rank, grade, survey_rank[, city, city_rank]
+    table: pd.DataFrame
     survey: pd.DataFrame  # district, satisfaction, rank
     chain: list[tuple[str, str | None]] = field(default_factory=list)  # the tie-break chain
     ties: list[Tie] = field(default_factory=list)  # where strict ranks used the chain
@@ -394,13 +393,13 @@ def sensitivity(
         "grade": [grades[i][0] for i in grade_index(nominal)],
         "grade_kept": kept,
     }
-    award = next(
-        (a for a in scheme.awards if a.per is None or (a.per == "city" and assessment.groups)),
-        None,
+    # the first award decided on these data, as published; the draws decide it again
+    published = next((r for r in rank(assessment).awards if not r.skipped), None)
+    award = (
+        next((a for a in scheme.awards if a.name == published.name), None) if published else None
     )
     if award is not None:
-        result = next(r for r in rank(assessment).awards if r.name == award.name)
-        columns["award"] = np.isin(assessment.districts, result.winners)  # as published
+        columns["award"] = np.isin(assessment.districts, published.winners)
         columns["award_share"] = _honoured(award, assessment, totals, grade_index).mean(axis=0)
     table = pd.DataFrame(columns).sort_values("rank", kind="stable").reset_index(drop=True)
     varied = {

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from .errors import Issue, SchemeError, SchemeNotFound, UsageError
 from .formula import FormulaError, parse_formula
@@ -1048,8 +1048,6 @@ def _not_found_message(head: str, cwd: Path) -> str:
 def _set_parameter(rules: dict, indicator_name: str, parameter: str, value: float, setting: str):
     """Set one indicator parameter in a dumped Rules (a project's or a template's), validated
     as in a rule file; the value it had."""
-    from pydantic import TypeAdapter
-
     indicators = rules.get("indicators") or []
     found = [i for i in indicators if normalize_name(i["name"]) == normalize_name(indicator_name)]
     if not found:

@@ -26,6 +26,18 @@ ANHUI_HEADER = [
     "状态",
 ]
 
+TONGLING_HEADER = [
+    "县区",
+    "项目",
+    "年度目标",
+    "累计完成",
+    "满意度",
+    "督查问题数",
+    "表彰次数",
+    "计划资金",
+    "已拨付资金",
+]  # the Tongling 2015 monthly return's columns
+
 
 def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
     """A workbook with the given sheets; None leaves a cell empty."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from conftest import RULES, SAMPLES, write_xlsx
+from conftest import RULES, SAMPLES, TONGLING_HEADER, write_xlsx
 
 from scorer import assess
 from scorer.scheme import Scheme, load_scheme
@@ -139,17 +139,7 @@ def test_tongling_sample_uses_the_month_in_its_name_and_known_answers(tmp_path):
         ["Y", p, 100, 40, 90, 1, 1, 100, 40]
         for p in [q.name for q in tongling.projects if q.level == "project"]
     ]
-    header = [
-        "县区",
-        "项目",
-        "年度目标",
-        "累计完成",
-        "满意度",
-        "督查问题数",
-        "表彰次数",
-        "计划资金",
-        "已拨付资金",
-    ]
+    header = TONGLING_HEADER
     path = write_xlsx(tmp_path / "t.xlsx", {"d": [header, *rows]})
     result = assess([path], tongling, month=6)
     a = result.ranking.assessment

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import ROOT, RULES, write_xlsx
+from conftest import ROOT, RULES, TONGLING_HEADER, write_xlsx
 from conftest import cli as run
 
 from scorer import assess
@@ -14,17 +14,7 @@ from scorer.scheme import load_scheme
 
 TONGLING = load_scheme(RULES / "tongling-2015.yaml")
 PROJECTS = [p.name for p in TONGLING.projects if p.level == "project"]
-HEADER = [
-    "县区",
-    "项目",
-    "年度目标",
-    "累计完成",
-    "满意度",
-    "督查问题数",
-    "表彰次数",
-    "计划资金",
-    "已拨付资金",
-]
+HEADER = TONGLING_HEADER
 
 
 def month(tmp_path, number: int, done: dict[str, dict[str, float]]) -> str:
