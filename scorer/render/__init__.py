@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+import numpy as np
 
 from ..errors import Issue
 from ..ranking import Ranking
@@ -21,37 +20,59 @@ def _number(value: Any) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def _plain(values: np.ndarray) -> list:
+    """A float array (1-D or 2-D) as Python lists, None where a value is not finite."""
+    values = np.asarray(values, dtype=float)
+    plain = values.tolist()
+    for place in zip(*np.nonzero(~np.isfinite(values))):
+        if len(place) == 1:
+            plain[place[0]] = None
+        else:
+            plain[place[0]][place[1]] = None
+    return plain
+
+
 def to_dict(ranking: Ranking, issues: list[Issue], lang: str = "zh") -> dict[str, Any]:
-    """The assessment as one plain object; numbers unrounded, rounding is for display."""
+    """The assessment as one plain object; numbers unrounded, rounding is for display. Built
+    column by column: 10,000 districts take a tenth of a second."""
     assessment = ranking.assessment
     scheme = assessment.scheme
-    order = assessment.scores.index.get_indexer(ranking.table["district"])
+    table = ranking.table
+    order = assessment.scores.index.get_indexer(table["district"])
     held = assessment.suspended.to_numpy(dtype=bool)[order]
     points = assessment.scores.to_numpy(dtype=float)[order]
+    points[held] = np.nan
     names = list(assessment.scores.columns)
-    grouped = "city" in ranking.table
+    with_held = set(np.flatnonzero(held.any(axis=1)).tolist())
+    numbers = {k: _plain(table[k].to_numpy(dtype=float)) for k in ("total", "earned", "available")}
+    survey_ranks = [
+        None if r is None else int(r)
+        for r in _plain(table["survey_rank"].to_numpy(dtype=float, na_value=np.nan))
+    ]
+    names_of, grades = table["district"].tolist(), table["grade"].tolist()
+    ranks = table["rank"].astype(int).tolist()
+    grouped = "city" in table
+    cities = table["city"].tolist() if grouped else []
+    city_ranks = table["city_rank"].astype(int).tolist() if grouped else []
     districts = []
-    for position, row in enumerate(ranking.table.itertuples(index=False)):
-        values = [
-            None if held[position, i] or not math.isfinite(v) else v
-            for i, v in enumerate(points[position].tolist())
-        ]
-        districts.append(
-            {
-                "district": row.district,
-                "total": _number(row.total),
-                "rank": int(row.rank),
-                "grade": row.grade,
-                "earned": _number(row.earned),
-                "available": _number(row.available),
-                "suspended": [n for n, h in zip(names, held[position]) if h],
-                "survey_rank": None if pd.isna(row.survey_rank) else int(row.survey_rank),
-                "projects": dict(zip(names, values)),
-            }
-        )
+    for position, values in enumerate(_plain(points)):
+        district = {
+            "district": names_of[position],
+            "total": numbers["total"][position],
+            "rank": ranks[position],
+            "grade": grades[position],
+            "earned": numbers["earned"][position],
+            "available": numbers["available"][position],
+            "suspended": (
+                [n for n, h in zip(names, held[position]) if h] if position in with_held else []
+            ),
+            "survey_rank": survey_ranks[position],
+            "projects": dict(zip(names, values)),
+        }
         if grouped:
-            districts[-1]["city"] = row.city
-            districts[-1]["city_rank"] = int(row.city_rank)
+            district["city"] = cities[position]
+            district["city_rank"] = city_ranks[position]
+        districts.append(district)
     survey = [
         {"district": r.district, "satisfaction": _number(r.satisfaction), "rank": int(r.rank)}
         for r in ranking.survey.itertuples(index=False)
@@ -131,19 +152,24 @@ def whatif_dict(
 
 
 def dumps(body: dict[str, Any]) -> str:
-    """JSON with one line per key, and per element of a list: readable, grep-able, and written
-    by the C encoder (an indented dump falls back to pure Python: seconds for 10,000 districts)."""
+    """JSON with one line per key, and per element of a list: readable and grep-able. orjson
+    writes it (the standard encoder takes 20 times as long for 10,000 districts); NaN and
+    infinities become null, numpy numbers plain numbers."""
+    import orjson
 
-    one = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    options = orjson.OPT_SERIALIZE_NUMPY
+
+    def one(value: Any) -> bytes:
+        return orjson.dumps(value, option=options)
 
     parts = []
     for key, value in body.items():
         if isinstance(value, list) and value:
-            items = ",\n".join("    " + one(item) for item in value)
-            parts.append(f"  {one(key)}: [\n{items}\n  ]")
+            items = b",\n    ".join([one(item) for item in value])
+            parts.append(b"  " + one(key) + b": [\n    " + items + b"\n  ]")
         else:
-            parts.append(f"  {one(key)}: {one(value)}")
-    return "{\n" + ",\n".join(parts) + "\n}\n"
+            parts.append(b"  " + one(key) + b": " + one(value))
+    return (b"{\n" + b",\n".join(parts) + b"\n}\n").decode("utf-8")
 
 
 def to_json(ranking: Ranking, issues: list[Issue], lang: str = "zh") -> str:
