@@ -209,9 +209,9 @@ class _Sheet(Protocol):
 
     def body(
         self, first_row: int, columns: dict[str, int], numeric: set[str]
-    ) -> tuple[dict[str, np.ndarray], list[tuple[int, str, Any]], int]:
-        """The columns from 0-based row ``first_row`` down: texts as str ('' when blank), numbers
-        as float (NaN when blank or not a plain number); the cells that are not plain numbers as
+    ) -> tuple[dict[str, Any], list[tuple[int, str, Any]], int]:
+        """The columns from 0-based row ``first_row`` down: texts as a Categorical of str ('' when
+        blank; see ``_coded``), numbers as float (NaN when blank or not a plain number); the cells that are not plain numbers as
         (row position, key, raw value); and the number of rows."""
         ...
 
@@ -230,12 +230,13 @@ class _RowsSheet:
 
     def body(self, first_row, columns, numeric):
         body = self.rows[first_row:]
-        arrays: dict[str, np.ndarray] = {}
+        arrays: dict[str, Any] = {}
         odd: list[tuple[int, str, Any]] = []
         for key, col in columns.items():
             cells = [r[col] if col < len(r) else None for r in body]
             if key not in numeric:
-                arrays[key] = np.array([_text(c) for c in cells], dtype=object)
+                codes, uniques = pd.factorize(np.array(cells, dtype=object), use_na_sentinel=False)
+                arrays[key] = _coded(codes, [_text(u) for u in uniques])
                 continue
             values = np.full(len(cells), np.nan)
             for position, cell in enumerate(cells):
@@ -277,41 +278,45 @@ def _odd_value(detail: str) -> Any:
     return inner
 
 
+# An xlsx file larger than this has its first rows read from the start of its XML: calamine
+# parses a whole sheet even for a few rows. A district's own return (10-30 KB) is smaller, and
+# calamine reads all of it in a fraction of the time Python takes over the first rows' XML.
+_LARGE_XLSX = 256 * 1024
+
+
 class _WorkbookSheet:
     """A sheet of an xlsx/xls/ods workbook. The body is read once with fastexcel (numbers parsed
     in Rust; only cells that are not plain numbers come back to Python, with their content).
-    An xlsx sheet's first rows are read from the start of its XML, which costs next to nothing;
-    fastexcel would parse the whole sheet for them."""
+    A large xlsx sheet's first rows are read from the start of its XML, which costs next to
+    nothing; fastexcel would parse the whole sheet for them."""
 
     def __init__(self, reader, path: Path, name: str):
         self.reader = reader
         self.path = path
         self.name = name
         head = None
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
+        if path.suffix.lower() in (".xlsx", ".xlsm") and path.stat().st_size > _LARGE_XLSX:
             head = _xlsx_head(path, name, HEADER_SEARCH_ROWS)
-        self.head, self.row0 = head if head is not None else self._head_by_calamine()
+        self.head = head if head is not None else self._head_by_calamine()
 
-    def _head_by_calamine(self) -> tuple[list[list[Any]], int]:
+    def _head_by_calamine(self) -> list[list[Any]]:
         from python_calamine import CalamineWorkbook
 
         workbook = CalamineWorkbook.from_path(str(self.path))
         try:
             sheet = workbook.get_sheet_by_name(self.name)
-            rows = sheet.to_python(skip_empty_area=False, nrows=HEADER_SEARCH_ROWS)
-            start = sheet.start
+            return sheet.to_python(skip_empty_area=False, nrows=HEADER_SEARCH_ROWS)
         finally:
             workbook.close()
-        return rows, (start[0] if start else 0)
 
     def body(self, first_row, columns, numeric):
         wanted = {col: key for key, col in columns.items()}
         sheet = self.reader.load_sheet(
-            self.name, header_row=None, skip_rows=max(0, first_row - self.row0),
+            self.name, header_row=None, skip_rows=first_row,  # with no header row: counted from A1
             use_columns=lambda column: column.absolute_index in wanted,
         )  # fmt: skip
         batch, errors = sheet.to_arrow_with_errors()
-        arrays: dict[str, np.ndarray] = {}
+        arrays: dict[str, Any] = {}
         odd: list[tuple[int, str, Any]] = []
         by_index = {}
         for column in sheet.selected_columns:
@@ -330,10 +335,7 @@ class _WorkbookSheet:
         count = batch.num_rows
         for key in columns:
             if key not in arrays:  # a column the sheet's range does not reach: empty
-                empty = (
-                    np.full(count, np.nan) if key in numeric else np.full(count, "", dtype=object)
-                )
-                arrays[key] = empty
+                arrays[key] = np.full(count, np.nan) if key in numeric else _blank(count)
         return arrays, odd, count
 
     def merged(self) -> list:
@@ -348,16 +350,35 @@ class _WorkbookSheet:
             workbook.close()
 
 
-def _texts(values) -> np.ndarray:
+def _texts(values) -> pd.Categorical:
     """An Arrow column as clean text ('' for blank), each distinct value cleaned once."""
     import pyarrow as pa
 
     if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
         values = values.cast(pa.string())
     encoded = values.dictionary_encode()  # names repeat: clean each distinct one once
-    cleaned = np.array([_text(v) for v in encoded.dictionary.to_pylist()] + [""], dtype=object)
+    cleaned = [_text(v) for v in encoded.dictionary.to_pylist()] + [""]
     indices = encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(zero_copy_only=False)
-    return cleaned[indices]
+    return _coded(indices, cleaned)
+
+
+def _coded(codes: np.ndarray, labels: list) -> pd.Categorical:
+    """The texts ``labels[codes]`` as a Categorical, each distinct text once (None: missing).
+
+    Names repeat on every row (10,000 districts × 33 projects): the intake cleans, compares,
+    matches and groups them as small integer codes, and each distinct name only once."""
+    distinct: dict[str, int] = {}
+    relabel = np.array(
+        [-1 if t is None else distinct.setdefault(t, len(distinct)) for t in labels] + [-1],
+        dtype=np.intp,
+    )
+    merged = relabel[np.asarray(codes, dtype=np.intp)]  # code -1 takes the last: -1
+    dtype = pd.CategoricalDtype(pd.Index(list(distinct), dtype=object))
+    return pd.Categorical.from_codes(merged, dtype=dtype, validate=False)
+
+
+def _blank(count: int) -> pd.Categorical:
+    return _coded(np.zeros(count, dtype=np.intp), [""])
 
 
 def _numbers(values, dtype: str) -> tuple[np.ndarray, list[tuple[int, Any]]]:
@@ -389,15 +410,14 @@ def _xlsx_member(archive, sheet_name: str) -> str | None:
     return None
 
 
-def _xlsx_head(path: Path, sheet_name: str, count: int) -> tuple[list[list[Any]], int] | None:
+def _xlsx_head(path: Path, sheet_name: str, count: int) -> list[list[Any]] | None:
     """The first ``count`` rows of an xlsx sheet, anchored at A1, read from the start of its XML
-    (and the shared strings they use), and the row its range starts at. None if unreadable."""
+    (and the shared strings they use). None if unreadable."""
     import zipfile
     from xml.etree import ElementTree
 
     cells: dict[tuple[int, int], Any] = {}
     shared: dict[tuple[int, int], int] = {}
-    first_row = None
     try:
         with zipfile.ZipFile(path) as archive:
             member = _xlsx_member(archive, sheet_name)
@@ -418,7 +438,6 @@ def _xlsx_head(path: Path, sheet_name: str, count: int) -> tuple[list[list[Any]]
                     if value is None:
                         continue
                     cells[(row, col)] = value
-                    first_row = row if first_row is None else min(first_row, row)
             if shared:
                 strings = _shared_strings(archive, max(shared.values()))
                 for place, index in shared.items():
@@ -426,11 +445,11 @@ def _xlsx_head(path: Path, sheet_name: str, count: int) -> tuple[list[list[Any]]
     except (KeyError, ValueError, zipfile.BadZipFile, ElementTree.ParseError):
         return None
     if not cells:
-        return [], 0
+        return []
     rows = [[""] * (max(c for _, c in cells) + 1) for _ in range(max(r for r, _ in cells) + 1)]
     for (r, c), value in cells.items():
         rows[r][c] = value
-    return rows, first_row or 0
+    return rows
 
 
 def _xml_cell(element, shared: dict, place: tuple[int, int]) -> Any:
@@ -634,7 +653,7 @@ def read_data(
     least = 2 + min(2, len(scheme.measure_keys()))  # project (or district) and a few measures
     issues: list[Issue] = []
     sources: list[Source] = []
-    frames: list[pd.DataFrame] = []
+    pieces: list[dict[str, Any]] = []  # each data sheet's columns
     survey_frames: list[pd.DataFrame] = []
     header_help = "、".join(c.label for c in scheme.columns.values() if c.required)
 
@@ -656,8 +675,10 @@ def read_data(
             header = None if survey_sheet else _find_header(rows, labels, "project", least - 1)
             if header is not None:
                 source = _source(path, sheet.name, rows, header, scheme, issues)
-                frame, odd_cells = _sheet_frame(sheet, header, source, len(sources), scheme, issues)
-                frames.append(frame)
+                columns, odd_cells = _sheet_columns(
+                    sheet, header, source, len(sources), scheme, issues
+                )
+                pieces.append(columns)
                 odd.extend((len(sources), row, key, raw) for row, key, raw in odd_cells)
                 sources.append(source)
                 continue
@@ -681,7 +702,7 @@ def read_data(
                     )
                 )
 
-    if not frames:
+    if not pieces:
         if not any(i.code == "unreadable-file" for i in issues):
             issues.append(
                 Issue(
@@ -692,10 +713,11 @@ def read_data(
         empty = pd.DataFrame(columns=["district", "project", "suspended", "_source", "_row"])
         return Dataset(empty, [], _empty_survey(), sources, files, issues)
 
-    rows = pd.concat(frames, ignore_index=True)
+    rows = _concat(pieces)
     rows = _check_rows(rows, odd, scheme, sources, issues)
-    districts = list(dict.fromkeys(rows["district"]))
+    districts = rows["district"].unique().tolist()
     groups = _check_cities(rows, scheme, sources, issues)
+    rows = _texts_as_objects(rows)
     survey = pd.concat(survey_frames, ignore_index=True) if survey_frames else _empty_survey()
     survey = _check_survey(survey, scheme, districts, sources, issues)
     return Dataset(rows, districts, survey, sources, files, issues, groups)
@@ -741,26 +763,27 @@ def _source(
     return Source(str(path), sheet_name, letters, factors)
 
 
-def _sheet_frame(
+def _sheet_columns(
     sheet: _Sheet,
     header: Header,
     source: Source,
     position: int,
     scheme: Scheme,
     issues: list[Issue],
-) -> tuple[pd.DataFrame, list[tuple[int, str, Any]]]:
-    """One data sheet under the scheme's column keys, blank and total rows dropped; and the
-    cells that are not plain numbers, as (Excel row, key, raw value)."""
+) -> tuple[dict[str, Any], list[tuple[int, str, Any]]]:
+    """One data sheet's rows under the scheme's column keys, blank and total rows dropped (texts
+    as Categoricals, numbers as float arrays); and the cells that are not plain numbers, as
+    (Excel row, key, raw value). Plain arrays, no frame: a folder of 1,000 districts' returns
+    is 1,000 small sheets, and a frame per sheet would cost more than reading them."""
     columns = header.columns
     numeric = {k for k in scheme.measure_keys() if k in columns}
     arrays, odd, count = sheet.body(header.row + 1, columns, numeric)
-    frame = _frame(arrays, count)
-    frame["_row"] = np.arange(header.row + 2, header.row + 2 + count)
-    frame["_source"] = position
+    arrays["_row"] = np.arange(header.row + 2, header.row + 2 + count)
+    arrays["_source"] = np.full(count, position)
     for key, column in scheme.columns.items():
         if key in columns:
             continue
-        frame[key] = np.nan if key in scheme.measure_keys() else ""
+        arrays[key] = np.full(count, np.nan) if key in scheme.measure_keys() else _blank(count)
         if key != "district" and column.required:  # without 地区, the sheet (or file) names it
             aliases = "、".join(column.aliases) or "—"
             issues.append(
@@ -771,29 +794,22 @@ def _sheet_frame(
                     sheet=source.sheet,
                 )
             )
-    if frame.empty:
-        return frame, []
-    texts = [k for k in columns if k not in numeric]
     filled = np.zeros(count, dtype=bool)
-    for key in texts:
-        filled |= (frame[key] != "").to_numpy()
-    for key in numeric:
-        filled |= frame[key].notna().to_numpy()
+    for key in columns:
+        filled |= _judge(arrays[key], bool) if key not in numeric else ~np.isnan(arrays[key])
     for row_position, _, _ in odd:
         filled[row_position] = True
-    _fill_merged_names(sheet, header, frame, filled)
+    _fill_merged_names(sheet, header, arrays, filled)
     if "district" not in columns:
         name = (
             Path(source.file).stem
             if re.fullmatch(r"(?i)sheet\d*", sheet.name.strip())
             else sheet.name
         )
-        frame["district"] = _text(name)
-    is_total = np.zeros(count, dtype=bool)
-    for key in ("district", "project"):
-        is_total |= _mark_totals(frame[key])
+        arrays["district"] = _coded(np.zeros(count, dtype=np.intp), [_text(name)])
+    is_total = _judge(arrays["district"], _says_total) | _judge(arrays["project"], _says_total)
     letter = source.letters.get("project") or source.letters.get("district", "A")
-    for row in frame["_row"][is_total & filled]:
+    for row in arrays["_row"][is_total & filled]:
         issues.append(
             Issue(
                 "total-row",
@@ -804,51 +820,73 @@ def _sheet_frame(
             )
         )
     keep = filled & ~is_total
-    odd_cells = [(int(frame["_row"].iat[p]), key, raw) for p, key, raw in odd if keep[p]]
-    return frame[keep].reset_index(drop=True), odd_cells
+    odd_cells = [(int(arrays["_row"][p]), key, raw) for p, key, raw in odd if keep[p]]
+    return {k: v[keep] for k, v in arrays.items()}, odd_cells
 
 
-def _frame(arrays: dict[str, np.ndarray], count: int) -> pd.DataFrame:
-    """A frame of the given columns, text kept as Python objects: pandas would otherwise convert
-    each text column to Arrow strings and back, which costs more than reading it."""
-    return pd.DataFrame(
-        {
-            k: pd.Series(v, dtype=object if v.dtype == object else v.dtype)
-            for k, v in arrays.items()
-        },
-        index=pd.RangeIndex(count),
-    )
+def _judge(texts: pd.Categorical, test: Callable[[str], Any]) -> np.ndarray:
+    """``test`` of each row's text as a bool array, judged once per distinct text."""
+    verdicts = np.array([bool(test(t)) for t in texts.categories] + [False], dtype=bool)
+    return verdicts[texts.codes]  # code -1 (missing) takes the last: False
 
 
-def _mark_totals(texts: pd.Series) -> np.ndarray:
-    """Rows whose name says 合计/总计/小计 (judged once per distinct name)."""
-    return _unique_map(texts, lambda t: any(w in normalize_name(t) for w in TOTAL_WORDS)).to_numpy(
-        dtype=bool
-    )
+def _says_total(text: str) -> bool:
+    """A name that says 合计/总计/小计: a total row, not a district's or a project's."""
+    return any(word in normalize_name(text) for word in TOTAL_WORDS)
+
+
+def _concat(pieces: list[dict[str, Any]]) -> pd.DataFrame:
+    """The sheets' columns one under another, as one frame; texts stay Categoricals."""
+    if len(pieces) == 1:
+        return pd.DataFrame(pieces[0])
+    joined = {}
+    for key, first in pieces[0].items():
+        if isinstance(first, pd.Categorical):
+            labels = [t for piece in pieces for t in piece[key].categories]
+            offsets = np.cumsum([0] + [len(piece[key].categories) for piece in pieces])
+            codes = [
+                np.where(piece[key].codes >= 0, piece[key].codes + offset, -1)
+                for piece, offset in zip(pieces, offsets)
+            ]
+            joined[key] = _coded(np.concatenate(codes), labels)
+        else:
+            joined[key] = np.concatenate([piece[key] for piece in pieces])
+    return pd.DataFrame(joined)
+
+
+def _texts_as_objects(frame: pd.DataFrame) -> pd.DataFrame:
+    """The Categorical text columns as Python str: what the engine and the reports work with."""
+    for key in frame.columns:
+        if isinstance(frame[key].dtype, pd.CategoricalDtype):
+            frame[key] = pd.Series(np.asarray(frame[key]), index=frame.index, dtype=object)
+    return frame
 
 
 def _fill_merged_names(
-    sheet: _Sheet, header: Header, frame: pd.DataFrame, filled: np.ndarray
+    sheet: _Sheet, header: Header, arrays: dict[str, Any], filled: np.ndarray
 ) -> None:
     """A 地区 (or 项目) merged down several rows names each of them; the merges are read only
     when a filled row lacks a name."""
     keys = [k for k in ("district", "project", "city") if k in header.columns]
-    if not any(((frame[k] == "").to_numpy() & filled).any() for k in keys):
+    blank = {k: ~_judge(arrays[k], bool) for k in keys}
+    if not any((blank[k] & filled).any() for k in keys):
         return
     first = header.row + 1
+    count = len(filled)
+    codes = {k: arrays[k].codes.copy() for k in keys}
     for (top, left), (bottom, right) in sheet.merged():
         for key in keys:
             col = header.columns[key]
             if not left <= col <= right or top < first:
                 continue
-            start, stop = top - first, min(bottom - first, len(frame) - 1)
-            if start >= len(frame):
+            start, stop = top - first, min(bottom - first, count - 1)
+            if start >= count or blank[key][start]:
                 continue
-            value = frame[key].iat[start]
-            if value:
-                span = frame[key].iloc[start : stop + 1]
-                frame.loc[span.index[span == ""], key] = value
-                filled[start : stop + 1] = True
+            span = slice(start, stop + 1)
+            codes[key][span] = np.where(blank[key][span], codes[key][start], codes[key][span])
+            filled[span] = True
+    for key in keys:
+        arrays[key] = pd.Categorical.from_codes(codes[key], dtype=arrays[key].dtype)
 
 
 def _survey_frame(sheet: _Sheet, header: Header, source: int) -> pd.DataFrame:
@@ -856,12 +894,17 @@ def _survey_frame(sheet: _Sheet, header: Header, source: int) -> pd.DataFrame:
     raw = np.full(count, None, dtype=object)
     for position, _, value in odd:
         raw[position] = value
+    names = arrays["district"]
     frame = pd.DataFrame(
-        {"district": arrays["district"], "satisfaction": arrays["satisfaction"], "raw": raw}
+        {
+            "district": pd.Series(np.asarray(names), dtype=object),
+            "satisfaction": arrays["satisfaction"],
+            "raw": raw,
+        }
     )
     frame["_row"] = np.arange(header.row + 2, header.row + 2 + count)
     frame["_source"] = source
-    keep = (frame["district"] != "") & ~_mark_totals(frame["district"])
+    keep = _judge(names, bool) & ~_judge(names, _says_total)
     return frame[keep].reset_index(drop=True)
 
 
@@ -889,13 +932,10 @@ def _needed_columns(scheme: Scheme) -> tuple[dict[str, set[str]], set[str], dict
 
 
 def _unique_map(values: pd.Series, function) -> pd.Series:
-    """``function`` of each value, computed once per distinct value (names repeat a lot).
-
-    The result keeps Python objects: pandas would make Arrow strings, slow to iterate."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    mapped = np.empty(len(uniques), dtype=object)
-    mapped[:] = [function(u) for u in uniques]
-    return pd.Series(mapped[codes], index=values.index, dtype=object)
+    """``function`` of each text of a Categorical column, computed once per distinct text; a
+    Categorical again (a result of None is missing)."""
+    mapped = [function(u) for u in values.cat.categories]
+    return pd.Series(_coded(values.cat.codes.to_numpy(), mapped), index=values.index)
 
 
 def _check_rows(
@@ -1082,7 +1122,7 @@ def _check_rows(
         rows[key] = values
 
     # a zero under a division leaves a rate undefined
-    by_project = rows.groupby("project", sort=False).indices
+    by_project = rows.groupby("project", sort=False, observed=True).indices
     carried_out = active.to_numpy()
     for project_name, keys in denominators.items():
         positions = by_project.get(project_name, np.array([], dtype=int))
@@ -1168,12 +1208,16 @@ def _missing_projects(
     """A district without a row for a project: located at the district's first row's sheet."""
     project_names = [p.name for p in scheme.projects if p.level == "project"]
     expected = len(project_names)
-    counts = rows.groupby("district", sort=False)["project"].nunique()
+    counts = rows.groupby("district", sort=False, observed=True)["project"].nunique()
     short = counts[counts < expected].index
     if len(short) == 0:
         return
     firsts = rows.drop_duplicates("district").set_index("district")
-    have = rows[rows["district"].isin(short)].groupby("district", sort=False)["project"].agg(set)
+    have = (
+        rows[rows["district"].isin(short)]
+        .groupby("district", sort=False, observed=True)["project"]
+        .agg(set)
+    )
     for district, present in have.items():
         where = _where(
             sources, int(firsts.at[district, "_source"]), int(firsts.at[district, "_row"]), None
@@ -1237,7 +1281,7 @@ def _review(
     fingerprints = dict(zip(districts[starts], zip(sums.tolist(), sizes.tolist())))
     firsts = rows.drop_duplicates("district").set_index("district")
     seen: dict[int, str] = {}
-    for district in dict.fromkeys(rows["district"]):
+    for district in rows["district"].unique():
         fingerprint = fingerprints[district]
         if fingerprint in seen:
             where = _where(

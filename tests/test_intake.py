@@ -8,7 +8,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import ANHUI_HEADER, anhui_projects, flat, full_rows, write_xlsx
+from conftest import ANHUI_HEADER, ROOT, anhui_projects, flat, full_rows, write_xlsx
 
 from scorer import assess
 from scorer.intake import column_letter, parse_number, read_data
@@ -374,7 +374,9 @@ def test_ods_and_old_excel_read_like_xlsx(tmp_path, anhui, suffix):
         ),
         *full_rows("乙市", 农家书屋={"计划资金": "1,000", "拨付资金": 850}),
     ]
-    source = write_xlsx(tmp_path / "2010.xlsx", {"填报": [["2010年度汇总表"], ANHUI_HEADER, *rows]})
+    # the first row and column left empty: each reader must count rows and columns from A1
+    sheet = [[], [None, "2010年度汇总表"], [None, *ANHUI_HEADER], *([None, *r] for r in rows)]
+    source = write_xlsx(tmp_path / "2010.xlsx", {"填报": sheet})
     converted = convert(source, suffix, tmp_path / suffix)
     expected = assess([source], anhui)
     got = assess([converted], anhui)
@@ -415,3 +417,53 @@ def test_district_merged_down_its_rows(tmp_path, anhui):
     result = assess([path], anhui)
     assert result.ranking is not None, flat(result.issues)
     assert result.data.districts == ["合肥市", "芜湖市"]
+
+
+@pytest.mark.parametrize(
+    "sample", ["2010.xlsx", "2010-errors.xlsx", "2010-counties.xlsx", "tongling-2015-06.xlsx"]
+)
+def test_first_rows_from_the_xml_read_as_calamine_reads_them(sample, monkeypatch):
+    """Large xlsx files have their header rows read from the start of the sheet XML, small ones
+    by calamine: both give the same header rows, hence the same data and the same problems."""
+    import fastexcel
+
+    from scorer import intake
+    from scorer.scheme import choose_scheme, load_scheme
+
+    path = ROOT / "samples" / sample
+    for name in fastexcel.read_excel(path).sheet_names:
+        sheet = intake._WorkbookSheet(None, path, name)  # small: calamine's rows
+        assert intake._xlsx_head(path, name, intake.HEADER_SEARCH_ROWS) == sheet.head, name
+    scheme = load_scheme(choose_scheme([str(path)], None)[0])
+    small = read_data([path], scheme)
+    monkeypatch.setattr(intake, "_LARGE_XLSX", 0)  # every file "large": heads from the XML
+    large = read_data([path], scheme)
+    assert small.rows.equals(large.rows)
+    assert small.issues == large.issues
+
+
+def test_sheet_starting_below_and_right_of_a1(tmp_path, anhui, monkeypatch):
+    """A sheet whose first row and column are empty (its used range starts at C2), with 地区
+    merged down its rows: the header is found and the rows below it read, not the header."""
+    import xlsxwriter
+
+    from scorer import intake
+
+    path = tmp_path / "offset.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("汇总")
+    sheet.write(1, 2, "2010年民生工程考核数据")
+    sheet.write_row(3, 2, ANHUI_HEADER)
+    rows = full_rows("合肥市", 农家书屋={"完成": 90})
+    for offset, row in enumerate(rows):
+        for col, value in enumerate(row[1:], start=3):
+            if value is not None:
+                sheet.write(4 + offset, col, value)
+    sheet.merge_range(4, 2, 4 + len(rows) - 1, 2, "合肥市")
+    workbook.close()
+    for large in (False, True):  # the first rows read by calamine, then from the XML
+        monkeypatch.setattr(intake, "_LARGE_XLSX", 0 if large else 2**40)
+        result = assess([path], anhui)
+        assert result.ranking is not None, flat(result.issues)
+        assert result.data.districts == ["合肥市"]
+        assert result.data.rows["_row"].tolist()[:2] == [5, 6]
