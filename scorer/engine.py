@@ -45,36 +45,50 @@ class Assessment:
 
 
 def score(scheme: Scheme, data: Dataset, month: int | None = None) -> Assessment:
-    """Score every district on every item of the scheme; rescale for suspended projects."""
+    """Score every district on every item of the scheme; rescale for suspended projects.
+
+    The rules work on numpy arrays, a project's rows at a time; the frames are made at the end."""
     month = month or scheme.schedule.month
     # object indexes: pandas would make Arrow string ones, converted back on every lookup
     districts = pd.Index(data.districts, name="district", dtype=object)
     items = pd.Index([p.name for p in scheme.projects], dtype=object)
-    scores = pd.DataFrame(np.nan, index=districts, columns=items)
-    suspended = pd.DataFrame(False, index=districts, columns=items)
+    # column-major, as a frame keeps its numbers: the frames below are made without a copy
+    points = np.full((len(districts), len(items)), np.nan, order="F")
+    held = np.zeros((len(districts), len(items)), dtype=bool, order="F")
     rows = data.rows
-    active = rows[~rows["suspended"].astype(bool)]
     issues: list[Issue] = []
     details: list[dict] = []  # column arrays, joined into one frame at the end
 
     by_project = rows.groupby("project", sort=False).indices  # positions of each project's rows
     flags = rows["suspended"].to_numpy(dtype=bool)
-    row_of = pd.Index(rows["district"].to_numpy(dtype=object), dtype=object)
-    for column, project in enumerate(scheme.projects):
-        if project.level == "district":
-            points = _district_item(scheme, project, active, districts, month, details, issues)
-        else:
+    place = districts.get_indexer(rows["district"])  # each row's district, as a position
+    names = rows["district"].to_numpy(dtype=object)
+    measures = {key: rows[key].to_numpy(dtype=float) for key in scheme.measure_keys()}
+    active = np.flatnonzero(~flags)
+    with np.errstate(divide="ignore", invalid="ignore"):  # x/0 is a located problem, not noise
+        for column, project in enumerate(scheme.projects):
+            if project.level == "district":
+                points[:, column] = _district_item(
+                    scheme, project, measures, active, place, districts, month, details, issues
+                )
+                continue
             positions = by_project.get(project.name, np.array([], dtype=int))
-            held = row_of[positions[flags[positions]]]
-            suspended.iloc[districts.get_indexer(held), column] = True
-            sub = rows.iloc[positions[~flags[positions]]].set_index("district")
-            points = _project_item(scheme, project, sub, month, details, issues)
-        scores.iloc[districts.get_indexer(points.index), column] = points.to_numpy(dtype=float)
+            held[place[positions[flags[positions]]], column] = True
+            taken = positions[~flags[positions]]
 
-    weights = pd.Series({p.name: p.weight for p in scheme.projects})
+            def values(name: str, taken=taken) -> np.ndarray:
+                return measures[scheme.column_key(name)][taken]
+
+            points[place[taken], column] = _apply_rules(
+                scheme, project, names[taken], values, None, month, details, issues
+            )
+
+    scores = pd.DataFrame(points, index=districts, columns=items)
+    suspended = pd.DataFrame(held, index=districts, columns=items)
+    weights = np.array([p.weight for p in scheme.projects], dtype=float)
     earned = scores.where(~suspended).sum(axis=1, min_count=1)
-    available = (~suspended).mul(weights, axis=1).sum(axis=1)
-    for district in districts[available == 0]:
+    available = pd.Series((~held * weights).sum(axis=1), index=districts)
+    for district in districts[available.to_numpy() == 0]:
         issues.append(Issue("all-suspended", {"district": district}))
     total = earned * scheme.total / available.where(available > 0)
     return Assessment(
@@ -94,49 +108,44 @@ def score(scheme: Scheme, data: Dataset, month: int | None = None) -> Assessment
     )
 
 
-def _project_item(
-    scheme: Scheme,
-    project: Project,
-    sub: pd.DataFrame,
-    month: int,
-    details: list,
-    issues: list[Issue],
-) -> pd.Series:
-    """One project's points for the districts carrying it out (rows indexed by district)."""
-
-    def column(name: str) -> pd.Series:
-        return sub[scheme.column_key(name)].astype(float)
-
-    return _apply_rules(scheme, project, sub.index, column, None, month, details, issues)
-
-
 def _district_item(
     scheme: Scheme,
     project: Project,
-    active: pd.DataFrame,
+    measures: dict[str, np.ndarray],
+    active: np.ndarray,
+    place: np.ndarray,
     districts: pd.Index,
     month: int,
     details: list,
     issues: list[Issue],
-) -> pd.Series:
-    """An item computed over all of a district's projects carried out (资金保障: Σ到位 ÷ Σ计划)."""
-    grouping = active["district"]
+) -> np.ndarray:
+    """An item computed over all of a district's projects carried out (资金保障: Σ到位 ÷ Σ计划):
+    ``sum()`` adds the rows of each district, a district without such rows has no value."""
+    owner = place[active]
 
-    def column(name: str) -> pd.Series:
-        return active[scheme.column_key(name)].astype(float)
+    def values(name: str) -> np.ndarray:
+        return measures[scheme.column_key(name)][active]
 
-    def group_sum(values: pd.Series) -> pd.Series:
-        return values.groupby(grouping, sort=False).sum().reindex(districts)
+    def group_sum(row_values) -> np.ndarray:
+        row_values = np.broadcast_to(np.asarray(row_values, dtype=float), owner.shape)
+        # pandas adds with Kahan's compensated summation: no float noise from the row order
+        sums = pd.Series(row_values).groupby(owner).sum()
+        result = np.full(len(districts), np.nan)
+        result[sums.index.to_numpy()] = sums.to_numpy()
+        return result
 
-    return _apply_rules(scheme, project, districts, column, group_sum, month, details, issues)
+    index = districts.to_numpy(dtype=object)
+    return _apply_rules(scheme, project, index, values, group_sum, month, details, issues)
 
 
-def _apply_rules(scheme, project, index, column, group_sum, month, details, issues) -> pd.Series:
+def _apply_rules(scheme, project, index, column, group_sum, month, details, issues) -> np.ndarray:
+    """One project's points for the districts in ``index``: its indicators, deductions, bonuses
+    and floor, each recorded in ``details``."""
     rules = scheme.rules_of(project)
-    earned = pd.Series(0.0, index=index)
+    earned = np.zeros(len(index))
     for indicator in rules.indicators or []:
-        value = _evaluate(indicator.value, column, group_sum, index)
-        undefined = ~np.isfinite(value.to_numpy(dtype=float))
+        value = _evaluate(indicator.value, column, group_sum, len(index))
+        undefined = ~np.isfinite(value)
         for district in index[undefined]:
             if group_sum is None:
                 params = {
@@ -155,77 +164,75 @@ def _apply_rules(scheme, project, index, column, group_sum, month, details, issu
                     "labels": labels,
                 }
                 issues.append(Issue("undefined-district-item", params))
-        value = value.where(~undefined)
+        value = np.where(undefined, np.nan, value)
         context = Context(points=project.weight * indicator.share, month=month, scheme=scheme)
         fraction = METHODS[indicator.method](value, indicator, context)
         points = fraction * context.points
         details.append(
             _detail(
-                project.name, "indicator", indicator.name, indicator.method, value, fraction, points
+                index, project.name, "indicator", indicator.name, indicator.method, value,
+                fraction, points,
             )
-        )
+        )  # fmt: skip
         earned = earned + points
     adjustments = [("deduction", -1.0, item) for item in rules.deductions or []]
     adjustments += [("bonus", 1.0, item) for item in rules.bonuses or []]
     for part, sign, item in adjustments:
-        count, amount = _adjustment(item, column, group_sum, index)
-        details.append(_detail(project.name, part, item.name, None, count, None, sign * amount))
+        count, amount = _adjustment(item, column, group_sum, len(index))
+        details.append(
+            _detail(index, project.name, part, item.name, None, count, None, sign * amount)
+        )
         earned = earned + sign * amount
     if rules.floor is not None:
-        floored = earned.clip(lower=rules.floor)
+        floored = np.maximum(earned, rules.floor)
         lifted = floored - earned
         if (lifted > 0).any():
             details.append(
                 _detail(
-                    project.name,
-                    "floor",
-                    "扣完为止",
-                    None,
-                    None,
-                    None,
-                    lifted.where(lifted > 0, 0.0),
+                    index, project.name, "floor", "扣完为止", None, None, None,
+                    np.where(lifted > 0, lifted, 0.0),
                 )
-            )
+            )  # fmt: skip
         earned = floored
     return earned
 
 
-def _evaluate(text: str, column, group_sum, index: pd.Index) -> pd.Series:
+def _evaluate(text: str, column, group_sum, count: int) -> np.ndarray:
     value = parse_formula(text).evaluate(column, group_sum)
-    if not isinstance(value, pd.Series):  # a formula of constants only
-        value = pd.Series(float(value), index=index)
-    return value.astype(float)
+    return np.broadcast_to(np.asarray(value, dtype=float), (count,))  # constants: one per row
 
 
-def _adjustment(
-    item: Adjustment, column, group_sum, index: pd.Index
-) -> tuple[pd.Series, pd.Series]:
+def _adjustment(item: Adjustment, column, group_sum, count: int) -> tuple[np.ndarray, np.ndarray]:
     """(the counted value, the points it moves), capped at max_points, never negative."""
     if item.points is not None:
-        value = _evaluate(item.points, column, group_sum, index).fillna(0.0)
+        value = _blank_is_zero(_evaluate(item.points, column, group_sum, count))
         amount = value
     else:
-        value = _evaluate(str(item.count), column, group_sum, index).fillna(0.0)
+        value = _blank_is_zero(_evaluate(str(item.count), column, group_sum, count))
         amount = value * float(item.per_event or 0)
-    amount = amount.clip(lower=0)
+    amount = np.maximum(amount, 0)
     if item.max_points is not None:
-        amount = amount.clip(upper=item.max_points)
+        amount = np.minimum(amount, item.max_points)
     return value, amount
+
+
+def _blank_is_zero(values: np.ndarray) -> np.ndarray:
+    return np.where(np.isnan(values), 0.0, values)
 
 
 def _keys(scheme: Scheme, text: str) -> list[str]:
     return [scheme.column_key(n) for n in parse_formula(text).names]
 
 
-def _detail(project, part, name, method, value, fraction, points: pd.Series) -> dict:
+def _detail(index, project, part, name, method, value, fraction, points) -> dict:
     """One indicator's (deduction's, …) row per district, as column arrays."""
     n = len(points)
 
-    def numbers(series):
-        return series.to_numpy(dtype=float) if series is not None else np.full(n, np.nan)
+    def numbers(values):
+        return np.asarray(values, dtype=float) if values is not None else np.full(n, np.nan)
 
     return {
-        "district": points.index.to_numpy(dtype=object),
+        "district": np.asarray(index, dtype=object),
         "project": project,  # the same for every row: repeated once, when the frame is made
         "part": part,
         "name": name,

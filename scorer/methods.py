@@ -33,12 +33,17 @@ def _per_point(share: float | None, points: float | None, ctx: Context) -> float
     return 0.0
 
 
-def proportional(value: pd.Series, ind: s.Proportional, ctx: Context) -> pd.Series:
+def _missing_stays_missing(value: np.ndarray, result) -> np.ndarray:
+    """A district without a value gets no fraction (NaN), whatever the method would give."""
+    return np.where(np.isnan(value), np.nan, result)
+
+
+def proportional(value: np.ndarray, ind: s.Proportional, ctx: Context) -> np.ndarray:
     """按完成比例计分，满分为止：值 ÷ full_at，在 0 与 1 之间。"""
-    return (value / ind.full_at).clip(0, 1)
+    return np.clip(value / ind.full_at, 0, 1)
 
 
-def linear(value: pd.Series, ind: s.Linear, ctx: Context) -> pd.Series:
+def linear(value: np.ndarray, ind: s.Linear, ctx: Context) -> np.ndarray:
     """完成得满分，每少1个百分点扣 loss，扣至 floor 为止；超额每多1个百分点加 gain，最多加 max_gain。"""
     loss = _per_point(ind.loss_per_point, ind.loss_points_per_point, ctx)
     gain = _per_point(ind.gain_per_point, ind.gain_points_per_point, ctx)
@@ -49,65 +54,70 @@ def linear(value: pd.Series, ind: s.Linear, ctx: Context) -> pd.Series:
     else:
         cap = np.inf
     points_below = (ind.full_at - value) * 100
-    below = (1 - loss * points_below).clip(lower=ind.floor)
-    above = 1 + np.minimum((gain * -points_below).clip(lower=0), cap)
-    return below.where(value < ind.full_at - EPS, above)
+    below = np.maximum(1 - loss * points_below, ind.floor)
+    above = 1 + np.minimum(np.maximum(gain * -points_below, 0), cap)
+    return np.where(value < ind.full_at - EPS, below, above)
 
 
-def tiers(value: pd.Series, ind: s.Tiers, ctx: Context) -> pd.Series:
+def tiers(value: np.ndarray, ind: s.Tiers, ctx: Context) -> np.ndarray:
     """分档计分：值不低于某档 min 得该档分数，从最高档起比较；都不到得 otherwise。"""
-    result = pd.Series(float(ind.otherwise), index=value.index)
+    result = np.full(len(value), float(ind.otherwise))
     for tier in reversed(ind.tiers):  # lowest first, so the highest band reached wins
         score = tier.score if tier.score is not None else tier.points / ctx.points
-        result = result.mask(value >= tier.min - EPS, score)
-    return result.where(value.notna())
+        result = np.where(value >= tier.min - EPS, score, result)
+    return _missing_stays_missing(value, result)
 
 
-def pass_fail(value: pd.Series, ind: s.PassFail, ctx: Context) -> pd.Series:
+def pass_fail(value: np.ndarray, ind: s.PassFail, ctx: Context) -> np.ndarray:
     """完成（值不低于 full_at）得满分，未完成不得分。"""
-    return (value >= ind.full_at - EPS).astype(float).where(value.notna())
+    return _missing_stays_missing(value, (value >= ind.full_at - EPS).astype(float))
 
 
-def schedule(value: pd.Series, ind: s.Schedule, ctx: Context) -> pd.Series:
+def schedule(value: np.ndarray, ind: s.Schedule, ctx: Context) -> np.ndarray:
     """序时进度：完成率达到考核月应达进度得满分；未达到按比例计，或每落后1个百分点扣 loss。"""
     expected = ctx.scheme.expected_progress(ctx.month, ind.expected)
     if ind.loss_per_point is None and ind.loss_points_per_point is None:
-        behind = (value / expected).clip(0, 1)
+        behind = np.clip(value / expected, 0, 1)
     else:
         loss = _per_point(ind.loss_per_point, ind.loss_points_per_point, ctx)
-        behind = (1 - loss * (expected - value) * 100).clip(0, 1)
-    return behind.where(value < expected - EPS, 1.0).where(value.notna())
+        behind = np.clip(1 - loss * (expected - value) * 100, 0, 1)
+    return _missing_stays_missing(value, np.where(value < expected - EPS, behind, 1.0))
 
 
-def competition_rank(value: pd.Series, descending: bool = True) -> pd.Series:
+def competition_rank(value, descending: bool = True) -> np.ndarray:
     """1-2-2-4 ranks; values equal to 9 decimals share a rank, so float noise never splits one."""
-    return value.round(9).rank(method="min", ascending=not descending)
+    values = pd.Series(np.asarray(value, dtype=float)).round(9)
+    return values.rank(method="min", ascending=not descending).to_numpy()
 
 
-def rank_points(value: pd.Series, ind: s.RankPoints, ctx: Context) -> pd.Series:
+def rank_points(value: np.ndarray, ind: s.RankPoints, ctx: Context) -> np.ndarray:
     """按名次计分：名次落在某档（如1-3名）得该档分数，并列同分，其余得 otherwise_points。"""
     ranks = competition_rank(value, descending=ind.order == "desc")
-    points = pd.Series(float(ind.otherwise_points), index=value.index)
+    points = np.full(len(value), float(ind.otherwise_points))
     for band in reversed(ind.bands):  # earlier bands win where they overlap
         low, high = band.bounds()
-        points = points.mask((ranks >= low) & (ranks <= high), band.points)
-    return (points / ctx.points).where(value.notna())
+        points = np.where((ranks >= low) & (ranks <= high), band.points, points)
+    return _missing_stays_missing(value, points / ctx.points)
 
 
-def relative_to_best(value: pd.Series, ind: s.RelativeToBest, ctx: Context) -> pd.Series:
+def relative_to_best(value: np.ndarray, ind: s.RelativeToBest, ctx: Context) -> np.ndarray:
     """以最高值为满分，其余按 值÷最高值 计分（asc：以最低值为满分，按 最低值÷值）；最高值为 0 时均不得分。"""
-    clean = value.clip(lower=0)
+    clean = np.maximum(value, 0)
+    known = clean[~np.isnan(clean)]
     if ind.order == "desc":
-        best = clean.max()
+        best = known.max() if len(known) else np.nan
         if not best > 0:
-            return pd.Series(0.0, index=value.index).where(value.notna())
-        return (clean / best).clip(0, 1)
-    best = clean.min()
-    result = (best / clean.where(clean > 0)).clip(0, 1)
-    return result.mask(clean <= best + EPS, 1.0).where(value.notna())
+            return _missing_stays_missing(value, 0.0)
+        return np.clip(clean / best, 0, 1)
+    best = known.min() if len(known) else np.nan
+    result = np.clip(best / np.where(clean > 0, clean, np.nan), 0, 1)
+    return _missing_stays_missing(value, np.where(clean <= best + EPS, 1.0, result))
 
 
-METHODS: dict[str, Callable[[pd.Series, object, Context], pd.Series]] = {
+# Each method takes the indicator's values (one float per district, NaN where there is none)
+# and gives the share of the indicator's points earned; numpy arrays, not Series: a province's
+# 33 projects × 3 indicators are 100 calls, and pandas' overhead per operation adds up.
+METHODS: dict[str, Callable[[np.ndarray, object, Context], np.ndarray]] = {
     "proportional": proportional,
     "linear": linear,
     "tiers": tiers,
@@ -222,7 +232,7 @@ def _words_schedule(ind, value, fraction, ctx, peers):
 
 def _words_rank_points(ind, value, fraction, ctx, peers):
     ranks = competition_rank(peers, descending=ind.order == "desc")
-    rank = int(ranks[peers.round(9) == round(value, 9)].iloc[0])
+    rank = int(ranks[(peers.round(9) == round(value, 9)).to_numpy()][0])
     rate = peers.abs().max() <= 2
     points = _num(fraction * ctx.points)
     zh = f"{_show(value, rate)}，在{int(peers.notna().sum())}个地区中排第{rank}名，得{points}分"
