@@ -48,15 +48,20 @@ def assess(
 
     ``progress(done, total)`` is called as the files are read. ``level="city"`` rolls county
     rows up to their cities (所属市) before scoring."""
+    from .scheme import Scheme, load_scheme
+    from .sheets import open_files
+
+    if not isinstance(scheme, Scheme):
+        scheme = load_scheme(scheme)
+    # The files' parsing begins on worker threads before pandas and the later stages are
+    # imported: the imports take a third of a second, which the parse hides.
+    workbooks = open_files(paths, scheme)
     from .engine import score
     from .errors import has_errors
     from .intake import read_data, roll_up
     from .ranking import award_issues, rank
-    from .scheme import Scheme, load_scheme
 
-    if not isinstance(scheme, Scheme):
-        scheme = load_scheme(scheme)
-    data = read_data(paths, scheme, progress)
+    data = read_data(paths, scheme, progress, workbooks)
     issues = list(data.issues)
     if has_errors(issues) or not data.districts:
         if not data.districts and not has_errors(issues):

@@ -392,10 +392,10 @@ def assess(
     Score and rank the districts in DATA (files or folders). Without --rules the scheme is the
     only one in ./rules/, else the bundled one whose year is in the data file's name.
     """
-    from .render import issues_json, to_json
-
     _check_outputs(outputs, data, lang)
     result = _run(ctx, data, rules, month, lang)
+    from .render import issues_json, to_json  # after the run: it imports pandas, the run hides it
+
     if fmt == "json":
         if result.ranking is None:
             click.echo(issues_json(result.issues, lang), nl=False)
@@ -433,6 +433,8 @@ def _check_outputs(
     outputs: tuple[str, ...], data: tuple[str, ...], lang: str, known: tuple[str, ...] = ()
 ) -> None:
     """Before any work: each report's format is known, and none would overwrite an input."""
+    if not outputs:
+        return
     from .errors import UsageError
     from .render.report import REPORT_SUFFIXES
 
@@ -474,9 +476,9 @@ def check(
     Check DATA without ranking: every problem with its file, sheet and cell. Exit 0 when the
     data can be scored, 1 otherwise.
     """
+    result = _run(ctx, data, rules, month, lang)
     from .render import issues_json
 
-    result = _run(ctx, data, rules, month, lang)
     ok = result.ranking is not None
     text = TEXT[lang]
     if fmt == "json":
@@ -679,13 +681,14 @@ def whatif(
     from . import assess as run
     from . import rescore
     from .errors import UsageError
-    from .render import dumps, whatif_dict
     from .scheme import changed, choose_scheme, load_scheme
 
     text = TEXT[lang]
     if not settings and not rules_b:
         raise UsageError(text["whatif_needs"])
     before = _run(ctx, data, rules, month, lang)
+    from .render import dumps, whatif_dict
+
     if before.ranking is None:
         _print_issues(before.issues, lang)
         click.echo(text["no_ranking"].format(n=_errors(before.issues)), err=True)
@@ -810,12 +813,12 @@ def sensitivity(
     for each district the nominal and median rank, the 5th–95th percentile range, and the share
     of draws in which it keeps its grade. The same --seed gives the same result.
     """
+    _check_outputs(outputs, data, lang, (".html", ".htm", ".md"))
+    result = _run(ctx, data, rules, month, lang)
     from .ranking import sensitivity as simulate
     from .render import dumps, write_atomic
     from .render.report import render
 
-    _check_outputs(outputs, data, lang, (".html", ".htm", ".md"))
-    result = _run(ctx, data, rules, month, lang)
     if result.ranking is None:
         _print_issues(result.issues, lang)
         click.echo(TEXT[lang]["no_ranking"].format(n=_errors(result.issues)), err=True)

@@ -1,32 +1,38 @@
-"""Reading the districts' workbooks into one table, with every problem located to its cell."""
+"""The districts' sheets as one table of rows, with every problem located to its cell: names
+matched, numbers checked, totals and blanks left out. The cells come from ``sheets``."""
 
 from __future__ import annotations
 
-import csv
-import glob
-import logging
 import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .errors import DataFileError, Issue
+from .errors import Issue
 from .formula import parse_formula
 from .scheme import ProjectIndex, Scheme, normalize_name
+from .sheets import (
+    ExcelError,
+    Header,
+    Sheet,
+    Workbook,
+    blank_texts,
+    cell_text,
+    coded,
+    column_letter,
+    find_header,
+    label_table,
+    open_files,
+    split_label,
+)
 
-# fastexcel logs a warning for a column it cannot type (an empty 状态 column): not the user's concern
-logging.getLogger("fastexcel").setLevel(logging.ERROR)
-
-DATA_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
-HEADER_SEARCH_ROWS = 30
 TOTAL_WORDS = ("合计", "总计", "小计")
 NORMAL_STATUS = {
     normalize_name(w) for w in ("正常", "正常实施", "实施", "实施中", "在建", "已完成", "完成")
@@ -34,12 +40,7 @@ NORMAL_STATUS = {
 SKIPPED_SHEETS = {"说明", "填报说明", "instructions"}  # a template's own instructions
 MONEY_UNITS = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_BRACKETED = re.compile(r"^(.*?)[(\[【]([^()\[\]【】]*)[)\]】]$")
 _SHEET_UNIT = re.compile(r"(?<![报送位])单位[:：]?\s*(亿元|万元|千元|元)")
-
-
-class ExcelError(str):
-    """A cell whose value is an Excel error (#DIV/0!, #N/A, …): a formula went wrong there."""
 
 
 @dataclass(frozen=True)
@@ -50,16 +51,6 @@ class Source:
     sheet: str
     letters: dict[str, str]
     factors: dict[str, float] = field(default_factory=dict)  # money given in 元 where 万元 is due
-
-
-@dataclass(frozen=True)
-class Header:
-    """Where a sheet's header is: one row, or two when group cells sit over the labels."""
-
-    top: int  # first header row (0-based)
-    row: int  # last header row; the data start below it
-    columns: dict[str, int]  # scheme column key -> column index
-    units: dict[str, str]  # unit written in a label, or in its group cell above
 
 
 @dataclass
@@ -146,375 +137,6 @@ class Locator:
         return len(self.groups.get((district, project), ()))
 
 
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def column_index(letters: str) -> int:
-    """A -> 0, Z -> 25, AA -> 26."""
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - 64
-    return index - 1
-
-
-# ----------------------------------------------------------------------------- files
-
-
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named, folders' data files, and glob patterns a shell left unexpanded."""
-    found: list[Path] = []
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            inside = sorted(p for p in path.iterdir() if _is_data_file(p))
-            if not inside:
-                raise DataFileError(
-                    f"文件夹 {path} 中没有 xlsx/xls/ods/csv 文件 (no data files in the folder)"
-                )
-            found.extend(inside)
-        elif path.is_file():
-            found.append(path)
-        elif any(ch in str(given) for ch in "*?["):
-            matches = sorted(Path(p) for p in glob.glob(str(given)) if _is_data_file(Path(p)))
-            if not matches:
-                raise DataFileError(f"没有与 {given} 匹配的文件 (no file matches)")
-            found.extend(matches)
-        else:
-            raise DataFileError(f"找不到文件 {given} (no such file)")
-    first: dict[Path, Path] = {}  # a file named twice (a folder and a glob) is read once
-    for path in found:
-        first.setdefault(path.resolve(), path)
-    return list(first.values())
-
-
-def _is_data_file(path: Path) -> bool:
-    return (
-        path.is_file() and path.suffix.lower() in DATA_SUFFIXES and not path.name.startswith("~$")
-    )
-
-
-class _Sheet(Protocol):
-    """One sheet as the intake needs it: its first rows, to find the header, and its columns
-    below the header on demand. Rows and columns count from A1 whatever the reader does."""
-
-    name: str
-    head: list[list[Any]]  # the first HEADER_SEARCH_ROWS rows, anchored at A1
-
-    def body(
-        self, first_row: int, columns: dict[str, int], numeric: set[str]
-    ) -> tuple[dict[str, Any], list[tuple[int, str, Any]], int]:
-        """The columns from 0-based row ``first_row`` down: texts as a Categorical of str ('' when
-        blank; see ``_coded``), numbers as float (NaN when blank or not a plain number); the cells that are not plain numbers as
-        (row position, key, raw value); and the number of rows."""
-        ...
-
-    def merged(self) -> list:
-        """Merged ranges ((top, left), (bottom, right)), 0-based from A1."""
-        ...
-
-
-class _RowsSheet:
-    """A sheet already in memory as rows of cell values (a CSV file, which has no merges)."""
-
-    def __init__(self, name: str, rows: list[list[Any]]):
-        self.name = name
-        self.rows = rows
-        self.head = rows[:HEADER_SEARCH_ROWS]
-
-    def body(self, first_row, columns, numeric):
-        body = self.rows[first_row:]
-        arrays: dict[str, Any] = {}
-        odd: list[tuple[int, str, Any]] = []
-        for key, col in columns.items():
-            cells = [r[col] if col < len(r) else None for r in body]
-            if key not in numeric:
-                codes, uniques = pd.factorize(np.array(cells, dtype=object), use_na_sentinel=False)
-                arrays[key] = _coded(codes, [_text(u) for u in uniques])
-                continue
-            values = np.full(len(cells), np.nan)
-            for position, cell in enumerate(cells):
-                if isinstance(cell, (int, float)) and not isinstance(cell, bool):
-                    values[position] = cell
-                elif cell is not None and _text(cell) != "":
-                    odd.append((position, key, cell))
-            arrays[key] = values
-        return arrays, odd, len(body)
-
-    def merged(self) -> list:
-        return []
-
-
-_EXCEL_ERRORS = {"Div0": "#DIV/0!", "NA": "#N/A", "Name": "#NAME?", "Null": "#NULL!", "Num": "#NUM!",
-                 "Ref": "#REF!", "Value": "#VALUE!", "GettingData": "#GETTING_DATA"}  # fmt: skip
-_CELL_ERROR = re.compile(r"got '(\w+)\((.*)\)'$", re.S)
-
-
-def _odd_value(detail: str) -> Any:
-    """The raw cell in fastexcel's conversion error: String("约100") or Error(Div0)."""
-    match = _CELL_ERROR.search(detail)
-    if not match:
-        return detail
-    kind, inner = match.groups()
-    if kind == "Error":
-        return ExcelError(_EXCEL_ERRORS.get(inner, f"#{inner.upper()}"))
-    if kind == "String" and len(inner) >= 2 and inner[0] == inner[-1] == '"':
-        inner = inner[1:-1]
-        for escaped, plain in (
-            ('\\"', '"'),
-            ("\\n", "\n"),
-            ("\\t", "\t"),
-            ("\\r", "\r"),
-            ("\\\\", "\\"),
-        ):
-            inner = inner.replace(escaped, plain)
-        return inner
-    return inner
-
-
-# An xlsx file larger than this has its first rows read from the start of its XML: calamine
-# parses a whole sheet even for a few rows. A district's own return (10-30 KB) is smaller, and
-# calamine reads all of it in a fraction of the time Python takes over the first rows' XML.
-_LARGE_XLSX = 256 * 1024
-
-
-class _WorkbookSheet:
-    """A sheet of an xlsx/xls/ods workbook. The body is read once with fastexcel (numbers parsed
-    in Rust; only cells that are not plain numbers come back to Python, with their content).
-    A large xlsx sheet's first rows are read from the start of its XML, which costs next to
-    nothing; fastexcel would parse the whole sheet for them."""
-
-    def __init__(self, reader, path: Path, name: str):
-        self.reader = reader
-        self.path = path
-        self.name = name
-        head = None
-        if path.suffix.lower() in (".xlsx", ".xlsm") and path.stat().st_size > _LARGE_XLSX:
-            head = _xlsx_head(path, name, HEADER_SEARCH_ROWS)
-        self.head = head if head is not None else self._head_by_calamine()
-
-    def _head_by_calamine(self) -> list[list[Any]]:
-        from python_calamine import CalamineWorkbook
-
-        workbook = CalamineWorkbook.from_path(str(self.path))
-        try:
-            sheet = workbook.get_sheet_by_name(self.name)
-            return sheet.to_python(skip_empty_area=False, nrows=HEADER_SEARCH_ROWS)
-        finally:
-            workbook.close()
-
-    def body(self, first_row, columns, numeric):
-        wanted = {col: key for key, col in columns.items()}
-        sheet = self.reader.load_sheet(
-            self.name, header_row=None, skip_rows=first_row,  # with no header row: counted from A1
-            use_columns=lambda column: column.absolute_index in wanted,
-        )  # fmt: skip
-        batch, errors = sheet.to_arrow_with_errors()
-        arrays: dict[str, Any] = {}
-        odd: list[tuple[int, str, Any]] = []
-        by_index = {}
-        for column in sheet.selected_columns:
-            key = wanted[column.absolute_index]
-            by_index[column.index] = key
-            values = batch.column(column.name)
-            if key in numeric:
-                arrays[key], found = _numbers(values, str(column.dtype))
-                odd.extend((position, key, raw) for position, raw in found)
-            else:
-                arrays[key] = _texts(values)
-        for error in errors.errors if errors is not None else []:  # cells not of the column's type
-            position, index = error.offset_position
-            if index in by_index and by_index[index] in numeric:
-                odd.append((position, by_index[index], _odd_value(error.detail)))
-        count = batch.num_rows
-        for key in columns:
-            if key not in arrays:  # a column the sheet's range does not reach: empty
-                arrays[key] = np.full(count, np.nan) if key in numeric else _blank(count)
-        return arrays, odd, count
-
-    def merged(self) -> list:
-        if self.path.suffix.lower() == ".ods":
-            return []  # calamine does not report merged cells of .ods files
-        from python_calamine import CalamineWorkbook
-
-        workbook = CalamineWorkbook.from_path(str(self.path))
-        try:
-            return workbook.get_sheet_by_name(self.name).merged_cell_ranges or []
-        finally:
-            workbook.close()
-
-
-def _texts(values) -> pd.Categorical:
-    """An Arrow column as clean text ('' for blank), each distinct value cleaned once."""
-    import pyarrow as pa
-
-    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
-        values = values.cast(pa.string())
-    encoded = values.dictionary_encode()  # names repeat: clean each distinct one once
-    cleaned = [_text(v) for v in encoded.dictionary.to_pylist()] + [""]
-    indices = encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(zero_copy_only=False)
-    return _coded(indices, cleaned)
-
-
-def _coded(codes: np.ndarray, labels: list) -> pd.Categorical:
-    """The texts ``labels[codes]`` as a Categorical, each distinct text once (None: missing).
-
-    Names repeat on every row (10,000 districts × 33 projects): the intake cleans, compares,
-    matches and groups them as small integer codes, and each distinct name only once."""
-    distinct: dict[str, int] = {}
-    relabel = np.array(
-        [-1 if t is None else distinct.setdefault(t, len(distinct)) for t in labels] + [-1],
-        dtype=np.intp,
-    )
-    merged = relabel[np.asarray(codes, dtype=np.intp)]  # code -1 takes the last: -1
-    dtype = pd.CategoricalDtype(pd.Index(list(distinct), dtype=object))
-    return pd.Categorical.from_codes(merged, dtype=dtype, validate=False)
-
-
-def _blank(count: int) -> pd.Categorical:
-    return _coded(np.zeros(count, dtype=np.intp), [""])
-
-
-def _numbers(values, dtype: str) -> tuple[np.ndarray, list[tuple[int, Any]]]:
-    """An Arrow column as floats; for a column of text, the cells that are not plain numbers."""
-    if dtype in ("float", "int"):
-        return values.to_numpy(zero_copy_only=False).astype(float), []
-    texts = values.to_pandas().astype(object)
-    numbers = pd.to_numeric(texts, errors="coerce").to_numpy(dtype=float)
-    odd_positions = np.flatnonzero(np.isnan(numbers) & texts.notna().to_numpy())
-    return numbers, [(int(p), texts.iat[p]) for p in odd_positions]
-
-
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REF = re.compile(r"([A-Z]+)(\d+)")
-
-
-def _xlsx_member(archive, sheet_name: str) -> str | None:
-    """The path inside the xlsx of the named sheet's XML."""
-    from xml.etree import ElementTree
-
-    relationship = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target", "") for r in rels}
-    for sheet in workbook.iter(f"{_MAIN}sheet"):
-        if sheet.get("name") == sheet_name:
-            target = targets.get(sheet.get(relationship), "")
-            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return None
-
-
-def _xlsx_head(path: Path, sheet_name: str, count: int) -> list[list[Any]] | None:
-    """The first ``count`` rows of an xlsx sheet, anchored at A1, read from the start of its XML
-    (and the shared strings they use). None if unreadable."""
-    import zipfile
-    from xml.etree import ElementTree
-
-    cells: dict[tuple[int, int], Any] = {}
-    shared: dict[tuple[int, int], int] = {}
-    try:
-        with zipfile.ZipFile(path) as archive:
-            member = _xlsx_member(archive, sheet_name)
-            if member is None:
-                return None
-            with archive.open(member) as stream:
-                for _, element in ElementTree.iterparse(stream, events=("end",)):
-                    if element.tag != f"{_MAIN}c":
-                        continue
-                    match = _REF.fullmatch(element.get("r", ""))
-                    if not match:
-                        return None  # cells without references: let the reader work it out
-                    row, col = int(match.group(2)) - 1, column_index(match.group(1))
-                    if row >= count:
-                        break
-                    value = _xml_cell(element, shared, (row, col))
-                    element.clear()
-                    if value is None:
-                        continue
-                    cells[(row, col)] = value
-            if shared:
-                strings = _shared_strings(archive, max(shared.values()))
-                for place, index in shared.items():
-                    cells[place] = strings[index] if index < len(strings) else ""
-    except (KeyError, ValueError, zipfile.BadZipFile, ElementTree.ParseError):
-        return None
-    if not cells:
-        return []
-    rows = [[""] * (max(c for _, c in cells) + 1) for _ in range(max(r for r, _ in cells) + 1)]
-    for (r, c), value in cells.items():
-        rows[r][c] = value
-    return rows
-
-
-def _xml_cell(element, shared: dict, place: tuple[int, int]) -> Any:
-    """A <c> element's value; a shared string is noted in ``shared`` to be looked up later."""
-    kind = element.get("t")
-    if kind == "inlineStr":
-        return "".join(t.text or "" for t in element.iter(f"{_MAIN}t"))
-    value = element.find(f"{_MAIN}v")
-    if value is None:
-        return None
-    if kind == "s":
-        shared[place] = int(value.text)
-        return ""
-    if kind == "e":
-        return ExcelError(value.text or "")
-    if kind == "b":
-        return value.text == "1"
-    if kind == "str":
-        return value.text or ""
-    return float(value.text) if value.text else ""
-
-
-def _shared_strings(archive, last: int) -> list[str]:
-    """The workbook's shared strings up to index ``last`` (read no further)."""
-    from xml.etree import ElementTree
-
-    strings: list[str] = []
-    with archive.open("xl/sharedStrings.xml") as stream:
-        for _, element in ElementTree.iterparse(stream, events=("end",)):
-            if element.tag != f"{_MAIN}si":
-                continue
-            parts = [child.text or "" for child in element if child.tag == f"{_MAIN}t"]
-            parts += [
-                t.text or "" for r in element.findall(f"{_MAIN}r") for t in r.findall(f"{_MAIN}t")
-            ]
-            strings.append("".join(parts))
-            element.clear()
-            if len(strings) > last:
-                break
-    return strings
-
-
-def read_sheets(path: Path) -> list[_Sheet]:
-    """The sheets of a workbook (a CSV file is one sheet)."""
-    if path.suffix.lower() == ".csv":
-        return [_RowsSheet(path.stem, _read_csv(path))]
-    import fastexcel
-
-    reader = fastexcel.read_excel(str(path))
-    return [_WorkbookSheet(reader, path, name) for name in reader.sheet_names]
-
-
-def _read_csv(path: Path) -> list[list[Any]]:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):  # offices save CSV from Excel in GBK as often as not
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValueError("无法识别文件编码 (unknown text encoding)")
-    return [list(r) for r in csv.reader(text.splitlines())]
-
-
 # ----------------------------------------------------------------------------- cells
 
 
@@ -544,88 +166,11 @@ def parse_number(
     return None, False
 
 
-def _text(raw: Any) -> str:
-    if raw is None:
-        return ""
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    return unicodedata.normalize("NFKC", str(raw)).strip()
-
-
-@lru_cache(maxsize=1 << 14)
-def split_label(raw: Any) -> tuple[str, str | None]:
-    """A header cell as (name, unit): 计划资金（万元） -> (计划资金, 万元); names normalised."""
-    text = normalize_name(_text(raw))
-    match = _BRACKETED.match(text)
-    if match and match.group(1):
-        unit = re.sub(r"^单位[:：]?", "", match.group(2)) or None
-        return match.group(1), unit
-    return text, None
-
-
-def _label_table(scheme: Scheme) -> dict[str, str]:
-    table: dict[str, str] = {}
-    for key, column in scheme.columns.items():
-        for label in column.labels():
-            table.setdefault(split_label(label)[0], key)
-    return table
-
-
-def _read_header(
-    rows: list[list[Any]], top: int, bottom: int, labels: dict[str, str]
-) -> tuple[dict[str, int], dict[str, str]]:
-    """Scheme columns named in rows top..bottom (one or two rows).
-
-    With two rows, a label in the lower row may sit under a group cell (资金情况（万元）) whose unit
-    it takes; a column merged down both rows has its label in the upper row only.
-    """
-    upper = rows[top] if top < bottom else []
-    lower = rows[bottom]
-    found: dict[str, int] = {}
-    units: dict[str, str] = {}
-    group_unit: str | None = None
-    for col in range(max(len(upper), len(lower))):
-        up_name, up_unit = split_label(upper[col]) if col < len(upper) else ("", None)
-        if up_name:
-            group_unit = up_unit  # a group (or a merged-down label) starts here
-        low_name, low_unit = split_label(lower[col]) if col < len(lower) else ("", None)
-        if low_name:
-            name, unit = low_name, low_unit or group_unit
-        elif up_name:
-            name, unit = up_name, up_unit
-        else:
-            continue
-        key = labels.get(name)
-        if key and key not in found:
-            found[key] = col
-            if unit:
-                units[key] = unit
-    return found, units
-
-
-def _find_header(
-    rows: list[list[Any]], labels: dict[str, str], must: str, least: int
-) -> Header | None:
-    """The header among the first rows: the one (or two) naming most scheme columns, with
-    ``must`` among them and at least ``least`` in all."""
-    best: Header | None = None
-    for bottom in range(min(len(rows), HEADER_SEARCH_ROWS)):
-        for top in (bottom, bottom - 1) if bottom else (bottom,):
-            found, units = _read_header(rows, top, bottom, labels)
-            if (
-                must in found
-                and len(found) >= least
-                and (best is None or len(found) > len(best.columns))
-            ):
-                best = Header(top, bottom, found, units)
-    return best
-
-
 def _sheet_unit(rows: list[list[Any]], header: Header) -> str | None:
     """A unit stated above the header for the whole sheet, as in “单位：万元”."""
     for row in rows[: header.top]:
         for cell in row:
-            match = _SHEET_UNIT.search(normalize_name(_text(cell)))
+            match = _SHEET_UNIT.search(normalize_name(cell_text(cell)))
             if match:
                 return match.group(1)
     return None
@@ -635,13 +180,20 @@ def _sheet_unit(rows: list[list[Any]], header: Header) -> str | None:
 
 
 def read_data(
-    paths: Iterable[str | Path], scheme: Scheme, progress: Callable[[int, int], None] | None = None
+    paths: Iterable[str | Path],
+    scheme: Scheme,
+    progress: Callable[[int, int], None] | None = None,
+    workbooks: list[Workbook] | None = None,
 ) -> Dataset:
     """Read every sheet of every file: district rows, the survey, and all their problems.
 
-    ``progress(done, total)`` is called after each file, for a progress bar."""
-    files = expand_paths(paths)
-    labels = _label_table(scheme)
+    ``progress(done, total)`` is called after each file, for a progress bar. ``workbooks`` are
+    the files as ``sheets.open_files`` opened them (their parsing begun), when it was called
+    earlier to overlap the parse with loading the rest of the program."""
+    if workbooks is None:
+        workbooks = open_files(paths, scheme)
+    files = [workbook.path for workbook in workbooks]
+    labels = label_table(scheme)
     survey_labels = {k: v for k, v in labels.items() if v == "district"}
     if scheme.survey is not None:
         survey_labels.update(
@@ -650,7 +202,6 @@ def read_data(
                 for x in [scheme.survey.label, *scheme.survey.aliases]
             }
         )
-    least = 2 + min(2, len(scheme.measure_keys()))  # project (or district) and a few measures
     issues: list[Issue] = []
     sources: list[Source] = []
     pieces: list[dict[str, Any]] = []  # each data sheet's columns
@@ -658,21 +209,16 @@ def read_data(
     header_help = "、".join(c.label for c in scheme.columns.values() if c.required)
 
     odd: list[tuple[int, int, str, Any]] = []  # (source, Excel row, key, raw cell)
-    for done, path in enumerate(files, start=1):
+    for done, workbook in enumerate(workbooks, start=1):
         if progress is not None and done > 1:
-            progress(done - 1, len(files))
-        try:
-            sheets = read_sheets(path)
-        except Exception as exc:  # the readers raise several kinds for damaged or encrypted files
-            detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-            issues.append(Issue("unreadable-file", {"detail": detail}, file=str(path)))
+            progress(done - 1, len(workbooks))
+        path = workbook.path
+        if workbook.error is not None:
+            issues.append(Issue("unreadable-file", {"detail": workbook.error}, file=str(path)))
             continue
-        for sheet in sheets:
+        for sheet in workbook.sheets:
             rows = sheet.head
-            survey_sheet = scheme.survey is not None and normalize_name(
-                sheet.name
-            ) == normalize_name(scheme.survey.sheet)
-            header = None if survey_sheet else _find_header(rows, labels, "project", least - 1)
+            header = sheet.header
             if header is not None:
                 source = _source(path, sheet.name, rows, header, scheme, issues)
                 columns, odd_cells = _sheet_columns(
@@ -683,14 +229,14 @@ def read_data(
                 sources.append(source)
                 continue
             if scheme.survey is not None:
-                survey_header = _find_header(rows, survey_labels, "satisfaction", 2)
+                survey_header = find_header(rows, survey_labels, "satisfaction", 2)
                 if survey_header is not None:
                     letters = {k: column_letter(c) for k, c in survey_header.columns.items()}
                     survey_frames.append(_survey_frame(sheet, survey_header, len(sources)))
                     sources.append(Source(str(path), sheet.name, letters))
                     continue
             if normalize_name(sheet.name).lower() not in SKIPPED_SHEETS and any(
-                _text(c) for row in rows for c in row
+                cell_text(c) for row in rows for c in row
             ):
                 issues.append(
                     Issue(
@@ -764,7 +310,7 @@ def _source(
 
 
 def _sheet_columns(
-    sheet: _Sheet,
+    sheet: Sheet,
     header: Header,
     source: Source,
     position: int,
@@ -783,7 +329,7 @@ def _sheet_columns(
     for key, column in scheme.columns.items():
         if key in columns:
             continue
-        arrays[key] = np.full(count, np.nan) if key in scheme.measure_keys() else _blank(count)
+        arrays[key] = np.full(count, np.nan) if key in scheme.measure_keys() else blank_texts(count)
         if key != "district" and column.required:  # without 地区, the sheet (or file) names it
             aliases = "、".join(column.aliases) or "—"
             issues.append(
@@ -806,7 +352,7 @@ def _sheet_columns(
             if re.fullmatch(r"(?i)sheet\d*", sheet.name.strip())
             else sheet.name
         )
-        arrays["district"] = _coded(np.zeros(count, dtype=np.intp), [_text(name)])
+        arrays["district"] = coded(np.zeros(count, dtype=np.intp), [cell_text(name)])
     is_total = _judge(arrays["district"], _says_total) | _judge(arrays["project"], _says_total)
     letter = source.letters.get("project") or source.letters.get("district", "A")
     for row in arrays["_row"][is_total & filled]:
@@ -848,7 +394,7 @@ def _concat(pieces: list[dict[str, Any]]) -> pd.DataFrame:
                 np.where(piece[key].codes >= 0, piece[key].codes + offset, -1)
                 for piece, offset in zip(pieces, offsets)
             ]
-            joined[key] = _coded(np.concatenate(codes), labels)
+            joined[key] = coded(np.concatenate(codes), labels)
         else:
             joined[key] = np.concatenate([piece[key] for piece in pieces])
     return pd.DataFrame(joined)
@@ -863,7 +409,7 @@ def _texts_as_objects(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _fill_merged_names(
-    sheet: _Sheet, header: Header, arrays: dict[str, Any], filled: np.ndarray
+    sheet: Sheet, header: Header, arrays: dict[str, Any], filled: np.ndarray
 ) -> None:
     """A 地区 (or 项目) merged down several rows names each of them; the merges are read only
     when a filled row lacks a name."""
@@ -889,7 +435,7 @@ def _fill_merged_names(
         arrays[key] = pd.Categorical.from_codes(codes[key], dtype=arrays[key].dtype)
 
 
-def _survey_frame(sheet: _Sheet, header: Header, source: int) -> pd.DataFrame:
+def _survey_frame(sheet: Sheet, header: Header, source: int) -> pd.DataFrame:
     arrays, odd, count = sheet.body(header.row + 1, header.columns, {"satisfaction"})
     raw = np.full(count, None, dtype=object)
     for position, _, value in odd:
@@ -935,7 +481,7 @@ def _unique_map(values: pd.Series, function) -> pd.Series:
     """``function`` of each text of a Categorical column, computed once per distinct text; a
     Categorical again (a result of None is missing)."""
     mapped = [function(u) for u in values.cat.categories]
-    return pd.Series(_coded(values.cat.codes.to_numpy(), mapped), index=values.index)
+    return pd.Series(coded(values.cat.codes.to_numpy(), mapped), index=values.index)
 
 
 def _check_rows(
@@ -973,14 +519,14 @@ def _check_rows(
     faulty: set[tuple[int, int]] = set()  # (source, Excel row) of rows with an error
 
     # districts
-    rows["district"] = _unique_map(rows["district"], lambda x: normalize_name(_text(x)))
+    rows["district"] = _unique_map(rows["district"], lambda x: normalize_name(cell_text(x)))
     for position in np.flatnonzero((rows["district"] == "").to_numpy()):
         add("missing-district", position, "district")
 
     # projects
     index = ProjectIndex(scheme.projects)
     district_items = {p.name for p in scheme.projects if p.level == "district"}
-    written = _unique_map(rows["project"], _text)
+    written = _unique_map(rows["project"], cell_text)
     resolved: dict[str, str | None] = {}
     for name in written.unique():
         if name == "":
@@ -1052,7 +598,7 @@ def _check_rows(
 
     # status
     suspended_words = scheme.suspended_words()
-    status = _unique_map(rows["status"], lambda x: normalize_name(_text(x)))
+    status = _unique_map(rows["status"], lambda x: normalize_name(cell_text(x)))
     rows["suspended"] = status.isin(suspended_words).to_numpy()
     unknown_status = ~(status.isin(suspended_words) | status.isin(NORMAL_STATUS) | (status == ""))
     known = (
@@ -1060,7 +606,11 @@ def _check_rows(
     )
     for position in np.flatnonzero(unknown_status.to_numpy()):
         add(
-            "bad-status", position, "status", value=_text(rows["status"].iat[position]), known=known
+            "bad-status",
+            position,
+            "status",
+            value=cell_text(rows["status"].iat[position]),
+            known=known,
         )
 
     # numbers
@@ -1101,7 +651,7 @@ def _check_rows(
         for position in np.flatnonzero(bad & (needed_here | ~active.to_numpy())):
             cell = raw_of[position]
             code = "excel-error" if isinstance(cell, ExcelError) else "not-a-number"
-            add(code, position, key, value=_text(cell), label=label)
+            add(code, position, key, value=cell_text(cell), label=label)
         low, high = column.min, column.max
         below = values < low if low is not None else np.zeros(len(values), dtype=bool)
         above = values > high if high is not None else np.zeros(len(values), dtype=bool)
@@ -1167,7 +717,7 @@ def _check_cities(
     every district given one."""
     if "city" not in rows or "city" not in scheme.columns:
         return {}
-    rows["city"] = _unique_map(rows["city"], lambda x: normalize_name(_text(x)))
+    rows["city"] = _unique_map(rows["city"], lambda x: normalize_name(cell_text(x)))
     named = rows[rows["city"] != ""]
     if named.empty:
         return {}
@@ -1339,7 +889,9 @@ def _check_survey(
                 else "missing-value"
             )
             issues.append(
-                Issue(code, {"label": label}, value=None if raw is None else _text(raw), **where)
+                Issue(
+                    code, {"label": label}, value=None if raw is None else cell_text(raw), **where
+                )
             )
     survey["satisfaction"] = values
     # A column formatted as a percentage in Excel holds 0.935 for 93.5%.

@@ -6,12 +6,14 @@ import hashlib
 import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 from conftest import ANHUI_HEADER, ROOT, anhui_projects, flat, full_rows, write_xlsx
 
 from scorer import assess
-from scorer.intake import column_letter, parse_number, read_data
+from scorer.intake import parse_number, read_data
+from scorer.sheets import column_letter
 
 
 def errors(issues):
@@ -427,16 +429,16 @@ def test_first_rows_from_the_xml_read_as_calamine_reads_them(sample, monkeypatch
     by calamine: both give the same header rows, hence the same data and the same problems."""
     import fastexcel
 
-    from scorer import intake
+    from scorer import sheets
     from scorer.scheme import choose_scheme, load_scheme
 
     path = ROOT / "samples" / sample
     for name in fastexcel.read_excel(path).sheet_names:
-        sheet = intake._WorkbookSheet(None, path, name)  # small: calamine's rows
-        assert intake._xlsx_head(path, name, intake.HEADER_SEARCH_ROWS) == sheet.head, name
+        sheet = sheets._WorkbookSheet(None, path, name)  # small: calamine's rows
+        assert sheets._xlsx_head(path, name, sheets.HEADER_SEARCH_ROWS) == sheet.head, name
     scheme = load_scheme(choose_scheme([str(path)], None)[0])
     small = read_data([path], scheme)
-    monkeypatch.setattr(intake, "_LARGE_XLSX", 0)  # every file "large": heads from the XML
+    monkeypatch.setattr(sheets, "_LARGE_XLSX", 0)  # every file "large": heads from the XML
     large = read_data([path], scheme)
     assert small.rows.equals(large.rows)
     assert small.issues == large.issues
@@ -447,7 +449,7 @@ def test_sheet_starting_below_and_right_of_a1(tmp_path, anhui, monkeypatch):
     merged down its rows: the header is found and the rows below it read, not the header."""
     import xlsxwriter
 
-    from scorer import intake
+    from scorer import sheets
 
     path = tmp_path / "offset.xlsx"
     workbook = xlsxwriter.Workbook(str(path))
@@ -462,8 +464,29 @@ def test_sheet_starting_below_and_right_of_a1(tmp_path, anhui, monkeypatch):
     sheet.merge_range(4, 2, 4 + len(rows) - 1, 2, "合肥市")
     workbook.close()
     for large in (False, True):  # the first rows read by calamine, then from the XML
-        monkeypatch.setattr(intake, "_LARGE_XLSX", 0 if large else 2**40)
+        monkeypatch.setattr(sheets, "_LARGE_XLSX", 0 if large else 2**40)
         result = assess([path], anhui)
         assert result.ranking is not None, flat(result.issues)
         assert result.data.districts == ["合肥市"]
         assert result.data.rows["_row"].tolist()[:2] == [5, 6]
+
+
+def test_parsing_begins_before_pandas_is_loaded(tmp_path):
+    """``sheets.open_files`` finds the header and begins the parse without numpy or pandas, so
+    that loading them (a third of a second) overlaps the parse; the body then comes from it."""
+    code = (
+        "import sys\n"
+        "from scorer.scheme import load_scheme\n"
+        "from scorer.sheets import open_files\n"
+        f"scheme = load_scheme({str(ROOT / 'rules' / 'anhui-2010.yaml')!r})\n"
+        f"workbooks = open_files([{str(ROOT / 'samples' / '2010.xlsx')!r}], scheme)\n"
+        "heavy = sorted(m for m in ('numpy', 'pandas') if m in sys.modules)\n"
+        "sheet = next(s for s in workbooks[0].sheets if s.header is not None)\n"
+        "begun = sheet.parsing is not None\n"
+        "arrays, odd, count = sheet.body(sheet.header.row + 1, sheet.header.columns, set())\n"
+        "print(heavy, begun, sheet.parsing, count)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True
+    )
+    assert out.stdout.split() == ["[]", "True", "None", "561"], out.stdout + out.stderr

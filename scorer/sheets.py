@@ -1,0 +1,586 @@
+"""Spreadsheet files as cells: each file's sheets, the header row in each, and the columns below
+it, parsed in Rust by fastexcel.
+
+The first stage of the intake. ``open_files`` finds every sheet's header from its first rows and
+starts parsing the columns below it on worker threads: fastexcel lets go of Python while it
+parses, so the rest of the program (pandas above all, a third of a second to import) loads in
+the meantime. numpy and pandas are therefore imported only inside the functions that make
+arrays, which run once the parse is done."""
+
+from __future__ import annotations
+
+import csv
+import glob
+import logging
+import os
+import re
+import unicodedata
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from .errors import DataFileError
+from .scheme import Scheme, normalize_name
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+# fastexcel logs a warning for a column it cannot type (an empty 状态 column): not the user's concern
+logging.getLogger("fastexcel").setLevel(logging.ERROR)
+
+DATA_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+HEADER_SEARCH_ROWS = 30
+_BRACKETED = re.compile(r"^(.*?)[(\[【]([^()\[\]【】]*)[)\]】]$")
+
+
+class ExcelError(str):
+    """A cell whose value is an Excel error (#DIV/0!, #N/A, …): a formula went wrong there."""
+
+
+@dataclass(frozen=True)
+class Header:
+    """Where a sheet's header is: one row, or two when group cells sit over the labels."""
+
+    top: int  # first header row (0-based)
+    row: int  # last header row; the data start below it
+    columns: dict[str, int]  # scheme column key -> column index
+    units: dict[str, str]  # unit written in a label, or in its group cell above
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def column_index(letters: str) -> int:
+    """A -> 0, Z -> 25, AA -> 26."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
+
+
+# ----------------------------------------------------------------------------- files
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named, folders' data files, and glob patterns a shell left unexpanded."""
+    found: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            inside = sorted(p for p in path.iterdir() if _is_data_file(p))
+            if not inside:
+                raise DataFileError(
+                    f"文件夹 {path} 中没有 xlsx/xls/ods/csv 文件 (no data files in the folder)"
+                )
+            found.extend(inside)
+        elif path.is_file():
+            found.append(path)
+        elif any(ch in str(given) for ch in "*?["):
+            matches = sorted(Path(p) for p in glob.glob(str(given)) if _is_data_file(Path(p)))
+            if not matches:
+                raise DataFileError(f"没有与 {given} 匹配的文件 (no file matches)")
+            found.extend(matches)
+        else:
+            raise DataFileError(f"找不到文件 {given} (no such file)")
+    first: dict[Path, Path] = {}  # a file named twice (a folder and a glob) is read once
+    for path in found:
+        first.setdefault(path.resolve(), path)
+    return list(first.values())
+
+
+def _is_data_file(path: Path) -> bool:
+    return (
+        path.is_file() and path.suffix.lower() in DATA_SUFFIXES and not path.name.startswith("~$")
+    )
+
+
+class Sheet(Protocol):
+    """One sheet as the intake needs it: its first rows, to find the header, and its columns
+    below the header on demand. Rows and columns count from A1 whatever the reader does."""
+
+    name: str
+    head: list[list[Any]]  # the first HEADER_SEARCH_ROWS rows, anchored at A1
+    header: Header | None  # a data sheet's header, found by open_files
+
+    def body(
+        self, first_row: int, columns: dict[str, int], numeric: set[str]
+    ) -> tuple[dict[str, Any], list[tuple[int, str, Any]], int]:
+        """The columns from 0-based row ``first_row`` down: texts as a Categorical of str ('' when
+        blank; see ``coded``), numbers as float (NaN when blank or not a plain number); the
+        cells that are not plain numbers as (row position, key, raw value); the row count."""
+        ...
+
+    def merged(self) -> list:
+        """Merged ranges ((top, left), (bottom, right)), 0-based from A1."""
+        ...
+
+
+class _RowsSheet:
+    """A sheet already in memory as rows of cell values (a CSV file, which has no merges)."""
+
+    def __init__(self, name: str, rows: list[list[Any]]):
+        self.name = name
+        self.rows = rows
+        self.head = rows[:HEADER_SEARCH_ROWS]
+        self.header: Header | None = None
+
+    def body(self, first_row, columns, numeric):
+        import numpy as np
+        import pandas as pd
+
+        body = self.rows[first_row:]
+        arrays: dict[str, Any] = {}
+        odd: list[tuple[int, str, Any]] = []
+        for key, col in columns.items():
+            cells = [r[col] if col < len(r) else None for r in body]
+            if key not in numeric:
+                codes, uniques = pd.factorize(np.array(cells, dtype=object), use_na_sentinel=False)
+                arrays[key] = coded(codes, [cell_text(u) for u in uniques])
+                continue
+            values = np.full(len(cells), np.nan)
+            for position, cell in enumerate(cells):
+                if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+                    values[position] = cell
+                elif cell is not None and cell_text(cell) != "":
+                    odd.append((position, key, cell))
+            arrays[key] = values
+        return arrays, odd, len(body)
+
+    def merged(self) -> list:
+        return []
+
+
+_EXCEL_ERRORS = {"Div0": "#DIV/0!", "NA": "#N/A", "Name": "#NAME?", "Null": "#NULL!", "Num": "#NUM!",
+                 "Ref": "#REF!", "Value": "#VALUE!", "GettingData": "#GETTING_DATA"}  # fmt: skip
+_CELL_ERROR = re.compile(r"got '(\w+)\((.*)\)'$", re.S)
+
+
+def _odd_value(detail: str) -> Any:
+    """The raw cell in fastexcel's conversion error: String("约100") or Error(Div0)."""
+    match = _CELL_ERROR.search(detail)
+    if not match:
+        return detail
+    kind, inner = match.groups()
+    if kind == "Error":
+        return ExcelError(_EXCEL_ERRORS.get(inner, f"#{inner.upper()}"))
+    if kind == "String" and len(inner) >= 2 and inner[0] == inner[-1] == '"':
+        inner = inner[1:-1]
+        for escaped, plain in (
+            ('\\"', '"'),
+            ("\\n", "\n"),
+            ("\\t", "\t"),
+            ("\\r", "\r"),
+            ("\\\\", "\\"),
+        ):
+            inner = inner.replace(escaped, plain)
+        return inner
+    return inner
+
+
+# An xlsx file larger than this has its first rows read from the start of its XML: calamine
+# parses a whole sheet even for a few rows. A district's own return (10-30 KB) is smaller, and
+# calamine reads all of it in a fraction of the time Python takes over the first rows' XML.
+_LARGE_XLSX = 256 * 1024
+
+
+class _WorkbookSheet:
+    """A sheet of an xlsx/xls/ods workbook. The body is read once with fastexcel (numbers parsed
+    in Rust; only cells that are not plain numbers come back to Python, with their content).
+    A large xlsx sheet's first rows are read from the start of its XML, which costs next to
+    nothing; fastexcel would parse the whole sheet for them."""
+
+    def __init__(self, reader, path: Path, name: str):
+        self.reader = reader
+        self.path = path
+        self.name = name
+        self.header: Header | None = None
+        self.parsing: tuple[tuple, Future] | None = None  # (what, its parse) begun on a worker
+        head = None
+        if path.suffix.lower() in (".xlsx", ".xlsm") and path.stat().st_size > _LARGE_XLSX:
+            head = _xlsx_head(path, name, HEADER_SEARCH_ROWS)
+        self.head = head if head is not None else self._head_by_calamine()
+
+    def _head_by_calamine(self) -> list[list[Any]]:
+        from python_calamine import CalamineWorkbook
+
+        workbook = CalamineWorkbook.from_path(str(self.path))
+        try:
+            sheet = workbook.get_sheet_by_name(self.name)
+            return sheet.to_python(skip_empty_area=False, nrows=HEADER_SEARCH_ROWS)
+        finally:
+            workbook.close()
+
+    def parse(self, first_row: int, columns: Iterable[int]) -> tuple[Any, Any, list[tuple]]:
+        """The given columns (indexes from A) from row ``first_row`` down, parsed by fastexcel:
+        an Arrow batch, the cells not of their column's type, and each column's (name, index
+        in the batch, index from A, type). Python is let go while it parses."""
+        wanted = set(columns)
+        sheet = self.reader.load_sheet(
+            self.name, header_row=None, skip_rows=first_row,  # with no header row: counted from A1
+            use_columns=lambda column: column.absolute_index in wanted,
+        )  # fmt: skip
+        batch, errors = sheet.to_arrow_with_errors()
+        selected = [
+            (c.name, c.index, c.absolute_index, str(c.dtype)) for c in sheet.selected_columns
+        ]
+        return batch, errors, selected
+
+    def body(self, first_row, columns, numeric):
+        import numpy as np
+
+        wanted = {col: key for key, col in columns.items()}
+        what = (first_row, frozenset(wanted))
+        if self.parsing is not None and self.parsing[0] == what:
+            batch, errors, selected = self.parsing[1].result()  # begun by open_files
+        else:
+            batch, errors, selected = self.parse(first_row, wanted)
+        self.parsing = None
+        arrays: dict[str, Any] = {}
+        odd: list[tuple[int, str, Any]] = []
+        by_index = {}
+        for name, index, absolute, dtype in selected:
+            key = wanted[absolute]
+            by_index[index] = key
+            values = batch.column(name)
+            if key in numeric:
+                arrays[key], found = _numbers(values, dtype)
+                odd.extend((position, key, raw) for position, raw in found)
+            else:
+                arrays[key] = _texts(values)
+        for error in errors.errors if errors is not None else []:  # cells not of the column's type
+            position, index = error.offset_position
+            if index in by_index and by_index[index] in numeric:
+                odd.append((position, by_index[index], _odd_value(error.detail)))
+        count = batch.num_rows
+        for key in columns:
+            if key not in arrays:  # a column the sheet's range does not reach: empty
+                arrays[key] = np.full(count, np.nan) if key in numeric else blank_texts(count)
+        return arrays, odd, count
+
+    def merged(self) -> list:
+        if self.path.suffix.lower() == ".ods":
+            return []  # calamine does not report merged cells of .ods files
+        from python_calamine import CalamineWorkbook
+
+        workbook = CalamineWorkbook.from_path(str(self.path))
+        try:
+            return workbook.get_sheet_by_name(self.name).merged_cell_ranges or []
+        finally:
+            workbook.close()
+
+
+def _texts(values) -> pd.Categorical:
+    """An Arrow column as clean text ('' for blank), each distinct value cleaned once."""
+    import pyarrow as pa
+
+    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+        values = values.cast(pa.string())
+    encoded = values.dictionary_encode()  # names repeat: clean each distinct one once
+    cleaned = [cell_text(v) for v in encoded.dictionary.to_pylist()] + [""]
+    indices = encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(zero_copy_only=False)
+    return coded(indices, cleaned)
+
+
+def coded(codes: np.ndarray, labels: list) -> pd.Categorical:
+    """The texts ``labels[codes]`` as a Categorical, each distinct text once (None: missing).
+
+    Names repeat on every row (10,000 districts × 33 projects): the intake cleans, compares,
+    matches and groups them as small integer codes, and each distinct name only once."""
+    import numpy as np
+    import pandas as pd
+
+    distinct: dict[str, int] = {}
+    relabel = np.array(
+        [-1 if t is None else distinct.setdefault(t, len(distinct)) for t in labels] + [-1],
+        dtype=np.intp,
+    )
+    merged = relabel[np.asarray(codes, dtype=np.intp)]  # code -1 takes the last: -1
+    dtype = pd.CategoricalDtype(pd.Index(list(distinct), dtype=object))
+    return pd.Categorical.from_codes(merged, dtype=dtype, validate=False)
+
+
+def blank_texts(count: int) -> pd.Categorical:
+    import numpy as np
+
+    return coded(np.zeros(count, dtype=np.intp), [""])
+
+
+def _numbers(values, dtype: str) -> tuple[np.ndarray, list[tuple[int, Any]]]:
+    """An Arrow column as floats; for a column of text, the cells that are not plain numbers."""
+    import numpy as np
+    import pandas as pd
+
+    if dtype in ("float", "int"):
+        return values.to_numpy(zero_copy_only=False).astype(float), []
+    texts = values.to_pandas().astype(object)
+    numbers = pd.to_numeric(texts, errors="coerce").to_numpy(dtype=float)
+    odd_positions = np.flatnonzero(np.isnan(numbers) & texts.notna().to_numpy())
+    return numbers, [(int(p), texts.iat[p]) for p in odd_positions]
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _xlsx_member(archive, sheet_name: str) -> str | None:
+    """The path inside the xlsx of the named sheet's XML."""
+    from xml.etree import ElementTree
+
+    relationship = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    for sheet in workbook.iter(f"{_MAIN}sheet"):
+        if sheet.get("name") == sheet_name:
+            target = targets.get(sheet.get(relationship), "")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return None
+
+
+def _xlsx_head(path: Path, sheet_name: str, count: int) -> list[list[Any]] | None:
+    """The first ``count`` rows of an xlsx sheet, anchored at A1, read from the start of its XML
+    (and the shared strings they use). None if unreadable."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    cells: dict[tuple[int, int], Any] = {}
+    shared: dict[tuple[int, int], int] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            member = _xlsx_member(archive, sheet_name)
+            if member is None:
+                return None
+            with archive.open(member) as stream:
+                for _, element in ElementTree.iterparse(stream, events=("end",)):
+                    if element.tag != f"{_MAIN}c":
+                        continue
+                    match = _REF.fullmatch(element.get("r", ""))
+                    if not match:
+                        return None  # cells without references: let the reader work it out
+                    row, col = int(match.group(2)) - 1, column_index(match.group(1))
+                    if row >= count:
+                        break
+                    value = _xml_cell(element, shared, (row, col))
+                    element.clear()
+                    if value is None:
+                        continue
+                    cells[(row, col)] = value
+            if shared:
+                strings = _shared_strings(archive, max(shared.values()))
+                for place, index in shared.items():
+                    cells[place] = strings[index] if index < len(strings) else ""
+    except (KeyError, ValueError, zipfile.BadZipFile, ElementTree.ParseError):
+        return None
+    if not cells:
+        return []
+    rows = [[""] * (max(c for _, c in cells) + 1) for _ in range(max(r for r, _ in cells) + 1)]
+    for (r, c), value in cells.items():
+        rows[r][c] = value
+    return rows
+
+
+def _xml_cell(element, shared: dict, place: tuple[int, int]) -> Any:
+    """A <c> element's value; a shared string is noted in ``shared`` to be looked up later."""
+    kind = element.get("t")
+    if kind == "inlineStr":
+        return "".join(t.text or "" for t in element.iter(f"{_MAIN}t"))
+    value = element.find(f"{_MAIN}v")
+    if value is None:
+        return None
+    if kind == "s":
+        shared[place] = int(value.text)
+        return ""
+    if kind == "e":
+        return ExcelError(value.text or "")
+    if kind == "b":
+        return value.text == "1"
+    if kind == "str":
+        return value.text or ""
+    return float(value.text) if value.text else ""
+
+
+def _shared_strings(archive, last: int) -> list[str]:
+    """The workbook's shared strings up to index ``last`` (read no further)."""
+    from xml.etree import ElementTree
+
+    strings: list[str] = []
+    with archive.open("xl/sharedStrings.xml") as stream:
+        for _, element in ElementTree.iterparse(stream, events=("end",)):
+            if element.tag != f"{_MAIN}si":
+                continue
+            parts = [child.text or "" for child in element if child.tag == f"{_MAIN}t"]
+            parts += [
+                t.text or "" for r in element.findall(f"{_MAIN}r") for t in r.findall(f"{_MAIN}t")
+            ]
+            strings.append("".join(parts))
+            element.clear()
+            if len(strings) > last:
+                break
+    return strings
+
+
+def read_sheets(path: Path) -> list[Sheet]:
+    """The sheets of a workbook (a CSV file is one sheet)."""
+    if path.suffix.lower() == ".csv":
+        return [_RowsSheet(path.stem, _read_csv(path))]
+    import fastexcel
+
+    reader = fastexcel.read_excel(str(path))
+    return [_WorkbookSheet(reader, path, name) for name in reader.sheet_names]
+
+
+def _read_csv(path: Path) -> list[list[Any]]:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):  # offices save CSV from Excel in GBK as often as not
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValueError("无法识别文件编码 (unknown text encoding)")
+    return [list(r) for r in csv.reader(text.splitlines())]
+
+
+def cell_text(raw: Any) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    return unicodedata.normalize("NFKC", str(raw)).strip()
+
+
+@lru_cache(maxsize=1 << 14)
+def split_label(raw: Any) -> tuple[str, str | None]:
+    """A header cell as (name, unit): 计划资金（万元） -> (计划资金, 万元); names normalised."""
+    text = normalize_name(cell_text(raw))
+    match = _BRACKETED.match(text)
+    if match and match.group(1):
+        unit = re.sub(r"^单位[:：]?", "", match.group(2)) or None
+        return match.group(1), unit
+    return text, None
+
+
+def label_table(scheme: Scheme) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for key, column in scheme.columns.items():
+        for label in column.labels():
+            table.setdefault(split_label(label)[0], key)
+    return table
+
+
+def _read_header(
+    rows: list[list[Any]], top: int, bottom: int, labels: dict[str, str]
+) -> tuple[dict[str, int], dict[str, str]]:
+    """Scheme columns named in rows top..bottom (one or two rows).
+
+    With two rows, a label in the lower row may sit under a group cell (资金情况（万元）) whose unit
+    it takes; a column merged down both rows has its label in the upper row only.
+    """
+    upper = rows[top] if top < bottom else []
+    lower = rows[bottom]
+    found: dict[str, int] = {}
+    units: dict[str, str] = {}
+    group_unit: str | None = None
+    for col in range(max(len(upper), len(lower))):
+        up_name, up_unit = split_label(upper[col]) if col < len(upper) else ("", None)
+        if up_name:
+            group_unit = up_unit  # a group (or a merged-down label) starts here
+        low_name, low_unit = split_label(lower[col]) if col < len(lower) else ("", None)
+        if low_name:
+            name, unit = low_name, low_unit or group_unit
+        elif up_name:
+            name, unit = up_name, up_unit
+        else:
+            continue
+        key = labels.get(name)
+        if key and key not in found:
+            found[key] = col
+            if unit:
+                units[key] = unit
+    return found, units
+
+
+def find_header(
+    rows: list[list[Any]], labels: dict[str, str], must: str, least: int
+) -> Header | None:
+    """The header among the first rows: the one (or two) naming most scheme columns, with
+    ``must`` among them and at least ``least`` in all."""
+    best: Header | None = None
+    for bottom in range(min(len(rows), HEADER_SEARCH_ROWS)):
+        for top in (bottom, bottom - 1) if bottom else (bottom,):
+            found, units = _read_header(rows, top, bottom, labels)
+            if (
+                must in found
+                and len(found) >= least
+                and (best is None or len(found) > len(best.columns))
+            ):
+                best = Header(top, bottom, found, units)
+    return best
+
+
+# ----------------------------------------------------------------------------- opening
+
+
+@dataclass
+class Workbook:
+    """A data file as opened: its sheets, or why it could not be read."""
+
+    path: Path
+    sheets: list[Sheet] = field(default_factory=list)
+    error: str | None = None  # the reader's complaint about a damaged or encrypted file
+
+
+def open_files(paths: Iterable[str | Path], scheme: Scheme) -> list[Workbook]:
+    """Every file's sheets, each data sheet's header found (``sheet.header``) and the parse of
+    the columns below it begun on a worker thread; ``sheet.body()`` takes the result.
+
+    One task per file (a reader is not shared between threads), as many threads as cores."""
+    files = expand_paths(paths)
+    labels = label_table(scheme)
+    least = 2 + min(2, len(scheme.measure_keys()))  # project (or district) and a few measures
+    survey = normalize_name(scheme.survey.sheet) if scheme.survey is not None else None
+    workers = ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="scorer-parse")
+    workbooks = []
+    for path in files:
+        try:
+            sheets = read_sheets(path)
+        except Exception as exc:  # the readers raise several kinds for damaged or encrypted files
+            detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            workbooks.append(Workbook(path, error=detail))
+            continue
+        begun = []
+        for sheet in sheets:
+            if normalize_name(sheet.name) == survey:
+                continue  # the survey sheet has a header of its own
+            sheet.header = find_header(sheet.head, labels, "project", least - 1)
+            if sheet.header is not None and isinstance(sheet, _WorkbookSheet):
+                what = (sheet.header.row + 1, frozenset(sheet.header.columns.values()))
+                sheet.parsing = (what, Future())
+                begun.append(sheet)
+        if begun:
+            workers.submit(_parse_in_turn, begun)
+        workbooks.append(Workbook(path, sheets))
+    workers.shutdown(wait=False)  # the tasks run on; the threads end with the last
+    return workbooks
+
+
+def _parse_in_turn(sheets: list[_WorkbookSheet]) -> None:
+    """A file's sheets parsed one after another, each result (or failure) in its future."""
+    for sheet in sheets:
+        (first_row, columns), future = sheet.parsing
+        try:
+            future.set_result(sheet.parse(first_row, columns))
+        except BaseException as exc:  # handed to whoever asks for the sheet's body
+            future.set_exception(exc)
