@@ -616,14 +616,14 @@ def _check_rows(
     # numbers
     needed, everywhere, denominators = _needed_columns(scheme)
     active = ~rows["suspended"]
-    position_of = (
-        {pair: i for i, pair in enumerate(zip(rows["_source"], rows["_row"]))} if odd else {}
-    )
     odd_by_key: dict[str, list[tuple[int, Any]]] = {}
-    for source, excel_row, key, raw in odd:
-        position = position_of.get((source, excel_row))
-        if position is not None:  # rows left out (district items) are not checked
-            odd_by_key.setdefault(key, []).append((position, raw))
+    if odd:  # each odd cell's row position, found through (source, Excel row) as one number
+        span = max(int(rows["_row"].max()), max(excel_row for _, excel_row, _, _ in odd)) + 1
+        here = pd.Index(rows["_source"].to_numpy() * span + rows["_row"].to_numpy())
+        wanted = np.array([source * span + excel_row for source, excel_row, _, _ in odd])
+        for position, (_, _, key, raw) in zip(here.get_indexer(wanted).tolist(), odd):
+            if position >= 0:  # rows left out (district items) are not checked
+                odd_by_key.setdefault(key, []).append((position, raw))
     for key in scheme.measure_keys():
         column = scheme.columns[key]
         label = column.label

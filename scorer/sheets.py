@@ -317,16 +317,27 @@ def blank_texts(count: int) -> pd.Categorical:
 
 
 def _numbers(values, dtype: str) -> tuple[np.ndarray, list[tuple[int, Any]]]:
-    """An Arrow column as floats; for a column of text, the cells that are not plain numbers."""
+    """An Arrow column as floats; for a column of text, the cells that are not plain numbers
+    (their text, for the intake to read as clerks write numbers: 1,000, １２, 95%)."""
     import numpy as np
-    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     if dtype in ("float", "int"):
         return values.to_numpy(zero_copy_only=False).astype(float), []
-    texts = values.to_pandas().astype(object)
-    numbers = pd.to_numeric(texts, errors="coerce").to_numpy(dtype=float)
-    odd_positions = np.flatnonzero(np.isnan(numbers) & texts.notna().to_numpy())
-    return numbers, [(int(p), texts.iat[p]) for p in odd_positions]
+    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+        values = values.cast(pa.string())
+    trimmed = pc.utf8_trim_whitespace(values)
+    plain = pc.match_substring_regex(trimmed, _PLAIN_NUMBER)  # null where the cell is blank
+    numbers = pc.cast(pc.if_else(plain, trimmed, pa.scalar(None, pa.string())), pa.float64())
+    odd = np.flatnonzero(
+        ~plain.fill_null(True).to_numpy(zero_copy_only=False)
+    )  # text, not a plain number
+    raws = values.take(pa.array(odd, type=pa.int64())).to_pylist() if len(odd) else []
+    return numbers.to_numpy(zero_copy_only=False), list(zip(odd.tolist(), raws))
+
+
+_PLAIN_NUMBER = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"  # ASCII digits only (RE2)
 
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
