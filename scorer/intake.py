@@ -22,6 +22,7 @@ from .sheets import (
     ExcelError,
     Header,
     Sheet,
+    UnreadableSheet,
     Workbook,
     blank_texts,
     cell_text,
@@ -221,9 +222,14 @@ def read_data(
             header = sheet.header
             if header is not None:
                 source = _source(path, sheet.name, rows, header, scheme, issues)
-                columns, odd_cells = _sheet_columns(
-                    sheet, header, source, len(sources), scheme, issues
-                )
+                try:
+                    columns, odd_cells = _sheet_columns(
+                        sheet, header, source, len(sources), scheme, issues
+                    )
+                except UnreadableSheet as exc:
+                    where = {"file": str(path), "sheet": sheet.name}
+                    issues.append(Issue("unreadable-file", {"detail": str(exc)}, **where))
+                    continue
                 pieces.append(columns)
                 odd.extend((len(sources), row, key, raw) for row, key, raw in odd_cells)
                 sources.append(source)
@@ -232,7 +238,12 @@ def read_data(
                 survey_header = find_header(rows, survey_labels, "satisfaction", 2)
                 if survey_header is not None:
                     letters = {k: column_letter(c) for k, c in survey_header.columns.items()}
-                    survey_frames.append(_survey_frame(sheet, survey_header, len(sources)))
+                    try:
+                        survey_frames.append(_survey_frame(sheet, survey_header, len(sources)))
+                    except UnreadableSheet as exc:
+                        where = {"file": str(path), "sheet": sheet.name}
+                        issues.append(Issue("unreadable-file", {"detail": str(exc)}, **where))
+                        continue
                     sources.append(Source(str(path), sheet.name, letters))
                     continue
             if normalize_name(sheet.name).lower() not in SKIPPED_SHEETS and any(

@@ -37,6 +37,15 @@ HEADER_SEARCH_ROWS = 30
 _BRACKETED = re.compile(r"^(.*?)[(\[【]([^()\[\]【】]*)[)\]】]$")
 
 
+class UnreadableSheet(Exception):
+    """A sheet whose first rows were read but whose body the reader could not parse."""
+
+
+def complaint(exc: BaseException) -> str:
+    """What a reader said about a damaged or encrypted file, in one line."""
+    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+
+
 class ExcelError(str):
     """A cell whose value is an Excel error (#DIV/0!, #N/A, …): a formula went wrong there."""
 
@@ -241,11 +250,15 @@ class _WorkbookSheet:
 
         wanted = {col: key for key, col in columns.items()}
         what = (first_row, frozenset(wanted))
-        if self.parsing is not None and self.parsing[0] == what:
-            batch, errors, selected = self.parsing[1].result()  # begun by open_files
-        else:
-            batch, errors, selected = self.parse(first_row, wanted)
-        self.parsing = None
+        try:
+            if self.parsing is not None and self.parsing[0] == what:
+                batch, errors, selected = self.parsing[1].result()  # begun by open_files
+            else:
+                batch, errors, selected = self.parse(first_row, wanted)
+        except Exception as exc:  # a damaged file: its first rows read, the rest not
+            raise UnreadableSheet(complaint(exc)) from exc
+        finally:
+            self.parsing = None
         arrays: dict[str, Any] = {}
         odd: list[tuple[int, str, Any]] = []
         by_index = {}
@@ -568,8 +581,7 @@ def open_files(paths: Iterable[str | Path], scheme: Scheme) -> list[Workbook]:
         try:
             sheets = read_sheets(path)
         except Exception as exc:  # the readers raise several kinds for damaged or encrypted files
-            detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-            workbooks.append(Workbook(path, error=detail))
+            workbooks.append(Workbook(path, error=complaint(exc)))
             continue
         begun = []
         for sheet in sheets:

@@ -490,3 +490,27 @@ def test_parsing_begins_before_pandas_is_loaded(tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True
     )
     assert out.stdout.split() == ["[]", "True", "None", "561"], out.stdout + out.stderr
+
+
+def test_sheet_damaged_below_its_header_is_a_problem_not_a_crash(tmp_path, anhui, monkeypatch):
+    """A file cut off in the middle of its rows: the header reads, the parse fails; the sheet
+    is reported as unreadable at its file and sheet, and nothing is scored."""
+    import zipfile
+
+    from scorer import sheets
+
+    whole = write_xlsx(
+        tmp_path / "whole.xlsx",
+        {"汇总": [ANHUI_HEADER, *full_rows("合肥市"), *full_rows("芜湖市")]},
+    )
+    cut = tmp_path / "cut.xlsx"
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(cut, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = data[: len(data) * 3 // 5]
+            target.writestr(info, data)
+    monkeypatch.setattr(sheets, "_LARGE_XLSX", 0)  # the header from the XML's first rows
+    result = assess([cut], anhui)
+    assert result.ranking is None
+    assert ("汇总", None, "unreadable-file") in flat(result.issues)
