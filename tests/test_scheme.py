@@ -7,6 +7,8 @@ import json
 import pytest
 from click.testing import CliRunner
 from conftest import RULES
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scorer.cli import main
 from scorer.formula import FormulaError, parse_formula
@@ -249,3 +251,18 @@ def test_local_copy_of_a_bundled_scheme_stands_in_for_it(tmp_path, monkeypatch):
     shutil.copy(bundled / "anhui-2010.yaml", work / "rules" / "anhui-2010-revised.yaml")
     with pytest.raises(scheme_module.SchemeNotFound, match="有 2 个 2010 年度的方案"):
         scheme_module.choose_scheme(["samples/2010.xlsx"], None, cwd=work)
+
+
+def test_whitespace_list_is_every_character_python_calls_whitespace():
+    from scorer.scheme import WHITESPACE
+
+    assert set(WHITESPACE) == {chr(c) for c in range(0x110000) if chr(c).isspace()}
+
+
+@given(st.text())
+def test_names_compare_without_whitespace_and_quotes_after_nfkc(text):
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", text)
+    expected = "".join(ch for ch in folded if not ch.isspace() and ch not in "\"'“”‘’「」『』")
+    assert normalize_name(text) == expected

@@ -151,10 +151,10 @@ def whatif_dict(
     return body
 
 
-def dumps(body: dict[str, Any]) -> str:
-    """JSON with one line per key, and per element of a list: readable and grep-able. orjson
-    writes it (the standard encoder takes 20 times as long for 10,000 districts); NaN and
-    infinities become null, numpy numbers plain numbers."""
+def json_bytes(body: dict[str, Any]) -> bytes:
+    """JSON in UTF-8 with one line per key, and per element of a list: readable and grep-able.
+    orjson writes it (the standard encoder takes 20 times as long for 10,000 districts); NaN
+    and infinities become null, numpy numbers plain numbers."""
     import orjson
 
     options = orjson.OPT_SERIALIZE_NUMPY
@@ -169,11 +169,17 @@ def dumps(body: dict[str, Any]) -> str:
             parts.append(b"  " + one(key) + b": [\n    " + items + b"\n  ]")
         else:
             parts.append(b"  " + one(key) + b": " + one(value))
-    return (b"{\n" + b",\n".join(parts) + b"\n}\n").decode("utf-8")
+    return b"{\n" + b",\n".join(parts) + b"\n}\n"
 
 
-def to_json(ranking: Ranking, issues: list[Issue], lang: str = "zh") -> str:
-    return dumps(to_dict(ranking, issues, lang))
+def dumps(body: dict[str, Any]) -> str:
+    """``json_bytes`` as text."""
+    return json_bytes(body).decode("utf-8")
+
+
+def to_json(ranking: Ranking, issues: list[Issue], lang: str = "zh") -> bytes:
+    """The JSON of ``assess --format json``, as the UTF-8 bytes written out."""
+    return json_bytes(to_dict(ranking, issues, lang))
 
 
 def issues_json(issues: list[Issue], lang: str = "zh", **summary: Any) -> str:

@@ -794,7 +794,7 @@ def render(result, suffix: str, lang: str = "zh", robustness=None) -> bytes:
     if suffix == ".json":
         from . import to_json
 
-        return to_json(result.ranking, result.issues, lang).encode("utf-8")
+        return to_json(result.ranking, result.issues, lang)
     raise ValueError(suffix)
 
 
