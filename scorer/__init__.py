@@ -15,6 +15,14 @@ if TYPE_CHECKING:  # the command line must start fast: pandas is imported only w
     from .intake import Dataset
     from .ranking import Ranking
     from .scheme import Scheme
+    from .sheets import Workbook
+
+
+def bundled_dir(kind: str) -> Path:
+    """Where the bundled ``rules`` or ``samples`` are: inside the wheel, or the source tree."""
+    package = Path(__file__).resolve().parent
+    installed = package / "_bundled" / kind
+    return installed if installed.is_dir() else package.parent / kind
 
 
 @dataclass
@@ -43,19 +51,23 @@ def assess(
     month: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     level: str | None = None,
+    workbooks: list[Workbook] | None = None,
 ) -> Result:
     """scheme → intake → engine → ranking. No ranking when the data have errors.
 
     ``progress(done, total)`` is called as the files are read. ``level="city"`` rolls county
-    rows up to their cities (所属市) before scoring."""
-    from .scheme import Scheme, load_scheme
+    rows up to their cities (所属市) before scoring. ``workbooks``: the files as
+    ``sheets.open_files`` opened them, when the caller began their parse earlier still."""
     from .sheets import open_files
+
+    # The files' parse begins on worker threads before the scheme, pandas and the later stages
+    # are loaded: that takes half a second, which the parse hides.
+    if workbooks is None:
+        workbooks = open_files(paths)
+    from .scheme import Scheme, load_scheme
 
     if not isinstance(scheme, Scheme):
         scheme = load_scheme(scheme)
-    # The files' parsing begins on worker threads before pandas and the later stages are
-    # imported: the imports take a third of a second, which the parse hides.
-    workbooks = open_files(paths, scheme)
     from .engine import score
     from .errors import has_errors
     from .intake import read_data, roll_up

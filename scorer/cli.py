@@ -232,7 +232,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 def _resolve_data(paths: tuple[str, ...], lang: str) -> list[str]:
     """A missing samples/… path falls back to the bundled sample, so the README works anywhere."""
-    from .scheme import bundled_dir
+    from . import bundled_dir
 
     resolved = []
     for given in paths:
@@ -305,11 +305,14 @@ def _run(
 ):
     """Choose and load the scheme (saying which), then read, check and score the data."""
     from . import assess as run
-    from .scheme import choose_scheme, load_scheme, month_in_name
+    from .sheets import open_files
 
     ctx.obj["lang"] = lang
     text = TEXT[lang]
     paths = _resolve_data(data, lang)
+    workbooks = open_files(paths)  # the parse begins now, while the scheme loads
+    from .scheme import choose_scheme, load_scheme, month_in_name
+
     scheme_path, reason = choose_scheme(paths, rules)
     scheme = load_scheme(scheme_path)
     click.echo(
@@ -321,7 +324,7 @@ def _run(
         if month is not None:
             click.echo(text["month_from_name"].format(month=month), err=True)
     with _Progress(TEXT[lang]["reading"]) as progress:
-        return run(paths, scheme, month, progress, ctx.obj.get("level"))
+        return run(paths, scheme, month, progress, ctx.obj.get("level"), workbooks)
 
 
 class _Progress:

@@ -30,6 +30,7 @@ from .sheets import (
     column_letter,
     find_header,
     label_table,
+    locate,
     open_files,
     split_label,
 )
@@ -189,10 +190,11 @@ def read_data(
     """Read every sheet of every file: district rows, the survey, and all their problems.
 
     ``progress(done, total)`` is called after each file, for a progress bar. ``workbooks`` are
-    the files as ``sheets.open_files`` opened them (their parsing begun), when it was called
+    the files as ``sheets.open_files`` opened them (their parse begun), when it was called
     earlier to overlap the parse with loading the rest of the program."""
     if workbooks is None:
-        workbooks = open_files(paths, scheme)
+        workbooks = open_files(paths)
+    locate(workbooks, scheme)
     files = [workbook.path for workbook in workbooks]
     labels = label_table(scheme)
     survey_labels = {k: v for k, v in labels.items() if v == "district"}

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
+from . import bundled_dir
 from .errors import Issue, SchemeError, SchemeNotFound, UsageError
 from .formula import FormulaError, parse_formula
 
@@ -930,13 +931,6 @@ def load_scheme(path: str | Path) -> Scheme:
 
 
 # ----------------------------------------------------------------------------- finding one
-
-
-def bundled_dir(kind: str) -> Path:
-    """Where the bundled ``rules`` or ``samples`` are: inside the wheel, or the source tree."""
-    package = Path(__file__).resolve().parent
-    installed = package / "_bundled" / kind
-    return installed if installed.is_dir() else package.parent / kind
 
 
 def _scheme_files(folder: Path) -> list[Path]:

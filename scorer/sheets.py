@@ -1,11 +1,13 @@
 """Spreadsheet files as cells: each file's sheets, the header row in each, and the columns below
 it, parsed in Rust by fastexcel.
 
-The first stage of the intake. ``open_files`` finds every sheet's header from its first rows and
-starts parsing the columns below it on worker threads: fastexcel lets go of Python while it
-parses, so the rest of the program (pandas above all, a third of a second to import) loads in
-the meantime. numpy and pandas are therefore imported only inside the functions that make
-arrays, which run once the parse is done."""
+The first stage of the intake. ``open_files`` reads every sheet's first rows and begins parsing
+the rows below where its header seems to end, on worker threads, before the scheme is even
+loaded: fastexcel lets go of Python while it parses, so the rest of the program (pydantic and
+the scheme, then pandas: half a second in all) loads in the meantime. ``locate`` then finds
+each header with the scheme's labels; a sheet whose header ends elsewhere than guessed is
+parsed again. The scheme module, numpy and pandas are therefore imported only inside the
+functions that need them."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import glob
 import logging
 import os
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -23,11 +26,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import DataFileError
-from .scheme import Scheme, normalize_name
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
+
+    from .scheme import Scheme
 
 # fastexcel logs a warning for a column it cannot type (an empty 状态 column): not the user's concern
 logging.getLogger("fastexcel").setLevel(logging.ERROR)
@@ -209,12 +213,13 @@ class _WorkbookSheet:
     A large xlsx sheet's first rows are read from the start of its XML, which costs next to
     nothing; fastexcel would parse the whole sheet for them."""
 
-    def __init__(self, reader, path: Path, name: str):
+    def __init__(self, reader, path: Path, name: str, turn: threading.Lock | None = None):
         self.reader = reader
+        self.turn = turn or threading.Lock()  # the reader's, shared by its sheets: one at a time
         self.path = path
         self.name = name
         self.header: Header | None = None
-        self.parsing: tuple[tuple, Future] | None = None  # (what, its parse) begun on a worker
+        self.parsing: tuple[int, Future] | None = None  # (first row, its parse) begun by open_files
         head = None
         if path.suffix.lower() in (".xlsx", ".xlsm") and path.stat().st_size > _LARGE_XLSX:
             head = _xlsx_head(path, name, HEADER_SEARCH_ROWS)
@@ -230,16 +235,17 @@ class _WorkbookSheet:
         finally:
             workbook.close()
 
-    def parse(self, first_row: int, columns: Iterable[int]) -> tuple[Any, Any, list[tuple]]:
-        """The given columns (indexes from A) from row ``first_row`` down, parsed by fastexcel:
-        an Arrow batch, the cells not of their column's type, and each column's (name, index
-        in the batch, index from A, type). Python is let go while it parses."""
-        wanted = set(columns)
-        sheet = self.reader.load_sheet(
-            self.name, header_row=None, skip_rows=first_row,  # with no header row: counted from A1
-            use_columns=lambda column: column.absolute_index in wanted,
-        )  # fmt: skip
-        batch, errors = sheet.to_arrow_with_errors()
+    def parse(self, first_row: int, columns: Iterable[int] | None = None) -> tuple[Any, Any, list]:
+        """The given columns (indexes from A; all when None) from row ``first_row`` down, parsed
+        by fastexcel: an Arrow batch, the cells not of their column's type, and each column's
+        (name, index in the batch, index from A, type). Python is let go while it parses."""
+        wanted = None if columns is None else set(columns)
+        with self.turn:  # a reader parses one sheet at a time (it refuses a second thread)
+            sheet = self.reader.load_sheet(
+                self.name, header_row=None, skip_rows=first_row,  # with no header row: from A1
+                use_columns=None if wanted is None else (lambda c: c.absolute_index in wanted),
+            )  # fmt: skip
+            batch, errors = sheet.to_arrow_with_errors()
         selected = [
             (c.name, c.index, c.absolute_index, str(c.dtype)) for c in sheet.selected_columns
         ]
@@ -249,20 +255,27 @@ class _WorkbookSheet:
         import numpy as np
 
         wanted = {col: key for key, col in columns.items()}
-        what = (first_row, frozenset(wanted))
-        try:
-            if self.parsing is not None and self.parsing[0] == what:
-                batch, errors, selected = self.parsing[1].result()  # begun by open_files
-            else:
-                batch, errors, selected = self.parse(first_row, wanted)
-        except Exception as exc:  # a damaged file: its first rows read, the rest not
-            raise UnreadableSheet(complaint(exc)) from exc
-        finally:
+        parsed = None
+        if self.parsing is not None:  # begun by open_files, all columns below the guessed header
+            guessed, future = self.parsing
             self.parsing = None
+            try:
+                result = future.result()
+                parsed = result if guessed == first_row else None
+            except Exception:  # parsed again below; that parse's complaint is the one reported
+                parsed = None
+        if parsed is None:
+            try:
+                parsed = self.parse(first_row, wanted)
+            except Exception as exc:  # a damaged file: its first rows read, the rest not
+                raise UnreadableSheet(complaint(exc)) from exc
+        batch, errors, selected = parsed
         arrays: dict[str, Any] = {}
         odd: list[tuple[int, str, Any]] = []
         by_index = {}
         for name, index, absolute, dtype in selected:
+            if absolute not in wanted:
+                continue  # a column the scheme does not read
             key = wanted[absolute]
             by_index[index] = key
             values = batch.column(name)
@@ -461,7 +474,8 @@ def read_sheets(path: Path) -> list[Sheet]:
     import fastexcel
 
     reader = fastexcel.read_excel(str(path))
-    return [_WorkbookSheet(reader, path, name) for name in reader.sheet_names]
+    turn = threading.Lock()
+    return [_WorkbookSheet(reader, path, name, turn) for name in reader.sheet_names]
 
 
 def _read_csv(path: Path) -> list[list[Any]]:
@@ -488,6 +502,8 @@ def cell_text(raw: Any) -> str:
 @lru_cache(maxsize=1 << 14)
 def split_label(raw: Any) -> tuple[str, str | None]:
     """A header cell as (name, unit): 计划资金（万元） -> (计划资金, 万元); names normalised."""
+    from .scheme import normalize_name
+
     text = normalize_name(cell_text(raw))
     match = _BRACKETED.match(text)
     if match and match.group(1):
@@ -566,18 +582,16 @@ class Workbook:
     error: str | None = None  # the reader's complaint about a damaged or encrypted file
 
 
-def open_files(paths: Iterable[str | Path], scheme: Scheme) -> list[Workbook]:
-    """Every file's sheets, each data sheet's header found (``sheet.header``) and the parse of
-    the columns below it begun on a worker thread; ``sheet.body()`` takes the result.
+def open_files(paths: Iterable[str | Path]) -> list[Workbook]:
+    """Every file's sheets with their first rows; for each sheet fastexcel reads, the parse of
+    all its columns below where the header seems to end (``_guess_first_row``) begun on a
+    worker thread. ``sheet.body()`` takes that parse when the header found by ``locate`` ends
+    there, and parses again when it does not.
 
-    One task per file (a reader is not shared between threads), as many threads as cores."""
-    files = expand_paths(paths)
-    labels = label_table(scheme)
-    least = 2 + min(2, len(scheme.measure_keys()))  # project (or district) and a few measures
-    survey = normalize_name(scheme.survey.sheet) if scheme.survey is not None else None
-    workers = ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="scorer-parse")
+    One task per file, as many threads as cores; a file's reader parses one sheet at a time,
+    whichever thread asks (``_WorkbookSheet.turn``)."""
     workbooks = []
-    for path in files:
+    for path in expand_paths(paths):
         try:
             sheets = read_sheets(path)
         except Exception as exc:  # the readers raise several kinds for damaged or encrypted files
@@ -585,25 +599,61 @@ def open_files(paths: Iterable[str | Path], scheme: Scheme) -> list[Workbook]:
             continue
         begun = []
         for sheet in sheets:
-            if normalize_name(sheet.name) == survey:
-                continue  # the survey sheet has a header of its own
-            sheet.header = find_header(sheet.head, labels, "project", least - 1)
-            if sheet.header is not None and isinstance(sheet, _WorkbookSheet):
-                what = (sheet.header.row + 1, frozenset(sheet.header.columns.values()))
-                sheet.parsing = (what, Future())
-                begun.append(sheet)
+            first_row = _guess_first_row(sheet.head) if isinstance(sheet, _WorkbookSheet) else None
+            if first_row is not None:
+                sheet.parsing = (first_row, Future())
+                begun.append((sheet, *sheet.parsing))
         if begun:
-            workers.submit(_parse_in_turn, begun)
+            _workers().submit(_parse_in_turn, begun)
         workbooks.append(Workbook(path, sheets))
-    workers.shutdown(wait=False)  # the tasks run on; the threads end with the last
     return workbooks
 
 
-def _parse_in_turn(sheets: list[_WorkbookSheet]) -> None:
+def locate(workbooks: list[Workbook], scheme: Scheme) -> None:
+    """Each data sheet's header (``sheet.header``), found with the scheme's column labels; the
+    survey sheet, named in the scheme, is left to the intake."""
+    from .scheme import normalize_name
+
+    labels = label_table(scheme)
+    least = 2 + min(2, len(scheme.measure_keys()))  # project (or district) and a few measures
+    survey = normalize_name(scheme.survey.sheet) if scheme.survey is not None else None
+    for workbook in workbooks:
+        for sheet in workbook.sheets:
+            if normalize_name(sheet.name) != survey:
+                sheet.header = find_header(sheet.head, labels, "project", least - 1)
+
+
+def _guess_first_row(head: list[list[Any]]) -> int | None:
+    """Where a sheet's data probably begin, judged without the scheme: below the row with the
+    most texts among the first rows (the header's labels), and below a second row of labels
+    under it (labels under group cells) when the row after that has numbers and it has none.
+    None for a sheet without numbers there (instructions, an empty sheet)."""
+
+    def texts(row) -> int:
+        return sum(1 for cell in row if isinstance(cell, str) and cell.strip())
+
+    def numbers(row) -> bool:
+        return any(isinstance(c, (int, float)) and not isinstance(c, bool) for c in row)
+
+    widest = max(range(len(head)), key=lambda r: (texts(head[r]), -r), default=None)
+    if widest is None or texts(head[widest]) < 2:
+        return None
+    first = widest + 1
+    if first + 1 < len(head) and not numbers(head[first]) and numbers(head[first + 1]):
+        first += 1
+    return first if any(numbers(row) for row in head[first:]) else None
+
+
+@lru_cache(maxsize=1)
+def _workers() -> ThreadPoolExecutor:
+    """The threads that parse: idle between runs, ended when the program ends."""
+    return ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="scorer-parse")
+
+
+def _parse_in_turn(begun: list[tuple[_WorkbookSheet, int, Future]]) -> None:
     """A file's sheets parsed one after another, each result (or failure) in its future."""
-    for sheet in sheets:
-        (first_row, columns), future = sheet.parsing
+    for sheet, first_row, future in begun:
         try:
-            future.set_result(sheet.parse(first_row, columns))
+            future.set_result(sheet.parse(first_row))
         except BaseException as exc:  # handed to whoever asks for the sheet's body
             future.set_exception(exc)

@@ -471,25 +471,33 @@ def test_sheet_starting_below_and_right_of_a1(tmp_path, anhui, monkeypatch):
         assert result.data.rows["_row"].tolist()[:2] == [5, 6]
 
 
-def test_parsing_begins_before_pandas_is_loaded(tmp_path):
-    """``sheets.open_files`` finds the header and begins the parse without numpy or pandas, so
-    that loading them (a third of a second) overlaps the parse; the body then comes from it."""
+def test_parsing_begins_before_the_scheme_and_pandas_are_loaded(tmp_path):
+    """``sheets.open_files`` begins the parse without the scheme (pydantic), numpy or pandas,
+    so that loading them (half a second) overlaps the parse; the body then comes from it."""
     code = (
         "import sys\n"
+        "from scorer.sheets import locate, open_files\n"
+        f"workbooks = open_files([{str(ROOT / 'samples' / '2010.xlsx')!r}])\n"
+        "heavy = sorted(m for m in ('numpy', 'pandas', 'pydantic') if m in sys.modules)\n"
+        "begun = [s.name for s in workbooks[0].sheets if s.parsing is not None]\n"
         "from scorer.scheme import load_scheme\n"
-        "from scorer.sheets import open_files\n"
-        f"scheme = load_scheme({str(ROOT / 'rules' / 'anhui-2010.yaml')!r})\n"
-        f"workbooks = open_files([{str(ROOT / 'samples' / '2010.xlsx')!r}], scheme)\n"
-        "heavy = sorted(m for m in ('numpy', 'pandas') if m in sys.modules)\n"
+        f"locate(workbooks, load_scheme({str(ROOT / 'rules' / 'anhui-2010.yaml')!r}))\n"
         "sheet = next(s for s in workbooks[0].sheets if s.header is not None)\n"
-        "begun = sheet.parsing is not None\n"
+        "guessed = sheet.parsing[0] == sheet.header.row + 1\n"
         "arrays, odd, count = sheet.body(sheet.header.row + 1, sheet.header.columns, set())\n"
-        "print(heavy, begun, sheet.parsing, count)\n"
+        "print(heavy, begun, guessed, sheet.parsing, count)\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True
     )
-    assert out.stdout.split() == ["[]", "True", "None", "561"], out.stdout + out.stderr
+    assert out.stdout.split() == [
+        "[]",
+        "['2010年度民生工程',",
+        "'社情民意']",
+        "True",
+        "None",
+        "561",
+    ], out.stdout + out.stderr
 
 
 def test_sheet_damaged_below_its_header_is_a_problem_not_a_crash(tmp_path, anhui, monkeypatch):
@@ -514,3 +522,47 @@ def test_sheet_damaged_below_its_header_is_a_problem_not_a_crash(tmp_path, anhui
     result = assess([cut], anhui)
     assert result.ranking is None
     assert ("汇总", None, "unreadable-file") in flat(result.issues)
+
+
+def test_where_the_data_begin_is_guessed_before_the_scheme_is_known():
+    from scorer.sheets import _guess_first_row
+
+    header = ["地区", "项目", "目标任务", "完成"]
+    row = ["甲市", "农家书屋", 100.0, 90.0]
+    assert _guess_first_row([header, row]) == 1
+    assert _guess_first_row([["2010年度考核表"], [], header, row, row]) == 3
+    groups = ["地区", "项目", "资金情况（万元）", "", "状态"]
+    assert _guess_first_row([groups, ["", "", "计划", "到位", ""], row]) == 2
+    assert _guess_first_row([["填报说明"], ["1. 按项目逐行填写", "2. 金额单位万元"]]) is None
+    assert _guess_first_row([]) is None
+
+
+def test_a_wrong_guess_costs_a_second_parse_not_a_wrong_result(tmp_path, anhui):
+    """Notes above the header with more texts than the header, a blank row between: the parse
+    begun below the notes starts two rows above the data; the header found with the scheme
+    ends lower, so the rows are parsed again from there and read as without the notes."""
+    from scorer.sheets import open_files
+
+    notes = [f"说明{i}" for i in range(len(ANHUI_HEADER) + 2)]
+    rows = [*full_rows("合肥市", 农家书屋={"完成": 80}), *full_rows("芜湖市")]
+    plain = write_xlsx(tmp_path / "plain.xlsx", {"汇总": [ANHUI_HEADER, *rows]})
+    noted = write_xlsx(tmp_path / "noted.xlsx", {"汇总": [notes, [], ANHUI_HEADER, *rows]})
+    workbooks = open_files([noted])
+    assert workbooks[0].sheets[0].parsing[0] == 1  # below the notes: the blank row
+    got = assess([noted], anhui, workbooks=workbooks)
+    expected = assess([plain], anhui)
+    assert got.ranking is not None, flat(got.issues)
+    assert got.ranking.table["total"].tolist() == expected.ranking.table["total"].tolist()
+    assert got.data.rows["_row"].tolist()[:2] == [4, 5]
+
+
+def test_sheets_parsed_again_while_the_worker_parses_the_next(tmp_path, anhui):
+    """A sheet per district, each with notes above its header (a wrong guess): each is parsed
+    again on the main thread while the worker may still be parsing the file's later sheets
+    with the same reader. The two take turns; every sheet reads whole."""
+    notes = [f"说明{i}" for i in range(len(ANHUI_HEADER) + 2)]
+    districts = [f"县{i:02d}" for i in range(30)]
+    book = {d: [notes, [], ANHUI_HEADER, *full_rows(d)] for d in districts}
+    result = assess([write_xlsx(tmp_path / "2010.xlsx", book)], anhui)
+    assert result.ranking is not None, flat(result.issues)
+    assert result.data.districts == districts
