@@ -335,19 +335,33 @@ class Explainer:
         self.ranks = ranks or {}
         self.grades = grades or {}
         self.locate = Locator(data)
-        self.details = {
-            key: frame for key, frame in assessment.details.groupby("district", sort=False)
-        }
+        # positions, not frames: 10,000 districts' frames would cost more than the report
+        self.details = assessment.details.groupby("district", sort=False).indices
+        self.carried_out = self._positions(data.rows, "district")
+        if data.members is not None:
+            self.counties = self._positions(data.members, "city")
         peers = assessment.details[assessment.details["part"] == "indicator"]
         self.peers = {
             key: frame["value"].reset_index(drop=True)
             for key, frame in peers.groupby(["project", "name"])
         }
 
+    @staticmethod
+    def _positions(rows: pd.DataFrame, key: str) -> dict:
+        """Each district's (or city's) rows of projects carried out, as positions."""
+        active = ~rows["suspended"].to_numpy(dtype=bool)
+        return {
+            name: positions[active[positions]]
+            for name, positions in rows.groupby(key, sort=False).indices.items()
+        }
+
     def __call__(self, district: str) -> Explanation:
         a = self.assessment
         scheme = a.scheme
-        mine = self.details.get(district, pd.DataFrame(columns=DETAIL_COLUMNS))
+        positions = self.details.get(district, np.array([], dtype=int))
+        by_project: dict[str, list] = {}
+        for row in a.details.iloc[positions].itertuples(index=False):
+            by_project.setdefault(row.project, []).append(row)
         items = []
         for project in scheme.projects:
             suspended = bool(a.suspended.at[district, project.name])
@@ -355,7 +369,7 @@ class Explainer:
             lines = (
                 []
                 if suspended
-                else self._lines(district, project, mine[mine["project"] == project.name])
+                else self._lines(district, project, by_project.get(project.name, []))
             )
             items.append(
                 Item(
@@ -372,13 +386,13 @@ class Explainer:
             float(a.available[district]), float(a.total[district]), scheme.total, items,
         )  # fmt: skip
 
-    def _lines(self, district: str, project: Project, rows: pd.DataFrame) -> list[Line]:
+    def _lines(self, district: str, project: Project, rows: list) -> list[Line]:
         scheme = self.assessment.scheme
         rules = scheme.rules_of(project)
         indicators = {i.name: i for i in rules.indicators or []}
         adjustments = {a.name: a for a in (rules.deductions or []) + (rules.bonuses or [])}
         lines = []
-        for row in rows.itertuples(index=False):
+        for row in rows:  # the district's detail rows of this project
             value = None if pd.isna(row.value) else float(row.value)
             if row.part == "indicator":
                 indicator = indicators[row.name]
@@ -416,11 +430,11 @@ class Explainer:
             key = scheme.column_key(name)
             column = scheme.columns[key]
             if project.level == "district":
-                mine = rows[(rows["district"] == district) & ~rows["suspended"].astype(bool)]
+                none = np.array([], dtype=int)
+                mine = rows.iloc[self.carried_out.get(district, none)]
                 if members is not None:  # a city: its counties' rows
-                    where = span(self.data, members[
-                        (members["city"] == district) & ~members["suspended"].astype(bool)
-                    ], key)  # fmt: skip
+                    counties = members.iloc[self.counties.get(district, none)]
+                    where = span(self.data, counties, key)
                 else:
                     where = span(self.data, mine, key)
                 inputs.append(Input(f"Σ{column.label}", float(mine[key].sum()), **where))
