@@ -113,6 +113,8 @@ class Locator:
         self.data = data
         rows = data.rows
         self.position = {pair: i for i, pair in enumerate(zip(rows["district"], rows["project"]))}
+        self.sources = rows["_source"].tolist()
+        self.excel_rows = rows["_row"].tolist()
         if data.members is not None:
             members = data.members[~data.members["suspended"].astype(bool)]
             self.groups = members.groupby(["city", "project"], sort=False).indices
@@ -127,10 +129,7 @@ class Locator:
         at = self.position.get((district, project))
         if at is None:
             return dict(NOWHERE)
-        rows = self.data.rows
-        return _where(
-            self.data.sources, int(rows["_source"].iat[at]), int(rows["_row"].iat[at]), key
-        )
+        return _where(self.data.sources, self.sources[at], self.excel_rows[at], key)
 
     def count(self, district: str, project: str) -> int:
         """How many counties' rows a rolled-up value sums (1 when not rolled up)."""
