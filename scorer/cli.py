@@ -310,21 +310,27 @@ def _run(
     ctx.obj["lang"] = lang
     text = TEXT[lang]
     paths = _resolve_data(data, lang)
-    workbooks = open_files(paths)  # the parse begins now, while the scheme loads
-    from .scheme import choose_scheme, load_scheme, month_in_name
-
-    scheme_path, reason = choose_scheme(paths, rules)
-    scheme = load_scheme(scheme_path)
-    click.echo(
-        f"{text['scheme']}: {scheme.name}  ({_shown(scheme_path)}; {text['because']}: {reason[lang]})",
-        err=True,
-    )
-    if month is None and scheme.schedule.expected is not None:
-        month = month_in_name(paths)
-        if month is not None:
-            click.echo(text["month_from_name"].format(month=month), err=True)
     with _Progress(TEXT[lang]["reading"]) as progress:
-        return run(paths, scheme, month, progress, ctx.obj.get("level"), workbooks)
+        # one bar for both passes over the files: opening them (the parse begins then, while
+        # the scheme loads) is its first half, checking their rows the second
+        workbooks = open_files(paths, lambda done, total: progress(done, 2 * total))
+        from .scheme import choose_scheme, load_scheme, month_in_name
+
+        scheme_path, reason = choose_scheme(paths, rules)
+        scheme = load_scheme(scheme_path)
+        click.echo(
+            f"{text['scheme']}: {scheme.name}  ({_shown(scheme_path)}; {text['because']}: {reason[lang]})",
+            err=True,
+        )
+        if month is None and scheme.schedule.expected is not None:
+            month = month_in_name(paths)
+            if month is not None:
+                click.echo(text["month_from_name"].format(month=month), err=True)
+
+        def checked(done: int, total: int) -> None:
+            progress(total + done, 2 * total)
+
+        return run(paths, scheme, month, checked, ctx.obj.get("level"), workbooks)
 
 
 class _Progress:

@@ -18,7 +18,7 @@ import os
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -582,16 +582,22 @@ class Workbook:
     error: str | None = None  # the reader's complaint about a damaged or encrypted file
 
 
-def open_files(paths: Iterable[str | Path]) -> list[Workbook]:
+def open_files(
+    paths: Iterable[str | Path], progress: Callable[[int, int], None] | None = None
+) -> list[Workbook]:
     """Every file's sheets with their first rows; for each sheet fastexcel reads, the parse of
     all its columns below where the header seems to end (``_guess_first_row``) begun on a
     worker thread. ``sheet.body()`` takes that parse when the header found by ``locate`` ends
     there, and parses again when it does not.
 
     One task per file, as many threads as cores; a file's reader parses one sheet at a time,
-    whichever thread asks (``_WorkbookSheet.turn``)."""
+    whichever thread asks (``_WorkbookSheet.turn``). ``progress(done, total)`` is called as
+    the files are opened."""
     workbooks = []
-    for path in expand_paths(paths):
+    files = expand_paths(paths)
+    for done, path in enumerate(files):
+        if progress is not None and done:
+            progress(done, len(files))
         try:
             sheets = read_sheets(path)
         except Exception as exc:  # the readers raise several kinds for damaged or encrypted files

@@ -254,3 +254,23 @@ def test_check_json():
         ("B104", "ambiguous-project"),
     ]
     assert len(out["issues"]) == 7
+
+
+def test_one_progress_bar_over_opening_and_checking_the_files(tmp_path, monkeypatch):
+    """The bar's first half fills as the files are opened (their parse begun), the second as
+    their rows are checked; it only ever moves forward."""
+    from scorer import cli as cli_module
+
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    for district in ("甲县", "乙县", "丙县"):
+        write_xlsx(folder / f"{district}.xlsx", {"填报": [ANHUI_HEADER, *full_rows(district)]})
+    seen: list[tuple[int, int]] = []
+    monkeypatch.setattr(cli_module._Progress, "__call__", lambda self, d, t: seen.append((d, t)))
+    result = CliRunner().invoke(
+        main, ["assess", str(folder), "--rules", str(RULES / "anhui-2010.yaml")]
+    )
+    assert result.exit_code == 0, result.output
+    assert {total for _, total in seen} == {6}
+    done = [d for d, _ in seen]
+    assert done == sorted(done) and done[0] == 1 and done[-1] == 5
