@@ -311,9 +311,9 @@ def _run(
     text = TEXT[lang]
     paths = _resolve_data(data, lang)
     with _Progress(TEXT[lang]["reading"]) as progress:
-        # one bar for both passes over the files: opening them (the parse begins then, while
-        # the scheme loads) is its first half, checking their rows the second
-        workbooks = open_files(paths, lambda done, total: progress(done, 2 * total))
+        # one bar, counting files, for both passes over them: opening a file (its parse begins
+        # then, while the scheme loads) counts half, checking its rows the other half
+        workbooks = open_files(paths, lambda done, total: progress(done / 2, total))
         from .scheme import choose_scheme, load_scheme, month_in_name
 
         scheme_path, reason = choose_scheme(paths, rules)
@@ -328,7 +328,7 @@ def _run(
                 click.echo(text["month_from_name"].format(month=month), err=True)
 
         def checked(done: int, total: int) -> None:
-            progress(total + done, 2 * total)
+            progress((total + done) / 2, total)
 
         return run(paths, scheme, month, checked, ctx.obj.get("level"), workbooks)
 
@@ -349,7 +349,7 @@ class _Progress:
         self.started = time.monotonic()
         return self
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: float, total: int) -> None:
         import time
 
         if self.bar is None:
