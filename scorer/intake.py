@@ -228,8 +228,7 @@ def read_data(
                         sheet, header, source, len(sources), scheme, issues
                     )
                 except UnreadableSheet as exc:
-                    where = {"file": str(path), "sheet": sheet.name}
-                    issues.append(Issue("unreadable-file", {"detail": str(exc)}, **where))
+                    issues.append(_unreadable(path, sheet, exc))
                     continue
                 pieces.append(columns)
                 odd.extend((len(sources), row, key, raw) for row, key, raw in odd_cells)
@@ -242,8 +241,7 @@ def read_data(
                     try:
                         survey_frames.append(_survey_frame(sheet, survey_header, len(sources)))
                     except UnreadableSheet as exc:
-                        where = {"file": str(path), "sheet": sheet.name}
-                        issues.append(Issue("unreadable-file", {"detail": str(exc)}, **where))
+                        issues.append(_unreadable(path, sheet, exc))
                         continue
                     sources.append(Source(str(path), sheet.name, letters))
                     continue
@@ -279,6 +277,10 @@ def read_data(
     survey = pd.concat(survey_frames, ignore_index=True) if survey_frames else _empty_survey()
     survey = _check_survey(survey, scheme, districts, sources, issues)
     return Dataset(rows, districts, survey, sources, files, issues, groups)
+
+
+def _unreadable(path: Path, sheet: Sheet, exc: UnreadableSheet) -> Issue:
+    return Issue("unreadable-file", {"detail": str(exc)}, file=str(path), sheet=sheet.name)
 
 
 def _empty_survey() -> pd.DataFrame:

@@ -273,3 +273,27 @@ def test_one_progress_bar_over_opening_and_checking_the_files(tmp_path, monkeypa
     assert result.exit_code == 0, result.output
     assert {total for _, total in seen} == {3}  # the bar counts files
     assert [d for d, _ in seen] == [0.5, 1.0, 2.0, 2.5]
+
+
+@pytest.mark.parametrize(
+    "args, allowed",
+    [(["--help"], set()), (["rules", "show", "anhui-2010"], {"pydantic", "yaml", "rich"})],
+)
+def test_quick_commands_load_only_what_they_need(args, allowed):
+    """--help loads none of the heavy libraries, rules show none of the data ones (issue 6:
+    the command line answers at once)."""
+    heavy = ("pandas", "numpy", "pyarrow", "fastexcel", "pydantic", "yaml", "rich")
+    code = (
+        "import sys\n"
+        "from scorer.cli import main\n"
+        "try:\n"
+        f"    main({args!r}, standalone_mode=False)\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"print('loaded:' + ','.join(m for m in {heavy!r} if m in sys.modules), file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    line = out.stderr.strip().splitlines()[-1]
+    assert line.startswith("loaded:"), out.stderr
+    loaded = set(filter(None, line.removeprefix("loaded:").split(",")))
+    assert loaded == allowed, out.stderr
