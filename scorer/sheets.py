@@ -124,7 +124,7 @@ class Sheet(Protocol):
 
     name: str
     head: list[list[Any]]  # the first HEADER_SEARCH_ROWS rows, anchored at A1
-    header: Header | None  # a data sheet's header, found by open_files
+    header: Header | None  # a data sheet's header, found by locate
 
     def body(
         self, first_row: int, columns: dict[str, int], numeric: set[str]
@@ -356,9 +356,8 @@ def _numbers(values, dtype: str) -> tuple[np.ndarray, list[tuple[int, Any]]]:
     trimmed = pc.utf8_trim_whitespace(values)
     plain = pc.match_substring_regex(trimmed, _PLAIN_NUMBER)  # null where the cell is blank
     numbers = pc.cast(pc.if_else(plain, trimmed, pa.scalar(None, pa.string())), pa.float64())
-    odd = np.flatnonzero(
-        ~plain.fill_null(True).to_numpy(zero_copy_only=False)
-    )  # text, not a plain number
+    not_plain = ~plain.fill_null(True).to_numpy(zero_copy_only=False)  # a blank is not odd
+    odd = np.flatnonzero(not_plain)
     raws = values.take(pa.array(odd, type=pa.int64())).to_pylist() if len(odd) else []
     return numbers.to_numpy(zero_copy_only=False), list(zip(odd.tolist(), raws))
 
