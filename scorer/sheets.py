@@ -210,30 +210,16 @@ _LARGE_XLSX = 256 * 1024
 class _WorkbookSheet:
     """A sheet of an xlsx/xls/ods workbook. The body is read once with fastexcel (numbers parsed
     in Rust; only cells that are not plain numbers come back to Python, with their content).
-    A large xlsx sheet's first rows are read from the start of its XML, which costs next to
-    nothing; fastexcel would parse the whole sheet for them."""
+    Its first rows (``head``) are read by ``read_sheets``."""
 
-    def __init__(self, reader, path: Path, name: str, turn: threading.Lock | None = None):
+    def __init__(self, reader, path: Path, name: str, head: list[list[Any]], turn: threading.Lock):
         self.reader = reader
-        self.turn = turn or threading.Lock()  # the reader's, shared by its sheets: one at a time
+        self.turn = turn  # the reader's, shared by its sheets: one parse at a time
         self.path = path
         self.name = name
+        self.head = head
         self.header: Header | None = None
         self.parsing: tuple[int, Future] | None = None  # (first row, its parse) begun by open_files
-        head = None
-        if path.suffix.lower() in (".xlsx", ".xlsm") and path.stat().st_size > _LARGE_XLSX:
-            head = _xlsx_head(path, name, HEADER_SEARCH_ROWS)
-        self.head = head if head is not None else self._head_by_calamine()
-
-    def _head_by_calamine(self) -> list[list[Any]]:
-        from python_calamine import CalamineWorkbook
-
-        workbook = CalamineWorkbook.from_path(str(self.path))
-        try:
-            sheet = workbook.get_sheet_by_name(self.name)
-            return sheet.to_python(skip_empty_area=False, nrows=HEADER_SEARCH_ROWS)
-        finally:
-            workbook.close()
 
     def parse(self, first_row: int, columns: Iterable[int] | None = None) -> tuple[Any, Any, list]:
         """The given columns (indexes from A; all when None) from row ``first_row`` down, parsed
@@ -473,8 +459,34 @@ def read_sheets(path: Path) -> list[Sheet]:
     import fastexcel
 
     reader = fastexcel.read_excel(str(path))
+    names = reader.sheet_names
+    heads = _heads(path, names)
     turn = threading.Lock()
-    return [_WorkbookSheet(reader, path, name, turn) for name in reader.sheet_names]
+    return [_WorkbookSheet(reader, path, name, heads[name], turn) for name in names]
+
+
+def _heads(path: Path, names: list[str]) -> dict[str, list[list[Any]]]:
+    """Each sheet's first HEADER_SEARCH_ROWS rows, anchored at A1. A large xlsx sheet's are read
+    from the start of its XML, which costs next to nothing (calamine would parse the whole
+    sheet for them); the others' by calamine, the workbook opened once for all its sheets."""
+    heads: dict[str, list[list[Any]]] = {}
+    if path.suffix.lower() in (".xlsx", ".xlsm") and path.stat().st_size > _LARGE_XLSX:
+        for name in names:
+            head = _xlsx_head(path, name, HEADER_SEARCH_ROWS)
+            if head is not None:
+                heads[name] = head
+    rest = [name for name in names if name not in heads]
+    if rest:
+        from python_calamine import CalamineWorkbook
+
+        workbook = CalamineWorkbook.from_path(str(path))
+        try:
+            for name in rest:
+                sheet = workbook.get_sheet_by_name(name)
+                heads[name] = sheet.to_python(skip_empty_area=False, nrows=HEADER_SEARCH_ROWS)
+        finally:
+            workbook.close()
+    return heads
 
 
 def _read_csv(path: Path) -> list[list[Any]]:
