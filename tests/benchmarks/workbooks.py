@@ -10,18 +10,6 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".bench"
-HEADER = [
-    "地区",
-    "项目",
-    "目标任务",
-    "完成",
-    "计划资金",
-    "到位资金",
-    "拨付资金",
-    "督查评分",
-    "扣分",
-    "状态",
-]
 ALIASES = {
     "廉租住房保障": "廉租房",
     "中小学校舍安全工程": "校舍安全工程",
@@ -29,9 +17,13 @@ ALIASES = {
 }
 
 
+SCHEME = yaml.safe_load((ROOT / "rules" / "anhui-2010.yaml").read_text(encoding="utf-8"))
+# the scheme's column labels, in its order (所属市 left out: a province-wide long return)
+HEADER = [c["label"] for key, c in SCHEME["columns"].items() if key != "city"]
+
+
 def projects() -> list[str]:
-    scheme = yaml.safe_load((ROOT / "rules" / "anhui-2010.yaml").read_text(encoding="utf-8"))
-    return [p["name"] for p in scheme["projects"] if p.get("level") != "district"]
+    return [p["name"] for p in SCHEME["projects"] if p.get("level") != "district"]
 
 
 def _row(rng: random.Random, district: str, project: str, messy: bool) -> list:
