@@ -49,6 +49,10 @@ TEXT = {
         "template": "模板",
         "internal": "内部错误：{error}。请用 --debug 重新运行，并把输出报告给维护者。",
         "month_from_name": "考核月份：{month}月（取自数据文件名；可用 --month 指定）",
+        "month_from_option": "考核月份：{month}月（--month 指定）",
+        "month_from_scheme": "考核月份：{month}月（考核方案 schedule.month 规定；可用 --month 指定）",
+        "month_needed": "考核方案“{name}”按序时进度计分，需要考核月份，但数据文件名中没有月份。请用 --month 指定（如 --month 6），或在文件名中写明月份（如 2015-06.xlsx、1-9月.xlsx、第三季度.xlsx）",
+        "month_several": "考核方案“{name}”按序时进度计分，需要一个考核月份，但各数据文件名中的月份不一致（{found}）。请分别计分，或用 --month 指定",
         "sheets_need_districts": "--layout sheets 需要 --districts 给出地区名单",
         "xlsx_only": "填报表只能写成 .xlsx 文件：{path}",
         "template_done": "已生成填报表：{path}（{districts} 个地区 × {projects} 个项目）",
@@ -123,6 +127,10 @@ TEXT = {
         "template": "template ",
         "internal": "internal error: {error}. Run again with --debug and report the output.",
         "month_from_name": "assessment month: {month} (from the data file's name; set it with --month)",
+        "month_from_option": "assessment month: {month} (--month)",
+        "month_from_scheme": "assessment month: {month} (the scheme's schedule.month; set it with --month)",
+        "month_needed": "the scheme “{name}” scores progress against the time schedule and needs an assessment month, but the data file names give none. Give it with --month (e.g. --month 6) or in the file name (e.g. 2015-06.xlsx)",
+        "month_several": "the scheme “{name}” needs one assessment month, but the data file names give several ({found}). Score them separately, or give --month",
         "sheets_need_districts": "--layout sheets needs the districts in --districts",
         "xlsx_only": "the template is written as an .xlsx file: {path}",
         "template_done": "wrote {path} ({districts} district(s) × {projects} projects)",
@@ -303,9 +311,9 @@ def _format_option(func):
 def _run(
     ctx: click.Context, data: tuple[str, ...], rules: str | None, month: int | None, lang: str
 ):
-    """Choose and load the scheme (saying which), then read, check and score the data."""
-    from . import assess as run
-    from .sheets import open_files
+    """Choose and load the scheme and decide the month (saying which), then read, check and
+    score the data: the pipeline's prepare and run, with one progress bar over both."""
+    from .pipeline import MonthNeeded, prepare, run
 
     ctx.obj["lang"] = lang
     text = TEXT[lang]
@@ -313,24 +321,25 @@ def _run(
     with _Progress(TEXT[lang]["reading"]) as progress:
         # one bar, counting files, for both passes over them: opening a file (its parse begins
         # then, while the scheme loads) counts half, checking its rows the other half
-        workbooks = open_files(paths, lambda done, total: progress(done / 2, total))
-        from .scheme import choose_scheme, load_scheme, month_in_name
+        try:
+            plan = prepare(paths, rules, month, lambda done, total: progress(done / 2, total))
+        except MonthNeeded as exc:
+            from .errors import UsageError
 
-        scheme_path, reason = choose_scheme(paths, rules)
-        scheme = load_scheme(scheme_path)
+            found = "、".join(f"{m}月" if lang == "zh" else str(m) for m in exc.found)
+            key = "month_several" if exc.found else "month_needed"
+            raise UsageError(text[key].format(name=exc.scheme, found=found)) from None
         click.echo(
-            f"{text['scheme']}: {scheme.name}  ({_shown(scheme_path)}; {text['because']}: {reason[lang]})",
+            f"{text['scheme']}: {plan.scheme.name}  ({_shown(plan.scheme_path)}; {text['because']}: {plan.reason[lang]})",
             err=True,
         )
-        if month is None and scheme.schedule.expected is not None:
-            month = month_in_name(paths)
-            if month is not None:
-                click.echo(text["month_from_name"].format(month=month), err=True)
+        if plan.month_source is not None:
+            click.echo(text[f"month_from_{plan.month_source}"].format(month=plan.month), err=True)
 
         def checked(done: int, total: int) -> None:
             progress((total + done) / 2, total)
 
-        return run(paths, scheme, month, checked, ctx.obj.get("level"), workbooks)
+        return run(plan, checked, ctx.obj.get("level"))
 
 
 class _Progress:
@@ -889,7 +898,7 @@ def _period(ctx: click.Context, path: str, rules: str | None, lang: str):
 
 
 def _period_label(path: str, lang: str) -> str:
-    from .scheme import month_in_name
+    from .periods import month_in_name
 
     month = month_in_name([path])
     return (f"{month}月" if lang == "zh" else f"M{month}") if month else Path(path).stem
@@ -1020,10 +1029,10 @@ def trend(
     """
     import glob as globbing
 
+    from .periods import month_in_name
     from .ranking import sparkline
     from .ranking import trend as follow
     from .render import dumps
-    from .scheme import month_in_name
 
     text = TEXT[lang]
     _check_outputs(outputs, files, lang, (".html", ".htm", ".json"))

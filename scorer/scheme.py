@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
-from . import bundled_dir
+from .bundled import bundled_dir
 from .errors import Issue, SchemeError, SchemeNotFound, UsageError
 from .formula import FormulaError, parse_formula
 

@@ -543,15 +543,15 @@ def test_a_wrong_guess_costs_a_second_parse_not_a_wrong_result(tmp_path, anhui):
     """Notes above the header with more texts than the header, a blank row between: the parse
     begun below the notes starts two rows above the data; the header found with the scheme
     ends lower, so the rows are parsed again from there and read as without the notes."""
-    from scorer.sheets import open_files
+    from scorer.pipeline import prepare, run
 
     notes = [f"说明{i}" for i in range(len(ANHUI_HEADER) + 2)]
     rows = [*full_rows("合肥市", 农家书屋={"完成": 80}), *full_rows("芜湖市")]
     plain = write_xlsx(tmp_path / "plain.xlsx", {"汇总": [ANHUI_HEADER, *rows]})
     noted = write_xlsx(tmp_path / "noted.xlsx", {"汇总": [notes, [], ANHUI_HEADER, *rows]})
-    workbooks = open_files([noted])
-    assert workbooks[0].sheets[0].parsing[0] == 1  # below the notes: the blank row
-    got = assess([noted], anhui, workbooks=workbooks)
+    plan = prepare([noted], anhui)
+    assert plan.workbooks[0].sheets[0].parsing[0] == 1  # below the notes: the blank row
+    got = run(plan)
     expected = assess([plain], anhui)
     assert got.ranking is not None, flat(got.issues)
     assert got.ranking.table["total"].tolist() == expected.ranking.table["total"].tolist()

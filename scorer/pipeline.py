@@ -1,0 +1,177 @@
+"""The service layer the command line and the library both call: choose the scheme, decide the
+month, then scheme → intake → engine → ranking."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import UsageError
+
+if TYPE_CHECKING:  # the command line must start fast: pandas is imported only when used
+    from .engine import Explainer
+    from .errors import Issue
+    from .intake import Dataset
+    from .ranking import Ranking
+    from .scheme import Scheme
+    from .sheets import Workbook
+
+
+class MonthNeeded(UsageError):
+    """The scheme scores progress against the time schedule and no month could be found."""
+
+    def __init__(self, scheme: str, found: list[int]):
+        super().__init__(f"{scheme}: no assessment month (found in the file names: {found})")
+        self.scheme = scheme
+        self.found = found
+
+
+@dataclass
+class Plan:
+    """What a run will use, decided before its data are read: the scheme (and why it was
+    chosen), the month (and where it came from), the files with their parse begun."""
+
+    paths: list[str]
+    scheme: Scheme
+    scheme_path: Path | None
+    reason: dict[str, str] | None
+    month: int
+    month_source: str | None  # "option", "name", "scheme"; None: the scheme has no use for it
+    workbooks: list[Workbook]
+
+
+@dataclass
+class Result:
+    """One run of the pipeline: the scheme, the data read, the ranking (None on errors)."""
+
+    scheme: Scheme
+    data: Dataset
+    ranking: Ranking | None
+    issues: list[Issue]
+    month: int | None = None
+    month_source: str | None = None
+
+    def explainer(self) -> Explainer:
+        """Explanations of every district's points (needs a ranking: data without errors)."""
+        from .engine import Explainer
+
+        if self.ranking is None:
+            raise ValueError("the data have errors: nothing was scored")
+        table = self.ranking.table.set_index("district")
+        ranks = {d: int(r) for d, r in table["rank"].items()}
+        return Explainer(self.ranking.assessment, self.data, ranks, table["grade"].to_dict())
+
+
+def needs_month(scheme: Scheme) -> bool:
+    """Whether the scheme scores anything against the time schedule (序时进度)."""
+    if scheme.schedule.expected is not None:
+        return True
+    every = [scheme.rules_of(p) for p in scheme.projects]
+    return any(i.method == "schedule" for rules in every for i in rules.indicators or [])
+
+
+def decide_month(scheme: Scheme, paths: list[str], month: int | None) -> tuple[int, str | None]:
+    """The assessment month and where it came from: --month; the data files' names (2015-06,
+    1-9月, 第三季度, 上半年) when the scheme needs a month; the scheme's own ``schedule.month``.
+    A scheme that needs a month and finds none is refused: it would be scored as December."""
+    from .periods import month_of_name
+
+    if month is not None:
+        return month, "option"
+    if not needs_month(scheme):
+        return scheme.schedule.month, None
+    found = sorted({m.month for m in map(month_of_name, paths) if m is not None})
+    if len(found) == 1:
+        return found[0], "name"
+    if not found and "month" in scheme.schedule.model_fields_set:
+        return scheme.schedule.month, "scheme"
+    raise MonthNeeded(scheme.name, found)
+
+
+def prepare(
+    paths: list[str | Path],
+    rules: Scheme | str | Path | None = None,
+    month: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Plan:
+    """Open the files (their parse begins on worker threads), choose and load the scheme, and
+    decide the month. The parse runs while the scheme, pandas and the later stages load: that
+    takes half a second, which the parse hides."""
+    from .sheets import open_files
+
+    names = [str(p) for p in paths]
+    workbooks = open_files(names, progress)
+    from .scheme import Scheme, choose_scheme, load_scheme
+
+    if isinstance(rules, Scheme):
+        scheme, scheme_path, reason = rules, None, None
+    else:
+        scheme_path, reason = choose_scheme(names, None if rules is None else str(rules))
+        scheme = load_scheme(scheme_path)
+    # the month is in the names of the files read, or of the folder they came in
+    read = [str(w.path) for w in workbooks] + [n for n in names if Path(n).is_dir()]
+    chosen, source = decide_month(scheme, read, month)
+    return Plan(names, scheme, scheme_path, reason, chosen, source, workbooks)
+
+
+def run(
+    plan: Plan, progress: Callable[[int, int], None] | None = None, level: str | None = None
+) -> Result:
+    """Read and check the data, score, rank. No ranking when the data have errors.
+
+    ``progress(done, total)`` is called as the files' rows are checked. ``level="city"`` rolls
+    county rows up to their cities (所属市) before scoring."""
+    from .engine import score
+    from .errors import Issue, has_errors
+    from .intake import read_data, roll_up
+    from .ranking import award_issues, rank
+
+    scheme = plan.scheme
+
+    def result(data: Dataset, ranking: Ranking | None, issues: list[Issue]) -> Result:
+        return Result(scheme, data, ranking, issues, plan.month, plan.month_source)
+
+    data = read_data(plan.paths, scheme, progress, plan.workbooks)
+    issues = list(data.issues)
+    if has_errors(issues) or not data.districts:
+        if not data.districts and not has_errors(issues):
+            issues.append(Issue("no-districts"))
+        return result(data, None, issues)
+    if level == "city":
+        if not data.groups:
+            label = scheme.columns["city"].label if "city" in scheme.columns else "所属市"
+            issues.append(Issue("no-cities", {"label": label}))
+            return result(data, None, issues)
+        data = roll_up(data, scheme)
+    assessment = score(scheme, data, plan.month)
+    issues.extend(assessment.issues)
+    issues.extend(award_issues(scheme, data.groups))  # rolled up: no groups, nothing to say
+    return result(data, None if has_errors(issues) else rank(assessment), issues)
+
+
+def assess(
+    paths: list[str | Path],
+    rules: Scheme | str | Path | None = None,
+    month: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    level: str | None = None,
+) -> Result:
+    """scheme → intake → engine → ranking, choosing the scheme and the month exactly as
+    ``scorer assess`` does. ``rules``: a Scheme, a rule file, a bundled scheme's name, or None
+    to choose as the command line does."""
+    return run(prepare(paths, rules, month), progress, level)
+
+
+def rescore(result: Result, scheme: Scheme, month: int | None = None) -> Result:
+    """The same data scored with another scheme of the same columns (a what-if), read once."""
+    from .engine import score
+    from .errors import has_errors
+    from .ranking import rank
+
+    month = result.month if month is None else month
+    assessment = score(scheme, result.data, month)
+    issues = [*result.data.issues, *assessment.issues]
+    ranking = None if has_errors(issues) else rank(assessment)
+    return Result(scheme, result.data, ranking, issues, month, result.month_source)
