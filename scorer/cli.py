@@ -174,6 +174,16 @@ TEXT = {
 GRADE_STYLE = {0: "bold green", 1: "green", 2: "yellow"}
 
 
+def sparkline(values: list[float], low: float, high: float) -> str:
+    """A row of block characters, one per value, on the common scale low..high."""
+    blocks = "▁▂▃▄▅▆▇█"
+    if high - low < 1e-12:
+        return blocks[3] * len(values)
+    return "".join(
+        " " if v != v else blocks[min(7, int((v - low) / (high - low) * 7.999))] for v in values
+    )
+
+
 def _lang_option(func):
     return click.option(
         "--lang",
@@ -744,7 +754,7 @@ def whatif(
             dumps(whatif_dict(before.ranking, after.ranking, changes, after.issues, lang)), nl=False
         )
         return
-    from .ranking import rank_changes
+    from .periods import rank_changes
 
     scheme = after.scheme
     title = text["whatif_title"].format(name=scheme.name, total=_fmt(scheme.total, 0))
@@ -833,9 +843,9 @@ def sensitivity(
     """
     _check_outputs(outputs, data, lang, (".html", ".htm", ".md"))
     result = _run(ctx, data, rules, month, lang)
-    from .ranking import sensitivity as simulate
     from .render import dumps, write_atomic
     from .render.report import render
+    from .sensitivity import sensitivity as simulate
 
     if result.ranking is None:
         _print_issues(result.issues, lang)
@@ -924,21 +934,14 @@ def compare(
     """
     import pandas as pd
 
-    from .ranking import behind_schedule, rank_changes
+    from .periods import behind_schedule, newly_behind, rank_changes
     from .render import dumps
 
     text = TEXT[lang]
     before, after = _period(ctx, earlier, rules, lang), _period(ctx, later, rules, lang)
     changes = rank_changes(before.ranking, after.ranking)
-    behind_then = behind_schedule(before.ranking.assessment)
     behind_now = behind_schedule(after.ranking.assessment)
-    was = set(zip(behind_then["district"], behind_then["project"], behind_then["indicator"]))
-    fell = behind_now[
-        [
-            k not in was
-            for k in zip(behind_now["district"], behind_now["project"], behind_now["indicator"])
-        ]
-    ]
+    fell = newly_behind(behind_schedule(before.ranking.assessment), behind_now)
     if fmt == "json":
 
         def lag(frame):
@@ -1030,8 +1033,7 @@ def trend(
     import glob as globbing
 
     from .periods import month_in_name
-    from .ranking import sparkline
-    from .ranking import trend as follow
+    from .periods import trend as follow
     from .render import dumps
 
     text = TEXT[lang]

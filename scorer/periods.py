@@ -1,10 +1,18 @@
-"""Periods: the assessment month read from file names (2015-06, 1-9月, 第三季度, 上半年)."""
+"""Periods: the month read from file names (2015-06, 1-9月, 第三季度, 上半年); rank changes and
+projects behind schedule between two periods; each district's trend across periods."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .engine import Assessment
+    from .ranking import Ranking
 
 _NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
              "十": 10, "十一": 11, "十二": 12}  # fmt: skip
@@ -59,3 +67,77 @@ def month_in_name(data_paths: list[str]) -> int | None:
     """The month the data files' names give, if they all agree on one."""
     found = {m.month for m in map(month_of_name, map(str, data_paths)) if m is not None}
     return found.pop() if len(found) == 1 else None
+
+
+# ----------------------------------------------------------------------------- two periods
+
+
+def rank_changes(before: Ranking, after: Ranking) -> pd.DataFrame:
+    """Per district of the later period: rank and total then and now, and the move (+ is up)."""
+    old = before.table.set_index("district")
+    table = after.table[["district", "rank", "total", "grade"]].copy()
+    table["rank_before"] = table["district"].map(old["rank"]).astype("Int64")
+    table["total_before"] = table["district"].map(old["total"])
+    table["move"] = (table["rank_before"] - table["rank"]).astype("Int64")
+    return table
+
+
+def behind_schedule(assessment: Assessment) -> pd.DataFrame:
+    """Indicators scored against the time schedule (序时进度) that fall short of it: district,
+    project, indicator, the share of the year's target done, and the share expected by now."""
+    import pandas as pd
+
+    scheme = assessment.scheme
+    details = assessment.details
+    short = details[(details["method"] == "schedule") & (details["fraction"] < 1 - 1e-9)]
+    expected = {}
+    for project in scheme.projects:
+        for indicator in scheme.rules_of(project).indicators or []:
+            if indicator.method == "schedule":
+                expected[(project.name, indicator.name)] = scheme.expected_progress(
+                    assessment.month, indicator.expected
+                )
+    return pd.DataFrame(
+        {
+            "district": short["district"].to_numpy(dtype=object),
+            "project": short["project"].to_numpy(dtype=object),
+            "indicator": short["name"].to_numpy(dtype=object),
+            "done": short["value"].to_numpy(dtype=float),
+            "expected": [expected[(p, n)] for p, n in zip(short["project"], short["name"])],
+        }
+    )
+
+
+def newly_behind(before: pd.DataFrame, now: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``behind_schedule`` now that were not behind in the earlier period."""
+    was = set(zip(before["district"], before["project"], before["indicator"]))
+    keys = zip(now["district"], now["project"], now["indicator"])
+    return now[[k not in was for k in keys]]
+
+
+# ----------------------------------------------------------------------------- many periods
+
+
+@dataclass
+class Trend:
+    """Totals and ranks of each district across periods (NaN / None where it is absent)."""
+
+    periods: list[str]
+    districts: list[str]  # in the order of the last period's ranking
+    totals: dict[str, list[float]]
+    ranks: dict[str, list[int | None]]
+
+
+def trend(periods: list[str], rankings: list[Ranking]) -> Trend:
+    districts = list(dict.fromkeys(d for r in rankings for d in r.table["district"]))
+    totals: dict[str, list[float]] = {d: [] for d in districts}
+    ranks: dict[str, list[int | None]] = {d: [] for d in districts}
+    for ranking in rankings:
+        table = ranking.table.set_index("district")
+        for district in districts:
+            known = district in table.index
+            totals[district].append(float(table.at[district, "total"]) if known else float("nan"))
+            ranks[district].append(int(table.at[district, "rank"]) if known else None)
+    last = rankings[-1].table.set_index("district")["rank"]
+    districts.sort(key=lambda d: last.get(d, 1 << 30))
+    return Trend(periods, districts, totals, ranks)

@@ -123,10 +123,11 @@ def run(
 
     ``progress(done, total)`` is called as the files' rows are checked. ``level="city"`` rolls
     county rows up to their cities (所属市) before scoring."""
+    from .awards import award_issues
     from .engine import score
     from .errors import Issue, has_errors
     from .intake import read_data, roll_up
-    from .ranking import award_issues, rank
+    from .ranking import rank
 
     scheme = plan.scheme
 

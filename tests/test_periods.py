@@ -9,7 +9,7 @@ from conftest import ROOT, RULES, TONGLING_HEADER, write_xlsx
 from conftest import cli as run
 
 from scorer import assess
-from scorer.ranking import sparkline
+from scorer.cli import sparkline
 from scorer.scheme import load_scheme
 
 TONGLING = load_scheme(RULES / "tongling-2015.yaml")

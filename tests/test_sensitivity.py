@@ -12,8 +12,8 @@ from conftest import ANHUI_HEADER, ROOT, RULES, SAMPLES, full_rows, write_xlsx
 
 from scorer import assess
 from scorer.cli import main
-from scorer.ranking import sensitivity
 from scorer.scheme import load_scheme
+from scorer.sensitivity import sensitivity
 
 ANHUI = load_scheme(RULES / "anhui-2010.yaml")
 

@@ -1,0 +1,204 @@
+"""Awards (民生工程先进县…): winners per city within its quota, eligibility, ties on the quota line.
+
+Two implementations of one rule: ``decide`` on the published ranking (pandas, with the tie
+settled and said in words), and ``honoured`` over many draws of totals at once (numpy, for
+sensitivity). A test checks that they agree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .engine import Assessment
+from .ranking import Tie, _strict_rank, grade_indexes
+
+
+@dataclass
+class Winners:
+    """One group's part of an award: its quota, the winners, and what happened on the line."""
+
+    group: str  # the city, or "" for a province-wide award
+    quota: int
+    eligible: int
+    winners: list[str]
+    note: dict[str, str] | None = None  # zh, en: a tie on the quota line and how it was settled
+
+
+@dataclass
+class AwardResult:
+    name: str
+    groups: list[Winners]
+    rule: dict[str, str]  # zh, en: the quotas, the floor and the tie rule, in words
+    skipped: dict[str, str] | None = None  # zh, en: why it was not awarded on these data
+
+    @property
+    def winners(self) -> list[str]:
+        return [d for g in self.groups for d in g.winners]
+
+
+def award_issues(scheme, groups: dict[str, str]) -> list:
+    """What the data say about the scheme's awards: quotas for cities the data do not have, and
+    quotas that do not add up to the declared count. (Without cities, the ranking says why the
+    award was not decided.)"""
+    from .errors import Issue
+
+    issues = []
+    cities = list(dict.fromkeys(groups.values()))
+    for award in scheme.awards:
+        if award.per != "city":
+            continue
+        if not cities:
+            continue  # not awarded: the ranking says why
+        for city in award.quotas:
+            if city not in cities:
+                issues.append(
+                    Issue(
+                        "quota-city-unknown",
+                        {"award": award.name, "city": city},
+                        severity="warning",
+                    )
+                )
+        total = sum(award.quota_of(c) for c in cities)
+        if award.count is not None and total != award.count:
+            issues.append(
+                Issue("award-count", {"award": award.name, "sum": total, "count": award.count},
+                      severity="warning")
+            )  # fmt: skip
+    return issues
+
+
+def decide(
+    award, table: pd.DataFrame, keys: pd.DataFrame, chain, scheme, cities: list, level: str
+) -> AwardResult:
+    """Winners per city within its quota, among the eligible, best published total first; a tie
+    on the quota line settled as the scheme says (tie_break / all / none)."""
+    names = [name for name, _ in chain]
+    if award.per == "city" and not cities:  # city-level data, or counties without 所属市
+        skipped = (
+            {"zh": "名额按市分给县；按市汇总（--level city）的排名不评选",
+             "en": "quotas go to each city's counties: not awarded on a ranking of cities"}
+            if level == "city"
+            else {"zh": "按所属市分配名额，在带“所属市”列的县级数据上评选；本次数据没有所属市，未评选",
+                  "en": "quotas are per city: awarded on county data with a 所属市 column; these data have none"}
+        )  # fmt: skip
+        return AwardResult(award.name, [], _award_rule(award, names, scheme), skipped)
+    precision = scheme.precision
+    grades = list(scheme.grades)
+    eligible = pd.Series(True, index=table.index)
+    if award.min_grade is not None:
+        eligible &= table["grade"].map(grades.index) <= grades.index(award.min_grade)
+    if award.min_total is not None:
+        eligible &= table["total"].round(precision) >= award.min_total - 1e-9
+    pool = table[eligible]
+    if award.per == "city":
+        parts = [(c, pool[pool["city"] == c], award.quota_of(c)) for c in cities]
+    else:
+        parts = [("", pool, award.count or 0)]
+    groups = []
+    for group, part, quota in parts:
+        groups.append(_winners(group, part, quota, award.tie, keys, names, precision))
+    return AwardResult(award.name, groups, _award_rule(award, names, scheme))
+
+
+def _winners(group, part, quota, tie, keys, names, precision) -> Winners:
+    published = part["total"].round(precision)
+    ordered = part.assign(_p=published).sort_values("_p", ascending=False, kind="stable")
+    if len(ordered) <= quota:
+        return Winners(group, quota, len(part), list(ordered["district"]))
+    line = ordered["_p"].iat[quota - 1] if quota else np.inf
+    above = ordered[ordered["_p"] > line + 1e-9]
+    at_line = ordered[(ordered["_p"] - line).abs() <= 1e-9]
+    seats = quota - len(above)
+    if len(at_line) <= seats:
+        return Winners(group, quota, len(part), list(above["district"]) + list(at_line["district"]))
+    tied = list(at_line["district"])
+    total = f"{line:,.{precision}f}"
+    zh = f"{'、'.join(tied)}总分同为 {total}，争 {seats} 个名额"
+    en = f"{', '.join(tied)} tie at {total} for {seats} place(s)"
+    if tie == "all":
+        winners = tied
+        zh += "：按方案都评上（超出名额）"
+        en += ": all honoured, as the scheme says (over the quota)"
+    elif tie == "none":
+        winners = []
+        zh += "：按方案都不评上（名额空出）"
+        en += ": none honoured, as the scheme says (places left empty)"
+    else:
+        ties: list[Tie] = []
+        ranks = _strict_rank(at_line, keys, precision, ties, group)
+        cut = ranks.to_numpy()
+        winners = [d for d, r in zip(at_line["district"], cut) if r <= seats]
+
+        def listed(outer: str, inner: str) -> str:  # each district's chain values
+            if not (ties and names):
+                return ""
+            return outer.join(
+                f"{d} " + inner.join("—" if v is None else f"{v:,.2f}" for v in vals)
+                for d, vals in zip(ties[0].districts, ties[0].values)
+            )
+
+        if names:
+            zh += f"；依次比较{'、'.join(names)}（{listed('；', '、')}）"
+            en += f"; compared on {', '.join(names)} ({listed('; ', ', ')})"
+        if len(winners) > seats:
+            zh += f"，仍相同，{'、'.join(winners)}都评上（超出名额）"
+            en += f", still equal: {', '.join(winners)} all honoured (over the quota)"
+        else:
+            zh += f"，{'、'.join(winners)}评上"
+            en += f": {', '.join(winners)} honoured"
+    return Winners(group, quota, len(part), list(above["district"]) + winners, {"zh": zh, "en": en})
+
+
+def _award_rule(award, names: list[str], scheme) -> dict[str, str]:
+    if award.per == "city":
+        special = "、".join(f"{c}{q}个" for c, q in award.quotas.items())
+        zh = f"按所属市分配名额：{special + '，' if special else ''}其他各市{award.quota}个"
+        en_special = ", ".join(f"{c} {q}" for c, q in award.quotas.items())
+        en = f"quotas per city: {en_special + ', ' if en_special else ''}{award.quota} for every other city"
+    else:
+        zh, en = f"全省共{award.count}个", f"{award.count} in the province"
+    if award.min_grade is not None:
+        zh += f"；等次须为{award.min_grade}及以上"
+        en += f"; grade {award.min_grade} or better"
+    if award.min_total is not None:
+        zh += f"；总分须不低于 {award.min_total:g}"
+        en += f"; total at least {award.min_total:g}"
+    settle = {
+        "tie_break": (f"按{'、'.join(names)}依次比较，仍相同的都评上" if names else "都评上",
+                      f"settled on {', '.join(names)}, then all still equal honoured" if names else "all honoured"),
+        "all": ("都评上", "all honoured"),
+        "none": ("都不评上", "none honoured"),
+    }[award.tie]  # fmt: skip
+    zh += f"；名额线上同分：{settle[0]}"
+    en += f"; a tie on the quota line: {settle[1]}"
+    return {"zh": zh, "en": en}
+
+
+def honoured(award, assessment: Assessment, totals: np.ndarray) -> np.ndarray:
+    """draws × districts: True where the district wins the award with these (rounded) totals:
+    eligible, and fewer eligible districts of its city above it than the city's quota."""
+    scheme = assessment.scheme
+    eligible = np.ones(totals.shape, dtype=bool)
+    if award.min_grade is not None:
+        eligible &= grade_indexes(scheme, totals) <= list(scheme.grades).index(award.min_grade)
+    if award.min_total is not None:
+        eligible &= totals >= award.min_total - 1e-9
+    if award.per == "city":
+        city = np.array([assessment.groups[d] for d in assessment.districts], dtype=object)
+        parts = [(np.flatnonzero(city == c), award.quota_of(c)) for c in dict.fromkeys(city)]
+    else:
+        parts = [(np.arange(totals.shape[1]), award.count or 0)]
+    won = np.zeros(totals.shape, dtype=bool)
+    for members, quota in parts:
+        values = np.where(eligible[:, members], totals[:, members], -np.inf)
+        ordered = np.sort(values, axis=1)
+        above = np.stack(
+            [
+                len(members) - np.searchsorted(row, v, side="right")
+                for row, v in zip(ordered, values)
+            ]
+        )
+        won[:, members] = eligible[:, members] & (above < quota)
+    return won
