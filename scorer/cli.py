@@ -250,7 +250,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 def _resolve_data(paths: tuple[str, ...], lang: str) -> list[str]:
     """A missing samples/… path falls back to the bundled sample, so the README works anywhere."""
-    from . import bundled_dir
+    from .bundled import bundled_dir
 
     resolved = []
     for given in paths:
@@ -706,9 +706,9 @@ def whatif(
     rank-change table: old rank, new rank, change, old and new totals. The rule file is not
     modified.
     """
-    from . import assess as run
-    from . import rescore
     from .errors import UsageError
+    from .pipeline import assess as run
+    from .pipeline import rescore
     from .scheme import changed, choose_scheme, load_scheme
 
     text = TEXT[lang]
