@@ -444,17 +444,16 @@ def assess(
 def _city(result, wanted: str | None, lang: str) -> str | None:
     """The city --city names (安庆 for 安庆市), or a usage error listing the cities."""
     from .errors import UsageError
-    from .scheme import normalize_name
+    from .names import find_city
 
     if wanted is None or result.ranking is None:
         return None
     cities = list(dict.fromkeys(result.data.groups.values()))
-    key = normalize_name(wanted)
-    found = [c for c in cities if c == key or c == key + "市"]
-    if not found:
+    found = find_city(wanted, cities)
+    if found is None:
         known = "、".join(cities) or "—"
         raise UsageError(TEXT[lang]["no_city"].format(name=wanted, known=known))
-    return found[0]
+    return found
 
 
 def _check_outputs(
@@ -604,7 +603,7 @@ def explain(
     words, the points earned and lost, deductions, the rescaling, and the sum to the total.
     """
     from .errors import UsageError
-    from .scheme import normalize_name
+    from .names import find_district
 
     if len(args) < 2:
         raise UsageError(TEXT[lang]["explain_usage"])
@@ -614,15 +613,9 @@ def explain(
         _print_issues(result.issues, lang)
         click.echo(TEXT[lang]["no_ranking"].format(n=_errors(result.issues)), err=True)
         ctx.exit(EXIT_PROBLEMS)
-    districts = {normalize_name(d): d for d in result.data.districts}
-    key = normalize_name(wanted)
-    inside = [d for k, d in districts.items() if key in k]  # 合肥 for 合肥市
-    district = districts.get(key) or (inside[0] if len(inside) == 1 else None)
+    district, close = find_district(wanted, result.data.districts)
     if district is None:
-        import difflib
-
-        close = difflib.get_close_matches(normalize_name(wanted), list(districts), n=3, cutoff=0.3)
-        known = "、".join(districts[c] for c in close) or "、".join(result.data.districts)
+        known = "、".join(close or result.data.districts)
         raise UsageError(TEXT[lang]["no_district"].format(name=wanted, known=known))
     _print_explanation(result.explainer()(district), lang)
 
