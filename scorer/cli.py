@@ -111,6 +111,10 @@ TEXT = {
         "access_EACCES": "没有访问权限",
         "access_ENAMETOOLONG": "文件名或路径太长，超过系统上限",
         "access_ELOOP": "符号链接循环",
+        "name_not_utf8": (
+            "无法写出 {path}：文件名 {names} 不是 UTF-8 编码，报告中写不出这些名字。"
+            "请把这些文件改名后重新运行"
+        ),
     },
     "en": {
         "scheme": "Scheme",
@@ -209,6 +213,10 @@ TEXT = {
         "access_EACCES": "permission denied",
         "access_ENAMETOOLONG": "the file name or path is longer than the system allows",
         "access_ELOOP": "a loop of symbolic links",
+        "name_not_utf8": (
+            "cannot write {path}: the file name(s) {names} are not UTF-8 and cannot be put in "
+            "a report; rename them and run again"
+        ),
     },
 }
 
@@ -605,6 +613,30 @@ def _guard_outputs(outputs, read, lang: str) -> None:
             raise UsageError(_cannot_write(output, exc, lang)) from exc
 
 
+@contextlib.contextmanager
+def _names_in_report(output: str, files, lang: str):
+    """A data file named in bytes that are not UTF-8 (b'\\xff.csv', as a Linux shell may pass it)
+    cannot be written into a report: say which, instead of an internal error."""
+    from .errors import ScorerError
+
+    try:
+        yield
+    except UnicodeEncodeError as exc:
+        names = [f for f in map(str, files) if not _utf8(f)] or [exc.object[exc.start : exc.end]]
+        said = "、".join(_said(n) for n in names)
+        raise ScorerError(
+            TEXT[lang]["name_not_utf8"].format(path=_said(output), names=said)
+        ) from exc
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _write_output(output: str, data: bytes, lang: str) -> None:
     """A file the user named, written whole or not at all; a failure said with its path."""
     from .errors import ScorerError
@@ -621,7 +653,9 @@ def _write_reports(result, outputs: tuple[str, ...], lang: str, robustness=None)
     from .render.report import render
 
     for output in outputs:
-        _write_output(output, render(result, Path(output).suffix, lang, robustness), lang)
+        with _names_in_report(output, result.data.files, lang):
+            data = render(result, Path(output).suffix, lang, robustness)
+        _write_output(output, data, lang)
         click.echo(TEXT[lang]["report_written"].format(path=_said(output)), err=True)
 
 
@@ -1196,12 +1230,13 @@ def trend(
 
     read = [f for _, r in periods for f in r.data.files]
     for output in outputs:
-        data = (
-            dumps(body)
-            if output.lower().endswith(".json")
-            else render_trend(found, scheme, read, lang)
-        )
-        _write_output(output, data.encode("utf-8"), lang)
+        with _names_in_report(output, read, lang):
+            data = (
+                dumps(body)
+                if output.lower().endswith(".json")
+                else render_trend(found, scheme, read, lang)
+            ).encode("utf-8")
+        _write_output(output, data, lang)
         click.echo(TEXT[lang]["report_written"].format(path=_said(output)), err=True)
     if fmt == "json":
         click.echo(dumps(body), nl=False)

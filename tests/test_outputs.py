@@ -270,3 +270,21 @@ def test_the_xlsx_report_is_byte_identical_run_to_run(tmp_path):
     core = zipfile.ZipFile(first).read("docProps/core.xml").decode()
     assert '<dcterms:created xsi:type="dcterms:W3CDTF">2000-01-01T00:00:00Z' in core
     assert '<dcterms:modified xsi:type="dcterms:W3CDTF">2000-01-01T00:00:00Z' in core
+
+
+def test_a_non_utf8_input_name_that_a_report_cannot_hold_is_said(tmp_path):
+    import csv
+
+    from conftest import ANHUI_HEADER, full_rows
+
+    name = os.fsdecode(b"2010-\xff.csv")
+    with open(tmp_path / name, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([ANHUI_HEADER, *full_rows("甲县"), *full_rows("乙县")])
+    for suffix in ("html", "md", "xlsx"):
+        result = run("assess", name, "-r", ANHUI, "-o", f"r.{suffix}", cwd=tmp_path)
+        assert result.exit_code == 1, result.output
+        assert result.stderr.endswith(
+            f"scorer: 无法写出 r.{suffix}：文件名 2010-\\xff.csv 不是 UTF-8 编码，"
+            "报告中写不出这些名字。请把这些文件改名后重新运行\n"
+        )
+    assert os.listdir(os.fsencode(tmp_path)) == [b"2010-\xff.csv"]
