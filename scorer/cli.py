@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -82,7 +83,7 @@ TEXT = {
         "new_total": "新总分",
         "reading": "读取填报表",
         "bad_output": "无法写出 {path}：报告可以是 {known}",
-        "output_is_input": "{path} 是输入文件，不能用作报告输出",
+        "output_is_input": "{path} 是输入文件，不能用作报告输出。请换一个报告文件名",
         "report_written": "已写出报告：{path}",
         "no_district": "数据中没有地区“{name}”。是否是：{known}",
         "inputs_short": "数据：",
@@ -90,6 +91,34 @@ TEXT = {
         "suspended_left_out": "暂缓实施，不计分",
         "check_data_ok": "可以计分：{districts} 个地区，{rows} 行数据；{warnings} 个提醒",
         "check_data_bad": "有 {n} 个错误，不能计分。请按上表修改。",
+        # --- writing reports, paths that cannot be used (issue 11)
+        "cannot_write": "无法写出 {path}：{reason}。{todo}",
+        "cannot_access": "无法使用路径 {path}：{reason}。请检查路径后重新运行",
+        "why_ENOENT": "文件夹 {folder} 不存在",
+        "todo_ENOENT": "请先建立该文件夹，或换一个已有的文件夹",
+        "why_ENOTDIR": "{folder} 不是文件夹",
+        "todo_ENOTDIR": "请换一个文件夹存放报告",
+        "why_EACCES": "没有在文件夹 {folder} 中写文件的权限",
+        "todo_EACCES": "请换一个有写入权限的文件夹，或请管理员开通权限",
+        "why_EROFS": "文件夹 {folder} 所在的磁盘是只读的",
+        "todo_EROFS": "请换到可写的磁盘",
+        "why_ENAMETOOLONG": "文件名或路径太长，超过系统上限",
+        "todo_ENAMETOOLONG": "请用短一些的文件名或路径",
+        "why_ENOSPC": "磁盘空间不足，报告没有写出（也没有留下不完整的文件）",
+        "todo_ENOSPC": "请腾出磁盘空间后重新运行",
+        "why_EISDIR": "这是一个文件夹",
+        "todo_EISDIR": "请给出报告的文件名",
+        "why_other": "{error}",
+        "todo_other": "请换一个路径后重新运行",
+        "access_ENOENT": "文件或文件夹不存在",
+        "access_ENOTDIR": "路径中有一段不是文件夹",
+        "access_EACCES": "没有访问权限",
+        "access_ENAMETOOLONG": "文件名或路径太长，超过系统上限",
+        "access_ELOOP": "符号链接循环",
+        "name_not_utf8": (
+            "无法写出 {path}：文件名 {names} 不是 UTF-8 编码，报告中写不出这些名字。"
+            "请把这些文件改名后重新运行"
+        ),
     },
     "en": {
         "scheme": "Scheme",
@@ -160,7 +189,7 @@ TEXT = {
         "new_total": "New total",
         "reading": "reading returns",
         "bad_output": "cannot write {path}: a report is one of {known}",
-        "output_is_input": "{path} is an input file; it cannot be a report",
+        "output_is_input": "{path} is an input file; it cannot be a report. Name another file",
         "report_written": "wrote {path}",
         "no_district": "no district “{name}” in the data. Did you mean: {known}",
         "inputs_short": "data: ",
@@ -168,6 +197,34 @@ TEXT = {
         "suspended_left_out": "suspended, left out",
         "check_data_ok": "ready to score: {districts} districts, {rows} rows; {warnings} warning(s)",
         "check_data_bad": "{n} error(s): the data cannot be scored. Fix them as listed.",
+        # --- writing reports, paths that cannot be used (issue 11)
+        "cannot_write": "cannot write {path}: {reason}; {todo}",
+        "cannot_access": "cannot use the path {path}: {reason}. Check it and run again",
+        "why_ENOENT": "the folder {folder} does not exist",
+        "todo_ENOENT": "create it first, or choose a folder that exists",
+        "why_ENOTDIR": "{folder} is not a folder",
+        "todo_ENOTDIR": "choose a folder for the report",
+        "why_EACCES": "no permission to write files in the folder {folder}",
+        "todo_EACCES": "choose a folder you may write to, or ask for the permission",
+        "why_EROFS": "the folder {folder} is on a read-only disk",
+        "todo_EROFS": "choose a writable disk",
+        "why_ENAMETOOLONG": "the file name or path is longer than the system allows",
+        "todo_ENAMETOOLONG": "use a shorter name or path",
+        "why_ENOSPC": "the disk is full; no report was written (and no partial file left)",
+        "todo_ENOSPC": "free some space and run again",
+        "why_EISDIR": "it is a folder",
+        "todo_EISDIR": "name the report's file",
+        "why_other": "{error}",
+        "todo_other": "choose another path and run again",
+        "access_ENOENT": "no such file or folder",
+        "access_ENOTDIR": "a part of the path is not a folder",
+        "access_EACCES": "permission denied",
+        "access_ENAMETOOLONG": "the file name or path is longer than the system allows",
+        "access_ELOOP": "a loop of symbolic links",
+        "name_not_utf8": (
+            "cannot write {path}: the file name(s) {names} are not UTF-8 and cannot be put in "
+            "a report; rename them and run again"
+        ),
     },
 }
 
@@ -207,7 +264,10 @@ class _Group(click.Group):
         from .errors import ScorerError
 
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:  # a closed stdout shows here, not in the flush at exit
+                sys.stdout.flush()
         except ScorerError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
@@ -221,15 +281,69 @@ class _Group(click.Group):
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:
+            # stdout closed early (`scorer assess … | head -1`): the reader wanted no more, and
+            # the reports were written before the ranking was printed. Quietly, as Python's docs
+            # advise: later writes (and the flush at exit) go to /dev/null.
+            _silence_stdout()
+            ctx.exit(EXIT_PROBLEMS)
         except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             lang = (ctx.obj or {}).get("lang", "zh")
-            click.echo(
-                "scorer: " + TEXT[lang]["internal"].format(error=f"{type(exc).__name__}: {exc}"),
-                err=True,
-            )
+            if isinstance(exc, OSError) and exc.filename is not None:
+                # a path the system refused (too long, not a folder…), wherever it was used
+                message = _cannot_access(exc, lang)
+            else:
+                message = TEXT[lang]["internal"].format(error=f"{type(exc).__name__}: {exc}")
+            click.echo("scorer: " + message, err=True)
             ctx.exit(EXIT_PROBLEMS)
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (a test's runner)
+        pass
+
+
+def _said(path) -> str:
+    """A path as a message shows it: bytes that are not UTF-8 as \\xff, a very long path with
+    its middle left out."""
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return text if len(text) <= 160 else f"{text[:60]}…{text[-80:]}"
+
+
+def _reason(exc: OSError) -> str:
+    """The errno's name for the catalogue keys (EPERM reads as EACCES, EDQUOT as ENOSPC)."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    return {"EPERM": "EACCES", "EDQUOT": "ENOSPC"}.get(name, name)
+
+
+def _cannot_access(exc: OSError, lang: str) -> str:
+    """An input or output path the system refused, said with the path the user gave."""
+    text = TEXT[lang]
+    reason = text.get(f"access_{_reason(exc)}", exc.strerror or str(exc))
+    return text["cannot_access"].format(path=_said(exc.filename), reason=reason)
+
+
+def _cannot_write(path: str, exc: OSError, lang: str) -> str:
+    """Why a report cannot be written to ``path``, and what to do, named by the user's path."""
+    text = TEXT[lang]
+    name = _reason(exc)
+    if f"why_{name}" not in text or (name == "ENOENT" and Path(path).parent.is_dir()):
+        name = "other"  # (ENOENT in a folder that is there: a special one, such as /proc)
+    folder = _said(Path(path).parent)
+    error = exc.strerror or str(exc)
+    return text["cannot_write"].format(
+        path=_said(path),
+        reason=text[f"why_{name}"].format(folder=folder, error=error),
+        todo=text[f"todo_{name}"],
+    )
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -248,8 +362,9 @@ def main(ctx: click.Context, debug: bool) -> None:
 # ----------------------------------------------------------------------------- assess
 
 
-def _resolve_data(paths: tuple[str, ...], lang: str) -> list[str]:
-    """A missing samples/… path falls back to the bundled sample, so the README works anywhere."""
+def _resolve_data(paths: tuple[str, ...], lang: str, quiet: bool = False) -> list[str]:
+    """A missing samples/… path falls back to the bundled sample, so the README works anywhere
+    (said on stderr unless ``quiet``)."""
     from .bundled import bundled_dir
 
     resolved = []
@@ -262,7 +377,8 @@ def _resolve_data(paths: tuple[str, ...], lang: str) -> list[str]:
             and path.parts[:1] == ("samples",)
             and bundled.exists()
         ):
-            click.echo(f"{TEXT[lang]['sample']}: {bundled}", err=True)
+            if not quiet:
+                click.echo(f"{TEXT[lang]['sample']}: {bundled}", err=True)
             resolved.append(str(bundled))
         else:
             resolved.append(given)
@@ -420,9 +536,13 @@ def assess(
     Score and rank the districts in DATA (files or folders). Without --rules the scheme is the
     only one in ./rules/, else the bundled one whose year is in the data file's name.
     """
-    _check_outputs(outputs, data, lang)
+    _check_outputs(outputs, data, lang, rules=rules)
     result = _run(ctx, data, rules, month, lang)
     from .render import issues_json, to_json  # after the run: it imports pandas, the run hides it
+
+    shown_city = _city(result, city, lang) if fmt != "json" else None
+    if result.ranking is not None:  # before the ranking is printed: a closed stdout loses nothing
+        _write_reports(result, outputs, lang)
 
     if fmt == "json":
         if result.ranking is None:
@@ -431,14 +551,13 @@ def assess(
             click.echo(to_json(result.ranking, result.issues, lang), nl=False)
     else:
         if result.ranking is not None:
-            _print_ranking(result.ranking, lang, top, _city(result, city, lang))
+            _print_ranking(result.ranking, lang, top, shown_city)
         if result.issues:
             _print_issues(result.issues, lang)
         if result.ranking is None:
             click.echo(TEXT[lang]["no_ranking"].format(n=_errors(result.issues)), err=True)
     if result.ranking is None:
         ctx.exit(EXIT_PROBLEMS)
-    _write_reports(result, outputs, lang)
 
 
 def _city(result, wanted: str | None, lang: str) -> str | None:
@@ -457,32 +576,105 @@ def _city(result, wanted: str | None, lang: str) -> str | None:
 
 
 def _check_outputs(
-    outputs: tuple[str, ...], data: tuple[str, ...], lang: str, known: tuple[str, ...] = ()
+    outputs: tuple[str, ...],
+    data: tuple[str, ...],
+    lang: str,
+    known: tuple[str, ...] = (),
+    rules: str | None = None,
 ) -> None:
-    """Before any work: each report's format is known, and none would overwrite an input."""
+    """Before any work: each report's format is known, its folder takes a file, and none is a
+    file the run reads (a data file however named, or the rule file)."""
     if not outputs:
         return
     from .errors import UsageError
     from .render.report import REPORT_SUFFIXES
+    from .sheets import expand_paths
 
     known = known or REPORT_SUFFIXES
-    inputs = {Path(d).resolve() for d in data if Path(d).exists()}
     for output in outputs:
         suffix = Path(output).suffix.lower()
         if suffix not in known:
-            raise UsageError(TEXT[lang]["bad_output"].format(path=output, known="、".join(known)))
-        if Path(output).resolve() in inputs:
-            raise UsageError(TEXT[lang]["output_is_input"].format(path=output))
+            raise UsageError(
+                TEXT[lang]["bad_output"].format(path=_said(output), known="、".join(known))
+            )
+    read = [*expand_paths(_resolve_data(data, lang, quiet=True)), *([rules] if rules else [])]
+    _guard_outputs(outputs, read, lang)
 
 
-def _write_reports(result, outputs: tuple[str, ...], lang: str) -> None:
-    """Each report rendered in full, then renamed into place: there or not at all."""
+def _identities(paths) -> set:
+    """What makes two names one file: device and inode where it exists (a hard link, a
+    symlink), and the path resolved (a relative path, ./x, a link's target)."""
+    found: set = set()
+    for path in paths:
+        try:
+            info = os.stat(path)
+            found.add((info.st_dev, info.st_ino))
+        except (OSError, ValueError):
+            pass
+        with contextlib.suppress(OSError, RuntimeError, ValueError):
+            found.add(Path(path).resolve())
+    return found
+
+
+def _guard_outputs(outputs, read, lang: str) -> None:
+    """Refuse an output that is a file read, or whose folder cannot take a file (usage: exit 2)."""
+    from .errors import UsageError
+    from .render import probe_folder
+
+    inputs = _identities(read)
+    for output in outputs:
+        if _identities([output]) & inputs:
+            raise UsageError(TEXT[lang]["output_is_input"].format(path=_said(output)))
+        try:
+            probe_folder(output)
+        except OSError as exc:
+            raise UsageError(_cannot_write(output, exc, lang)) from exc
+
+
+@contextlib.contextmanager
+def _names_in_report(output: str, files, lang: str):
+    """A data file named in bytes that are not UTF-8 (b'\\xff.csv', as a Linux shell may pass it)
+    cannot be written into a report: say which, instead of an internal error."""
+    from .errors import ScorerError
+
+    try:
+        yield
+    except UnicodeEncodeError as exc:
+        names = [f for f in map(str, files) if not _utf8(f)] or [exc.object[exc.start : exc.end]]
+        said = "、".join(_said(n) for n in names)
+        raise ScorerError(
+            TEXT[lang]["name_not_utf8"].format(path=_said(output), names=said)
+        ) from exc
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _write_output(output: str, data: bytes, lang: str) -> None:
+    """A file the user named, written whole or not at all; a failure said with its path."""
+    from .errors import ScorerError
     from .render import write_atomic
+
+    try:
+        write_atomic(output, data)
+    except OSError as exc:
+        raise ScorerError(_cannot_write(output, exc, lang)) from exc
+
+
+def _write_reports(result, outputs: tuple[str, ...], lang: str, robustness=None) -> None:
+    """Each report rendered in full, then renamed into place: there or not at all."""
     from .render.report import render
 
     for output in outputs:
-        write_atomic(output, render(result, Path(output).suffix, lang))
-        click.echo(TEXT[lang]["report_written"].format(path=output), err=True)
+        with _names_in_report(output, result.data.files, lang):
+            data = render(result, Path(output).suffix, lang, robustness)
+        _write_output(output, data, lang)
+        click.echo(TEXT[lang]["report_written"].format(path=_said(output)), err=True)
 
 
 @main.command()
@@ -561,7 +753,6 @@ def template(
     passes `scorer check` with no further setup.
     """
     from .errors import UsageError
-    from .render import write_atomic
     from .render.template import template_xlsx
     from .scheme import choose_scheme, load_scheme
 
@@ -572,12 +763,15 @@ def template(
     if Path(output).suffix.lower() != ".xlsx":
         raise UsageError(TEXT[lang]["xlsx_only"].format(path=output))
     path, _ = choose_scheme([], rules)
+    _guard_outputs((output,), [path], lang)
     scheme = load_scheme(path)
-    write_atomic(output, template_xlsx(scheme, list(dict.fromkeys(names)), layout, path.name))
+    _write_output(
+        output, template_xlsx(scheme, list(dict.fromkeys(names)), layout, path.name), lang
+    )
     projects = sum(1 for p in scheme.projects if p.level == "project")
     click.echo(
         TEXT[lang]["template_done"].format(
-            path=output, districts=len(names) or 1, projects=projects
+            path=_said(output), districts=len(names) or 1, projects=projects
         ),
         err=True,
     )
@@ -834,10 +1028,9 @@ def sensitivity(
     for each district the nominal and median rank, the 5th–95th percentile range, and the share
     of draws in which it keeps its grade. The same --seed gives the same result.
     """
-    _check_outputs(outputs, data, lang, (".html", ".htm", ".md"))
+    _check_outputs(outputs, data, lang, (".html", ".htm", ".md"), rules)
     result = _run(ctx, data, rules, month, lang)
-    from .render import dumps, write_atomic
-    from .render.report import render
+    from .render import dumps
     from .sensitivity import sensitivity as simulate
 
     if result.ranking is None:
@@ -848,9 +1041,7 @@ def sensitivity(
     text = TEXT[lang]
     click.echo(f"{text['varied']}: {found.varied[lang]}", err=True)
     click.echo(f"{text['held']}: {found.held[lang]}", err=True)
-    for output in outputs:
-        write_atomic(output, render(result, Path(output).suffix, lang, found))
-        click.echo(text["report_written"].format(path=output), err=True)
+    _write_reports(result, outputs, lang, found)
     if fmt == "json":
         rows = [
             {"district": r.district, "rank": int(r.rank), "median_rank": float(r.median_rank), "rank_p5": int(r.rank_p5),
@@ -1030,7 +1221,7 @@ def trend(
     from .render import dumps
 
     text = TEXT[lang]
-    _check_outputs(outputs, files, lang, (".html", ".htm", ".json"))
+    _check_outputs(outputs, files, lang, (".html", ".htm", ".json"), rules)
     paths = [p for given in files for p in (sorted(globbing.glob(given)) or [given])]
     paths.sort(key=lambda p: (month_in_name([p]) or 0, p))
     periods = [(p, _period(ctx, p, rules, lang)) for p in paths]
@@ -1039,18 +1230,18 @@ def trend(
     body = {"periods": found.periods, "files": paths,
             "districts": [{"district": d, "totals": found.totals[d], "ranks": found.ranks[d]}
                           for d in found.districts]}  # fmt: skip
-    from .render import write_atomic
     from .render.report import render_trend
 
     read = [f for _, r in periods for f in r.data.files]
     for output in outputs:
-        data = (
-            dumps(body)
-            if output.lower().endswith(".json")
-            else render_trend(found, scheme, read, lang)
-        )
-        write_atomic(output, data.encode("utf-8"))
-        click.echo(TEXT[lang]["report_written"].format(path=output), err=True)
+        with _names_in_report(output, read, lang):
+            data = (
+                dumps(body)
+                if output.lower().endswith(".json")
+                else render_trend(found, scheme, read, lang)
+            ).encode("utf-8")
+        _write_output(output, data, lang)
+        click.echo(TEXT[lang]["report_written"].format(path=_said(output)), err=True)
     if fmt == "json":
         click.echo(dumps(body), nl=False)
         return

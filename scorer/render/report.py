@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,9 @@ from ..engine import Explanation, Item, Line
 from ..scheme import rules_summary
 
 REPORT_SUFFIXES = (".html", ".htm", ".md", ".xlsx", ".json")
+# The workbook's created/modified date (docProps/core.xml): fixed, so that the same input gives
+# the same bytes, as the other formats do; xlsxwriter would put the wall clock there.
+XLSX_CREATED = datetime(2000, 1, 1)
 # Past this many districts the HTML and Markdown reports keep the ranking whole but show charts
 # and district sections for the first ones only: nobody reads 10,000 sections, and the file
 # would run to hundreds of MB. scorer explain and the Excel workbook have every district.
@@ -538,7 +542,7 @@ def render_xlsx(result, lang: str = "zh") -> bytes:
     scheme = assessment.scheme
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    workbook.set_properties({"title": f"{scheme.name} {t['report']}", "created": None})
+    workbook.set_properties({"title": f"{scheme.name} {t['report']}", "created": XLSX_CREATED})
     header = workbook.add_format(
         {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter"}
     )
