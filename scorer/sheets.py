@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import glob
+import itertools
 import logging
 import os
 import re
@@ -533,6 +534,7 @@ MAX_UNPACKED_BYTES = 3 << 30  # all of them
 MAX_RATIO = 100  # unpacked / packed; real sheets pack 5-20 to 1, zip bombs 1,000 to 1
 RATIO_FLOOR = 1 << 20  # below this an XML may pack as tightly as it likes
 SCAN_PACKED_BYTES = 2 << 20  # a sheet packed smaller than this is checked in full
+SAFE_PACKED_BYTES = 64 << 10  # deflate packs 1,032 to 1 at most: this unpacks to 66 MB at most
 MAX_CSV_BYTES = 1 << 30
 _SIGNATURES = {".xlsx": b"PK\x03\x04", ".xlsm": b"PK\x03\x04", ".ods": b"PK\x03\x04",
                ".xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"}  # fmt: skip
@@ -614,7 +616,7 @@ def _check_zip(archive, names: dict[str, str], scanned: Iterable[str]) -> None:
             info = archive.getinfo(member)
         except KeyError:
             continue
-        if info.compress_size <= SCAN_PACKED_BYTES:
+        if SAFE_PACKED_BYTES < info.compress_size <= SCAN_PACKED_BYTES:
             for _ in _unpacked(archive, info, names.get(member)):
                 pass
 
@@ -687,10 +689,13 @@ def _sheet_extent(archive, info, sheet: str) -> tuple[int, int]:
     import zipfile
     import zlib
 
-    with archive.open(info) as stream:
-        start = stream.read(4096)
+    pieces = _unpacked(archive, info, sheet)
+    try:
+        start = next(pieces, b"")
+    except (zlib.error, OSError):
+        return 0, 0  # a damaged sheet: the reader says so
     if info.compress_size > SCAN_PACKED_BYTES:
-        found = _DIMENSION.search(start)
+        found = _DIMENSION.search(start[:4096])
         if found:
             left, top, right, bottom = found.groups()
             rows, columns = int(bottom or top), column_index((right or left).decode()) + 1
@@ -702,7 +707,7 @@ def _sheet_extent(archive, info, sheet: str) -> tuple[int, int]:
     unreferenced = 0  # cells (or rows) without a reference take the next place after the last
     carry = b""
     try:
-        for piece in _unpacked(archive, info, sheet):
+        for piece in itertools.chain([start], pieces):
             piece = carry + piece
             cut = piece.rfind(b"<")
             piece, carry = piece[:cut], piece[cut:]
@@ -724,10 +729,10 @@ def _scan_piece(piece: bytes, cell_open: bytes, first, last, widest, unreference
     wide = _WIDE_REF.findall(piece)
     if wide:
         widest = max([widest, *set(wide)], key=lambda w: (len(w), w))
-    cells = piece.count(b"<" + cell_open + b" ") + piece.count(b"<" + cell_open + b">")
-    rows = piece.count(b"<row ") + piece.count(b"<row>") + piece.count(b":row ")
     references = piece.count(b' r="')
-    unreferenced += max(0, cells + rows - references)
+    cells = piece.count(b"<" + cell_open + b" ") + piece.count(b"row ")  # rows, prefixed or not
+    unreferenced += max(0, cells - references) + piece.count(b"<" + cell_open + b">")
+    unreferenced += piece.count(b"<row>")
     if references:
         found = _CELL_REF.search(piece)
         if found and not first:
