@@ -286,6 +286,51 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "no district data to assess",
         "check that the files are the districts' returns",
     ),
+    # --- limits on workbooks (issue 11)
+    "not-a-workbook": (
+        "文件扩展名为 {suffix}，但内容不是 {kind} 工作簿，看起来是{seems}",
+        "用 Excel 或 WPS 打开该文件，另存为 .xlsx 后再运行；如扩展名写错，请改正扩展名",
+        "the file is named {suffix} but is no {kind} workbook: it looks like {seems_en}",
+        "open it in Excel or WPS and save it as .xlsx; if the extension is wrong, correct it",
+    ),
+    "workbook-too-large": (
+        "文件中的 {member} 解压后有 {size}，超过上限 {limit}，未读取",
+        "删除多余的工作表或数据，或把数据分成几个文件",
+        "{member} in the file unpacks to {size}, over the limit of {limit}; it was not read",
+        "delete unneeded sheets or data, or split the data over several files",
+    ),
+    "workbook-ratio": (
+        "文件中的 {member} 压缩后 {packed}，解压后有 {size}（{ratio} 倍，上限 {limit} 倍），"
+        "不像正常的工作簿（可能是“压缩炸弹”），未读取",
+        "确认文件来源；用 Excel 或 WPS 打开后另存为 .xlsx 再运行",
+        "{member} in the file packs {packed} into {size} ({ratio} to 1, the limit is {limit}): "
+        "no ordinary workbook does (a zip bomb?); it was not read",
+        "check where the file came from; open it in Excel or WPS and save it as .xlsx",
+    ),
+    "sheet-too-large": (
+        "工作表的数据范围到 {columns} 列、{rows} 行（{cells} 个单元格），超过上限"
+        "（{max_rows} 行、{max_columns} 列、{limit} 个单元格），未读取",
+        "删除该单元格及数据以外的多余单元格（在 Excel 中按 Ctrl+End 可找到最后一个单元格），"
+        "或把数据分到几个工作表",
+        "the sheet's cells reach {columns} columns and {rows} rows ({cells} cells), over the "
+        "limits ({max_rows} rows, {max_columns} columns, {limit} cells); it was not read",
+        "delete that cell and any stray cells beyond the data (Ctrl+End in Excel finds the last "
+        "one), or split the data over several sheets",
+    ),
+    "sheet-out-of-order": (
+        "工作表的单元格次序错乱（文件已损坏），未读取",
+        "用 Excel 或 WPS 打开后另存为 .xlsx 再运行",
+        "the sheet's cells are out of order (the file is damaged); it was not read",
+        "open it in Excel or WPS and save it as .xlsx",
+    ),
+    "header-not-found": (
+        "工作表有数据，但前 {rows} 行中没有找到含方案列名的表头，整张表未参与考核",
+        "把表头放在前 {rows} 行内，列名与方案一致：{labels}；此表如不是填报表，请移出该文件",
+        "the sheet has data, but no header with the scheme's labels in its first {rows} rows; "
+        "none of it was assessed",
+        "put the header within the first {rows} rows, with the scheme's labels: {labels}; if the "
+        "sheet is no return, move it out of the file",
+    ),
 }
 
 

@@ -19,6 +19,7 @@ from .errors import Issue
 from .formula import parse_formula
 from .scheme import ProjectIndex, Scheme, normalize_name
 from .sheets import (
+    HEADER_SEARCH_ROWS,
     ExcelError,
     Header,
     Sheet,
@@ -215,6 +216,13 @@ def read_data(
         if progress is not None and done > 1:
             progress(done - 1, len(workbooks))
         path = workbook.path
+        if workbook.refused is not None:
+            refused = workbook.refused
+            issues.append(
+                Issue(refused.code, refused.params, file=str(path), sheet=refused.sheet,
+                      cell=refused.cell)
+            )  # fmt: skip
+            continue
         if workbook.error is not None:
             issues.append(Issue("unreadable-file", {"detail": workbook.error}, file=str(path)))
             continue
@@ -248,18 +256,10 @@ def read_data(
             if normalize_name(sheet.name).lower() not in SKIPPED_SHEETS and any(
                 cell_text(c) for row in rows for c in row
             ):
-                issues.append(
-                    Issue(
-                        "skipped-sheet",
-                        {"labels": header_help},
-                        severity="info",
-                        file=str(path),
-                        sheet=sheet.name,
-                    )
-                )
+                issues.append(_headless(path, sheet, header_help))
 
     if not pieces:
-        if not any(i.code == "unreadable-file" for i in issues):
+        if not any(i.file is not None and i.severity == "error" for i in issues):
             issues.append(
                 Issue(
                     "no-data-sheet",
@@ -277,6 +277,20 @@ def read_data(
     survey = pd.concat(survey_frames, ignore_index=True) if survey_frames else _empty_survey()
     survey = _check_survey(survey, scheme, districts, sources, issues)
     return Dataset(rows, districts, survey, sources, files, issues, groups)
+
+
+def _headless(path: Path, sheet: Sheet, labels: str) -> Issue:
+    """A sheet without a header the scheme knows: a note for a sheet of text (remarks, a
+    title), an error for one with data in it (numbers, or rows below the rows searched), which
+    would otherwise drop out of the ranking unseen."""
+    numbers = any(
+        isinstance(c, (int, float)) and not isinstance(c, bool) for row in sheet.head for c in row
+    )
+    if not numbers and (sheet.extent or 0) <= HEADER_SEARCH_ROWS:
+        return Issue("skipped-sheet", {"labels": labels}, severity="info", file=str(path),
+                     sheet=sheet.name)  # fmt: skip
+    return Issue("header-not-found", {"labels": labels, "rows": HEADER_SEARCH_ROWS},
+                 file=str(path), sheet=sheet.name)  # fmt: skip
 
 
 def _unreadable(path: Path, sheet: Sheet, exc: UnreadableSheet) -> Issue:
