@@ -703,6 +703,16 @@ _PYDANTIC_ZH = {
 def _describe(error: dict[str, Any]) -> str:
     kind = error["type"]
     ctx = error.get("ctx", {})
+    given = error.get("input")
+    if kind in ("float_type", "int_type") and isinstance(given, bool):
+        return f"应为数字，不能写 {str(given).lower()} (must be a number, not true/false)"
+    if kind in ("float_type", "int_type") and isinstance(given, str) and _numeric_text(given):
+        return (
+            f"“{given}”是文字，不是数字：去掉引号，写成 50、0.95 这样的普通数字"
+            f"（YAML 把 5e1 这样的写法当作文字） (a quoted or 5e1-style number is text: write 50)"
+        )
+    if kind == "finite_number":
+        return "应为有限的数字，不能是 .inf 或 .nan (must be a finite number)"
     if kind in _PYDANTIC_ZH:
         return _PYDANTIC_ZH[kind]
     if kind == "greater_than":
@@ -716,6 +726,14 @@ def _describe(error: dict[str, Any]) -> str:
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     return error["msg"]
+
+
+def _numeric_text(text: str) -> bool:
+    try:
+        float(text.strip().replace("_", ""))
+    except ValueError:
+        return False
+    return True
 
 
 def _dotted(loc: Iterable) -> str:
@@ -938,7 +956,8 @@ def _semantic_issues(raw: dict, lines: _LineMap, file: str) -> list[Issue]:
         try:
             formula = parse_formula(text)
         except FormulaError as exc:
-            add("bad-formula", {"formula": text, "detail": str(exc)}, loc)
+            shown = text if len(text) <= 60 else text[:60] + "…"  # a huge one is not repeated
+            add("bad-formula", {"formula": shown, "detail": str(exc)}, loc)
             return
         if formula.comparison != comparison:
             detail = "审核条件须是比较，如 完成 > 目标任务" if comparison else "比较只能用于 checks"
