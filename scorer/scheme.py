@@ -715,12 +715,13 @@ def _describe(error: dict[str, Any]) -> str:
         return "应为有限的数字，不能是 .inf 或 .nan (must be a finite number)"
     if kind in _PYDANTIC_ZH:
         return _PYDANTIC_ZH[kind]
+    bound = {k: _fmt(v) if isinstance(v, (int, float)) else v for k, v in ctx.items()}
     if kind == "greater_than":
-        return f"应大于 {ctx.get('gt')} (must be > {ctx.get('gt')})"
+        return f"应大于 {bound.get('gt')} (must be > {bound.get('gt')})"
     if kind == "greater_than_equal":
-        return f"应不小于 {ctx.get('ge')} (must be ≥ {ctx.get('ge')})"
+        return f"应不小于 {bound.get('ge')} (must be ≥ {bound.get('ge')})"
     if kind == "less_than_equal":
-        return f"应不大于 {ctx.get('le')} (must be ≤ {ctx.get('le')})"
+        return f"应不大于 {bound.get('le')} (must be ≤ {bound.get('le')})"
     if kind == "literal_error":
         return f"只能是 {ctx.get('expected')} (must be one of {ctx.get('expected')})"
     if kind == "value_error":
@@ -1251,6 +1252,11 @@ def changed(
             raise UsageError(
                 f"--set {setting}：应写成 项目=分值 或 项目.指标.参数=值 (write PROJECT=POINTS or PROJECT.INDICATOR.PARAM=VALUE)"
             )
+        if not math.isfinite(value) or abs(value) > LARGEST:
+            raise UsageError(
+                f"--set {setting}：“{text}”不是可用的数字，请写普通的有限数字，如 120"
+                f" (the value must be a finite number such as 120)"
+            )
         name, *path = target.split(".")
         if name in templates and len(path) == 2:  # 模板.指标.参数: every project using it
             before = _set_parameter(templates[name], *path, value, setting)
@@ -1318,4 +1324,9 @@ def changed(
             }
         )
         raw["total"] = weight_sum
-    return Scheme.model_validate(raw), said
+    try:
+        return Scheme.model_validate(raw), said
+    except ValidationError as exc:  # e.g. a total beyond POINTS_LIMIT
+        error = exc.errors()[0]
+        where = _dotted(error["loc"])
+        raise UsageError(f"--set {'、'.join(settings)}：{where} {_describe(error)}") from None
