@@ -73,7 +73,7 @@ class _Strict(BaseModel):
 class Column(_Strict):
     """An input column: its Chinese label in the header, other labels accepted, and limits."""
 
-    label: str = Field(description="表头上的列名，如“目标任务” / header label")
+    label: str = Field(min_length=1, description="表头上的列名，如“目标任务” / header label")
     aliases: list[str] = Field(default=[], description="也认可的列名 / other accepted labels")
     unit: str | None = Field(default=None, description="单位，如 万元、% / unit")
     blank: Literal["error", "zero"] = Field(
@@ -405,6 +405,14 @@ class Scheme(_Strict):
     awards: list[Award] = Field(default=[], description="评奖及名额 / awards with quotas")
     sensitivity: SensitivityRules = SensitivityRules()
 
+    @model_validator(mode="after")
+    def _status_column(self) -> Scheme:
+        # reading the data asks every row for its status (暂缓实施): a scheme that names no
+        # status column gets the usual optional one
+        if "status" not in self.columns:
+            self.columns["status"] = Column(label="状态", required=False)
+        return self
+
     # ---- derived views (valid once check_scheme found no problem)
 
     def rules_of(self, project: Project) -> Rules:
@@ -696,6 +704,7 @@ _PYDANTIC_ZH = {
     "bool_type": "应为 true 或 false",
     "bool_parsing": "应为 true 或 false",
     "too_short": "不能为空 (must not be empty)",
+    "string_too_short": "不能为空 (must not be empty)",
     "union_tag_not_found": "缺少 method（计分方法） (method missing)",
 }
 
@@ -739,10 +748,13 @@ def _numeric_text(text: str) -> bool:
 
 def _dotted(loc: Iterable) -> str:
     text = ""
+    previous = None
     for part in loc:
+        tag = part in METHOD_NAMES and isinstance(previous, int)  # pydantic's union tag
+        previous = part
         if isinstance(part, int):
             text += f"[{part}]"
-        elif part in METHOD_NAMES or str(part).startswith("function-"):
+        elif tag or str(part).startswith("function-"):
             continue
         else:
             text += ("." if text else "") + str(part)
@@ -943,13 +955,20 @@ def _semantic_issues(raw: dict, lines: _LineMap, file: str) -> list[Issue]:
 
     # templates, indicators present, formulas name real columns
     columns = raw.get("columns") if isinstance(raw.get("columns"), dict) else {}
-    known_names: set[str] = set()
+    known_names: set[str] = set()  # what a formula may name: the number columns
+    text_columns: dict[str, str] = {}  # names of the district, project, status and city columns
     for key, column in columns.items():
-        known_names.add(normalize_name(key))
+        names = {normalize_name(key)}
         if isinstance(column, dict):
-            for label in [column.get("label"), *(column.get("aliases") or [])]:
-                if isinstance(label, str):
-                    known_names.add(normalize_name(label))
+            labels = column.get("aliases") if isinstance(column.get("aliases"), list) else []
+            names |= {
+                normalize_name(x) for x in [column.get("label"), *labels] if isinstance(x, str)
+            }
+        if key in ID_COLUMNS:
+            text_columns.update(dict.fromkeys(names, key))
+        else:
+            known_names |= names
+    _check_columns(columns, add)
 
     def check_formula(text: Any, loc: tuple, aggregated: bool, comparison: bool = False) -> None:
         if not isinstance(text, str):
@@ -966,6 +985,15 @@ def _semantic_issues(raw: dict, lines: _LineMap, file: str) -> list[Issue]:
         if formula.aggregated and not aggregated:
             detail = "sum() 只能用于 level: district 的项目 (sum() is for district items)"
             add("bad-formula", {"formula": text, "detail": detail}, loc)
+        texts = [n for n in formula.names if normalize_name(n) in text_columns]
+        if texts:
+            key = text_columns[normalize_name(texts[0])]
+            detail = (
+                f"“{texts[0]}”是 {key} 列，填的是文字，不能参与计算；公式只能用数值列"
+                f" (the {key} column holds text; a formula may use number columns only)"
+            )
+            add("bad-formula", {"formula": text, "detail": detail}, loc)
+            return
         unknown = [n for n in formula.names if normalize_name(n) not in known_names]
         if unknown:
             detail = f"没有名为“{unknown[0]}”的列 (no column named {unknown[0]})"
@@ -1007,11 +1035,50 @@ def _semantic_issues(raw: dict, lines: _LineMap, file: str) -> list[Issue]:
         if isinstance(check, dict):
             check_formula(check.get("when"), ("checks", index, "when"), False, comparison=True)
     _check_ranking(raw, columns, add)
+    return issues
+
+
+# column keys the data table uses for itself (intake adds them to every row)
+RESERVED_COLUMN_KEYS = ("suspended",)
+
+
+def _check_columns(columns: dict, add: Callable) -> None:
+    """What reading the data relies on: the district and project columns, keys of its own, each
+    label meaning one column, and limits that some number can meet."""
     for key in ("district", "project"):
         if columns and key not in columns:
             detail = f"columns 须有 {key} 列 (columns needs a {key} entry)"
             add("schema", {"field": "columns", "detail": detail}, ("columns",))
-    return issues
+    owner: dict[str, str] = {}
+    for key, column in columns.items():
+        if not isinstance(key, str):
+            continue
+        if key in RESERVED_COLUMN_KEYS or key.startswith("_"):
+            detail = f"列的键“{key}”由程序内部使用，请换一个 (the key {key} is reserved)"
+            add("schema", {"field": f"columns.{key}", "detail": detail}, ("columns", key))
+        if not isinstance(column, dict):
+            continue
+        low, high = _number(column.get("min")), _number(column.get("max"))
+        if low is not None and high is not None and low > high:
+            detail = f"min {_fmt(low)} 大于 max {_fmt(high)}，没有数能通过 (min is above max)"
+            add("schema", {"field": f"columns.{key}", "detail": detail}, ("columns", key))
+        aliases = column.get("aliases") if isinstance(column.get("aliases"), list) else []
+        for position, label in enumerate([column.get("label"), *aliases]):
+            if not isinstance(label, str):
+                continue
+            name = normalize_name(label)
+            if owner.get(name, key) != key:
+                where = (
+                    ("columns", key, "label")
+                    if position == 0
+                    else ("columns", key, "aliases", position - 1)
+                )
+                detail = (
+                    f"列名“{label}”同时用于 {owner[name]} 和 {key}，表头无法区分"
+                    f" (the label {label} is given to two columns)"
+                )
+                add("schema", {"field": f"columns.{key}", "detail": detail}, where)
+            owner.setdefault(name, key)
 
 
 SURVEY_WORDS = ("社情民意", "满意度", "survey")
