@@ -95,10 +95,10 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "remove the alias, or write the content out",
     ),
     "yaml-too-large": (
-        "展开别名（*锚点）后方案超过 {limit} 个值，文件可能被构造成“别名炸弹”",
-        "减少别名的使用，或把内容直接写出来",
-        "with its aliases (*anchors) expanded the scheme holds more than {limit} values",
-        "use fewer aliases, or write the content out",
+        "方案的值超过 {limit} 个（别名“*锚点”按展开后计），远超任何考核方案",
+        "确认选对了文件；如用了别名，减少别名或把内容直接写出来",
+        "the scheme holds more than {limit} values (aliases counted expanded), far beyond any scheme",
+        "check that this is the right file; if it uses aliases, use fewer or write the content out",
     ),
     "yaml-too-deep": (
         "嵌套超过 {limit} 层",
