@@ -1446,12 +1446,12 @@ def rules() -> None:
 @click.pass_context
 def rules_check(ctx: click.Context, files: tuple[str, ...], lang: str) -> None:
     """检查考核方案，逐条列出问题及所在行 / list every problem of each rule file with its line."""
-    from .scheme import check_scheme_text
+    from .scheme import check_scheme_file
 
     text = TEXT[lang]
     failed = False
     for file in files:
-        scheme, issues = check_scheme_text(Path(file).read_text(encoding="utf-8-sig"), file)
+        scheme, issues = check_scheme_file(file)
         if scheme is not None:
             ok = text["check_ok"].format(
                 file=file, n=len(scheme.projects), total=_fmt(scheme.total, 0)

@@ -75,6 +75,37 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "project “{project}” has no indicators",
         "give it indicators, or name a template",
     ),
+    # --- limits on rule files (issue 11)
+    "rule-file-too-large": (
+        "考核方案文件有 {size}，超过上限 {limit}，不像是考核方案",
+        "确认选对了文件；考核方案通常只有几十 KB",
+        "the rule file is {size}, more than the limit of {limit}; it does not look like a scheme",
+        "check that this is the right file; a scheme is usually a few dozen KB",
+    ),
+    "not-utf8": (
+        "考核方案文件不是 UTF-8 编码（第 {line} 行起无法按 UTF-8 读取，可能是 GBK/ANSI）",
+        "用记事本或 WPS 打开，选“另存为”，编码选 UTF-8 后保存，再运行",
+        "the rule file is not UTF-8 encoded (line {line} cannot be read as UTF-8; GBK/ANSI?)",
+        "open it in Notepad or WPS, choose Save As with the encoding UTF-8, and run again",
+    ),
+    "yaml-recursive-alias": (
+        "别名“*{anchor}”引用了包含它自身的“&{anchor}”，形成无限循环",
+        "删除这个别名，或把内容直接写出来",
+        "alias “*{anchor}” refers to “&{anchor}”, which contains it: an endless loop",
+        "remove the alias, or write the content out",
+    ),
+    "yaml-too-large": (
+        "方案的值超过 {limit} 个（别名“*锚点”按展开后计），远超任何考核方案",
+        "确认选对了文件；如用了别名，减少别名或把内容直接写出来",
+        "the scheme holds more than {limit} values (aliases counted expanded), far beyond any scheme",
+        "check that this is the right file; if it uses aliases, use fewer or write the content out",
+    ),
+    "yaml-too-deep": (
+        "嵌套超过 {limit} 层",
+        "检查括号和缩进；考核方案不需要这么多层",
+        "nested more than {limit} levels deep",
+        "check brackets and indentation; a scheme needs far fewer levels",
+    ),
     # --- data problems
     "unreadable-file": (
         "无法读取文件：{detail}",

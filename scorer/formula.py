@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import math
 import operator
 from collections.abc import Callable
 from functools import lru_cache
@@ -25,6 +26,13 @@ _COMPARE = {
 }
 
 
+# A rule file's formula is a ratio or a short sum ("完成 / 目标任务"); these limits are far above
+# any real one and keep parsing, checking and evaluating small.
+MAX_FORMULA_CHARS = 500
+MAX_FORMULA_DEPTH = 50  # operators and brackets nested inside one another
+MAX_NUMBER_CHARS = 20  # digits (and point, exponent) of one number written in a formula
+
+
 class FormulaError(ValueError):
     """A formula uses something the rule language does not allow."""
 
@@ -39,10 +47,19 @@ class Formula:
 
     def __init__(self, text: str):
         self.text = text
+        source = str(text).strip()
+        if len(source) > MAX_FORMULA_CHARS:
+            raise FormulaError(
+                f"公式有 {len(source)} 个字符，最多 {MAX_FORMULA_CHARS} 个"
+                f" (longer than {MAX_FORMULA_CHARS} characters)"
+            )
         try:
-            tree = ast.parse(str(text).strip(), mode="eval")
+            tree = ast.parse(source, mode="eval")
         except SyntaxError as exc:
             raise FormulaError(f"语法错误 (syntax error at column {exc.offset})") from None
+        except (RecursionError, MemoryError):
+            raise FormulaError(self._too_deep()) from None
+        self._source = source
         self._root = tree.body
         self.names: list[str] = []
         self.aggregated = False
@@ -60,14 +77,39 @@ class Formula:
             name = self._outside_sum[0]
             raise FormulaError(f"汇总公式中的“{name}”须写在 sum() 内 (wrap it in sum())")
 
-    def _check(self, node: ast.AST, inside_sum: bool) -> None:
+    @staticmethod
+    def _too_deep() -> str:
+        return f"公式嵌套超过 {MAX_FORMULA_DEPTH} 层 (nested more than {MAX_FORMULA_DEPTH} deep)"
+
+    def _check(self, node: ast.AST, inside_sum: bool, depth: int = 0) -> float | None:
+        """Refuse what the language does not allow; the node's value if it is a constant."""
+        if depth > MAX_FORMULA_DEPTH:
+            raise FormulaError(self._too_deep())
+        depth += 1
         if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-            self._check(node.left, inside_sum)
-            self._check(node.right, inside_sum)
+            left = self._check(node.left, inside_sum, depth)
+            right = self._check(node.right, inside_sum, depth)
+            if isinstance(node.op, ast.Div) and right == 0:
+                shown = ast.unparse(node.right)
+                raise FormulaError(
+                    f"除数“{shown}”恒为 0，任何数据都无法计算 (division by a constant zero)"
+                )
+            if left is None or right is None:
+                return None
+            return self._finite(_BINARY[type(node.op)](left, right), node)
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-            self._check(node.operand, inside_sum)
+            value = self._check(node.operand, inside_sum, depth)
+            if value is None:
+                return None
+            return -value if isinstance(node.op, ast.USub) else value
         elif isinstance(node, ast.Constant) and type(node.value) in (int, float):
-            pass
+            written = ast.get_source_segment(self._source, node) or repr(node.value)
+            if len(written) > MAX_NUMBER_CHARS:
+                raise FormulaError(
+                    f"数字“{written[:12]}…”过长（{len(written)} 个字符，最多 {MAX_NUMBER_CHARS} 个）"
+                    f" (a number longer than {MAX_NUMBER_CHARS} characters)"
+                )
+            return self._finite(float(node.value), node)
         elif isinstance(node, ast.Name):
             if node.id in _FUNCTIONS:
                 raise FormulaError(f"{node.id} 需要括号 (use {node.id}(...))")
@@ -85,10 +127,17 @@ class Formula:
             if inside_sum:
                 raise FormulaError("sum() 不能嵌套 (sum() cannot be nested)")
             self.aggregated = True
-            self._check(node.args[0], inside_sum=True)
+            self._check(node.args[0], True, depth)
         else:
             shown = ast.unparse(node)
             raise FormulaError(f"不允许“{shown}” (not allowed)")
+        return None
+
+    def _finite(self, value: float, node: ast.AST) -> float:
+        if not math.isfinite(value):
+            shown = ast.get_source_segment(self._source, node) or ast.unparse(node)
+            raise FormulaError(f"“{shown}”超出数字范围 (the number is out of range)")
+        return value
 
     def denominator_names(self) -> list[str]:
         """Column names that appear on the right of a division: a zero there leaves no rate."""

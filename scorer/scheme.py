@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import math
 import re
@@ -13,7 +14,17 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    AllowInfNan,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 
 from .bundled import bundled_dir
 from .errors import Issue, SchemeError, SchemeNotFound, UsageError
@@ -37,6 +48,23 @@ def normalize_name(text: object) -> str:
 
 ID_COLUMNS = ("district", "project", "status", "city")
 
+# Every number of a rule file is a real YAML number: not text ("50", and 5e1, which YAML 1.1
+# reads as text), not true/false, not .inf/.nan, and not so large that sums overflow.
+LARGEST = 10**12
+
+
+def _not_huge(value: float) -> float:
+    if abs(value) > LARGEST:
+        raise ValueError(f"数值 {value:g} 过大，绝对值不能超过 10^12 (at most 10^12 in size)")
+    return value
+
+
+Number = Annotated[float, Strict(), AllowInfNan(False), AfterValidator(_not_huge)]
+Whole = Annotated[int, Strict(), AfterValidator(_not_huge)]
+Month = Annotated[int, Strict(), Field(ge=1, le=12)]
+Progress = Annotated[float, Strict(), AllowInfNan(False), Field(ge=0, le=1)]
+POINTS_LIMIT = 1_000_000  # a scheme's total, and so each weight, is at most this
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -45,14 +73,14 @@ class _Strict(BaseModel):
 class Column(_Strict):
     """An input column: its Chinese label in the header, other labels accepted, and limits."""
 
-    label: str = Field(description="表头上的列名，如“目标任务” / header label")
+    label: str = Field(min_length=1, description="表头上的列名，如“目标任务” / header label")
     aliases: list[str] = Field(default=[], description="也认可的列名 / other accepted labels")
     unit: str | None = Field(default=None, description="单位，如 万元、% / unit")
     blank: Literal["error", "zero"] = Field(
         default="error", description="空白单元格：error 报错，zero 按 0 计 / a blank cell is"
     )
-    min: float | None = Field(default=0, description="最小值（默认 0，不允许负数）")
-    max: float | None = Field(default=None, description="最大值 / largest value allowed")
+    min: Number | None = Field(default=0, description="最小值（默认 0，不允许负数）")
+    max: Number | None = Field(default=None, description="最大值 / largest value allowed")
     required: bool = Field(default=True, description="是否必须有此列 / the column must exist")
     roll_up: Literal["sum", "mean"] = Field(
         default="sum",
@@ -73,7 +101,7 @@ class Column(_Strict):
 
 class _IndicatorBase(_Strict):
     name: str = Field(description="指标名称 / indicator name")
-    share: float = Field(gt=0, le=1, description="占项目分值的比例 / share of the project weight")
+    share: Number = Field(gt=0, le=1, description="占项目分值的比例 / share of the project weight")
     value: str = Field(description="计算公式，如“完成 / 目标任务” / formula of the measured value")
 
 
@@ -81,7 +109,7 @@ class Proportional(_IndicatorBase):
     """按完成比例计分，满分为止：得分 = 值 ÷ full_at，封顶 100%。"""
 
     method: Literal["proportional"]
-    full_at: float = Field(
+    full_at: Number = Field(
         default=1.0, gt=0, description="达到此值得满分 / value giving full marks"
     )
 
@@ -96,22 +124,22 @@ class Linear(_IndicatorBase):
     """完成得满分，每少1个百分点扣若干，扣完为止；超额每多1个百分点加若干，加分封顶。"""
 
     method: Literal["linear"]
-    full_at: float = Field(default=1.0, description="达到此值得满分 / value giving full marks")
-    loss_per_point: float | None = Field(
+    full_at: Number = Field(default=1.0, description="达到此值得满分 / value giving full marks")
+    loss_per_point: Number | None = Field(
         default=None, ge=0, description="每少1个百分点扣的比例（占本指标分值）"
     )
-    loss_points_per_point: float | None = Field(
+    loss_points_per_point: Number | None = Field(
         default=None, ge=0, description="每少1个百分点扣的分数 / points lost per point below"
     )
-    gain_per_point: float | None = Field(
+    gain_per_point: Number | None = Field(
         default=None, ge=0, description="每多1个百分点加的比例（占本指标分值）"
     )
-    gain_points_per_point: float | None = Field(
+    gain_points_per_point: Number | None = Field(
         default=None, ge=0, description="每多1个百分点加的分数 / points gained per point above"
     )
-    max_gain: float | None = Field(default=None, ge=0, description="最多加的比例（占本指标分值）")
-    max_gain_points: float | None = Field(default=None, ge=0, description="最多加的分数")
-    floor: float = Field(default=0, description="最低得分比例，默认 0（扣完为止）")
+    max_gain: Number | None = Field(default=None, ge=0, description="最多加的比例（占本指标分值）")
+    max_gain_points: Number | None = Field(default=None, ge=0, description="最多加的分数")
+    floor: Number = Field(default=0, description="最低得分比例，默认 0（扣完为止）")
 
     @model_validator(mode="after")
     def _pairs(self) -> Linear:
@@ -129,9 +157,9 @@ class Linear(_IndicatorBase):
 
 
 class Tier(_Strict):
-    min: float = Field(description="值不低于此数 / the value is at least")
-    score: float | None = Field(default=None, description="得分比例 / share of the indicator")
-    points: float | None = Field(default=None, description="得分 / points")
+    min: Number = Field(description="值不低于此数 / the value is at least")
+    score: Number | None = Field(default=None, description="得分比例 / share of the indicator")
+    points: Number | None = Field(default=None, description="得分 / points")
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Tier:
@@ -145,7 +173,7 @@ class Tiers(_IndicatorBase):
 
     method: Literal["tiers"]
     tiers: list[Tier] = Field(min_length=1, description="各档，从高到低 / bands, highest first")
-    otherwise: float = Field(default=0, description="低于所有档时的得分比例")
+    otherwise: Number = Field(default=0, description="低于所有档时的得分比例")
 
     @model_validator(mode="after")
     def _descending(self) -> Tiers:
@@ -159,18 +187,18 @@ class PassFail(_IndicatorBase):
     """完成得满分，未完成不得分。"""
 
     method: Literal["pass_fail"]
-    full_at: float = Field(default=1.0, description="达到此值为完成 / value that counts as done")
+    full_at: Number = Field(default=1.0, description="达到此值为完成 / value that counts as done")
 
 
 class Schedule(_IndicatorBase):
     """序时进度：完成率与考核月份应达进度比较，达到得满分，否则按比例（或每落后1个百分点扣若干）。"""
 
     method: Literal["schedule"]
-    expected: dict[int, float] | None = Field(
+    expected: dict[Month, Progress] | None = Field(
         default=None, description="各月应达进度（占全年），缺省用方案的 schedule 或 月份÷12"
     )
-    loss_per_point: float | None = Field(default=None, ge=0, description="每落后1个百分点扣的比例")
-    loss_points_per_point: float | None = Field(
+    loss_per_point: Number | None = Field(default=None, ge=0, description="每落后1个百分点扣的比例")
+    loss_points_per_point: Number | None = Field(
         default=None, ge=0, description="每落后1个百分点扣的分数"
     )
 
@@ -181,8 +209,8 @@ class Schedule(_IndicatorBase):
 
 
 class RankBand(_Strict):
-    ranks: str | int = Field(description='名次，如 1、“1-3” / ranks, e.g. 1 or "1-3"')
-    points: float = Field(description="得分 / points")
+    ranks: str | Whole = Field(description='名次，如 1、“1-3” / ranks, e.g. 1 or "1-3"')
+    points: Number = Field(description="得分 / points")
 
     def bounds(self) -> tuple[int, int]:
         text = str(self.ranks).replace("－", "-").replace("—", "-").replace("~", "-")
@@ -207,7 +235,7 @@ class RankPoints(_IndicatorBase):
     method: Literal["rank_points"]
     order: Literal["desc", "asc"] = Field(default="desc", description="desc 值越大越好")
     bands: list[RankBand] = Field(min_length=1)
-    otherwise_points: float = Field(default=0)
+    otherwise_points: Number = Field(default=0)
 
 
 class RelativeToBest(_IndicatorBase):
@@ -239,8 +267,10 @@ class Adjustment(_Strict):
     name: str
     points: str | None = Field(default=None, description="分数公式，如“扣分” / formula of points")
     count: str | None = Field(default=None, description="次数公式，如“问题数” / number of events")
-    per_event: float | None = Field(default=None, ge=0, description="每次的分数 / points per event")
-    max_points: float | None = Field(default=None, ge=0, description="本项最多扣（加）的分数")
+    per_event: Number | None = Field(
+        default=None, ge=0, description="每次的分数 / points per event"
+    )
+    max_points: Number | None = Field(default=None, ge=0, description="本项最多扣（加）的分数")
 
     @model_validator(mode="after")
     def _shape(self) -> Adjustment:
@@ -260,7 +290,7 @@ class Rules(_Strict):
     indicators: list[Indicator] | None = None
     deductions: list[Adjustment] | None = None
     bonuses: list[Adjustment] | None = None
-    floor: float | None = Field(
+    floor: Number | None = Field(
         default=0, description="项目最低分：0 为扣完为止；null 为扣分不封底（可为负）"
     )
 
@@ -268,7 +298,7 @@ class Rules(_Strict):
 class Project(Rules):
     name: str = Field(description="项目名称 / project name")
     aliases: list[str] = Field(default=[], description="别名 / other names")
-    weight: float = Field(gt=0, description="分值 / points")
+    weight: Number = Field(gt=0, le=POINTS_LIMIT, description="分值 / points")
     level: Literal["project", "district"] = Field(
         default="project",
         description="district：按地区汇总全部项目计算（如资金保障），不单独填报",
@@ -311,7 +341,7 @@ class RankRules(_Strict):
 class SensitivityRules(_Strict):
     """What scorer sensitivity may vary besides the weights."""
 
-    alternatives: dict[str, list[float]] = Field(
+    alternatives: dict[str, Annotated[list[Number], Field(min_length=1)]] = Field(
         default={},
         description=(
             "可互换的参数取值，每次抽样各取其一，如 标准.目标任务完成.loss_per_point: "
@@ -327,11 +357,13 @@ class Award(_Strict):
     per: Literal["city"] | None = Field(
         default="city", description="city：按所属市分配名额；null：全省统一排名"
     )
-    quota: int = Field(default=1, ge=0, description="每个市的名额（未在 quotas 中列出的市）")
-    quotas: dict[str, int] = Field(default={}, description="个别市的名额，如 阜阳市: 2")
-    count: int | None = Field(default=None, ge=1, description="名额总数，用于核对 / total awards")
+    quota: Whole = Field(default=1, ge=0, description="每个市的名额（未在 quotas 中列出的市）")
+    quotas: dict[str, Annotated[Whole, Field(ge=0)]] = Field(
+        default={}, description="个别市的名额，如 阜阳市: 2"
+    )
+    count: Whole | None = Field(default=None, ge=1, description="名额总数，用于核对 / total awards")
     min_grade: str | None = Field(default=None, description="等次不低于 / lowest grade eligible")
-    min_total: float | None = Field(default=None, description="总分不低于 / lowest total eligible")
+    min_total: Number | None = Field(default=None, description="总分不低于 / lowest total eligible")
     tie: Literal["tie_break", "all", "none"] = Field(
         default="tie_break",
         description=(
@@ -345,8 +377,8 @@ class Award(_Strict):
 
 
 class ScheduleTable(_Strict):
-    month: int = Field(default=12, ge=1, le=12, description="考核月份 / assessment month")
-    expected: dict[int, float] | None = Field(
+    month: Month = Field(default=12, description="考核月份 / assessment month")
+    expected: dict[Month, Progress] | None = Field(
         default=None, description="各月应达进度（占全年），缺省为 月份÷12"
     )
 
@@ -355,10 +387,12 @@ class Scheme(_Strict):
     """A whole 考核方案."""
 
     name: str = Field(description="方案名称 / scheme name")
-    year: int = Field(description="考核年度 / year")
-    total: float = Field(gt=0, description="总分 / total points")
-    precision: int = Field(default=2, ge=0, le=6, description="显示的小数位数 / decimals shown")
-    grades: dict[str, float] = Field(
+    year: Annotated[int, Strict()] = Field(ge=1900, le=2100, description="考核年度 / year")
+    total: Number = Field(gt=0, le=POINTS_LIMIT, description="总分 / total points")
+    precision: Annotated[int, Strict()] = Field(
+        default=2, ge=0, le=6, description="显示的小数位数 / decimals shown"
+    )
+    grades: dict[str, Number] = Field(
         description="等次及其最低得分比例，从高到低，如 优秀: 0.90 … 不合格: 0"
     )
     columns: dict[str, Column] = Field(description="输入列：district、project、status 及各数值列")
@@ -370,6 +404,14 @@ class Scheme(_Strict):
     ranking: RankRules = RankRules()
     awards: list[Award] = Field(default=[], description="评奖及名额 / awards with quotas")
     sensitivity: SensitivityRules = SensitivityRules()
+
+    @model_validator(mode="after")
+    def _status_column(self) -> Scheme:
+        # reading the data asks every row for its status (暂缓实施): a scheme that names no
+        # status column gets the usual optional one
+        if "status" not in self.columns:
+            self.columns["status"] = Column(label="状态", required=False)
+        return self
 
     # ---- derived views (valid once check_scheme found no problem)
 
@@ -501,8 +543,93 @@ class ProjectIndex:
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# ---- limits on rule files (issue 11): a rule file is a few dozen KB; these are far above any
+# real one and far below what would take minutes or gigabytes (a YAML "billion laughs").
+MAX_RULE_BYTES = 1_000_000
+MAX_YAML_VALUES = 100_000  # nodes with every alias expanded, as validation would see them
+MAX_YAML_DEPTH = 40
+
+
+class _YamlLimit(Exception):
+    """A rule file beyond a limit, found before its values are built."""
+
+    def __init__(self, code: str, params: dict, line: int | None):
+        super().__init__(code)
+        self.code, self.params, self.line = code, params, line
+
+
+def read_rule_file(path: str | Path) -> tuple[str | None, list[Issue]]:
+    """A rule file's text: UTF-8 with or without BOM, or UTF-16 with BOM; else the problem."""
+    path, file = Path(path), str(path)
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_RULE_BYTES + 1)
+    except OSError as exc:
+        return None, [Issue("yaml-syntax", {"detail": exc.strerror or str(exc)}, file=file)]
+    if len(data) > MAX_RULE_BYTES:
+        size = path.stat().st_size if path.is_file() else len(data)
+        params = {"size": _bytes(max(size, len(data))), "limit": _bytes(MAX_RULE_BYTES)}
+        return None, [Issue("rule-file-too-large", params, file=file)]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8-sig"
+    try:
+        return data.decode(encoding), []
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1 if encoding != "utf-16" else None
+        return None, [Issue("not-utf8", {"line": line or 1}, file=file, line=line)]
+
+
+def _bytes(count: int) -> str:
+    return f"{count / 1_000_000:.1f} MB" if count >= 100_000 else f"{count / 1000:.0f} KB"
+
+
+def _check_yaml_limits(text: str) -> None:
+    """Walk the parser's events once, counting nesting and the values aliases expand to, and
+    raise _YamlLimit at the line where a limit is passed or an alias refers to itself."""
+    sizes: dict[str, int] = {}  # anchor -> values its node expands to
+    open_anchors: set[str] = set()
+    stack: list[list] = []  # open collections: [values so far, anchor]
+    values = 0
+    for event in yaml.parse(text, Loader=_YAML_LOADER):
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor in open_anchors:
+                raise _YamlLimit("yaml-recursive-alias", {"anchor": event.anchor}, line)
+            count = sizes.get(event.anchor, 0)  # an unknown anchor: the composer says so
+        elif isinstance(event, yaml.CollectionStartEvent):
+            if len(stack) >= MAX_YAML_DEPTH:
+                raise _YamlLimit("yaml-too-deep", {"limit": MAX_YAML_DEPTH}, line)
+            stack.append([1, event.anchor])
+            if event.anchor:
+                open_anchors.add(event.anchor)
+            values += 1
+            continue
+        elif isinstance(event, yaml.CollectionEndEvent):
+            count, anchor = stack.pop()
+            if anchor:
+                sizes[anchor] = count
+                open_anchors.discard(anchor)
+            if stack:
+                stack[-1][0] += count
+            continue
+        elif isinstance(event, yaml.ScalarEvent):
+            count = 1
+            if event.anchor:
+                sizes[event.anchor] = 1
+        else:
+            continue
+        if stack:
+            stack[-1][0] += count
+        values += count
+        if values > MAX_YAML_VALUES:
+            raise _YamlLimit("yaml-too-large", {"limit": f"{MAX_YAML_VALUES:,}"}, line)
+
+
 def _parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
     """A YAML document parsed once: its node tree (for line numbers) and its values."""
+    _check_yaml_limits(text)
     loader = _YAML_LOADER(text)
     try:
         root = loader.get_single_node()
@@ -577,6 +704,7 @@ _PYDANTIC_ZH = {
     "bool_type": "应为 true 或 false",
     "bool_parsing": "应为 true 或 false",
     "too_short": "不能为空 (must not be empty)",
+    "string_too_short": "不能为空 (must not be empty)",
     "union_tag_not_found": "缺少 method（计分方法） (method missing)",
 }
 
@@ -584,14 +712,25 @@ _PYDANTIC_ZH = {
 def _describe(error: dict[str, Any]) -> str:
     kind = error["type"]
     ctx = error.get("ctx", {})
+    given = error.get("input")
+    if kind in ("float_type", "int_type") and isinstance(given, bool):
+        return f"应为数字，不能写 {str(given).lower()} (must be a number, not true/false)"
+    if kind in ("float_type", "int_type") and isinstance(given, str) and _numeric_text(given):
+        return (
+            f"“{given}”是文字，不是数字：去掉引号，写成 50、0.95 这样的普通数字"
+            f"（YAML 把 5e1 这样的写法当作文字） (a quoted or 5e1-style number is text: write 50)"
+        )
+    if kind == "finite_number":
+        return "应为有限的数字，不能是 .inf 或 .nan (must be a finite number)"
     if kind in _PYDANTIC_ZH:
         return _PYDANTIC_ZH[kind]
+    bound = {k: _fmt(v) if isinstance(v, (int, float)) else v for k, v in ctx.items()}
     if kind == "greater_than":
-        return f"应大于 {ctx.get('gt')} (must be > {ctx.get('gt')})"
+        return f"应大于 {bound.get('gt')} (must be > {bound.get('gt')})"
     if kind == "greater_than_equal":
-        return f"应不小于 {ctx.get('ge')} (must be ≥ {ctx.get('ge')})"
+        return f"应不小于 {bound.get('ge')} (must be ≥ {bound.get('ge')})"
     if kind == "less_than_equal":
-        return f"应不大于 {ctx.get('le')} (must be ≤ {ctx.get('le')})"
+        return f"应不大于 {bound.get('le')} (must be ≤ {bound.get('le')})"
     if kind == "literal_error":
         return f"只能是 {ctx.get('expected')} (must be one of {ctx.get('expected')})"
     if kind == "value_error":
@@ -599,12 +738,23 @@ def _describe(error: dict[str, Any]) -> str:
     return error["msg"]
 
 
+def _numeric_text(text: str) -> bool:
+    try:
+        float(text.strip().replace("_", ""))
+    except ValueError:
+        return False
+    return True
+
+
 def _dotted(loc: Iterable) -> str:
     text = ""
+    previous = None
     for part in loc:
+        tag = part in METHOD_NAMES and isinstance(previous, int)  # pydantic's union tag
+        previous = part
         if isinstance(part, int):
             text += f"[{part}]"
-        elif part in METHOD_NAMES or str(part).startswith("function-"):
+        elif tag or str(part).startswith("function-"):
             continue
         else:
             text += ("." if text else "") + str(part)
@@ -613,12 +763,20 @@ def _dotted(loc: Iterable) -> str:
 
 def check_scheme_text(text: str, file: str) -> tuple[Scheme | None, list[Issue]]:
     """Every problem of a rule file, each with its line; the Scheme when there are none."""
+    if len(text) > MAX_RULE_BYTES:
+        size = {"size": _bytes(len(text.encode())), "limit": _bytes(MAX_RULE_BYTES)}
+        return None, [Issue("rule-file-too-large", size, file=file)]
     try:
         root, raw = _parse_yaml(text)
         lines = _LineMap(root, file)
+    except _YamlLimit as exc:
+        return None, [Issue(exc.code, exc.params, file=file, line=exc.line)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         detail = getattr(exc, "problem", None) or str(exc)
+        if "maximum nesting depth" in detail:  # libyaml's own limit, met while scanning ahead
+            line = mark.line + 1 if mark else None
+            return None, [Issue("yaml-too-deep", {"limit": MAX_YAML_DEPTH}, file=file, line=line)]
         context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
         if context and start is not None and (mark is None or start.line != mark.line):
             detail += (
@@ -797,13 +955,20 @@ def _semantic_issues(raw: dict, lines: _LineMap, file: str) -> list[Issue]:
 
     # templates, indicators present, formulas name real columns
     columns = raw.get("columns") if isinstance(raw.get("columns"), dict) else {}
-    known_names: set[str] = set()
+    known_names: set[str] = set()  # what a formula may name: the number columns
+    text_columns: dict[str, str] = {}  # names of the district, project, status and city columns
     for key, column in columns.items():
-        known_names.add(normalize_name(key))
+        names = {normalize_name(key)}
         if isinstance(column, dict):
-            for label in [column.get("label"), *(column.get("aliases") or [])]:
-                if isinstance(label, str):
-                    known_names.add(normalize_name(label))
+            labels = column.get("aliases") if isinstance(column.get("aliases"), list) else []
+            names |= {
+                normalize_name(x) for x in [column.get("label"), *labels] if isinstance(x, str)
+            }
+        if key in ID_COLUMNS:
+            text_columns.update(dict.fromkeys(names, key))
+        else:
+            known_names |= names
+    _check_columns(columns, add)
 
     def check_formula(text: Any, loc: tuple, aggregated: bool, comparison: bool = False) -> None:
         if not isinstance(text, str):
@@ -811,7 +976,8 @@ def _semantic_issues(raw: dict, lines: _LineMap, file: str) -> list[Issue]:
         try:
             formula = parse_formula(text)
         except FormulaError as exc:
-            add("bad-formula", {"formula": text, "detail": str(exc)}, loc)
+            shown = text if len(text) <= 60 else text[:60] + "…"  # a huge one is not repeated
+            add("bad-formula", {"formula": shown, "detail": str(exc)}, loc)
             return
         if formula.comparison != comparison:
             detail = "审核条件须是比较，如 完成 > 目标任务" if comparison else "比较只能用于 checks"
@@ -819,6 +985,15 @@ def _semantic_issues(raw: dict, lines: _LineMap, file: str) -> list[Issue]:
         if formula.aggregated and not aggregated:
             detail = "sum() 只能用于 level: district 的项目 (sum() is for district items)"
             add("bad-formula", {"formula": text, "detail": detail}, loc)
+        texts = [n for n in formula.names if normalize_name(n) in text_columns]
+        if texts:
+            key = text_columns[normalize_name(texts[0])]
+            detail = (
+                f"“{texts[0]}”是 {key} 列，填的是文字，不能参与计算；公式只能用数值列"
+                f" (the {key} column holds text; a formula may use number columns only)"
+            )
+            add("bad-formula", {"formula": text, "detail": detail}, loc)
+            return
         unknown = [n for n in formula.names if normalize_name(n) not in known_names]
         if unknown:
             detail = f"没有名为“{unknown[0]}”的列 (no column named {unknown[0]})"
@@ -860,11 +1035,50 @@ def _semantic_issues(raw: dict, lines: _LineMap, file: str) -> list[Issue]:
         if isinstance(check, dict):
             check_formula(check.get("when"), ("checks", index, "when"), False, comparison=True)
     _check_ranking(raw, columns, add)
+    return issues
+
+
+# column keys the data table uses for itself (intake adds them to every row)
+RESERVED_COLUMN_KEYS = ("suspended",)
+
+
+def _check_columns(columns: dict, add: Callable) -> None:
+    """What reading the data relies on: the district and project columns, keys of its own, each
+    label meaning one column, and limits that some number can meet."""
     for key in ("district", "project"):
         if columns and key not in columns:
             detail = f"columns 须有 {key} 列 (columns needs a {key} entry)"
             add("schema", {"field": "columns", "detail": detail}, ("columns",))
-    return issues
+    owner: dict[str, str] = {}
+    for key, column in columns.items():
+        if not isinstance(key, str):
+            continue
+        if key in RESERVED_COLUMN_KEYS or key.startswith("_"):
+            detail = f"列的键“{key}”由程序内部使用，请换一个 (the key {key} is reserved)"
+            add("schema", {"field": f"columns.{key}", "detail": detail}, ("columns", key))
+        if not isinstance(column, dict):
+            continue
+        low, high = _number(column.get("min")), _number(column.get("max"))
+        if low is not None and high is not None and low > high:
+            detail = f"min {_fmt(low)} 大于 max {_fmt(high)}，没有数能通过 (min is above max)"
+            add("schema", {"field": f"columns.{key}", "detail": detail}, ("columns", key))
+        aliases = column.get("aliases") if isinstance(column.get("aliases"), list) else []
+        for position, label in enumerate([column.get("label"), *aliases]):
+            if not isinstance(label, str):
+                continue
+            name = normalize_name(label)
+            if owner.get(name, key) != key:
+                where = (
+                    ("columns", key, "label")
+                    if position == 0
+                    else ("columns", key, "aliases", position - 1)
+                )
+                detail = (
+                    f"列名“{label}”同时用于 {owner[name]} 和 {key}，表头无法区分"
+                    f" (the label {label} is given to two columns)"
+                )
+                add("schema", {"field": f"columns.{key}", "detail": detail}, where)
+            owner.setdefault(name, key)
 
 
 SURVEY_WORDS = ("社情民意", "满意度", "survey")
@@ -915,16 +1129,17 @@ def _check_ranking(raw: dict, columns: dict, add: Callable) -> None:
             add("schema", {"field": f"awards[{index}]", "detail": detail}, ("awards", index))
 
 
+def check_scheme_file(path: str | Path) -> tuple[Scheme | None, list[Issue]]:
+    """Every problem of a rule file on disk, each with its line; the Scheme when there are none."""
+    text, issues = read_rule_file(path)
+    if text is None:
+        return None, issues
+    return check_scheme_text(text, str(path))
+
+
 def load_scheme(path: str | Path) -> Scheme:
     """Read and validate a rule file; raise SchemeError listing every problem."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SchemeError(
-            str(path), [Issue("yaml-syntax", {"detail": str(exc)}, file=str(path))]
-        ) from None
-    scheme, issues = check_scheme_text(text, str(path))
+    scheme, issues = check_scheme_file(path)
     if scheme is None:
         raise SchemeError(str(path), issues)
     return scheme
@@ -944,9 +1159,10 @@ def known_schemes() -> list[Path]:
 
 
 def _year_of(path: Path) -> int | None:
+    text = read_rule_file(path)[0]
     try:
-        raw = _parse_yaml(path.read_text(encoding="utf-8-sig"))[1]
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        raw = _parse_yaml(text)[1] if text is not None else None
+    except (yaml.YAMLError, _YamlLimit, RecursionError):
         return None
     year = raw.get("year") if isinstance(raw, dict) else None
     return year if isinstance(year, int) else None
@@ -1103,6 +1319,11 @@ def changed(
             raise UsageError(
                 f"--set {setting}：应写成 项目=分值 或 项目.指标.参数=值 (write PROJECT=POINTS or PROJECT.INDICATOR.PARAM=VALUE)"
             )
+        if not math.isfinite(value) or abs(value) > LARGEST:
+            raise UsageError(
+                f"--set {setting}：“{text}”不是可用的数字，请写普通的有限数字，如 120"
+                f" (the value must be a finite number such as 120)"
+            )
         name, *path = target.split(".")
         if name in templates and len(path) == 2:  # 模板.指标.参数: every project using it
             before = _set_parameter(templates[name], *path, value, setting)
@@ -1170,4 +1391,9 @@ def changed(
             }
         )
         raw["total"] = weight_sum
-    return Scheme.model_validate(raw), said
+    try:
+        return Scheme.model_validate(raw), said
+    except ValidationError as exc:  # e.g. a total beyond POINTS_LIMIT
+        error = exc.errors()[0]
+        where = _dotted(error["loc"])
+        raise UsageError(f"--set {'、'.join(settings)}：{where} {_describe(error)}") from None
