@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .untrusted import visible
 
 EXIT_PROBLEMS = 1
 
@@ -177,9 +179,36 @@ def _lang_option(func):
 
 
 def _console(stderr: bool = False):
+    return _safe_console()(
+        stderr=stderr, highlight=False, soft_wrap=False, markup=False, emoji=False
+    )
+
+
+@functools.cache
+def _safe_console():
+    """The console every command prints with. Names and texts come from the returns and rule
+    files, so no printed string is read as rich markup or :emoji: codes, and every control
+    character in one is shown as an escape (\\x1b), never sent to the terminal: all of rich's
+    strings, table cells and titles included, pass through render_str. Styles are given with
+    ``style=`` or, within a line, with _line."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    class SafeConsole(Console):
+        def render_str(self, text, **options):
+            options.update(markup=False, emoji=False)
+            return super().render_str(visible(text), **options)
+
+    return SafeConsole
+
+
+def _line(*parts):
+    """One line in several styles: each part a text, or (text, style); texts shown as _console
+    shows them."""
+    from rich.text import Text
+
+    return Text.assemble(
+        *((visible(p), "") if isinstance(p, str) else (visible(p[0]), p[1]) for p in parts)
+    )
 
 
 class _Group(click.Group):
@@ -199,7 +228,7 @@ class _Group(click.Group):
                 lang = (ctx.obj or {}).get("lang", "zh")
                 _echo_scheme_issues(exc.path, exc.issues, lang, err=True)
             else:
-                click.echo(f"scorer: {exc}", err=True)
+                click.echo(f"scorer: {visible(exc)}", err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -319,7 +348,9 @@ def _run(
         scheme_path, reason = choose_scheme(paths, rules)
         scheme = load_scheme(scheme_path)
         click.echo(
-            f"{text['scheme']}: {scheme.name}  ({_shown(scheme_path)}; {text['because']}: {reason[lang]})",
+            visible(
+                f"{text['scheme']}: {scheme.name}  ({_shown(scheme_path)}; {text['because']}: {reason[lang]})"
+            ),
             err=True,
         )
         if month is None and scheme.schedule.expected is not None:
@@ -610,31 +641,27 @@ def explain(
 
 def _print_explanation(explanation, lang: str) -> None:
     """A line per project with its points; under each indicator its cells and its rule."""
-    from rich.markup import escape
-
     from .render.report import district_view, explanation_summary, inputs_text, item_title
 
     text = TEXT[lang]
     console = _console()
-    console.print(escape(explanation_summary(explanation, lang)), style="bold")
+    console.print(explanation_summary(explanation, lang), style="bold")
     sources = "；".join(district_view(explanation).sources)
-    console.print(escape(f"{text['inputs_short']}{sources}"), style="dim")
+    console.print(f"{text['inputs_short']}{sources}", style="dim")
     for number, item in enumerate(explanation.items, 1):
         console.print()
         console.print(
-            f"[bold]{number}. {escape(item_title(item, lang))}[/]  {_item_points(item, lang)}"
+            _line((f"{number}. {item_title(item, lang)}", "bold"), f"  {_item_points(item, lang)}")
         )
         for line in item.lines:
             full = f" / {line.full:.2f}" if line.full is not None else ""
-            console.print(f"   {escape(line.name)}  [bold]{line.points:+.2f}[/]{full}")
+            console.print(_line(f"   {line.name}  ", (f"{line.points:+.2f}", "bold"), full))
             if line.inputs:
-                console.print(
-                    f"      {text['inputs_short']}{escape(inputs_text(line, lang))}", style="dim"
-                )
-            console.print(f"      {text['rule_short']}{escape(line.words[lang])}")
+                console.print(f"      {text['inputs_short']}{inputs_text(line, lang)}", style="dim")
+            console.print(f"      {text['rule_short']}{line.words[lang]}")
     console.print()
     for sentence in explanation_summary(explanation, lang, closing=True).split("\n"):
-        console.print(escape(sentence), style="bold")
+        console.print(sentence, style="bold")
 
 
 def _item_points(item, lang: str) -> str:
@@ -729,7 +756,7 @@ def whatif(
         click.echo(text["no_ranking"].format(n=_errors(after.issues)), err=True)
         ctx.exit(EXIT_PROBLEMS)
     for change in changes:
-        click.echo(f"{text['change']}: {change[lang]}", err=True)
+        click.echo(visible(f"{text['change']}: {change[lang]}"), err=True)
     if fmt == "json":
         click.echo(
             dumps(whatif_dict(before.ranking, after.ranking, changes, after.issues, lang)), nl=False
@@ -761,7 +788,13 @@ def _print_rank_changes(
     shown = changes if top is None else changes.head(top)
     for r in shown.itertuples(index=False):
         step = 0 if pd.isna(r.move) else int(r.move)
-        move = f"[green]↑{step}[/]" if step > 0 else f"[red]↓{-step}[/]" if step < 0 else "—"
+        move = (
+            _line((f"↑{step}", "green"))
+            if step > 0
+            else _line((f"↓{-step}", "red"))
+            if step < 0
+            else "—"
+        )
         old_rank = "" if pd.isna(r.rank_before) else str(r.rank_before)
         old_total = "" if pd.isna(r.total_before) else _fmt(r.total_before, precision)
         table.add_row(
@@ -834,8 +867,8 @@ def sensitivity(
         ctx.exit(EXIT_PROBLEMS)
     found = simulate(result.ranking.assessment, draws, spread, seed, result.data)
     text = TEXT[lang]
-    click.echo(f"{text['varied']}: {found.varied[lang]}", err=True)
-    click.echo(f"{text['held']}: {found.held[lang]}", err=True)
+    click.echo(visible(f"{text['varied']}: {found.varied[lang]}"), err=True)
+    click.echo(visible(f"{text['held']}: {found.held[lang]}"), err=True)
     for output in outputs:
         write_atomic(output, render(result, Path(output).suffix, lang, found))
         click.echo(text["report_written"].format(path=output), err=True)
@@ -963,8 +996,6 @@ def compare(
             nl=False,
         )
         return
-    from rich.markup import escape
-
     scheme = after.scheme
     console = _console()
     title = text["compare_title"].format(
@@ -975,10 +1006,8 @@ def compare(
     console.print(text["fell_behind"], style="bold")
     for r in fell.itertuples(index=False) if len(fell) else []:
         console.print(
-            escape(
-                text["lag_line"].format(
-                    district=r.district, project=r.project, done=r.done, expected=r.expected
-                )
+            text["lag_line"].format(
+                district=r.district, project=r.project, done=r.done, expected=r.expected
             )
         )
     if not len(fell):
@@ -990,7 +1019,7 @@ def compare(
             text["lag_item"].format(project=r.project, done=r.done, expected=r.expected)
             for r in group.itertuples(index=False)
         )
-        console.print(escape(f"{district}（{len(group)}）：{items}"))
+        console.print(f"{district}（{len(group)}）：{items}")
     if not len(behind_now):
         console.print(text["nothing"])
 
@@ -1116,7 +1145,7 @@ def _print_ranking(ranking, lang: str, top: int | None, city: str | None = None)
             str(row.rank),
             row.district,
             _fmt(row.total, scheme.precision),
-            f"[{style}]{row.grade}[/]",
+            _line((row.grade, style)),
         ]
         if grouped:
             cells += [row.city, str(row.city_rank)]
@@ -1141,15 +1170,13 @@ def _print_ranking(ranking, lang: str, top: int | None, city: str | None = None)
 def _print_awards(ranking, lang: str, city: str | None = None) -> None:
     """Each award's winners per city, with the rule and any tie on a quota line; then the ties
     strict ranks settled with the tie-break chain."""
-    from rich.markup import escape
-
     text = TEXT[lang]
     console = _console()
     sep = "、" if lang == "zh" else ", "
     for award in ranking.awards:
         if award.skipped:
             console.print(
-                f"{escape(award.name)}{'：' if lang == 'zh' else ': '}{escape(award.skipped[lang])}",
+                f"{award.name}{'：' if lang == 'zh' else ': '}{award.skipped[lang]}",
                 style="dim",
                 soft_wrap=True,
             )
@@ -1159,15 +1186,15 @@ def _print_awards(ranking, lang: str, city: str | None = None) -> None:
             text["award_title"].format(name=award.name, n=len(award.winners), quota=quota),
             style="bold",
         )
-        console.print(escape(award.rule[lang]), style="dim", soft_wrap=True)
+        console.print(award.rule[lang], style="dim", soft_wrap=True)
         for group in award.groups:
             if city is not None and group.group != city:
                 continue
             names = sep.join(group.winners) or text["award_none"].format(eligible=group.eligible)
             label = text["award_group"].format(city=group.group, quota=group.quota)
-            console.print(f"  {escape(label)}{escape(names)}", soft_wrap=True)
+            console.print(f"  {label}{names}", soft_wrap=True)
             if group.note:
-                console.print(f"    {escape(group.note[lang])}", style="yellow", soft_wrap=True)
+                console.print(f"    {group.note[lang]}", style="yellow", soft_wrap=True)
     if ranking.ties:
         chain = sep.join(name for name, _ in ranking.chain) or "—"
         console.print(text["ties_title"].format(chain=chain), style="bold")
@@ -1177,9 +1204,7 @@ def _print_awards(ranking, lang: str, city: str | None = None) -> None:
                 continue
             order = sep.join(f"{d}（{r}）" for d, r in zip(tie.districts, tie.ranks))
             where = f"{tie.where}: " if tie.where else ""
-            console.print(
-                f"  {escape(where)}{_fmt(tie.total, precision)} → {escape(order)}", soft_wrap=True
-            )
+            console.print(f"  {where}{_fmt(tie.total, precision)} → {order}", soft_wrap=True)
 
 
 def _cell_order(cell: str | None) -> tuple[int, int]:
@@ -1222,7 +1247,7 @@ def _print_issues(issues, lang: str) -> None:
             table.add_row(
                 issue.cell or "—",
                 _value(issue.value),
-                f"[{style}]{issue.message(lang)}[/]",
+                _line((issue.message(lang), style)),
                 issue.hint(lang),
             )
         console.print(table)
@@ -1268,7 +1293,8 @@ def rules_check(ctx: click.Context, files: tuple[str, ...], lang: str) -> None:
         for issue in issues:
             where = f"{file}:{issue.line}" if issue.line else file
             click.echo(
-                f"{where}: {click.style(issue.message(lang), fg='red')} — {issue.hint(lang)}"
+                f"{visible(where)}: {click.style(visible(issue.message(lang)), fg='red')}"
+                f" — {visible(issue.hint(lang))}"
             )
     if failed:
         ctx.exit(EXIT_PROBLEMS)
@@ -1284,7 +1310,9 @@ def _echo_scheme_issues(file: str, issues, lang: str, err: bool = False) -> None
     for issue in issues:
         where = f"{file}:{issue.line}" if issue.line else file
         click.echo(
-            f"{where}: {click.style(issue.message(lang), fg='red')} — {issue.hint(lang)}", err=err
+            f"{visible(where)}: {click.style(visible(issue.message(lang)), fg='red')}"
+            f" — {visible(issue.hint(lang))}",
+            err=err,
         )
 
 
