@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import os
 import re
 import sys
@@ -88,6 +89,27 @@ TEXT = {
         "suspended_left_out": "暂缓实施，不计分",
         "check_data_ok": "可以计分：{districts} 个地区，{rows} 行数据；{warnings} 个提醒",
         "check_data_bad": "有 {n} 个错误，不能计分。请按上表修改。",
+        # --- nothing injected, no nonsense accepted (issue 11)
+        "sheet_name_taken": "“{name}”与“{other}”在填报表中的表名相同（“{sheet}”；Excel 表名最多 31 个字符、不分大小写、不能含 [ ] : * ? / \\）。请把名称写短或写得不同，或用 --layout long",
+        "schemes_differ": "两期的考核方案不同，名次不能比较：{a}按“{name_a}”，{b}按“{name_b}”；不同之处：{what}。请用 --rules 指定同一个方案",
+        "scheme_parts": {
+            "name": "方案名称",
+            "year": "年度",
+            "total": "总分",
+            "precision": "小数位数",
+            "grades": "等次",
+            "columns": "输入列",
+            "survey": "社情民意",
+            "schedule": "序时进度",
+            "templates": "计分模板",
+            "projects": "项目及分值",
+            "checks": "审核提示",
+            "ranking": "排名规则",
+            "awards": "评奖",
+            "sensitivity": "稳健性设置",
+        },  # fmt: skip
+        "bad_spread": "应为 0 与 100% 之间的数，如 20%，读到“{value}”",
+        "bad_seed": "应为不小于 0 的整数，如 0 或 42，读到“{value}”",
     },
     "en": {
         "scheme": "Scheme",
@@ -162,6 +184,27 @@ TEXT = {
         "suspended_left_out": "suspended, left out",
         "check_data_ok": "ready to score: {districts} districts, {rows} rows; {warnings} warning(s)",
         "check_data_bad": "{n} error(s): the data cannot be scored. Fix them as listed.",
+        # --- nothing injected, no nonsense accepted (issue 11)
+        "sheet_name_taken": "“{name}” and “{other}” make the same sheet name in the template (“{sheet}”; Excel allows 31 characters, ignores case and forbids [ ] : * ? / \\). Make the names shorter or different, or use --layout long",
+        "schemes_differ": "the two periods were scored under different schemes, so their ranks do not compare: {a} under “{name_a}”, {b} under “{name_b}”; they differ in: {what}. Give the same scheme with --rules",
+        "scheme_parts": {
+            "name": "name",
+            "year": "year",
+            "total": "total",
+            "precision": "decimals",
+            "grades": "grades",
+            "columns": "input columns",
+            "survey": "survey",
+            "schedule": "time schedule",
+            "templates": "templates",
+            "projects": "projects, weights and methods",
+            "checks": "checks",
+            "ranking": "ranking rules",
+            "awards": "awards",
+            "sensitivity": "sensitivity settings",
+        },  # fmt: skip
+        "bad_spread": "a number between 0 and 100%, such as 20%; found “{value}”",
+        "bad_seed": "a whole number of 0 or more, such as 0 or 42; found “{value}”",
     },
 }
 
@@ -586,7 +629,16 @@ def template(
         raise UsageError(TEXT[lang]["xlsx_only"].format(path=output))
     path, _ = choose_scheme([], rules)
     scheme = load_scheme(path)
-    write_atomic(output, template_xlsx(scheme, list(dict.fromkeys(names)), layout, path.name))
+    from .render.template import SheetNameTaken
+
+    try:
+        workbook = template_xlsx(scheme, list(dict.fromkeys(names)), layout, path.name)
+    except SheetNameTaken as clash:
+        said = TEXT[lang]["sheet_name_taken"]
+        raise UsageError(
+            said.format(name=clash.name, other=clash.other, sheet=clash.sheet)
+        ) from None
+    write_atomic(output, workbook)
     projects = sum(1 for p in scheme.projects if p.level == "project")
     click.echo(
         TEXT[lang]["template_done"].format(
@@ -805,10 +857,28 @@ def _print_rank_changes(
         console.print(text["more"].format(n=len(changes) - top), style="dim")
 
 
+def _both(key: str, **params) -> str:
+    """A usage message in Chinese and English, for option checks that run before --lang is read."""
+    return f"{TEXT['zh'][key].format(**params)} ({TEXT['en'][key].format(**params)})"
+
+
 def _spread(text: str) -> float:
-    value = float(text.strip().rstrip("%")) / (100 if text.strip().endswith("%") else 1)
-    if not 0 <= value < 1:
-        raise click.BadParameter("应在 0 与 100% 之间，如 20% (between 0 and 100%)")
+    try:
+        value = float(text.strip().rstrip("%")) / (100 if text.strip().endswith("%") else 1)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value < 1:  # nan and inf too
+        raise click.BadParameter(_both("bad_spread", value=visible(text)))
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise click.BadParameter(_both("bad_seed", value=visible(text)))
     return value
 
 
@@ -825,9 +895,9 @@ def _spread(text: str) -> float:
               help="分值上下浮动的幅度 / how far each weight may move.")  # fmt: skip
 @click.option(
     "--seed",
-    type=int,
-    default=0,
+    default="0",
     show_default=True,
+    callback=lambda ctx, param, value: _seed(value),
     help="随机种子，相同种子结果相同 / random seed.",
 )
 @_format_option
@@ -921,6 +991,27 @@ def _period(ctx: click.Context, path: str, rules: str | None, lang: str):
     return result
 
 
+def _same_scheme(a, b, earlier: str, later: str, lang: str) -> None:
+    """Two periods compare only under one scheme: else a usage error naming what differs."""
+    if a == b:
+        return
+    from .errors import UsageError
+
+    text = TEXT[lang]
+    parts = text["scheme_parts"]
+    sep = "、" if lang == "zh" else ", "
+    what = sep.join(parts.get(f, f) for f in type(a).model_fields if getattr(a, f) != getattr(b, f))
+    raise UsageError(
+        text["schemes_differ"].format(
+            a=_period_label(earlier, lang),
+            b=_period_label(later, lang),
+            name_a=a.name,
+            name_b=b.name,
+            what=what,
+        )
+    )
+
+
 def _period_label(path: str, lang: str) -> str:
     from .scheme import month_in_name
 
@@ -953,6 +1044,7 @@ def compare(
 
     text = TEXT[lang]
     before, after = _period(ctx, earlier, rules, lang), _period(ctx, later, rules, lang)
+    _same_scheme(before.scheme, after.scheme, earlier, later, lang)
     changes = rank_changes(before.ranking, after.ranking)
     behind_then = behind_schedule(before.ranking.assessment)
     behind_now = behind_schedule(after.ranking.assessment)
