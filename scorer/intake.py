@@ -928,25 +928,21 @@ def _check_survey(
         if raw is not None:
             value, ok = parse_number(raw, percent=True)
             values[position] = np.nan if value is None else value
-        if np.isnan(values[position]):
+        if not np.isfinite(values[position]):
             where = _where(
                 sources,
                 int(survey["_source"].iat[position]),
                 int(survey["_row"].iat[position]),
                 "satisfaction",
             )
-            code = (
-                "excel-error"
-                if isinstance(raw, ExcelError)
-                else "not-a-number"
-                if raw is not None
-                else "missing-value"
-            )
-            issues.append(
-                Issue(
-                    code, {"label": label}, value=None if raw is None else cell_text(raw), **where
-                )
-            )
+            if np.isinf(values[position]):  # a number the sheet reader took as inf
+                code, shown = "number-not-finite", _num(values[position])
+            elif raw is not None:
+                code, shown = refused_as(raw), _refused_value(raw)
+            else:
+                code, shown = "missing-value", None
+            values[position] = np.nan
+            issues.append(Issue(code, {"label": label}, value=shown, **where))
     survey["satisfaction"] = values
     # A column formatted as a percentage in Excel holds 0.935 for 93.5%.
     if typed.all() and survey["satisfaction"].notna().any() and survey["satisfaction"].max() <= 1:

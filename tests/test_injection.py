@@ -336,3 +336,19 @@ def test_sensitivity_options_are_usage_errors(option, value, said):
     assert result.exit_code == 2, result.output
     assert f"Invalid value for '{option}': {said} (" in result.output
     assert "内部错误" not in result.output
+
+
+def test_survey_refuses_logical_values_and_numbers_beyond_computing(tmp_path):
+    from scorer.intake import read_data
+    from scorer.scheme import load_scheme
+
+    survey = [["地区", "满意度"], ["甲市", "是"], ["乙市", "1e999"], ["丙市", True]]
+    rows = [ANHUI_HEADER, *full_rows("甲市"), *full_rows("乙市"), *full_rows("丙市")]
+    path = write_xlsx(tmp_path / "a.xlsx", {"s": rows, "社情民意": survey})
+    data = read_data([path], load_scheme(RULES / "anhui-2010.yaml"))
+    found = [(i.cell, i.code, i.message()) for i in data.issues if i.sheet == "社情民意"]
+    assert found == [
+        ("B2", "logical-value", "“满意度”应为数字，读到逻辑值 是"),
+        ("B3", "number-not-finite", "“满意度”应为数字，读到“inf”，超出可以计算的范围"),
+        ("B4", "logical-value", "“满意度”应为数字，读到逻辑值 TRUE"),
+    ]
