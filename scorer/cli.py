@@ -107,7 +107,7 @@ TEXT = {
             "ranking": "排名规则",
             "awards": "评奖",
             "sensitivity": "稳健性设置",
-        },  # fmt: skip
+        },
         "bad_spread": "应为 0 与 100% 之间的数，如 20%，读到“{value}”",
         "bad_seed": "应为不小于 0 的整数，如 0 或 42，读到“{value}”",
     },
@@ -197,12 +197,12 @@ TEXT = {
             "survey": "survey",
             "schedule": "time schedule",
             "templates": "templates",
-            "projects": "projects, weights and methods",
+            "projects": "projects and weights",
             "checks": "checks",
             "ranking": "ranking rules",
             "awards": "awards",
             "sensitivity": "sensitivity settings",
-        },  # fmt: skip
+        },
         "bad_spread": "a number between 0 and 100%, such as 20%; found “{value}”",
         "bad_seed": "a whole number of 0 or more, such as 0 or 42; found “{value}”",
     },
@@ -271,7 +271,9 @@ class _Group(click.Group):
                 lang = (ctx.obj or {}).get("lang", "zh")
                 _echo_scheme_issues(exc.path, exc.issues, lang, err=True)
             else:
-                click.echo(f"scorer: {visible(exc)}", err=True)
+                # the message's own lines kept (a list of known schemes), all else shown
+                said = "\n".join(visible(line) for line in str(exc).split("\n"))
+                click.echo(f"scorer: {said}", err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise

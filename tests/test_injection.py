@@ -352,3 +352,13 @@ def test_survey_refuses_logical_values_and_numbers_beyond_computing(tmp_path):
         ("B3", "number-not-finite", "“满意度”应为数字，读到“inf”，超出可以计算的范围"),
         ("B4", "logical-value", "“满意度”应为数字，读到逻辑值 TRUE"),
     ]
+
+
+def test_a_usage_error_keeps_its_own_lines_and_shows_the_name_given(tmp_path):
+    data = write_xlsx(tmp_path / "2010.xlsx", {"数据": [ANHUI_HEADER] + full_rows("合肥市")})
+    result = cli("assess", str(data), "--rules", "no\x1b[2Jsuch.yaml", cwd=tmp_path)
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "scorer: 找不到考核方案 no\\x1b[2Jsuch.yaml (no such rule file)"
+    assert lines[1] == "已知的考核方案 (known schemes):"
+    assert raw_controls(result.output) == []
