@@ -994,7 +994,8 @@ def _period(ctx: click.Context, path: str, rules: str | None, lang: str):
 
 
 def _same_scheme(a, b, earlier: str, later: str, lang: str) -> None:
-    """Two periods compare only under one scheme: else a usage error naming what differs."""
+    """Periods compare (and follow in a trend) only under one scheme: else a usage error
+    naming what differs."""
     if a == b:
         return
     from .errors import UsageError
@@ -1153,6 +1154,8 @@ def trend(
     paths = [p for given in files for p in (sorted(globbing.glob(given)) or [given])]
     paths.sort(key=lambda p: (month_in_name([p]) or 0, p))
     periods = [(p, _period(ctx, p, rules, lang)) for p in paths]
+    for path, period in periods[1:]:
+        _same_scheme(periods[0][1].scheme, period.scheme, periods[0][0], path, lang)
     found = follow([_period_label(p, lang) for p, _ in periods], [r.ranking for _, r in periods])
     scheme = periods[-1][1].scheme
     body = {"periods": found.periods, "files": paths,

@@ -362,3 +362,12 @@ def test_a_usage_error_keeps_its_own_lines_and_shows_the_name_given(tmp_path):
     assert lines[0] == "scorer: 找不到考核方案 no\\x1b[2Jsuch.yaml (no such rule file)"
     assert lines[1] == "已知的考核方案 (known schemes):"
     assert raw_controls(result.output) == []
+
+
+def test_trend_refuses_periods_under_different_schemes():
+    result = cli("trend", "samples/tongling-2015-06.xlsx", "samples/2010.xlsx")
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines()[-1].startswith(
+        "scorer: 两期的考核方案不同，名次不能比较：2010按“安徽省2010年度民生工程实施情况考核”，"
+        "6月按“铜陵市2015年民生工程月度考核”；不同之处：方案名称、"
+    )

@@ -34,9 +34,9 @@ class _SheetNames:
 
     def __call__(self, name: str) -> str:
         sheet = _sheet_name(name)
-        other = self.taken.setdefault(sheet.casefold(), name)
-        if other != name:
-            raise SheetNameTaken(name, other, sheet)
+        if sheet.casefold() in self.taken:
+            raise SheetNameTaken(name, self.taken[sheet.casefold()], sheet)
+        self.taken[sheet.casefold()] = name
         return sheet
 
 
@@ -79,6 +79,9 @@ def template_xlsx(
         """Every text as a string, never a formula; one that starts like a formula also gets
         Excel's quote prefix, so that editing the cell later cannot make it one either."""
         text = "" if text is None else str(text)
+        if not text:  # as write() did: an empty text is a blank cell, not an empty string
+            sheet.write_blank(row, col, None, formats[style])
+            return
         chosen = guarded if text[:1] in FORMULA_START else formats
         sheet.write_string(row, col, text, chosen[style])
 
