@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import math
 import os
 import re
 import sys
@@ -11,6 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .untrusted import visible
 
 EXIT_PROBLEMS = 1
 
@@ -119,6 +122,27 @@ TEXT = {
             "无法写出 {path}：文件名 {names} 不是 UTF-8 编码，报告中写不出这些名字。"
             "请把这些文件改名后重新运行"
         ),
+        # --- nothing injected, no nonsense accepted (issue 11)
+        "sheet_name_taken": "“{name}”与“{other}”在填报表中的表名相同（“{sheet}”；Excel 表名最多 31 个字符、不分大小写、不能含 [ ] : * ? / \\）。请把名称写短或写得不同，或用 --layout long",
+        "schemes_differ": "两期的考核方案不同，名次不能比较：{a}按“{name_a}”，{b}按“{name_b}”；不同之处：{what}。请用 --rules 指定同一个方案",
+        "scheme_parts": {
+            "name": "方案名称",
+            "year": "年度",
+            "total": "总分",
+            "precision": "小数位数",
+            "grades": "等次",
+            "columns": "输入列",
+            "survey": "社情民意",
+            "schedule": "序时进度",
+            "templates": "计分模板",
+            "projects": "项目及分值",
+            "checks": "审核提示",
+            "ranking": "排名规则",
+            "awards": "评奖",
+            "sensitivity": "稳健性设置",
+        },
+        "bad_spread": "应为 0 与 100% 之间的数，如 20%，读到“{value}”",
+        "bad_seed": "应为不小于 0 的整数，如 0 或 42，读到“{value}”",
     },
     "en": {
         "scheme": "Scheme",
@@ -225,6 +249,27 @@ TEXT = {
             "cannot write {path}: the file name(s) {names} are not UTF-8 and cannot be put in "
             "a report; rename them and run again"
         ),
+        # --- nothing injected, no nonsense accepted (issue 11)
+        "sheet_name_taken": "“{name}” and “{other}” make the same sheet name in the template (“{sheet}”; Excel allows 31 characters, ignores case and forbids [ ] : * ? / \\). Make the names shorter or different, or use --layout long",
+        "schemes_differ": "the two periods were scored under different schemes, so their ranks do not compare: {a} under “{name_a}”, {b} under “{name_b}”; they differ in: {what}. Give the same scheme with --rules",
+        "scheme_parts": {
+            "name": "name",
+            "year": "year",
+            "total": "total",
+            "precision": "decimals",
+            "grades": "grades",
+            "columns": "input columns",
+            "survey": "survey",
+            "schedule": "time schedule",
+            "templates": "templates",
+            "projects": "projects and weights",
+            "checks": "checks",
+            "ranking": "ranking rules",
+            "awards": "awards",
+            "sensitivity": "sensitivity settings",
+        },
+        "bad_spread": "a number between 0 and 100%, such as 20%; found “{value}”",
+        "bad_seed": "a whole number of 0 or more, such as 0 or 42; found “{value}”",
     },
 }
 
@@ -252,9 +297,36 @@ def _lang_option(func):
 
 
 def _console(stderr: bool = False):
+    return _safe_console()(
+        stderr=stderr, highlight=False, soft_wrap=False, markup=False, emoji=False
+    )
+
+
+@functools.cache
+def _safe_console():
+    """The console every command prints with. Names and texts come from the returns and rule
+    files, so no printed string is read as rich markup or :emoji: codes, and every control
+    character in one is shown as an escape (\\x1b), never sent to the terminal: all of rich's
+    strings, table cells and titles included, pass through render_str. Styles are given with
+    ``style=`` or, within a line, with _line."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    class SafeConsole(Console):
+        def render_str(self, text, **options):
+            options.update(markup=False, emoji=False)
+            return super().render_str(visible(text), **options)
+
+    return SafeConsole
+
+
+def _line(*parts):
+    """One line in several styles: each part a text, or (text, style); texts shown as _console
+    shows them."""
+    from rich.text import Text
+
+    return Text.assemble(
+        *((visible(p), "") if isinstance(p, str) else (visible(p[0]), p[1]) for p in parts)
+    )
 
 
 class _Group(click.Group):
@@ -277,7 +349,9 @@ class _Group(click.Group):
                 lang = (ctx.obj or {}).get("lang", "zh")
                 _echo_scheme_issues(exc.path, exc.issues, lang, err=True)
             else:
-                click.echo(f"scorer: {exc}", err=True)
+                # the message's own lines kept (a list of known schemes), all else shown
+                said = "\n".join(visible(line) for line in str(exc).split("\n"))
+                click.echo(f"scorer: {said}", err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -456,7 +530,9 @@ def _run(
             key = "month_several" if exc.found else "month_needed"
             raise UsageError(text[key].format(name=exc.scheme, found=found)) from None
         click.echo(
-            f"{text['scheme']}: {plan.scheme.name}  ({_shown(plan.scheme_path)}; {text['because']}: {plan.reason[lang]})",
+            visible(
+                f"{text['scheme']}: {plan.scheme.name}  ({_shown(plan.scheme_path)}; {text['because']}: {plan.reason[lang]})"
+            ),
             err=True,
         )
         if plan.month_source is not None:
@@ -765,9 +841,16 @@ def template(
     path, _ = choose_scheme([], rules)
     _guard_outputs((output,), [path], lang)
     scheme = load_scheme(path)
-    _write_output(
-        output, template_xlsx(scheme, list(dict.fromkeys(names)), layout, path.name), lang
-    )
+    from .render.template import SheetNameTaken
+
+    try:
+        workbook = template_xlsx(scheme, list(dict.fromkeys(names)), layout, path.name)
+    except SheetNameTaken as clash:
+        said = TEXT[lang]["sheet_name_taken"]
+        raise UsageError(
+            said.format(name=clash.name, other=clash.other, sheet=clash.sheet)
+        ) from None
+    _write_output(output, workbook, lang)
     projects = sum(1 for p in scheme.projects if p.level == "project")
     click.echo(
         TEXT[lang]["template_done"].format(
@@ -816,31 +899,27 @@ def explain(
 
 def _print_explanation(explanation, lang: str) -> None:
     """A line per project with its points; under each indicator its cells and its rule."""
-    from rich.markup import escape
-
     from .render.report import district_view, explanation_summary, inputs_text, item_title
 
     text = TEXT[lang]
     console = _console()
-    console.print(escape(explanation_summary(explanation, lang)), style="bold")
+    console.print(explanation_summary(explanation, lang), style="bold")
     sources = "；".join(district_view(explanation).sources)
-    console.print(escape(f"{text['inputs_short']}{sources}"), style="dim")
+    console.print(f"{text['inputs_short']}{sources}", style="dim")
     for number, item in enumerate(explanation.items, 1):
         console.print()
         console.print(
-            f"[bold]{number}. {escape(item_title(item, lang))}[/]  {_item_points(item, lang)}"
+            _line((f"{number}. {item_title(item, lang)}", "bold"), f"  {_item_points(item, lang)}")
         )
         for line in item.lines:
             full = f" / {line.full:.2f}" if line.full is not None else ""
-            console.print(f"   {escape(line.name)}  [bold]{line.points:+.2f}[/]{full}")
+            console.print(_line(f"   {line.name}  ", (f"{line.points:+.2f}", "bold"), full))
             if line.inputs:
-                console.print(
-                    f"      {text['inputs_short']}{escape(inputs_text(line, lang))}", style="dim"
-                )
-            console.print(f"      {text['rule_short']}{escape(line.words[lang])}")
+                console.print(f"      {text['inputs_short']}{inputs_text(line, lang)}", style="dim")
+            console.print(f"      {text['rule_short']}{line.words[lang]}")
     console.print()
     for sentence in explanation_summary(explanation, lang, closing=True).split("\n"):
-        console.print(escape(sentence), style="bold")
+        console.print(sentence, style="bold")
 
 
 def _item_points(item, lang: str) -> str:
@@ -935,7 +1014,7 @@ def whatif(
         click.echo(text["no_ranking"].format(n=_errors(after.issues)), err=True)
         ctx.exit(EXIT_PROBLEMS)
     for change in changes:
-        click.echo(f"{text['change']}: {change[lang]}", err=True)
+        click.echo(visible(f"{text['change']}: {change[lang]}"), err=True)
     if fmt == "json":
         click.echo(
             dumps(whatif_dict(before.ranking, after.ranking, changes, after.issues, lang)), nl=False
@@ -967,7 +1046,13 @@ def _print_rank_changes(
     shown = changes if top is None else changes.head(top)
     for r in shown.itertuples(index=False):
         step = 0 if pd.isna(r.move) else int(r.move)
-        move = f"[green]↑{step}[/]" if step > 0 else f"[red]↓{-step}[/]" if step < 0 else "—"
+        move = (
+            _line((f"↑{step}", "green"))
+            if step > 0
+            else _line((f"↓{-step}", "red"))
+            if step < 0
+            else "—"
+        )
         old_rank = "" if pd.isna(r.rank_before) else str(r.rank_before)
         old_total = "" if pd.isna(r.total_before) else _fmt(r.total_before, precision)
         table.add_row(
@@ -978,10 +1063,28 @@ def _print_rank_changes(
         console.print(text["more"].format(n=len(changes) - top), style="dim")
 
 
+def _both(key: str, **params) -> str:
+    """A usage message in Chinese and English, for option checks that run before --lang is read."""
+    return f"{TEXT['zh'][key].format(**params)} ({TEXT['en'][key].format(**params)})"
+
+
 def _spread(text: str) -> float:
-    value = float(text.strip().rstrip("%")) / (100 if text.strip().endswith("%") else 1)
-    if not 0 <= value < 1:
-        raise click.BadParameter("应在 0 与 100% 之间，如 20% (between 0 and 100%)")
+    try:
+        value = float(text.strip().rstrip("%")) / (100 if text.strip().endswith("%") else 1)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value < 1:  # nan and inf too
+        raise click.BadParameter(_both("bad_spread", value=visible(text)))
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise click.BadParameter(_both("bad_seed", value=visible(text)))
     return value
 
 
@@ -998,9 +1101,9 @@ def _spread(text: str) -> float:
               help="分值上下浮动的幅度 / how far each weight may move.")  # fmt: skip
 @click.option(
     "--seed",
-    type=int,
-    default=0,
+    default="0",
     show_default=True,
+    callback=lambda ctx, param, value: _seed(value),
     help="随机种子，相同种子结果相同 / random seed.",
 )
 @_format_option
@@ -1039,8 +1142,8 @@ def sensitivity(
         ctx.exit(EXIT_PROBLEMS)
     found = simulate(result.ranking.assessment, draws, spread, seed, result.data)
     text = TEXT[lang]
-    click.echo(f"{text['varied']}: {found.varied[lang]}", err=True)
-    click.echo(f"{text['held']}: {found.held[lang]}", err=True)
+    click.echo(visible(f"{text['varied']}: {found.varied[lang]}"), err=True)
+    click.echo(visible(f"{text['held']}: {found.held[lang]}"), err=True)
     _write_reports(result, outputs, lang, found)
     if fmt == "json":
         rows = [
@@ -1091,6 +1194,28 @@ def _period(ctx: click.Context, path: str, rules: str | None, lang: str):
     return result
 
 
+def _same_scheme(a, b, earlier: str, later: str, lang: str) -> None:
+    """Periods compare (and follow in a trend) only under one scheme: else a usage error
+    naming what differs."""
+    if a == b:
+        return
+    from .errors import UsageError
+
+    text = TEXT[lang]
+    parts = text["scheme_parts"]
+    sep = "、" if lang == "zh" else ", "
+    what = sep.join(parts.get(f, f) for f in type(a).model_fields if getattr(a, f) != getattr(b, f))
+    raise UsageError(
+        text["schemes_differ"].format(
+            a=_period_label(earlier, lang),
+            b=_period_label(later, lang),
+            name_a=a.name,
+            name_b=b.name,
+            what=what,
+        )
+    )
+
+
 def _period_label(path: str, lang: str) -> str:
     from .periods import month_in_name
 
@@ -1123,6 +1248,7 @@ def compare(
 
     text = TEXT[lang]
     before, after = _period(ctx, earlier, rules, lang), _period(ctx, later, rules, lang)
+    _same_scheme(before.scheme, after.scheme, earlier, later, lang)
     changes = rank_changes(before.ranking, after.ranking)
     behind_now = behind_schedule(after.ranking.assessment)
     fell = newly_behind(behind_schedule(before.ranking.assessment), behind_now)
@@ -1159,8 +1285,6 @@ def compare(
             nl=False,
         )
         return
-    from rich.markup import escape
-
     scheme = after.scheme
     console = _console()
     title = text["compare_title"].format(
@@ -1171,10 +1295,8 @@ def compare(
     console.print(text["fell_behind"], style="bold")
     for r in fell.itertuples(index=False) if len(fell) else []:
         console.print(
-            escape(
-                text["lag_line"].format(
-                    district=r.district, project=r.project, done=r.done, expected=r.expected
-                )
+            text["lag_line"].format(
+                district=r.district, project=r.project, done=r.done, expected=r.expected
             )
         )
     if not len(fell):
@@ -1186,7 +1308,7 @@ def compare(
             text["lag_item"].format(project=r.project, done=r.done, expected=r.expected)
             for r in group.itertuples(index=False)
         )
-        console.print(escape(f"{district}（{len(group)}）：{items}"))
+        console.print(f"{district}（{len(group)}）：{items}")
     if not len(behind_now):
         console.print(text["nothing"])
 
@@ -1225,6 +1347,8 @@ def trend(
     paths = [p for given in files for p in (sorted(globbing.glob(given)) or [given])]
     paths.sort(key=lambda p: (month_in_name([p]) or 0, p))
     periods = [(p, _period(ctx, p, rules, lang)) for p in paths]
+    for path, period in periods[1:]:
+        _same_scheme(periods[0][1].scheme, period.scheme, periods[0][0], path, lang)
     found = follow([_period_label(p, lang) for p, _ in periods], [r.ranking for _, r in periods])
     scheme = periods[-1][1].scheme
     body = {"periods": found.periods, "files": paths,
@@ -1311,7 +1435,7 @@ def _print_ranking(ranking, lang: str, top: int | None, city: str | None = None)
             str(row.rank),
             row.district,
             _fmt(row.total, scheme.precision),
-            f"[{style}]{row.grade}[/]",
+            _line((row.grade, style)),
         ]
         if grouped:
             cells += [row.city, str(row.city_rank)]
@@ -1336,15 +1460,13 @@ def _print_ranking(ranking, lang: str, top: int | None, city: str | None = None)
 def _print_awards(ranking, lang: str, city: str | None = None) -> None:
     """Each award's winners per city, with the rule and any tie on a quota line; then the ties
     strict ranks settled with the tie-break chain."""
-    from rich.markup import escape
-
     text = TEXT[lang]
     console = _console()
     sep = "、" if lang == "zh" else ", "
     for award in ranking.awards:
         if award.skipped:
             console.print(
-                f"{escape(award.name)}{'：' if lang == 'zh' else ': '}{escape(award.skipped[lang])}",
+                f"{award.name}{'：' if lang == 'zh' else ': '}{award.skipped[lang]}",
                 style="dim",
                 soft_wrap=True,
             )
@@ -1354,15 +1476,15 @@ def _print_awards(ranking, lang: str, city: str | None = None) -> None:
             text["award_title"].format(name=award.name, n=len(award.winners), quota=quota),
             style="bold",
         )
-        console.print(escape(award.rule[lang]), style="dim", soft_wrap=True)
+        console.print(award.rule[lang], style="dim", soft_wrap=True)
         for group in award.groups:
             if city is not None and group.group != city:
                 continue
             names = sep.join(group.winners) or text["award_none"].format(eligible=group.eligible)
             label = text["award_group"].format(city=group.group, quota=group.quota)
-            console.print(f"  {escape(label)}{escape(names)}", soft_wrap=True)
+            console.print(f"  {label}{names}", soft_wrap=True)
             if group.note:
-                console.print(f"    {escape(group.note[lang])}", style="yellow", soft_wrap=True)
+                console.print(f"    {group.note[lang]}", style="yellow", soft_wrap=True)
     if ranking.ties:
         chain = sep.join(name for name, _ in ranking.chain) or "—"
         console.print(text["ties_title"].format(chain=chain), style="bold")
@@ -1372,9 +1494,7 @@ def _print_awards(ranking, lang: str, city: str | None = None) -> None:
                 continue
             order = sep.join(f"{d}（{r}）" for d, r in zip(tie.districts, tie.ranks))
             where = f"{tie.where}: " if tie.where else ""
-            console.print(
-                f"  {escape(where)}{_fmt(tie.total, precision)} → {escape(order)}", soft_wrap=True
-            )
+            console.print(f"  {where}{_fmt(tie.total, precision)} → {order}", soft_wrap=True)
 
 
 def _cell_order(cell: str | None) -> tuple[int, int]:
@@ -1417,7 +1537,7 @@ def _print_issues(issues, lang: str) -> None:
             table.add_row(
                 issue.cell or "—",
                 _value(issue.value),
-                f"[{style}]{issue.message(lang)}[/]",
+                _line((issue.message(lang), style)),
                 issue.hint(lang),
             )
         console.print(table)
@@ -1463,7 +1583,8 @@ def rules_check(ctx: click.Context, files: tuple[str, ...], lang: str) -> None:
         for issue in issues:
             where = f"{file}:{issue.line}" if issue.line else file
             click.echo(
-                f"{where}: {click.style(issue.message(lang), fg='red')} — {issue.hint(lang)}"
+                f"{visible(where)}: {click.style(visible(issue.message(lang)), fg='red')}"
+                f" — {visible(issue.hint(lang))}"
             )
     if failed:
         ctx.exit(EXIT_PROBLEMS)
@@ -1479,7 +1600,9 @@ def _echo_scheme_issues(file: str, issues, lang: str, err: bool = False) -> None
     for issue in issues:
         where = f"{file}:{issue.line}" if issue.line else file
         click.echo(
-            f"{where}: {click.style(issue.message(lang), fg='red')} — {issue.hint(lang)}", err=err
+            f"{visible(where)}: {click.style(visible(issue.message(lang)), fg='red')}"
+            f" — {visible(issue.hint(lang))}",
+            err=err,
         )
 
 

@@ -362,6 +362,25 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "put the header within the first {rows} rows, with the scheme's labels: {labels}; if the "
         "sheet is no return, move it out of the file",
     ),
+    # --- no nonsense accepted in cells (issue 11)
+    "logical-value": (
+        "“{label}”应为数字，读到逻辑值 {value}",
+        "填写数字；TRUE/FALSE、是/否不会当作 1 和 0",
+        "“{label}” must be a number, found the logical value {value}",
+        "enter a number; TRUE/FALSE and yes/no are not read as 1 and 0",
+    ),
+    "number-not-finite": (
+        "“{label}”应为数字，读到“{value}”，超出可以计算的范围",
+        "填写实际数值，如 1234.5",
+        "“{label}” must be a number, found “{value}”, which is beyond any value that can be computed",
+        "enter the actual figure, such as 1234.5",
+    ),
+    "invisible-characters": (
+        "名称“{value}”含不可见字符，已忽略",
+        "删除名称中看不见的字符（如零宽空格）；已按“{name}”读取",
+        "the name “{value}” holds characters that show nothing; they were ignored",
+        "delete the invisible characters (such as zero-width spaces); read as “{name}”",
+    ),
 }
 
 

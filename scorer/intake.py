@@ -35,6 +35,7 @@ from .sheets import (
     open_files,
     split_label,
 )
+from .untrusted import has_invisible
 
 TOTAL_WORDS = ("合计", "总计", "小计")
 NORMAL_STATUS = {
@@ -43,6 +44,7 @@ NORMAL_STATUS = {
 SKIPPED_SHEETS = {"说明", "填报说明", "instructions"}  # a template's own instructions
 MONEY_UNITS = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+LOGICAL_WORDS = {"TRUE", "FALSE", "是", "否"}  # a tick box or a yes/no column: never 1 and 0
 _SHEET_UNIT = re.compile(r"(?<![报送位])单位[:：]?\s*(亿元|万元|千元|元)")
 
 
@@ -149,6 +151,7 @@ def parse_number(
 
     Accepts 1,234.5, full-width digits and stray spaces; the column's own unit after the number
     ("1,234万元" in a 万元 column); "95%" only where ``percent`` (a column in % or on a 0–100 scale).
+    A number too large to compute with (1e999, inf) is no number; nor are TRUE/FALSE or 是/否.
     """
     if isinstance(raw, ExcelError):
         return None, False
@@ -164,8 +167,29 @@ def parse_number(
     if percent and text.endswith("%"):
         text = text[:-1]
     if _NUMBER.fullmatch(text):
-        return float(text), True
+        value = float(text)
+        return (value, True) if math.isfinite(value) else (None, False)
     return None, False
+
+
+def refused_as(raw: Any) -> str:
+    """The issue code for a cell parse_number refused: why it is not a number."""
+    if isinstance(raw, ExcelError):
+        return "excel-error"
+    if isinstance(raw, bool) or cell_text(raw).upper() in LOGICAL_WORDS:
+        return "logical-value"
+    text = unicodedata.normalize("NFKC", str(raw)).strip().replace(",", "").replace(" ", "")
+    if isinstance(raw, float) or _NUMBER.fullmatch(text.rstrip("%")):
+        return "number-not-finite"  # a number, but inf (1e999) or nan
+    return "not-a-number"
+
+
+def _refused_value(raw: Any) -> str:
+    """A refused cell as the problem table shows it: TRUE for a tick box, else as written."""
+    if isinstance(raw, bool):
+        return str(raw).upper()
+    text = cell_text(raw)
+    return text.upper() if text.upper() in ("TRUE", "FALSE") else text
 
 
 def _sheet_unit(rows: list[list[Any]], header: Header) -> str | None:
@@ -546,6 +570,19 @@ def _check_rows(
 
     faulty: set[tuple[int, int]] = set()  # (source, Excel row) of rows with an error
 
+    # names holding characters that show nothing (合\u200b肥市): read without them, and said
+    # once per sheet, at the first cell of each such name
+    said_hidden: set[tuple[int, str, str]] = set()
+    for key in ("district", "project"):
+        hidden = _judge(rows[key].array, lambda x: has_invisible(cell_text(x)))
+        for position in np.flatnonzero(hidden):
+            written_name = cell_text(rows[key].iat[position])
+            first = (int(rows["_source"].iat[position]), key, written_name)
+            if first not in said_hidden:
+                said_hidden.add(first)
+                add("invisible-characters", position, key, severity="warning", value=written_name,
+                    name=normalize_name(written_name))  # fmt: skip
+
     # districts
     rows["district"] = _unique_map(rows["district"], lambda x: normalize_name(cell_text(x)))
     for position in np.flatnonzero((rows["district"] == "").to_numpy()):
@@ -678,8 +715,11 @@ def _check_rows(
                 add("missing-value", position, key, label=label)
         for position in np.flatnonzero(bad & (needed_here | ~active.to_numpy())):
             cell = raw_of[position]
-            code = "excel-error" if isinstance(cell, ExcelError) else "not-a-number"
-            add(code, position, key, value=cell_text(cell), label=label)
+            add(refused_as(cell), position, key, value=_refused_value(cell), label=label)
+        beyond = np.isinf(values)  # a number the sheet reader took as inf, or too large in 万元
+        for position in np.flatnonzero(beyond):
+            add("number-not-finite", position, key, value=_num(values[position]), label=label)
+        values[beyond] = np.nan
         low, high = column.min, column.max
         below = values < low if low is not None else np.zeros(len(values), dtype=bool)
         above = values > high if high is not None else np.zeros(len(values), dtype=bool)
@@ -902,25 +942,21 @@ def _check_survey(
         if raw is not None:
             value, ok = parse_number(raw, percent=True)
             values[position] = np.nan if value is None else value
-        if np.isnan(values[position]):
+        if not np.isfinite(values[position]):
             where = _where(
                 sources,
                 int(survey["_source"].iat[position]),
                 int(survey["_row"].iat[position]),
                 "satisfaction",
             )
-            code = (
-                "excel-error"
-                if isinstance(raw, ExcelError)
-                else "not-a-number"
-                if raw is not None
-                else "missing-value"
-            )
-            issues.append(
-                Issue(
-                    code, {"label": label}, value=None if raw is None else cell_text(raw), **where
-                )
-            )
+            if np.isinf(values[position]):  # a number the sheet reader took as inf
+                code, shown = "number-not-finite", _num(values[position])
+            elif raw is not None:
+                code, shown = refused_as(raw), _refused_value(raw)
+            else:
+                code, shown = "missing-value", None
+            values[position] = np.nan
+            issues.append(Issue(code, {"label": label}, value=shown, **where))
     survey["satisfaction"] = values
     # A column formatted as a percentage in Excel holds 0.935 for 93.5%.
     if typed.all() and survey["satisfaction"].notna().any() and survey["satisfaction"].max() <= 1:

@@ -29,18 +29,20 @@ from pydantic import (
 from .bundled import bundled_dir
 from .errors import Issue, SchemeError, SchemeNotFound, UsageError
 from .formula import FormulaError, parse_formula
+from .untrusted import INVISIBLE
 
 # ----------------------------------------------------------------------------- names
 
 _QUOTES = "\"'“”‘’「」『』"
 # every character str.isspace() calls whitespace (a test checks the list is complete)
 WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-_DROPPED = str.maketrans("", "", WHITESPACE + _QUOTES)
+_DROPPED = str.maketrans("", "", WHITESPACE + _QUOTES + INVISIBLE)
 
 
 @lru_cache(maxsize=1 << 16)  # the same names and labels come back in every sheet and row
 def normalize_name(text: object) -> str:
-    """The form names are compared in: NFKC, no whitespace, no quote marks of any style."""
+    """The form names are compared in: NFKC, no whitespace, no quote marks of any style, no
+    character that shows nothing (a zero-width space must not make a second 合肥市)."""
     return unicodedata.normalize("NFKC", str(text)).translate(_DROPPED)
 
 

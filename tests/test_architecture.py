@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "scorer"
 # scheme → intake → engine → ranking → features → render → service → command line. A module
 # may import its own stage and those before it, never one after.
 STAGES = [
-    {"errors", "bundled", "formula"},
+    {"errors", "bundled", "formula", "untrusted"},
     {"scheme", "methods"},
     {"sheets", "intake"},
     {"engine"},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +14,7 @@ import pandas as pd
 
 from ..engine import Explanation, Item, Line
 from ..scheme import rules_summary
+from ..untrusted import visible
 
 REPORT_SUFFIXES = (".html", ".htm", ".md", ".xlsx", ".json")
 # The workbook's created/modified date (docProps/core.xml): fixed, so that the same input gives
@@ -445,15 +447,19 @@ def _robust_layout(found, lang: str) -> dict[str, Any]:
             "award": found.award}  # fmt: skip
 
 
-def _environment():
+def _environment(**options: Any):
     from jinja2 import Environment, PackageLoader, select_autoescape
 
+    settings: dict[str, Any] = {
+        "autoescape": select_autoescape(["html", "j2"], default_for_string=True),
+        **options,
+    }
     env = Environment(
         loader=PackageLoader("scorer", "templates"),
-        autoescape=select_autoescape(["html", "j2"], default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        **settings,
     )
     env.filters["num"] = lambda v, places=2: "" if v is None else _num(v, places)
     env.filters["pct"] = lambda v: "" if v is None else f"{v:.1%}"
@@ -481,17 +487,26 @@ def render_html(result, lang: str = "zh", robustness=None) -> str:
 
 
 def render_markdown(result, lang: str = "zh", robustness=None) -> str:
-    environment = _environment()
-    environment.autoescape = False
-    environment.filters["md"] = _md_cell
+    # every {{ … }} of the template is escaped on its way out (finalize), as autoescape does
+    # for HTML: names, sheet names and rule texts come from the users' files
+    environment = _environment(autoescape=False, finalize=md_text)
     context = report_context(result, lang, robustness)
     return environment.get_template("report.md.j2").render(**context)
 
 
-def _md_cell(value: Any) -> str:
-    """Text safe in a Markdown table cell: pipes escaped, line breaks as <br>."""
-    text = "" if value is None else str(value)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]|#~]")
+_HTML_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def md_text(value: Any) -> Any:
+    """A text as Markdown that shows it and nothing else, in a line or a table cell: HTML's
+    ``& < >`` as entities (no tag, no script), Markdown's ``\\ ` * _ [ ] | # ~`` escaped (no
+    emphasis, link, cell break or heading), and no line break (written out as ``\\x0a``, as
+    every control character). Numbers pass as they are."""
+    if not isinstance(value, str):
+        return value
+    text = visible(value).translate(_HTML_SPECIAL)
+    return _MD_SPECIAL.sub(lambda m: "\\" + m.group(), text)
 
 
 def _bar_chart(rows: list[dict], total: float) -> dict[str, Any]:
@@ -543,19 +558,26 @@ def render_xlsx(result, lang: str = "zh") -> bytes:
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
     workbook.set_properties({"title": f"{scheme.name} {t['report']}", "created": XLSX_CREATED})
-    header = workbook.add_format(
-        {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter"}
-    )
+    heading = {
+        "bold": True,
+        "bg_color": "#DDEBF7",
+        "border": 1,
+        "text_wrap": True,
+        "valign": "vcenter",
+    }
+    header = workbook.add_format(heading)
+    guarded_header = workbook.add_format({**heading, "quote_prefix": True})
     text = workbook.add_format({"border": 1})
     guarded = workbook.add_format({"border": 1, "quote_prefix": True})
     number = workbook.add_format({"border": 1, "num_format": "#,##0.00"})
     integer = workbook.add_format({"border": 1, "num_format": "0"})
     muted = workbook.add_format({"border": 1, "font_color": "#808080"})
     title = workbook.add_format({"bold": True, "font_size": 13})
+    guarded_title = workbook.add_format({"bold": True, "font_size": 13, "quote_prefix": True})
 
-    def headers(sheet, names: list[str], widths: list[int]) -> None:
+    def headers(sheet, names: list[str], widths: list[int], guard=None) -> None:
         for col, (name, width) in enumerate(zip(names, widths)):
-            sheet.write_string(0, col, name, header)
+            _safe_text(sheet, 0, col, name, header, guard or header)
             sheet.set_column(col, col, width)
         sheet.freeze_panes(1, 0)
         sheet.set_row(0, 30)
@@ -646,6 +668,7 @@ def render_xlsx(result, lang: str = "zh") -> bytes:
         sheet,
         [t["rank"], t["district"], *[f"{p.name}（{p.weight:g}）" for p in items], t["total"]],
         [6, 14, *[11] * len(items), 12],
+        guarded_header,
     )
     sheet.freeze_panes(1, 2)
     order = assessment.scores.index.get_indexer(ranking.table["district"])
@@ -721,7 +744,7 @@ def render_xlsx(result, lang: str = "zh") -> bytes:
 
     # 考核方案
     sheet = workbook.add_worksheet(t["scheme_sheet"])
-    sheet.write_string(0, 0, scheme.name, title)
+    _safe_text(sheet, 0, 0, scheme.name, title, guarded_title)
     for col, (name, width) in enumerate(
         zip(["#", t["project"], t["weight"], t["method"]], [5, 36, 8, 70])
     ):
@@ -729,9 +752,9 @@ def render_xlsx(result, lang: str = "zh") -> bytes:
         sheet.set_column(col, col, width)
     for row, project in enumerate(scheme.projects, start=3):
         sheet.write_number(row, 0, row - 2, integer)
-        sheet.write_string(row, 1, project.name, text)
+        _safe_text(sheet, row, 1, project.name, text, guarded)
         sheet.write_number(row, 2, project.weight, number)
-        sheet.write_string(row, 3, method_summary(scheme, project, lang), text)
+        _safe_text(sheet, row, 3, method_summary(scheme, project, lang), text, guarded)
     end = 3 + len(scheme.projects)
     sheet.write_string(end, 1, t["sum"], header)
     sheet.write_number(end, 2, sum(p.weight for p in scheme.projects), number)

@@ -8,11 +8,36 @@ from typing import Any
 
 from ..scheme import RECORDED_PROPERTY, Scheme
 
+FORMULA_START = ("=", "+", "-", "@")
+
+
+class SheetNameTaken(ValueError):
+    """Two sheets of the template would have the same name once Excel's rules shorten them."""
+
+    def __init__(self, name: str, other: str, sheet: str):
+        super().__init__(f"{name!r} and {other!r} both make the sheet name {sheet!r}")
+        self.name, self.other, self.sheet = name, other, sheet
+
 
 def _sheet_name(name: str) -> str:
     """Excel's rules: at most 31 characters, none of []:*?/\\."""
     cleaned = re.sub(r"[\[\]:*?/\\]", "_", name).strip("'") or "Sheet"
     return cleaned[:31]
+
+
+class _SheetNames:
+    """The sheets' names, each checked against those taken (Excel compares them ignoring case):
+    a clash is refused, not renamed, since a district's sheet name is its name when read back."""
+
+    def __init__(self) -> None:
+        self.taken: dict[str, str] = {}
+
+    def __call__(self, name: str) -> str:
+        sheet = _sheet_name(name)
+        if sheet.casefold() in self.taken:
+            raise SheetNameTaken(name, self.taken[sheet.casefold()], sheet)
+        self.taken[sheet.casefold()] = name
+        return sheet
 
 
 def template_xlsx(
@@ -30,26 +55,37 @@ def template_xlsx(
     workbook.set_properties({"title": f"{scheme.name} 填报表", "created": None})
     if scheme_file:  # so that `scorer check` finds the scheme without --rules
         workbook.set_custom_property(RECORDED_PROPERTY, scheme_file)
-    formats = {
-        "title": workbook.add_format({"bold": True, "font_size": 14}),
-        "header": workbook.add_format(
-            {
-                "bold": True,
-                "bg_color": "#DDEBF7",
-                "border": 1,
-                "text_wrap": True,
-                "valign": "vcenter",
-                "align": "center",
-            }
-        ),
-        "name": workbook.add_format({"border": 1, "bg_color": "#F2F2F2"}),
-        "input": workbook.add_format(
-            {"border": 1, "num_format": "#,##0.00", "bg_color": "#FFFFE0"}
-        ),
-        "text": workbook.add_format({"border": 1, "bg_color": "#FFFFE0"}),
-        "wrap": workbook.add_format({"text_wrap": True, "valign": "top"}),
-        "bold": workbook.add_format({"bold": True}),
+    styles: dict[str | None, dict[str, Any]] = {
+        None: {},
+        "title": {"bold": True, "font_size": 14},
+        "header": {
+            "bold": True,
+            "bg_color": "#DDEBF7",
+            "border": 1,
+            "text_wrap": True,
+            "valign": "vcenter",
+            "align": "center",
+        },
+        "name": {"border": 1, "bg_color": "#F2F2F2"},
+        "input": {"border": 1, "num_format": "#,##0.00", "bg_color": "#FFFFE0"},
+        "text": {"border": 1, "bg_color": "#FFFFE0"},
+        "wrap": {"text_wrap": True, "valign": "top"},
+        "bold": {"bold": True},
     }
+    formats = {k: workbook.add_format(v) if v else None for k, v in styles.items()}
+    guarded = {k: workbook.add_format({**v, "quote_prefix": True}) for k, v in styles.items()}
+
+    def write_text(sheet, row: int, col: int, text: str, style: str | None = None) -> None:
+        """Every text as a string, never a formula; one that starts like a formula also gets
+        Excel's quote prefix, so that editing the cell later cannot make it one either."""
+        text = "" if text is None else str(text)
+        if not text:  # as write() did: an empty text is a blank cell, not an empty string
+            sheet.write_blank(row, col, None, formats[style])
+            return
+        chosen = guarded if text[:1] in FORMULA_START else formats
+        sheet.write_string(row, col, text, chosen[style])
+
+    sheet_name = _SheetNames()
     projects = [p for p in scheme.projects if p.level == "project"]
     measures = scheme.measure_keys()
     keys = ["project", *measures] + (["status"] if "status" in scheme.columns else [])
@@ -61,28 +97,24 @@ def template_xlsx(
     def data_sheet(
         name: str, district: str | None, with_district: bool, blocks: list[str | None]
     ) -> None:
-        sheet = workbook.add_worksheet(_sheet_name(name))
+        sheet = workbook.add_worksheet(sheet_name(name))
         columns = (["district"] if with_district else []) + keys
-        sheet.write(
-            0,
-            0,
-            f"{scheme.name} 填报表" + (f"（{district}）" if district else ""),
-            formats["title"],
+        title = f"{scheme.name} 填报表" + (f"（{district}）" if district else "")
+        write_text(sheet, 0, 0, title, "title")
+        write_text(
+            sheet, 1, 0, "填报单位（盖章）：                填报人：                联系电话："
         )
-        sheet.write(1, 0, "填报单位（盖章）：                填报人：                联系电话：")
         header_row = 2
         for col, key in enumerate(columns):
-            sheet.write(header_row, col, header_label(key), formats["header"])
+            write_text(sheet, header_row, col, header_label(key), "header")
         row = header_row + 1
         for block in blocks:
             for project in projects:
                 for col, key in enumerate(columns):
                     if key == "district":
-                        sheet.write_string(
-                            row, col, block or "", formats["text"] if not block else formats["name"]
-                        )
+                        write_text(sheet, row, col, block or "", "name" if block else "text")
                     elif key == "project":
-                        sheet.write_string(row, col, project.name, formats["name"])
+                        write_text(sheet, row, col, project.name, "name")
                     elif key == "status":
                         sheet.write_blank(row, col, None, formats["text"])
                     else:
@@ -117,11 +149,11 @@ def template_xlsx(
         )
 
     if scheme.survey is not None:
-        sheet = workbook.add_worksheet(_sheet_name(scheme.survey.sheet))
-        sheet.write(0, 0, scheme.columns["district"].label, formats["header"])
-        sheet.write(0, 1, f"{scheme.survey.label}（%）", formats["header"])
+        sheet = workbook.add_worksheet(sheet_name(scheme.survey.sheet))
+        write_text(sheet, 0, 0, scheme.columns["district"].label, "header")
+        write_text(sheet, 0, 1, f"{scheme.survey.label}（%）", "header")
         for row, district in enumerate(districts or [""], start=1):
-            sheet.write_string(row, 0, district, formats["name"] if district else formats["text"])
+            write_text(sheet, row, 0, district, "name" if district else "text")
             sheet.write_blank(row, 1, None, formats["input"])
         rule = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100,
                 "error_title": "数值有误", "error_message": "满意度请填写 0 到 100 之间的数（如 93.5）"}  # fmt: skip
@@ -129,7 +161,8 @@ def template_xlsx(
         sheet.set_column(0, 1, 14)
         sheet.freeze_panes(1, 1)
 
-    _instructions(workbook, scheme, formats, header_label, keys)
+    instructions = workbook.add_worksheet(sheet_name("填报说明"))
+    _instructions(instructions, scheme, write_text, formats["bold"], header_label, keys)
     workbook.close()
     return buffer.getvalue()
 
@@ -159,13 +192,12 @@ def _validation(scheme: Scheme, key: str) -> dict[str, Any] | None:
             "error_title": "数值有误", "error_message": f"“{column.label}”请填写{said}，不要带单位或文字"[:255]}  # fmt: skip
 
 
-def _instructions(workbook, scheme: Scheme, formats: dict, header_label, keys: list[str]) -> None:
-    sheet = workbook.add_worksheet("填报说明")
+def _instructions(sheet, scheme: Scheme, write_text, bold, header_label, keys: list[str]) -> None:
     sheet.set_column(0, 0, 24)
     sheet.set_column(1, 1, 12)
     sheet.set_column(2, 2, 60)
     lines = [
-        (scheme.name, formats["title"]),
+        (scheme.name, "title"),
         ("", None),
         ("1. 每个项目一行，项目名称已列出，请勿修改表头和项目名称。", None),
         ("2. 数字直接填写，不要带单位或文字（如“约100”“—”）；金额单位见表头。", None),
@@ -177,11 +209,11 @@ def _instructions(workbook, scheme: Scheme, formats: dict, header_label, keys: l
         ("", None),
     ]
     row = 0
-    for text, fmt in lines:
-        sheet.write(row, 0, text, fmt)
+    for text, style in lines:
+        write_text(sheet, row, 0, text, style)
         row += 1
     for col, title in enumerate(("列", "单位", "填写要求")):
-        sheet.write(row, col, title, formats["header"])
+        write_text(sheet, row, col, title, "header")
     row += 1
     for key in ["district", *keys]:
         column = scheme.columns[key]
@@ -195,18 +227,18 @@ def _instructions(workbook, scheme: Scheme, formats: dict, header_label, keys: l
             rule = _validation(scheme, key)
             need = rule["input_message"].removeprefix("请填写") if rule else ""
             need = "必填，" + need if column.blank == "error" else need
-        sheet.write(row, 0, column.label)
-        sheet.write(row, 1, column.unit or "")
-        sheet.write(row, 2, need, formats["wrap"])
+        write_text(sheet, row, 0, column.label)
+        write_text(sheet, row, 1, column.unit or "")
+        write_text(sheet, row, 2, need, "wrap")
         row += 1
     row += 1
     for col, title in enumerate(("考核项目", "分值")):
-        sheet.write(row, col, title, formats["header"])
+        write_text(sheet, row, col, title, "header")
     row += 1
     for project in scheme.projects:
         note = "（按地区汇总计算，不需填报）" if project.level == "district" else ""
-        sheet.write(row, 0, project.name + note)
+        write_text(sheet, row, 0, project.name + note)
         sheet.write_number(row, 1, project.weight)
         row += 1
-    sheet.write(row, 0, "合计", formats["bold"])
-    sheet.write_number(row, 1, sum(p.weight for p in scheme.projects), formats["bold"])
+    write_text(sheet, row, 0, "合计", "bold")
+    sheet.write_number(row, 1, sum(p.weight for p in scheme.projects), bold)
