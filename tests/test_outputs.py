@@ -272,6 +272,15 @@ def test_the_xlsx_report_is_byte_identical_run_to_run(tmp_path):
     assert '<dcterms:modified xsi:type="dcterms:W3CDTF">2000-01-01T00:00:00Z' in core
 
 
+def test_the_template_is_byte_identical_run_to_run(tmp_path):
+    """It carried the wall clock in docProps/core.xml."""
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    for target in (first, second):
+        result = run("template", "--rules", "anhui-2010", "-d", "合肥市", "-o", str(target))
+        assert result.exit_code == 0, result.output
+    assert first.read_bytes() == second.read_bytes()
+
+
 def test_a_non_utf8_input_name_that_a_report_cannot_hold_is_said(tmp_path):
     import csv
 

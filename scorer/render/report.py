@@ -6,7 +6,6 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +14,9 @@ import pandas as pd
 from ..engine import Explanation, Item, Line
 from ..scheme import rules_summary
 from ..untrusted import visible
+from .template import XLSX_CREATED
 
 REPORT_SUFFIXES = (".html", ".htm", ".md", ".xlsx", ".json")
-# The workbook's created/modified date (docProps/core.xml): fixed, so that the same input gives
-# the same bytes, as the other formats do; xlsxwriter would put the wall clock there.
-XLSX_CREATED = datetime(2000, 1, 1)
 # Past this many districts the HTML and Markdown reports keep the ranking whole but show charts
 # and district sections for the first ones only: nobody reads 10,000 sections, and the file
 # would run to hundreds of MB. scorer explain and the Excel workbook have every district.

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import datetime
 from typing import Any
 
 from ..scheme import RECORDED_PROPERTY, Scheme
 
 FORMULA_START = ("=", "+", "-", "@")
+# Every workbook's created/modified date (docProps/core.xml): fixed, so that the same input gives
+# the same bytes, as the other formats do; xlsxwriter would put the wall clock there.
+XLSX_CREATED = datetime(2000, 1, 1)
 
 
 class SheetNameTaken(ValueError):
@@ -52,7 +56,7 @@ def template_xlsx(
 
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    workbook.set_properties({"title": f"{scheme.name} 填报表", "created": None})
+    workbook.set_properties({"title": f"{scheme.name} 填报表", "created": XLSX_CREATED})
     if scheme_file:  # so that `scorer check` finds the scheme without --rules
         workbook.set_custom_property(RECORDED_PROPERTY, scheme_file)
     styles: dict[str | None, dict[str, Any]] = {
