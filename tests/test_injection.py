@@ -371,3 +371,13 @@ def test_trend_refuses_periods_under_different_schemes():
         "scorer: 两期的考核方案不同，名次不能比较：2010按“安徽省2010年度民生工程实施情况考核”，"
         "6月按“铜陵市2015年民生工程月度考核”；不同之处：方案名称、"
     )
+
+
+def test_a_closing_tag_alone_in_a_cell_is_no_markup_error(tmp_path):
+    """The fuzz suite found `[/]` as a cell's text crash the problem table (MarkupError)."""
+    rows = [ANHUI_HEADER] + full_rows("[/]", **{"农村五保供养": {"完成": "[/]"}})
+    path = write_xlsx(tmp_path / "2010.xlsx", {"数据": rows})
+    result = cli("assess", str(path), "-o", str(tmp_path / "r.html"), cwd=tmp_path, width=200)
+    assert result.exit_code == 1, result.output
+    assert "“完成”应为数字，读到“[/]”" in result.output
+    assert "内部错误" not in result.output
