@@ -314,10 +314,9 @@ class _WorkbookSheet:
     def merged(self) -> list:
         if self.path.suffix.lower() == ".ods":
             return []  # calamine does not report merged cells of .ods files
-        from python_calamine import CalamineWorkbook
 
         try:
-            workbook = CalamineWorkbook.from_path(str(self.path))
+            workbook = _calamine(self.path)
             try:
                 return workbook.get_sheet_by_name(self.name).merged_cell_ranges or []
             finally:
@@ -789,7 +788,7 @@ def read_sheets(path: Path) -> list[Sheet]:
     import fastexcel
 
     try:
-        reader = fastexcel.read_excel(str(path))
+        reader = fastexcel.read_excel(_source(path))
         names = reader.sheet_names
     except BaseException as exc:  # a panic in the reader is no reason to stop the program
         if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
@@ -800,6 +799,27 @@ def read_sheets(path: Path) -> list[Sheet]:
     return [
         _WorkbookSheet(reader, path, name, heads[name], turn, extents.get(name)) for name in names
     ]
+
+
+def _source(path: Path) -> str | bytes:
+    """What the Rust readers take for a file: its path, or where the path is not UTF-8 (a name
+    made on another system, which they cannot take), the file's bytes."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return path.read_bytes()
+    return str(path)
+
+
+def _calamine(path: Path):
+    from python_calamine import CalamineWorkbook
+
+    source = _source(path)
+    if isinstance(source, bytes):
+        import io
+
+        return CalamineWorkbook.from_filelike(io.BytesIO(source))
+    return CalamineWorkbook.from_path(source)
 
 
 def _check_xlsx(path: Path, archive) -> tuple[dict[str, list[list[Any]]], dict[str, int]]:
@@ -836,9 +856,8 @@ def _heads(
     heads: dict[str, list[list[Any]]] = {}
     extents = {} if extents is None else extents
     if names:
-        from python_calamine import CalamineWorkbook
 
-        workbook = CalamineWorkbook.from_path(str(path))
+        workbook = _calamine(path)
         try:
             for name in names:
                 sheet = workbook.get_sheet_by_name(name)

@@ -297,3 +297,15 @@ def test_a_non_utf8_input_name_that_a_report_cannot_hold_is_said(tmp_path):
             "报告中写不出这些名字。请把这些文件改名后重新运行\n"
         )
     assert os.listdir(os.fsencode(tmp_path)) == [b"2010-\xff.csv"]
+
+
+def test_a_workbook_whose_name_is_not_utf8_is_read(tmp_path):
+    """The Rust readers take no such path ("source must be a string or bytes"): its bytes are
+    read instead, and the ranking is made."""
+    from conftest import ANHUI_HEADER, full_rows, write_xlsx
+
+    name = os.fsdecode(b"2010-\xff.xlsx")
+    write_xlsx(tmp_path / name, {"汇总": [ANHUI_HEADER, *full_rows("甲县"), *full_rows("乙县")]})
+    result = run("assess", name, "-r", ANHUI, cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "甲县" in result.stdout and "乙县" in result.stdout
