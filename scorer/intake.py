@@ -574,7 +574,10 @@ def _check_rows(
     # once per sheet, at the first cell of each such name
     said_hidden: set[tuple[int, str, str]] = set()
     for key in ("district", "project"):
-        hidden = _judge(rows[key].array, lambda x: has_invisible(cell_text(x)))
+        names = rows[key].array
+        if not has_invisible("\n".join(map(str, names.categories))):
+            continue  # the usual case, found in one pass over the distinct names
+        hidden = _judge(names, lambda x: has_invisible(cell_text(x)))
         for position in np.flatnonzero(hidden):
             written_name = cell_text(rows[key].iat[position])
             first = (int(rows["_source"].iat[position]), key, written_name)

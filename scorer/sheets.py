@@ -598,13 +598,17 @@ def _size(count: int) -> str:
     return f"{count / 2**20:,.0f} MB" if count >= 2**20 else f"{count / 1024:,.0f} KB"
 
 
-def _check_zip(archive, names: dict[str, str], scanned: Iterable[str]) -> None:
+def _check_zip(archive, names: _SheetNames | dict[str, str], scanned: Iterable[str]) -> None:
     """The sizes the zip states for each member, and for ``scanned`` members their real size;
     ``names`` maps a member to the sheet it holds, to name it."""
     total = 0
     for info in archive.infolist():
         total += info.file_size
-        _check_member(info, info.file_size, names.get(info.filename))
+        try:
+            _check_member(info, info.file_size, None)
+        except RefusedFile as refused:  # named only now: most files pass, unnamed
+            refused.sheet = names.get(info.filename)
+            raise
     if total > MAX_UNPACKED_BYTES:
         raise RefusedFile(
             "workbook-too-large", {"member": "*", "size": _size(total),
@@ -616,8 +620,12 @@ def _check_zip(archive, names: dict[str, str], scanned: Iterable[str]) -> None:
         except KeyError:
             continue
         if SAFE_PACKED_BYTES < info.compress_size <= SCAN_PACKED_BYTES:
-            for _ in _unpacked(archive, info, names.get(member)):
-                pass
+            try:
+                for _ in _unpacked(archive, info, None):
+                    pass
+            except RefusedFile as refused:
+                refused.sheet = names.get(member)
+                raise
 
 
 def _check_member(info, size: int, sheet: str | None) -> None:
@@ -682,7 +690,7 @@ _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="\$?([A-Z]{1,4})\$?(\d{1,10
                         rb'(?::\$?([A-Z]{1,4})\$?(\d{1,10}))?"')  # fmt: skip
 
 
-def _sheet_extent(archive, info, sheet: str) -> tuple[int, int]:
+def _sheet_extent(archive, info, sheet: str | None) -> tuple[int, int]:
     """A sheet's rows and columns counted from A1, as calamine will span them; refused when
     they pass the limits, at the cell farthest out."""
     import zipfile
@@ -822,29 +830,80 @@ def _calamine(path: Path):
     return CalamineWorkbook.from_path(source)
 
 
-def _check_xlsx(path: Path, archive) -> tuple[dict[str, list[list[Any]]], dict[str, int]]:
-    """An xlsx file's limits checked, with the package opened once for all its sheets; the
-    first rows of a large file's sheets read from the start of their XML on the way (calamine
-    would parse each whole sheet for them), and each sheet's rows."""
+_WORKSHEET_TARGET = re.compile(
+    rb'<Relationship\b(?=[^>]*\bType="[^"]*/worksheet")[^>]*\bTarget="([^"]+)"'
+)
+
+
+def _sheet_members(archive) -> list[str]:
+    """The members that hold sheets: those the workbook's relationships name as worksheets,
+    and any under xl/worksheets/. Found with a pattern, not an XML parse: this runs on every
+    file, and a name is needed only to say which sheet a refusal is about."""
+    members = {n for n in archive.namelist() if n.startswith("xl/worksheets/") and
+               n.endswith(".xml")}  # fmt: skip
     try:
-        package = _XlsxPackage(archive)
-    except Exception:  # no workbook.xml, or damaged: the reader says what is wrong
-        return {}, {}
-    names = {member: name for name, member in package.members.items()}
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        rels = b""
+    for target in _WORKSHEET_TARGET.findall(rels):
+        text = target.decode("utf-8", "replace")
+        members.add(text.lstrip("/") if text.startswith("/") else f"xl/{text}")
+    return sorted(members)
+
+
+class _SheetNames:
+    """Member → sheet name, read from workbook.xml only when a refusal must name its sheet."""
+
+    def __init__(self, archive, package: _XlsxPackage | None = None):
+        self.archive = archive
+        self.names = None if package is None else _names_of(package)
+
+    def get(self, member: str, default: str | None = None) -> str | None:
+        if self.names is None:
+            try:
+                self.names = _names_of(_XlsxPackage(self.archive))
+            except Exception:  # no workbook.xml, or damaged: the member's path says where
+                self.names = {}
+        return self.names.get(member, default)
+
+
+def _names_of(package: _XlsxPackage) -> dict[str, str]:
+    return {member: name for name, member in package.members.items()}
+
+
+def _check_xlsx(path: Path, archive) -> tuple[dict[str, list[list[Any]]], dict[str, int]]:
+    """An xlsx file's limits checked, its sheets found once for all of them; the first rows of
+    a large file's sheets read from the start of their XML on the way (calamine would parse
+    each whole sheet for them), and each such sheet's rows. (A small file's rows are counted
+    by calamine as it reads the first rows.)"""
+    large = path.stat().st_size > _LARGE_XLSX
+    package = None
+    if large:
+        try:
+            package = _XlsxPackage(archive)
+        except Exception:  # no workbook.xml, or damaged: the reader says what is wrong
+            return {}, {}
+    names = _SheetNames(archive, package)
     _check_zip(archive, names, ["xl/sharedStrings.xml", "xl/styles.xml"])
-    extents: dict[str, int] = {}
-    for name, member in package.members.items():
+    rows: dict[str, int] = {}
+    for member in _sheet_members(archive):
         try:
             info = archive.getinfo(member)
         except KeyError:
             continue
-        extents[name] = _sheet_extent(archive, info, name)[0]
+        try:
+            rows[member] = _sheet_extent(archive, info, None)[0]
+        except RefusedFile as refused:
+            refused.sheet = refused.sheet or names.get(member, member)
+            raise
+    if package is None:
+        return {}, {}
+    extents = {name: rows[member] for name, member in package.members.items() if member in rows}
     heads: dict[str, list[list[Any]]] = {}
-    if path.stat().st_size > _LARGE_XLSX:
-        for name in package.members:
-            head = _xlsx_head(package, name, HEADER_SEARCH_ROWS)
-            if head is not None:
-                heads[name] = head
+    for name in package.members:
+        head = _xlsx_head(package, name, HEADER_SEARCH_ROWS)
+        if head is not None:
+            heads[name] = head
     return heads, extents
 
 
@@ -948,8 +1007,17 @@ def find_header(
     """The header among the first rows: the one (or two) naming most scheme columns, with
     ``must`` among them and at least ``least`` in all."""
     best: Header | None = None
-    for bottom in range(min(len(rows), HEADER_SEARCH_ROWS)):
+    searched = min(len(rows), HEADER_SEARCH_ROWS)
+    # ``must`` is found only in a row that names it: the other rows (the data below the header,
+    # titles above it) need not be read as headers at all
+    naming = [
+        any(isinstance(c, str) and labels.get(split_label(c)[0]) == must for c in rows[r])
+        for r in range(searched)
+    ]  # (a label is a text: the numbers of the data rows need no look)
+    for bottom in range(searched):
         for top in (bottom, bottom - 1) if bottom else (bottom,):
+            if not (naming[bottom] or naming[top]):
+                continue
             found, units = _read_header(rows, top, bottom, labels)
             if (
                 must in found

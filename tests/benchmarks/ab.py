@@ -1,0 +1,78 @@
+"""Before and after: the benchmark's assess commands run by this tree and by another checkout of
+scorer (an earlier commit), interleaved, with wall and CPU time.
+
+    git worktree add /tmp/before 13b9d40
+    python tests/benchmarks/ab.py /tmp/before          # --runs 7 for a steadier median
+
+The two trees read the same workbooks (this tree's .bench/, made by bench.py). CPU time (user +
+system of the child) moves less than wall time when the machine is busy; the ratios compare
+medians of runs that alternate, so a noisy neighbour slows both alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from workbooks import ROOT, folder_of_workbooks, long_workbook  # noqa: E402
+
+
+def measure(tree: Path, args: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds of ``python -m scorer assess ARGS`` run from ``tree``."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scorer", "assess", *args],
+        cwd=tree,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(tree)},
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise SystemExit(f"failed in {tree}: scorer {' '.join(args)}")
+    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("before", type=Path, help="another checkout of scorer")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    trees = {"before": args.before.resolve(), "after": ROOT}
+    for tree in trees.values():
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "scorer")], check=True)
+    rules = ["--rules", str(ROOT / "rules" / "anhui-2010.yaml"), "--format", "json"]
+    jobs = {
+        "assess 330k rows → JSON": [str(long_workbook(10_000)), *rules],
+        "assess messy 330k → JSON": [str(long_workbook(10_000, messy=True)), *rules],
+        "assess 1,000 workbooks": [str(folder_of_workbooks(1_000)), *rules],
+        "assess samples/2010.xlsx": [str(ROOT / "samples" / "2010.xlsx"), *rules],
+    }
+    print(f"{'job':<28} | {'before wall':>11} | {'after wall':>10} | {'ratio':>5} | "
+          f"{'before cpu':>10} | {'after cpu':>9} | {'ratio':>5}")  # fmt: skip
+    for job, job_args in jobs.items():
+        walls: dict[str, list[float]] = {k: [] for k in trees}
+        cpus: dict[str, list[float]] = {k: [] for k in trees}
+        for _ in range(args.runs):
+            for name, tree in trees.items():
+                wall, cpu = measure(tree, job_args)
+                walls[name].append(wall)
+                cpus[name].append(cpu)
+        w = {k: statistics.median(v) for k, v in walls.items()}
+        c = {k: statistics.median(v) for k, v in cpus.items()}
+        print(f"{job:<28} | {w['before']:>9.2f} s | {w['after']:>8.2f} s | "
+              f"{w['after'] / w['before']:>5.2f} | {c['before']:>8.2f} s | {c['after']:>7.2f} s | "
+              f"{c['after'] / c['before']:>5.2f}")  # fmt: skip
+    print(f"\nmedians of {args.runs} alternating runs; {os.cpu_count()} cores")
+
+
+if __name__ == "__main__":
+    main()
