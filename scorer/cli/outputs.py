@@ -77,7 +77,10 @@ def check_outputs(
             raise UsageError(
                 TEXT[lang]["bad_output"].format(path=said(output), known="、".join(known))
             )
-    read = [*expand_paths(resolve_data(data, lang, quiet=True)), *([rules] if rules else [])]
+    read: list[str | Path] = [
+        *expand_paths(resolve_data(data, lang, quiet=True)),
+        *([rules] if rules else []),
+    ]
     guard_outputs(outputs, read, lang)
 
 

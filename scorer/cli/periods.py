@@ -110,12 +110,21 @@ def _compare_json(
     """The rank changes, who fell behind since the earlier period, who is behind now."""
     import pandas as pd
 
+    def known(value: Any, kind: type) -> Any:
+        return None if pd.isna(value) else kind(value)
+
     districts = [
-        {"district": r.district, "rank": int(r.rank), "rank_before": None if pd.isna(r.rank_before) else int(r.rank_before),
-         "move": None if pd.isna(r.move) else int(r.move), "total": float(r.total),
-         "total_before": None if pd.isna(r.total_before) else float(r.total_before), "grade": r.grade}
+        {
+            "district": r.district,
+            "rank": int(r.rank),
+            "rank_before": known(r.rank_before, int),
+            "move": known(r.move, int),
+            "total": float(r.total),
+            "total_before": known(r.total_before, float),
+            "grade": r.grade,
+        }
         for r in changes.itertuples(index=False)
-    ]  # fmt: skip
+    ]
     return {
         "earlier": earlier,
         "later": later,
@@ -193,7 +202,7 @@ def trend(
             data = (
                 dumps(body)
                 if output.lower().endswith(".json")
-                else render_trend(found, scheme, read, lang)
+                else render_trend(found, scheme, [str(f) for f in read], lang)
             ).encode("utf-8")
         write_report(output, data, lang)
     if fmt == "json":

@@ -35,8 +35,13 @@ if TYPE_CHECKING:
     show_default=True,
     help="抽样次数 / number of draws.",
 )
-@click.option("--spread", default="20%", show_default=True, callback=lambda ctx, param, value: spread(value),
-              help="分值上下浮动的幅度 / how far each weight may move.")  # fmt: skip
+@click.option(
+    "--spread",
+    default="20%",
+    show_default=True,
+    callback=lambda ctx, param, value: spread(value),
+    help="分值上下浮动的幅度 / how far each weight may move.",
+)
 @click.option(
     "--seed",
     default="0",
@@ -87,10 +92,17 @@ def sensitivity(
 def _as_json(found: Sensitivity, lang: str) -> dict[str, Any]:
     """The run's settings and, per district, its rank, median rank, range and grade kept."""
     rows = [
-        {"district": r.district, "rank": int(r.rank), "median_rank": float(r.median_rank), "rank_p5": int(r.rank_p5),
-         "rank_p95": int(r.rank_p95), "grade": r.grade, "grade_kept": float(r.grade_kept)}
+        {
+            "district": r.district,
+            "rank": int(r.rank),
+            "median_rank": float(r.median_rank),
+            "rank_p5": int(r.rank_p5),
+            "rank_p95": int(r.rank_p95),
+            "grade": r.grade,
+            "grade_kept": float(r.grade_kept),
+        }
         for r in found.table.itertuples(index=False)
-    ]  # fmt: skip
+    ]
     if found.award:
         for row, r in zip(rows, found.table.itertuples(index=False)):
             row.update(award=bool(r.award), award_share=float(r.award_share))
@@ -107,8 +119,10 @@ def _as_json(found: Sensitivity, lang: str) -> dict[str, Any]:
 def _print_firmness(found: Sensitivity, lang: str, top: int | None) -> None:
     """The table of ranks and grades under the draws, with the award's share if one is drawn."""
     text = TEXT[lang]
-    shown = table([(text["rank"], "right"), (text["district"], "left"), (text["median_rank"], "right"),
-                   (text["rank_range"], "right"), (text["grade"], "left"), (text["grade_kept"], "right")])  # fmt: skip
+    shown = table(
+        [(text["rank"], "right"), (text["district"], "left"), (text["median_rank"], "right"),
+         (text["rank_range"], "right"), (text["grade"], "left"), (text["grade_kept"], "right")]
+    )  # fmt: skip
     if found.award:
         shown.add_column(text["award_share"].format(award=found.award), justify="right")
     rows = found.table if top is None else found.table.head(top)

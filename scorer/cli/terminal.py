@@ -159,8 +159,11 @@ def print_rank_changes(
     text = TEXT[lang]
     out = console()
     out.print(title, style="bold")
-    found = table([(text["new_rank"], "right"), (text["district"], "left"), (text["old_rank"], "right"), (text["move"], "right"),
-                   (text["old_total"], "right"), (text["new_total"], "right"), (text["grade"], "left")])  # fmt: skip
+    found = table(
+        [(text["new_rank"], "right"), (text["district"], "left"), (text["old_rank"], "right"),
+         (text["move"], "right"), (text["old_total"], "right"), (text["new_total"], "right"),
+         (text["grade"], "left")]
+    )  # fmt: skip
     rows = changes if top is None else changes.head(top)
     for r in rows.itertuples(index=False):
         step = 0 if pd.isna(r.move) else int(r.move)

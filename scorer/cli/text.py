@@ -43,7 +43,10 @@ TEXT: dict[str, dict[str, Any]] = {
         "month_from_name": "考核月份：{month}月（取自数据文件名；可用 --month 指定）",
         "month_from_option": "考核月份：{month}月（--month 指定）",
         "month_from_scheme": "考核月份：{month}月（考核方案 schedule.month 规定；可用 --month 指定）",
-        "month_needed": "考核方案“{name}”按序时进度计分，需要考核月份，但数据文件名中没有月份。请用 --month 指定（如 --month 6），或在文件名中写明月份（如 2015-06.xlsx、1-9月.xlsx、第三季度.xlsx）",
+        "month_needed": (
+            "考核方案“{name}”按序时进度计分，需要考核月份，但数据文件名中没有月份。请用 --month 指定（如 --month 6），或在文件名中写明月份（如 "
+            "2015-06.xlsx、1-9月.xlsx、第三季度.xlsx）"
+        ),
         "month_several": "考核方案“{name}”按序时进度计分，需要一个考核月份，但各数据文件名中的月份不一致（{found}）。请分别计分，或用 --month 指定",
         "sheets_need_districts": "--layout sheets 需要 --districts 给出地区名单",
         "xlsx_only": "填报表只能写成 .xlsx 文件：{path}",
@@ -111,8 +114,13 @@ TEXT: dict[str, dict[str, Any]] = {
             "请把这些文件改名后重新运行"
         ),
         # --- nothing injected, no nonsense accepted (issue 11)
-        "sheet_name_taken": "“{name}”与“{other}”在填报表中的表名相同（“{sheet}”；Excel 表名最多 31 个字符、不分大小写、不能含 [ ] : * ? / \\）。请把名称写短或写得不同，或用 --layout long",
-        "schemes_differ": "两期的考核方案不同，名次不能比较：{a}按“{name_a}”，{b}按“{name_b}”；不同之处：{what}。请用 --rules 指定同一个方案",
+        "sheet_name_taken": (
+            "“{name}”与“{other}”在填报表中的表名相同（“{sheet}”；Excel 表名最多 31 个字符、不分大小写、不能含 [ ] : * ? / \\）。"
+            "请把名称写短或写得不同，或用 --layout long"
+        ),
+        "schemes_differ": (
+            "两期的考核方案不同，名次不能比较：{a}按“{name_a}”，{b}按“{name_b}”；不同之处：{what}。请用 --rules 指定同一个方案"
+        ),
         "scheme_parts": {
             "name": "方案名称",
             "year": "年度",
@@ -155,7 +163,10 @@ TEXT: dict[str, dict[str, Any]] = {
         "value": "Found",
         "what": "Problem",
         "todo": "What to do",
-        "no_ranking": "The data have {n} error(s); no ranking. Fix them as listed and run scorer assess again.",
+        "no_ranking": (
+            "The data have {n} error(s); no ranking. Fix them as listed and run scorer assess "
+            "again."
+        ),
         "more": "({n} more rows; see them with --top)",
         "project": "Project",
         "weight": "Points",
@@ -167,11 +178,22 @@ TEXT: dict[str, dict[str, Any]] = {
         "grades": "Grades",
         "template": "template ",
         "internal": "internal error: {error}. Run again with --debug and report the output.",
-        "month_from_name": "assessment month: {month} (from the data file's name; set it with --month)",
+        "month_from_name": (
+            "assessment month: {month} (from the data file's name; set it with --month)"
+        ),
         "month_from_option": "assessment month: {month} (--month)",
-        "month_from_scheme": "assessment month: {month} (the scheme's schedule.month; set it with --month)",
-        "month_needed": "the scheme “{name}” scores progress against the time schedule and needs an assessment month, but the data file names give none. Give it with --month (e.g. --month 6) or in the file name (e.g. 2015-06.xlsx)",
-        "month_several": "the scheme “{name}” needs one assessment month, but the data file names give several ({found}). Score them separately, or give --month",
+        "month_from_scheme": (
+            "assessment month: {month} (the scheme's schedule.month; set it with --month)"
+        ),
+        "month_needed": (
+            "the scheme “{name}” scores progress against the time schedule and needs an assessment "
+            "month, but the data file names give none. Give it with --month (e.g. --month 6) or in "
+            "the file name (e.g. 2015-06.xlsx)"
+        ),
+        "month_several": (
+            "the scheme “{name}” needs one assessment month, but the data file names give several "
+            "({found}). Score them separately, or give --month"
+        ),
         "sheets_need_districts": "--layout sheets needs the districts in --districts",
         "xlsx_only": "the template is written as an .xlsx file: {path}",
         "template_done": "wrote {path} ({districts} district(s) × {projects} projects)",
@@ -190,7 +212,9 @@ TEXT: dict[str, dict[str, Any]] = {
         "rank_range": "Rank 5–95%",
         "grade_kept": "Grade kept",
         "award_share": "Honoured",
-        "award_share_note": "Honoured: share of draws in which it wins “{award}”; ★ won it as scored.",
+        "award_share_note": (
+            "Honoured: share of draws in which it wins “{award}”; ★ won it as scored."
+        ),
         "whatif_needs": "say what to change: --set PROJECT=POINTS or --rules-b SCHEME",
         "change": "change",
         "whatif_title": "{name} (changed, out of {total}): rank changes",
@@ -207,7 +231,9 @@ TEXT: dict[str, dict[str, Any]] = {
         "inputs_short": "data: ",
         "rule_short": "rule: ",
         "suspended_left_out": "suspended, left out",
-        "check_data_ok": "ready to score: {districts} districts, {rows} rows; {warnings} warning(s)",
+        "check_data_ok": (
+            "ready to score: {districts} districts, {rows} rows; {warnings} warning(s)"
+        ),
         "check_data_bad": "{n} error(s): the data cannot be scored. Fix them as listed.",
         # --- writing reports, paths that cannot be used (issue 11)
         "cannot_write": "cannot write {path}: {reason}; {todo}",
@@ -238,8 +264,16 @@ TEXT: dict[str, dict[str, Any]] = {
             "a report; rename them and run again"
         ),
         # --- nothing injected, no nonsense accepted (issue 11)
-        "sheet_name_taken": "“{name}” and “{other}” make the same sheet name in the template (“{sheet}”; Excel allows 31 characters, ignores case and forbids [ ] : * ? / \\). Make the names shorter or different, or use --layout long",
-        "schemes_differ": "the two periods were scored under different schemes, so their ranks do not compare: {a} under “{name_a}”, {b} under “{name_b}”; they differ in: {what}. Give the same scheme with --rules",
+        "sheet_name_taken": (
+            "“{name}” and “{other}” make the same sheet name in the template (“{sheet}”; Excel "
+            "allows 31 characters, ignores case and forbids [ ] : * ? / \\). Make the names "
+            "shorter or different, or use --layout long"
+        ),
+        "schemes_differ": (
+            "the two periods were scored under different schemes, so their ranks do not compare: "
+            "{a} under “{name_a}”, {b} under “{name_b}”; they differ in: {what}. Give the same "
+            "scheme with --rules"
+        ),
         "scheme_parts": {
             "name": "name",
             "year": "year",
