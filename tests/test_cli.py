@@ -259,14 +259,14 @@ def test_check_json():
 def test_one_progress_bar_over_opening_and_checking_the_files(tmp_path, monkeypatch):
     """The bar counts files: half of each as it is opened (its parse begun), half as its rows
     are checked; it only ever moves forward."""
-    from scorer import cli as cli_module
+    from scorer.cli import terminal as cli_module
 
     folder = tmp_path / "returns"
     folder.mkdir()
     for district in ("甲县", "乙县", "丙县"):
         write_xlsx(folder / f"{district}.xlsx", {"填报": [ANHUI_HEADER, *full_rows(district)]})
     seen: list[tuple[int, int]] = []
-    monkeypatch.setattr(cli_module._Progress, "__call__", lambda self, d, t: seen.append((d, t)))
+    monkeypatch.setattr(cli_module.ProgressBar, "__call__", lambda self, d, t: seen.append((d, t)))
     result = CliRunner().invoke(
         main, ["assess", str(folder), "--rules", str(RULES / "anhui-2010.yaml")]
     )

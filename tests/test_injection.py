@@ -314,7 +314,7 @@ def test_compare_names_what_differs_between_schemes_of_one_name(tmp_path):
     before = assess([first], RULES / "anhui-2010.yaml")
     after = assess([first], changed)
     assert after.ranking is not None, flat(after.issues)
-    from scorer.cli import _same_scheme
+    from scorer.cli.periods import same_scheme as _same_scheme
     from scorer.errors import UsageError
 
     with pytest.raises(UsageError, match="不同之处：总分、项目及分值。"):

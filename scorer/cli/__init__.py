@@ -1,0 +1,126 @@
+"""The command line: the click group, its settings, and the one place errors become messages."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+import click
+
+from .. import __version__
+from ..untrusted import visible
+
+EXIT_PROBLEMS = 1
+
+
+@dataclass
+class Settings:
+    """What a run was asked for beyond its arguments: the language of its messages, whether
+    tracebacks are shown, and the level districts are ranked at ("city": counties rolled up)."""
+
+    lang: str = "zh"
+    debug: bool = False
+    level: str | None = None
+
+
+def settings(ctx: click.Context | None = None) -> Settings:
+    """The Settings of the command running (made on first use)."""
+    return (ctx or click.get_current_context()).ensure_object(Settings)
+
+
+class _Group(click.Group):
+    """Turns ScorerError into a message and an exit status, in one place."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from ..errors import ScorerError
+
+        state = settings(ctx)
+        try:
+            try:
+                return super().invoke(ctx)
+            finally:  # a closed stdout shows here, not in the flush at exit
+                sys.stdout.flush()
+        except ScorerError as exc:
+            if state.debug:
+                raise
+            _say_failure(exc, state.lang)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except BrokenPipeError:
+            # stdout closed early (`scorer assess … | head -1`): the reader wanted no more, and
+            # the reports were written before the ranking was printed. Quietly, as Python's docs
+            # advise: later writes (and the flush at exit) go to /dev/null.
+            _silence_stdout()
+            ctx.exit(EXIT_PROBLEMS)
+        except Exception as exc:
+            if state.debug:
+                raise
+            _say_internal(exc, state.lang)
+            ctx.exit(EXIT_PROBLEMS)
+
+
+def _say_failure(exc: Exception, lang: str) -> None:
+    """A ScorerError on stderr: a rule file's problems line by line, else its message."""
+    from ..errors import SchemeError
+
+    if isinstance(exc, SchemeError):
+        from .terminal import echo_scheme_issues
+
+        echo_scheme_issues(exc.path, exc.issues, lang, err=True)
+    else:
+        # the message's own lines kept (a list of known schemes), all else shown
+        said = "\n".join(visible(line) for line in str(exc).split("\n"))
+        click.echo(f"scorer: {said}", err=True)
+
+
+def _say_internal(exc: Exception, lang: str) -> None:
+    """An error no check foresaw: a path the system refused, or a bug to report."""
+    from .outputs import cannot_access
+    from .text import TEXT
+
+    if isinstance(exc, OSError) and exc.filename is not None:
+        # a path the system refused (too long, not a folder…), wherever it was used
+        message = cannot_access(exc, lang)
+    else:
+        message = TEXT[lang]["internal"].format(error=f"{type(exc).__name__}: {exc}")
+    click.echo("scorer: " + message, err=True)
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (a test's runner)
+        pass
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="scorer")
+@click.option("--debug", is_flag=True, help="出错时显示 Python 回溯 / show tracebacks.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """民生工程考核：按考核方案给各地区计分、排名并出报告。
+
+    Score, rank and report how districts carry out livelihood projects.
+    """
+    settings(ctx).debug = debug
+
+
+# The commands, one module each; they import Settings and EXIT_PROBLEMS from above.
+from .assess import assess, check  # noqa: E402
+from .explain import explain  # noqa: E402
+from .periods import compare, trend  # noqa: E402
+from .rules import rules  # noqa: E402
+from .sensitivity import sensitivity  # noqa: E402
+from .template import template  # noqa: E402
+from .terminal import sparkline  # noqa: E402
+from .whatif import whatif  # noqa: E402
+
+for _command in (assess, check, template, explain, whatif, sensitivity, compare, trend, rules):
+    main.add_command(_command)
+
+__all__ = ["EXIT_PROBLEMS", "Settings", "main", "settings", "sparkline"]

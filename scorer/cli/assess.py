@@ -1,0 +1,230 @@
+"""scorer assess (score and rank, print the ranking and awards) and scorer check (no ranking)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from . import EXIT_PROBLEMS
+from .options import (
+    data_options,
+    format_option,
+    lang_option,
+    level_option,
+    output_option,
+    top_option,
+)
+from .outputs import check_outputs, write_reports
+from .run import run
+from .terminal import GRADE_STYLE, console, errors, line, number, print_issues
+from .text import TEXT
+
+if TYPE_CHECKING:
+    from ..pipeline import Result
+    from ..ranking import Ranking
+
+
+@click.command()
+@data_options
+@format_option
+@top_option
+@output_option("写出报告：.html、.md、.xlsx 或 .json，可多次使用 / write a report (repeatable).")
+@click.option(
+    "--city", metavar="市", help="只显示该市的县（市、区） / show one city's counties only."
+)
+@level_option
+@lang_option
+@click.pass_context
+def assess(
+    ctx: click.Context,
+    data: tuple[str, ...],
+    rules: str | None,
+    month: int | None,
+    fmt: str,
+    top: int | None,
+    outputs: tuple[str, ...],
+    city: str | None,
+    lang: str,
+) -> None:
+    """对 DATA（xlsx/xls/ods/csv 文件、文件夹）计分并排名。
+
+    Score and rank the districts in DATA (files or folders). Without --rules the scheme is the
+    only one in ./rules/, else the bundled one whose year is in the data file's name.
+    """
+    check_outputs(outputs, data, lang, rules=rules)
+    result = run(data, rules, month, lang)
+    from ..render import issues_json, to_json  # after the run: it imports pandas, the run hides it
+
+    shown_city = _city(result, city, lang) if fmt != "json" else None
+    if result.ranking is not None:  # before the ranking is printed: a closed stdout loses nothing
+        write_reports(result, outputs, lang)
+
+    if fmt == "json":
+        if result.ranking is None:
+            click.echo(issues_json(result.issues, lang), nl=False)
+        else:
+            click.echo(to_json(result.ranking, result.issues, lang), nl=False)
+    else:
+        if result.ranking is not None:
+            print_ranking(result.ranking, lang, top, shown_city)
+        if result.issues:
+            print_issues(result.issues, lang)
+        if result.ranking is None:
+            click.echo(TEXT[lang]["no_ranking"].format(n=errors(result.issues)), err=True)
+    if result.ranking is None:
+        ctx.exit(EXIT_PROBLEMS)
+
+
+def _city(result: Result, wanted: str | None, lang: str) -> str | None:
+    """The city --city names (安庆 for 安庆市), or a usage error listing the cities."""
+    from ..errors import UsageError
+    from ..names import find_city
+
+    if wanted is None or result.ranking is None:
+        return None
+    cities = list(dict.fromkeys(result.data.groups.values()))
+    found = find_city(wanted, cities)
+    if found is None:
+        known = "、".join(cities) or "—"
+        raise UsageError(TEXT[lang]["no_city"].format(name=wanted, known=known))
+    return found
+
+
+@click.command()
+@data_options
+@format_option
+@lang_option
+@click.pass_context
+def check(
+    ctx: click.Context,
+    data: tuple[str, ...],
+    rules: str | None,
+    month: int | None,
+    fmt: str,
+    lang: str,
+) -> None:
+    """检查填报数据，列出全部问题及所在单元格（不排名）；能计分时退出码为 0。
+
+    Check DATA without ranking: every problem with its file, sheet and cell. Exit 0 when the
+    data can be scored, 1 otherwise.
+    """
+    result = run(data, rules, month, lang)
+    from ..render import issues_json
+
+    ok = result.ranking is not None
+    text = TEXT[lang]
+    if fmt == "json":
+        summary = {"ok": ok, "districts": len(result.data.districts), "rows": len(result.data.rows)}
+        click.echo(issues_json(result.issues, lang, **summary), nl=False)
+    else:
+        if result.issues:
+            print_issues(result.issues, lang)
+        warnings = sum(1 for i in result.issues if i.severity == "warning")
+        if ok:
+            said = text["check_data_ok"].format(
+                districts=len(result.data.districts), rows=len(result.data.rows), warnings=warnings
+            )
+            click.echo(click.style("✓ ", fg="green") + said, err=True)
+        else:
+            click.echo(
+                click.style("✗ ", fg="red")
+                + text["check_data_bad"].format(n=errors(result.issues)),
+                err=True,
+            )
+    if not ok:
+        ctx.exit(EXIT_PROBLEMS)
+
+
+def print_ranking(ranking: Ranking, lang: str, top: int | None, city: str | None = None) -> None:
+    """The ranking table (one city's counties with --city), what was rescaled, the awards."""
+    from rich.table import Table
+
+    text = TEXT[lang]
+    scheme = ranking.assessment.scheme
+    grades = list(scheme.grades)
+    out = console()
+    out.print(text["title"].format(name=scheme.name, total=number(scheme.total, 0)), style="bold")
+    table = Table(header_style="bold", show_edge=False, pad_edge=False)
+    table.add_column(text["rank"], justify="right")
+    table.add_column(scheme.columns["district"].label if lang == "zh" else text["district"])
+    table.add_column(text["total"], justify="right")
+    table.add_column(text["grade"])
+    grouped = "city" in ranking.table
+    if grouped:
+        table.add_column(scheme.columns["city"].label if lang == "zh" else text["city"])
+        table.add_column(text["city_rank"], justify="right")
+    has_survey = ranking.table["survey_rank"].notna().any()
+    if has_survey:
+        table.add_column(text["survey_rank"], justify="right")
+    shown = ranking.table
+    if city is not None:
+        shown = shown[shown["city"] == city]
+    shown = shown if top is None else shown.head(top)
+    for row in shown.itertuples(index=False):
+        style = GRADE_STYLE.get(grades.index(row.grade), "red") if row.grade in grades else ""
+        cells = [str(row.rank), row.district, number(row.total, scheme.precision)]
+        cells.append(line((row.grade, style)))
+        if grouped:
+            cells += [row.city, str(row.city_rank)]
+        if has_survey:
+            no_rank = row.survey_rank is None or str(row.survey_rank) == "<NA>"
+            cells.append("" if no_rank else str(row.survey_rank))
+        table.add_row(*cells)
+    out.print(table)
+    wanted = len(ranking.table) if city is None else int((ranking.table["city"] == city).sum())
+    if top is not None and wanted > top:
+        out.print(text["more"].format(n=wanted - top), style="dim")
+    suspended = ranking.assessment.suspended
+    rescaled = [d for d in shown["district"] if suspended.loc[d].any()]
+    if rescaled:
+        out.print(text["suspended_note"].format(names="、".join(rescaled)), style="dim")
+    _print_awards(ranking, lang, city)
+
+
+def _print_awards(ranking: Ranking, lang: str, city: str | None = None) -> None:
+    """Each award's winners per city, with the rule and any tie on a quota line; then the ties
+    strict ranks settled with the tie-break chain."""
+    text = TEXT[lang]
+    out = console()
+    sep = "、" if lang == "zh" else ", "
+    for award in ranking.awards:
+        if award.skipped:
+            out.print(
+                f"{award.name}{'：' if lang == 'zh' else ': '}{award.skipped[lang]}",
+                style="dim",
+                soft_wrap=True,
+            )
+            continue
+        quota = sum(g.quota for g in award.groups)
+        out.print(
+            text["award_title"].format(name=award.name, n=len(award.winners), quota=quota),
+            style="bold",
+        )
+        out.print(award.rule[lang], style="dim", soft_wrap=True)
+        for group in award.groups:
+            if city is not None and group.group != city:
+                continue
+            names = sep.join(group.winners) or text["award_none"].format(eligible=group.eligible)
+            label = text["award_group"].format(city=group.group, quota=group.quota)
+            out.print(f"  {label}{names}", soft_wrap=True)
+            if group.note:
+                out.print(f"    {group.note[lang]}", style="yellow", soft_wrap=True)
+    if ranking.ties:
+        _print_ties(ranking, lang, city)
+
+
+def _print_ties(ranking: Ranking, lang: str, city: str | None) -> None:
+    """The equal totals strict ranks settled, and the tie-break chain that settled them."""
+    text = TEXT[lang]
+    out = console()
+    sep = "、" if lang == "zh" else ", "
+    chain = sep.join(name for name, _ in ranking.chain) or "—"
+    out.print(text["ties_title"].format(chain=chain), style="bold")
+    precision = ranking.assessment.scheme.precision
+    for tie in ranking.ties:
+        if city is not None and tie.where not in ("", city):
+            continue
+        order = sep.join(f"{d}（{r}）" for d, r in zip(tie.districts, tie.ranks))
+        where = f"{tie.where}: " if tie.where else ""
+        out.print(f"  {where}{number(tie.total, precision)} → {order}", soft_wrap=True)

@@ -1,0 +1,74 @@
+"""scorer explain: every point of one district, traced to its cells and its rule."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from .options import lang_option, level_option, month_option, rules_option
+from .run import run
+from .terminal import console, line, require_ranking
+from .text import TEXT
+
+if TYPE_CHECKING:
+    from ..engine import Explanation, Item
+
+
+@click.command()
+@click.argument("args", nargs=-1, required=True, metavar="DATA... DISTRICT")
+@rules_option()
+@month_option
+@level_option
+@lang_option
+def explain(args: tuple[str, ...], rules: str | None, month: int | None, lang: str) -> None:
+    """逐项说明一个地区的每一分：数据所在单元格、计分规则、得分与折算。
+
+    Account for every point of DISTRICT: for each project the input cells, the rule applied in
+    words, the points earned and lost, deductions, the rescaling, and the sum to the total.
+    """
+    from ..errors import UsageError
+    from ..names import find_district
+
+    if len(args) < 2:
+        raise UsageError(TEXT[lang]["explain_usage"])
+    *data, wanted = args
+    result = run(tuple(data), rules, month, lang)
+    require_ranking(result)
+    district, close = find_district(wanted, result.data.districts)
+    if district is None:
+        known = "、".join(close or result.data.districts)
+        raise UsageError(TEXT[lang]["no_district"].format(name=wanted, known=known))
+    _print_explanation(result.explainer()(district), lang)
+
+
+def _print_explanation(explanation: Explanation, lang: str) -> None:
+    """A line per project with its points; under each indicator its cells and its rule."""
+    from ..render.report import district_view, explanation_summary, inputs_text, item_title
+
+    text = TEXT[lang]
+    out = console()
+    out.print(explanation_summary(explanation, lang), style="bold")
+    sources = "；".join(district_view(explanation).sources)
+    out.print(f"{text['inputs_short']}{sources}", style="dim")
+    for number, item in enumerate(explanation.items, 1):
+        out.print()
+        out.print(
+            line((f"{number}. {item_title(item, lang)}", "bold"), f"  {_item_points(item, lang)}")
+        )
+        for indicator in item.lines:
+            full = f" / {indicator.full:.2f}" if indicator.full is not None else ""
+            out.print(line(f"   {indicator.name}  ", (f"{indicator.points:+.2f}", "bold"), full))
+            if indicator.inputs:
+                said = inputs_text(indicator, lang)
+                out.print(f"      {text['inputs_short']}{said}", style="dim")
+            out.print(f"      {text['rule_short']}{indicator.words[lang]}")
+    out.print()
+    for sentence in explanation_summary(explanation, lang, closing=True).split("\n"):
+        out.print(sentence, style="bold")
+
+
+def _item_points(item: Item, lang: str) -> str:
+    if item.suspended:
+        return TEXT[lang]["suspended_left_out"]
+    return f"{item.score:.2f} / {item.weight:g}"

@@ -1,0 +1,167 @@
+"""Reports the user names: checked before the work, written whole or not at all, paths said."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from .run import resolve_data
+from .text import TEXT
+
+if TYPE_CHECKING:
+    from ..pipeline import Result
+    from ..sensitivity import Sensitivity
+
+
+def said(path: str | os.PathLike[str]) -> str:
+    """A path as a message shows it: bytes that are not UTF-8 as \\xff, a very long path with
+    its middle left out."""
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return text if len(text) <= 160 else f"{text[:60]}…{text[-80:]}"
+
+
+def _reason(exc: OSError) -> str:
+    """The errno's name for the catalogue keys (EPERM reads as EACCES, EDQUOT as ENOSPC)."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    return {"EPERM": "EACCES", "EDQUOT": "ENOSPC"}.get(name, name)
+
+
+def cannot_access(exc: OSError, lang: str) -> str:
+    """An input or output path the system refused, said with the path the user gave."""
+    text = TEXT[lang]
+    reason = text.get(f"access_{_reason(exc)}", exc.strerror or str(exc))
+    return text["cannot_access"].format(path=said(exc.filename), reason=reason)
+
+
+def cannot_write(path: str, exc: OSError, lang: str) -> str:
+    """Why a report cannot be written to ``path``, and what to do, named by the user's path."""
+    text = TEXT[lang]
+    name = _reason(exc)
+    if f"why_{name}" not in text or (name == "ENOENT" and Path(path).parent.is_dir()):
+        name = "other"  # (ENOENT in a folder that is there: a special one, such as /proc)
+    folder = said(Path(path).parent)
+    error = exc.strerror or str(exc)
+    return text["cannot_write"].format(
+        path=said(path),
+        reason=text[f"why_{name}"].format(folder=folder, error=error),
+        todo=text[f"todo_{name}"],
+    )
+
+
+def check_outputs(
+    outputs: tuple[str, ...],
+    data: tuple[str, ...],
+    lang: str,
+    known: tuple[str, ...] = (),
+    rules: str | None = None,
+) -> None:
+    """Before any work: each report's format is known, its folder takes a file, and none is a
+    file the run reads (a data file however named, or the rule file)."""
+    if not outputs:
+        return
+    from ..errors import UsageError
+    from ..render.report import REPORT_SUFFIXES
+    from ..sheets import expand_paths
+
+    known = known or REPORT_SUFFIXES
+    for output in outputs:
+        suffix = Path(output).suffix.lower()
+        if suffix not in known:
+            raise UsageError(
+                TEXT[lang]["bad_output"].format(path=said(output), known="、".join(known))
+            )
+    read: list[str | Path] = [
+        *expand_paths(resolve_data(data, lang, quiet=True)),
+        *([rules] if rules else []),
+    ]
+    guard_outputs(outputs, read, lang)
+
+
+def _identities(paths: Iterable[str | Path]) -> set[object]:
+    """What makes two names one file: device and inode where it exists (a hard link, a
+    symlink), and the path resolved (a relative path, ./x, a link's target)."""
+    found: set[object] = set()
+    for path in paths:
+        try:
+            info = os.stat(path)
+            found.add((info.st_dev, info.st_ino))
+        except (OSError, ValueError):
+            pass
+        with contextlib.suppress(OSError, RuntimeError, ValueError):
+            found.add(Path(path).resolve())
+    return found
+
+
+def guard_outputs(outputs: Iterable[str], read: Iterable[str | Path], lang: str) -> None:
+    """Refuse an output that is a file read, or whose folder cannot take a file (usage: exit 2)."""
+    from ..errors import UsageError
+    from ..render import probe_folder
+
+    inputs = _identities(read)
+    for output in outputs:
+        if _identities([output]) & inputs:
+            raise UsageError(TEXT[lang]["output_is_input"].format(path=said(output)))
+        try:
+            probe_folder(output)
+        except OSError as exc:
+            raise UsageError(cannot_write(output, exc, lang)) from exc
+
+
+@contextlib.contextmanager
+def names_in_report(output: str, files: Iterable[object], lang: str) -> Iterator[None]:
+    """A data file named in bytes that are not UTF-8 (b'\\xff.csv', as a Linux shell may pass it)
+    cannot be written into a report: say which, instead of an internal error."""
+    from ..errors import ScorerError
+
+    try:
+        yield
+    except UnicodeEncodeError as exc:
+        names = [f for f in map(str, files) if not _utf8(f)] or [exc.object[exc.start : exc.end]]
+        listed = "、".join(said(n) for n in names)
+        raise ScorerError(
+            TEXT[lang]["name_not_utf8"].format(path=said(output), names=listed)
+        ) from exc
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def write_output(output: str, data: bytes, lang: str) -> None:
+    """A file the user named, written whole or not at all; a failure said with its path."""
+    from ..errors import ScorerError
+    from ..render import write_atomic
+
+    try:
+        write_atomic(output, data)
+    except OSError as exc:
+        raise ScorerError(cannot_write(output, exc, lang)) from exc
+
+
+def write_report(output: str, data: bytes, lang: str) -> None:
+    """A report written as write_output writes it, and said on stderr."""
+    write_output(output, data, lang)
+    click.echo(TEXT[lang]["report_written"].format(path=said(output)), err=True)
+
+
+def write_reports(
+    result: Result, outputs: tuple[str, ...], lang: str, robustness: Sensitivity | None = None
+) -> None:
+    """Each report rendered in full, then renamed into place: there or not at all."""
+    from ..render.report import render
+
+    for output in outputs:
+        with names_in_report(output, result.data.files, lang):
+            data = render(result, Path(output).suffix, lang, robustness)
+        write_report(output, data, lang)

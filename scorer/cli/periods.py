@@ -1,0 +1,234 @@
+"""scorer compare (two periods: rank changes, who fell behind) and scorer trend (many)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from .options import format_option, lang_option, level_option, output_option, rules_option
+from .outputs import check_outputs, names_in_report, write_report
+from .run import run
+from .terminal import console, number, print_rank_changes, require_ranking, sparkline
+from .text import TEXT
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..periods import Trend
+    from ..pipeline import Result
+    from ..scheme import Scheme
+
+
+def _period(path: str, rules: str | None, lang: str) -> Result:
+    """One period's assessment; stops with the problems if its data cannot be scored."""
+    result = run((path,), rules, None, lang)
+    require_ranking(result)
+    return result
+
+
+def same_scheme(a: Scheme, b: Scheme, earlier: str, later: str, lang: str) -> None:
+    """Periods compare (and follow in a trend) only under one scheme: else a usage error
+    naming what differs."""
+    if a == b:
+        return
+    from ..errors import UsageError
+
+    text = TEXT[lang]
+    parts = text["scheme_parts"]
+    sep = "、" if lang == "zh" else ", "
+    what = sep.join(parts.get(f, f) for f in type(a).model_fields if getattr(a, f) != getattr(b, f))
+    raise UsageError(
+        text["schemes_differ"].format(
+            a=_period_label(earlier, lang),
+            b=_period_label(later, lang),
+            name_a=a.name,
+            name_b=b.name,
+            what=what,
+        )
+    )
+
+
+def _period_label(path: str, lang: str) -> str:
+    from ..periods import month_in_name
+
+    month = month_in_name([path])
+    return (f"{month}月" if lang == "zh" else f"M{month}") if month else Path(path).stem
+
+
+@click.command()
+@click.argument("earlier")
+@click.argument("later")
+@rules_option()
+@format_option
+@level_option
+@lang_option
+def compare(earlier: str, later: str, rules: str | None, fmt: str, lang: str) -> None:
+    """两期考核比较：名次与总分变化、本期新落后于序时进度的项目、按地区通报落后项目。
+
+    Compare two periods (一月一考核): rank and total changes, projects that fell behind the time
+    schedule (序时进度) since the earlier period, and the lagging projects to notify by district.
+    """
+    from ..periods import behind_schedule, newly_behind, rank_changes
+    from ..render import dumps
+
+    text = TEXT[lang]
+    before, after = _period(earlier, rules, lang), _period(later, rules, lang)
+    same_scheme(before.scheme, after.scheme, earlier, later, lang)
+    ranking_before, ranking_after = require_ranking(before), require_ranking(after)
+    changes = rank_changes(ranking_before, ranking_after)
+    behind_now = behind_schedule(ranking_after.assessment)
+    fell = newly_behind(behind_schedule(ranking_before.assessment), behind_now)
+    if fmt == "json":
+        click.echo(dumps(_compare_json(earlier, later, changes, fell, behind_now)), nl=False)
+        return
+    scheme = after.scheme
+    title = text["compare_title"].format(
+        name=scheme.name, a=_period_label(earlier, lang), b=_period_label(later, lang)
+    )
+    print_rank_changes(changes, scheme.precision, title, lang)
+    _print_behind(fell, behind_now, lang)
+
+
+def _lag(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {
+            "district": r.district,
+            "project": r.project,
+            "indicator": r.indicator,
+            "done": r.done,
+            "expected": r.expected,
+        }
+        for r in frame.itertuples(index=False)
+    ]
+
+
+def _compare_json(
+    earlier: str, later: str, changes: pd.DataFrame, fell: pd.DataFrame, behind: pd.DataFrame
+) -> dict[str, Any]:
+    """The rank changes, who fell behind since the earlier period, who is behind now."""
+    import pandas as pd
+
+    def known(value: Any, kind: type) -> Any:
+        return None if pd.isna(value) else kind(value)
+
+    districts = [
+        {
+            "district": r.district,
+            "rank": int(r.rank),
+            "rank_before": known(r.rank_before, int),
+            "move": known(r.move, int),
+            "total": float(r.total),
+            "total_before": known(r.total_before, float),
+            "grade": r.grade,
+        }
+        for r in changes.itertuples(index=False)
+    ]
+    return {
+        "earlier": earlier,
+        "later": later,
+        "districts": districts,
+        "fell_behind": _lag(fell),
+        "behind": _lag(behind),
+    }
+
+
+def _print_behind(fell: pd.DataFrame, behind_now: pd.DataFrame, lang: str) -> None:
+    """Who fell behind the time schedule since the earlier period; then, by district, every
+    project behind it now, to notify."""
+    text = TEXT[lang]
+    out = console()
+    out.print()
+    out.print(text["fell_behind"], style="bold")
+    for r in fell.itertuples(index=False) if len(fell) else []:
+        out.print(
+            text["lag_line"].format(
+                district=r.district, project=r.project, done=r.done, expected=r.expected
+            )
+        )
+    if not len(fell):
+        out.print(text["nothing"])
+    out.print()
+    out.print(text["notice"], style="bold")
+    for district, group in behind_now.groupby("district", sort=False):
+        items = "、".join(
+            text["lag_item"].format(project=r.project, done=r.done, expected=r.expected)
+            for r in group.itertuples(index=False)
+        )
+        out.print(f"{district}（{len(group)}）：{items}")
+    if not len(behind_now):
+        out.print(text["nothing"])
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True)
+@rules_option()
+@format_option
+@output_option("写出走势报告：.html（含走势图）或 .json / write the trend report.")
+@level_option
+@lang_option
+def trend(
+    files: tuple[str, ...], rules: str | None, fmt: str, outputs: tuple[str, ...], lang: str
+) -> None:
+    """各期走势：每个地区各期的总分与名次，及总分走势图（按文件名中的月份排序）。
+
+    Each district's total and rank across periods, with a sparkline of its totals; periods are
+    ordered by the month in the file names.
+    """
+    import glob as globbing
+
+    from ..periods import month_in_name
+    from ..periods import trend as follow
+    from ..render import dumps
+
+    check_outputs(outputs, files, lang, (".html", ".htm", ".json"), rules)
+    paths = [p for given in files for p in (sorted(globbing.glob(given)) or [given])]
+    paths.sort(key=lambda p: (month_in_name([p]) or 0, p))
+    periods = [(p, _period(p, rules, lang)) for p in paths]
+    for path, period in periods[1:]:
+        same_scheme(periods[0][1].scheme, period.scheme, periods[0][0], path, lang)
+    rankings = [require_ranking(r) for _, r in periods]
+    found = follow([_period_label(p, lang) for p, _ in periods], rankings)
+    scheme = periods[-1][1].scheme
+    body = {"periods": found.periods, "files": paths,
+            "districts": [{"district": d, "totals": found.totals[d], "ranks": found.ranks[d]}
+                          for d in found.districts]}  # fmt: skip
+    from ..render.report import render_trend
+
+    read = [f for _, r in periods for f in r.data.files]
+    for output in outputs:
+        with names_in_report(output, read, lang):
+            data = (
+                dumps(body)
+                if output.lower().endswith(".json")
+                else render_trend(found, scheme, [str(f) for f in read], lang)
+            ).encode("utf-8")
+        write_report(output, data, lang)
+    if fmt == "json":
+        click.echo(dumps(body), nl=False)
+        return
+    _print_trend(found, scheme, lang)
+
+
+def _print_trend(found: Trend, scheme: Scheme, lang: str) -> None:
+    """A row per district: its total (rank) in each period and a sparkline of the totals."""
+    from rich.table import Table
+
+    text = TEXT[lang]
+    every = [v for d in found.districts for v in found.totals[d] if v == v]
+    low, high = (min(every), max(every)) if every else (0.0, 1.0)
+    table = Table(header_style="bold", show_edge=False, pad_edge=False)
+    table.add_column(text["district"])
+    for label in found.periods:
+        table.add_column(label, justify="right")
+    table.add_column(text["trend"])
+    for district in found.districts:
+        totals, ranks = found.totals[district], found.ranks[district]
+        cells = [
+            ("" if r is None else f"{number(t, scheme.precision)} ({r})")
+            for t, r in zip(totals, ranks)
+        ]
+        table.add_row(district, *cells, sparkline(totals, low, high))
+    console().print(text["trend_title"].format(name=scheme.name), style="bold")
+    console().print(table)

@@ -1,0 +1,96 @@
+"""scorer rules check / show / schema: work with rule files."""
+
+from __future__ import annotations
+
+import click
+
+from . import EXIT_PROBLEMS
+from .options import lang_option
+from .terminal import console, echo_scheme_issues, number, shown
+from .text import TEXT
+
+
+@click.group()
+def rules() -> None:
+    """考核方案：检查、查看、导出 JSON Schema / work with rule files."""
+
+
+@rules.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@lang_option
+@click.pass_context
+def rules_check(ctx: click.Context, files: tuple[str, ...], lang: str) -> None:
+    """检查考核方案，逐条列出问题及所在行 / list every problem of each rule file with its line."""
+    from ..scheme import check_scheme_file
+
+    text = TEXT[lang]
+    failed = False
+    for file in files:
+        scheme, issues = check_scheme_file(file)
+        if scheme is not None:
+            ok = text["check_ok"].format(
+                file=file, n=len(scheme.projects), total=number(scheme.total, 0)
+            )
+            click.echo(click.style("✓ ", fg="green") + ok)
+            continue
+        failed = True
+        echo_scheme_issues(file, issues, lang)
+    if failed:
+        ctx.exit(EXIT_PROBLEMS)
+
+
+@rules.command("show")
+@click.argument("file", required=False)
+@lang_option
+def rules_show(file: str | None, lang: str) -> None:
+    """打印方案的项目分值表 / print the weight table. FILE may name a bundled scheme."""
+    from rich.table import Table
+
+    from ..scheme import choose_scheme, load_scheme, rules_summary
+
+    path, _ = choose_scheme([], file) if file else (None, None)
+    if path is None:
+        from ..scheme import known_schemes
+
+        for known in known_schemes():
+            click.echo(str(known))
+        return
+    scheme = load_scheme(path)
+    text = TEXT[lang]
+    out = console()
+    out.print(f"{scheme.name}（{shown(path)}）", style="bold")
+    table = Table(header_style="bold", show_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column(text["project"], overflow="fold")
+    table.add_column(text["weight"], justify="right")
+    table.add_column(text["indicators"], overflow="fold")
+    used: dict[str, str] = {}
+    for count, project in enumerate(scheme.projects, 1):
+        template = scheme.template_name(project)
+        if template is not None and project.indicators is None:
+            used[template] = rules_summary(scheme.templates[template])
+            method = f"{text['template']}“{template}”"
+        else:
+            method = rules_summary(scheme.rules_of(project))
+        name = project.name + (f" ({'、'.join(project.aliases)})" if project.aliases else "")
+        table.add_row(str(count), name, number(project.weight, 0), method)
+    weight_sum = sum(p.weight for p in scheme.projects)
+    table.add_section()
+    table.add_row("", text["sum"], number(weight_sum, 0), "")
+    out.print(table)
+    bands = "  ".join(
+        f"{g} ≥ {number(f * scheme.total, scheme.precision)}" for g, f in scheme.grades.items()
+    )
+    out.print(f"{text['grades']}: {bands}")
+    for template, summary in used.items():
+        out.print(f"{text['template']}“{template}”: {summary}")
+
+
+@rules.command("schema")
+def rules_schema() -> None:
+    """打印考核方案的 JSON Schema，供编辑器自动补全 / print the rule files' JSON Schema."""
+    import json
+
+    from ..scheme import json_schema
+
+    click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))

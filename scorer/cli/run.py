@@ -1,0 +1,82 @@
+"""A command's run of the pipeline: the scheme and the month said, one progress bar over it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ..untrusted import visible
+from .terminal import ProgressBar, shown
+from .text import TEXT
+
+if TYPE_CHECKING:
+    from ..pipeline import Plan, Result
+
+
+def resolve_data(paths: tuple[str, ...], lang: str, quiet: bool = False) -> list[str | Path]:
+    """A missing samples/… path falls back to the bundled sample, so the README works anywhere
+    (said on stderr unless ``quiet``)."""
+    from ..bundled import bundled_dir
+
+    resolved: list[str | Path] = []
+    for given in paths:
+        path = Path(given)
+        bundled = bundled_dir("samples") / path.name
+        if (
+            not path.exists()
+            and not path.is_absolute()
+            and path.parts[:1] == ("samples",)
+            and bundled.exists()
+        ):
+            if not quiet:
+                click.echo(f"{TEXT[lang]['sample']}: {bundled}", err=True)
+            resolved.append(str(bundled))
+        else:
+            resolved.append(given)
+    return resolved
+
+
+def run(data: tuple[str, ...], rules: str | None, month: int | None, lang: str) -> Result:
+    """Choose and load the scheme and decide the month (saying which), then read, check and
+    score the data: the pipeline's prepare and run, with one progress bar over both."""
+    from ..pipeline import run as run_plan
+    from . import settings
+
+    state = settings()
+    state.lang = lang
+    paths = resolve_data(data, lang)
+    with ProgressBar(TEXT[lang]["reading"]) as progress:
+        # one bar, counting files, for both passes over them: opening a file (its parse begins
+        # then, while the scheme loads) counts half, checking its rows the other half
+        plan = _prepare(paths, rules, month, lang, lambda done, total: progress(done / 2, total))
+        _say_plan(plan, lang)
+
+        def checked(done: int, total: int) -> None:
+            progress((total + done) / 2, total)
+
+        return run_plan(plan, checked, state.level)
+
+
+def _prepare(paths, rules: str | None, month: int | None, lang: str, progress) -> Plan:
+    """The pipeline's prepare; a month it needs and cannot find, said as a usage error."""
+    from ..errors import UsageError
+    from ..pipeline import MonthNeeded, prepare
+
+    try:
+        return prepare(paths, rules, month, progress)
+    except MonthNeeded as exc:
+        found = "、".join(f"{m}月" if lang == "zh" else str(m) for m in exc.found)
+        key = "month_several" if exc.found else "month_needed"
+        raise UsageError(TEXT[lang][key].format(name=exc.scheme, found=found)) from None
+
+
+def _say_plan(plan: Plan, lang: str) -> None:
+    """Which scheme and why, and where the month came from, on stderr."""
+    text = TEXT[lang]
+    assert plan.scheme_path is not None and plan.reason is not None  # chosen by name, not given
+    where = f"{shown(plan.scheme_path)}; {text['because']}: {plan.reason[lang]}"
+    click.echo(visible(f"{text['scheme']}: {plan.scheme.name}  ({where})"), err=True)
+    if plan.month_source is not None:
+        click.echo(text[f"month_from_{plan.month_source}"].format(month=plan.month), err=True)

@@ -1,0 +1,124 @@
+"""scorer whatif: the rank changes if the weights, a parameter or the whole scheme changed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from ..untrusted import visible
+from .options import (
+    format_option,
+    lang_option,
+    level_option,
+    month_option,
+    rules_option,
+    top_option,
+)
+from .run import resolve_data, run
+from .terminal import number, print_rank_changes, require_ranking, shown
+from .text import TEXT
+
+if TYPE_CHECKING:
+    from ..pipeline import Result
+    from ..scheme import Scheme
+
+
+@click.command()
+@click.argument("data", nargs=-1, required=True)
+@rules_option()
+@click.option("--set", "edits", multiple=True, metavar="项目=分值",
+              help="改分值（项目=分值）或参数（项目.指标.参数=值），可多次使用 / change a weight or parameter.")  # fmt: skip
+@click.option(
+    "--keep-total",
+    is_flag=True,
+    help="按比例缩放各项目分值，保持总分 / rescale weights to keep the total.",
+)
+@click.option(
+    "--rules-b",
+    "rules_b",
+    metavar="FILE",
+    help="与另一个完整的方案比较 / compare with another whole scheme.",
+)
+@month_option
+@format_option
+@top_option
+@level_option
+@lang_option
+def whatif(
+    data: tuple[str, ...],
+    rules: str | None,
+    edits: tuple[str, ...],
+    keep_total: bool,
+    rules_b: str | None,
+    month: int | None,
+    fmt: str,
+    top: int | None,
+    lang: str,
+) -> None:
+    """如果改了分值或方案，排名会怎样？打印名次变化表（不修改方案文件）。
+
+    What if the weights (or a method parameter, or the whole scheme) were different? Prints the
+    rank-change table: old rank, new rank, change, old and new totals. The rule file is not
+    modified.
+    """
+    from ..errors import UsageError
+    from ..scheme import changed
+
+    text = TEXT[lang]
+    if not edits and not rules_b:
+        raise UsageError(text["whatif_needs"])
+    before = run(data, rules, month, lang)
+    from ..render import dumps, whatif_dict
+
+    ranking_before = require_ranking(before)
+    month = ranking_before.assessment.month
+    changes: list[dict[str, str]] = []
+    base = _scheme_b(rules_b, changes) if rules_b else before.scheme
+    if edits:
+        base, said = changed(base, list(edits), keep_total)
+        changes.extend(said)
+    after = _after(before, data, base, month, lang, rescore=not rules_b)
+    ranking_after = require_ranking(after)
+    for change in changes:
+        click.echo(visible(f"{text['change']}: {change[lang]}"), err=True)
+    if fmt == "json":
+        body = whatif_dict(ranking_before, ranking_after, changes, after.issues, lang)
+        click.echo(dumps(body), nl=False)
+        return
+    from ..periods import rank_changes
+
+    scheme = after.scheme
+    title = text["whatif_title"].format(name=scheme.name, total=number(scheme.total, 0))
+    print_rank_changes(
+        rank_changes(ranking_before, ranking_after), scheme.precision, title, lang, top
+    )
+
+
+def _scheme_b(rules_b: str, changes: list[dict[str, str]]) -> Scheme:
+    """The other whole scheme --rules-b names, its name and file added to the changes."""
+    from ..scheme import choose_scheme, load_scheme
+
+    path, _ = choose_scheme([], rules_b)
+    scheme_b = load_scheme(path)
+    changes.append(
+        {
+            "zh": f"方案 B：{scheme_b.name}（{shown(path)}）",
+            "en": f"scheme B: {scheme_b.name} ({shown(path)})",
+        }
+    )
+    return scheme_b
+
+
+def _after(
+    before: Result, data: tuple[str, ...], scheme: Scheme, month: int, lang: str, rescore: bool
+) -> Result:
+    """The data scored under the changed scheme: rescored as read, or (another whole scheme,
+    with columns of its own) read again."""
+    from ..pipeline import assess
+    from ..pipeline import rescore as score_again
+    from . import settings
+
+    if rescore:
+        return score_again(before, scheme, month)
+    return assess(resolve_data(data, lang), scheme, month, level=settings().level)
