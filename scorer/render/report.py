@@ -5,13 +5,12 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ..engine import Explanation, Item, Line
+from ..explain import district_view, explanation_summary, inputs_text, item_title
 from ..scheme import rules_summary
 from ..untrusted import visible
 from .template import XLSX_CREATED
@@ -209,91 +208,6 @@ LABELS = {
 # ----------------------------------------------------------------------------- shared pieces
 
 
-def _num(value: float, places: int = 2) -> str:
-    return f"{value:,.{places}f}"
-
-
-def item_title(item: Item, lang: str) -> str:
-    return (
-        f"{item.project}（{item.weight:g}分）"
-        if lang == "zh"
-        else f"{item.project} ({item.weight:g} points)"
-    )
-
-
-def inputs_text(line: Line, lang: str) -> str:
-    """The cells a line read: 完成 354（D202）、目标任务 324（C202）."""
-    parts = []
-    for cell in line.inputs:
-        value = "—" if cell.value is None else f"{cell.value:,.6g}"
-        where = f"（{cell.cell}）" if lang == "zh" else f" ({cell.cell})"
-        parts.append(f"{cell.label} {value}" + (where if cell.cell else ""))
-    return ("、" if lang == "zh" else "; ").join(parts)
-
-
-def explanation_summary(e: Explanation, lang: str, closing: bool = False) -> str:
-    """The heading of an explanation, or (closing) the sum and the rescaling to the total."""
-    if not closing:
-        if lang == "zh":
-            return f"{e.district}：总分 {_num(e.total)}，第 {e.rank} 名，{e.grade}"
-        return f"{e.district}: total {_num(e.total)}, rank {e.rank}, {e.grade}"
-    suspended = [i for i in e.items if i.suspended]
-    if lang == "zh":
-        lines = [f"各项合计 {_num(e.earned)} 分（可考核分值 {e.available:,g} 分）"]
-        if e.rescaled:
-            names = "、".join(f"{i.project}（{i.weight:g}分）" for i in suspended)
-            lines.append(f"暂缓实施不计：{names}")
-            lines.append(
-                f"折算：{_num(e.earned)} × {e.scheme_total:,g} ÷ {e.available:,g} = {_num(e.total)}"
-            )
-        else:
-            lines.append(f"总分 {_num(e.total)}")
-        return "\n".join(lines)
-    lines = [f"Sum of the items {_num(e.earned)} (of {e.available:,g} points available)"]
-    if e.rescaled:
-        names = ", ".join(f"{i.project} ({i.weight:g})" for i in suspended)
-        lines.append(f"Suspended, left out: {names}")
-        lines.append(
-            f"Rescaled: {_num(e.earned)} × {e.scheme_total:,g} ÷ {e.available:,g} = {_num(e.total)}"
-        )
-    else:
-        lines.append(f"Total {_num(e.total)}")
-    return "\n".join(lines)
-
-
-@dataclass
-class DistrictView:
-    """What a district's section shows, derived from its explanation."""
-
-    explanation: Explanation
-    strongest: list[Item]
-    weakest: list[Item]
-    deductions: list[tuple[Item, Line]]
-    suspended: list[Item]
-    lost: list[Item]
-    sources: list[str]  # file › sheet the district's cells are in
-
-
-def district_view(e: Explanation, top: int = 3) -> DistrictView:
-    scored = [i for i in e.items if not i.suspended and i.score is not None]
-    by_share = sorted(scored, key=lambda i: (i.score / i.weight, -i.weight))
-    deductions = [(i, line) for i in scored for line in i.lines if line.part == "deduction"]
-    lost = sorted([i for i in scored if i.lost > 0.005], key=lambda i: -i.lost)
-    sources = [
-        f"{c.file} › {c.sheet}" for i in e.items for line in i.lines for c in line.inputs if c.file
-    ]
-    suspended = [i for i in e.items if i.suspended]
-    return DistrictView(
-        e,
-        by_share[::-1][:top],
-        by_share[:top],
-        deductions,
-        suspended,
-        lost,
-        list(dict.fromkeys(sources)),
-    )
-
-
 def file_digests(files: list[Path]) -> list[tuple[str, str]]:
     """(name, SHA-256) of each input file, so the report can be audited later."""
     out = []
@@ -458,7 +372,7 @@ def _environment(**options: Any):
         keep_trailing_newline=True,
         **settings,
     )
-    env.filters["num"] = lambda v, places=2: "" if v is None else _num(v, places)
+    env.filters["num"] = lambda v, places=2: "" if v is None else f"{v:,.{places}f}"
     env.filters["pct"] = lambda v: "" if v is None else f"{v:.1%}"
     env.filters["heat"] = heat_colour
     env.globals.update(
