@@ -136,8 +136,9 @@ class Explainer:
                 )
             )
         return Explanation(
-            district, self.ranks.get(district), self.grades.get(district), float(a.earned[district]),
-            float(a.available[district]), float(a.total[district]), scheme.total, items,
+            district, self.ranks.get(district), self.grades.get(district),
+            float(a.earned[district]), float(a.available[district]), float(a.total[district]),
+            scheme.total, items,
         )  # fmt: skip
 
     def _lines(self, district: str, project: Project, rows: list) -> list[Line]:

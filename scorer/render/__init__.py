@@ -1,5 +1,6 @@
-"""Rendering results: JSON, the reports (HTML, Markdown, Excel), the intake template, and files
-written whole or not at all. The names others import are re-exported here."""
+"""Rendering results: JSON, reports, the intake template, files written whole or not at all."""
+
+# json.py and files.py hold these; the names others import from scorer.render are re-exported.
 
 from __future__ import annotations
 

@@ -167,8 +167,9 @@ def _robust_layout(found, lang: str) -> dict[str, Any]:
         return round(left + (rank - 1) / (count - 1) * width, 1)
 
     bars = [
-        {"district": r.district, "y": i * row + 6, "rank": int(r.rank), "median": f"{r.median_rank:g}",
-         "p5": int(r.rank_p5), "p95": int(r.rank_p95), "kept": float(r.grade_kept),
+        {"district": r.district, "y": i * row + 6, "rank": int(r.rank),
+         "median": f"{r.median_rank:g}", "p5": int(r.rank_p5), "p95": int(r.rank_p95),
+         "kept": float(r.grade_kept),
          "award": bool(r.award) if found.award else None,
          "award_share": float(r.award_share) if found.award else None,
          "x5": x(r.rank_p5), "x95": x(r.rank_p95), "xm": x(r.median_rank), "xn": x(r.rank)}

@@ -27,8 +27,14 @@ def _bar_chart(rows: list[dict], total: float) -> dict[str, Any]:
         length = max(0.0, row["total"]) / scale * width
         bars.append({**row, "y": index * (bar + gap), "length": length})
     ticks = [scale * f for f in (0, 0.25, 0.5, 0.75, 1.0)]
-    return {"bars": bars, "bar": bar, "left": left, "width": width, "height": len(rows) * (bar + gap) + 24,
-            "ticks": [{"x": left + t / scale * width, "label": f"{t:,.0f}"} for t in ticks]}  # fmt: skip
+    return {
+        "bars": bars,
+        "bar": bar,
+        "left": left,
+        "width": width,
+        "height": len(rows) * (bar + gap) + 24,
+        "ticks": [{"x": left + t / scale * width, "label": f"{t:,.0f}"} for t in ticks],
+    }
 
 
 def _heat_layout(shares: list[dict], items: list[str]) -> dict[str, Any]:

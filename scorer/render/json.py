@@ -12,6 +12,7 @@ from ..ranking import Ranking
 
 
 def _number(value: Any) -> float | None:
+    """A number as a plain float, None when missing or not finite."""
     if value is None:
         return None
     value = float(value)
@@ -35,6 +36,41 @@ def to_dict(ranking: Ranking, issues: list[Issue], lang: str = "zh") -> dict[str
     column by column: 10,000 districts take a tenth of a second."""
     assessment = ranking.assessment
     scheme = assessment.scheme
+    survey = [
+        {"district": r.district, "satisfaction": _number(r.satisfaction), "rank": int(r.rank)}
+        for r in ranking.survey.itertuples(index=False)
+    ]
+    return {
+        "scheme": {
+            "name": scheme.name,
+            "year": scheme.year,
+            "total": scheme.total,
+            "month": assessment.month,
+            "level": assessment.level,
+            "tie_break": [name for name, _ in ranking.chain],
+            "strict_ranks": scheme.ranking.strict,
+        },
+        "districts": _districts(ranking),
+        "survey": survey,
+        "awards": awards_list(ranking, lang),
+        "ties": [
+            {
+                "total": t.total,
+                "city": t.where or None,
+                "districts": t.districts,
+                "values": t.values,
+                "ranks": t.ranks,
+            }
+            for t in ranking.ties
+        ],  # fmt: skip
+        "issues": [i.to_dict(lang) for i in issues],
+    }
+
+
+def _districts(ranking: Ranking) -> list[dict[str, Any]]:
+    """Each district in rank order: total, rank, grade, points earned and available, suspended
+    projects, survey rank and each project's points (None when suspended); its city if any."""
+    assessment = ranking.assessment
     table = ranking.table
     order = assessment.scores.index.get_indexer(table["district"])
     held = assessment.suspended.to_numpy(dtype=bool)[order]
@@ -71,35 +107,7 @@ def to_dict(ranking: Ranking, issues: list[Issue], lang: str = "zh") -> dict[str
             district["city"] = cities[position]
             district["city_rank"] = city_ranks[position]
         districts.append(district)
-    survey = [
-        {"district": r.district, "satisfaction": _number(r.satisfaction), "rank": int(r.rank)}
-        for r in ranking.survey.itertuples(index=False)
-    ]
-    return {
-        "scheme": {
-            "name": scheme.name,
-            "year": scheme.year,
-            "total": scheme.total,
-            "month": assessment.month,
-            "level": assessment.level,
-            "tie_break": [name for name, _ in ranking.chain],
-            "strict_ranks": scheme.ranking.strict,
-        },
-        "districts": districts,
-        "survey": survey,
-        "awards": awards_list(ranking, lang),
-        "ties": [
-            {
-                "total": t.total,
-                "city": t.where or None,
-                "districts": t.districts,
-                "values": t.values,
-                "ranks": t.ranks,
-            }
-            for t in ranking.ties
-        ],  # fmt: skip
-        "issues": [i.to_dict(lang) for i in issues],
-    }
+    return districts
 
 
 def awards_list(ranking: Ranking, lang: str = "zh") -> list[dict[str, Any]]:

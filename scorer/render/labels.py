@@ -106,10 +106,16 @@ LABELS = {
         "grade": "Grade",
         "survey_rank": "Survey rank",
         "rescaled": "Rescaled",
-        "rescaled_note": "Districts with suspended projects are rescaled to {total} on the points they could earn.",
+        "rescaled_note": (
+            "Districts with suspended projects are rescaled to {total} on the points they could "
+            "earn."
+        ),
         "chart_totals": "Totals",
         "heatmap": "Share of each project's points",
-        "heatmap_note": "Each cell is the points earned as a share of the project's weight, so 120- and 100-point projects compare; grey: suspended.",
+        "heatmap_note": (
+            "Each cell is the points earned as a share of the project's weight, so 120- and "
+            "100-point projects compare; grey: suspended."
+        ),
         "survey": "Public opinion survey (ranked separately, not added to the total)",
         "satisfaction": "Satisfaction",
         "district_sections": "District by district",
@@ -128,7 +134,10 @@ LABELS = {
         "share": "Share",
         "explanation": "Every point",
         "data_from": "Data: ",
-        "cut_note": "{n} districts: the charts and district sections show the first {limit}; every district's points are in the Excel report and scorer explain.",
+        "cut_note": (
+            "{n} districts: the charts and district sections show the first {limit}; every "
+            "district's points are in the Excel report and scorer explain."
+        ),
         "problems": "Data problems and warnings",
         "no_problems": "No problems found in the data.",
         "severity": "Kind",
@@ -165,18 +174,29 @@ LABELS = {
         "winners": "Honoured",
         "ties": "Equal totals ordered by {chain}",
         "robust": "How firm the ranks are when the weights move",
-        "robust_note": "Each row shows a district's 5–95% range of ranks over the draws (blue bar), its median rank (dot) and its rank (red tick); on the right, the range and the share of draws keeping its grade.",
-        "robust_legend": "A short bar: the rank hardly depends on how the weights are set. A long bar: it does.",
+        "robust_note": (
+            "Each row shows a district's 5–95% range of ranks over the draws (blue bar), its "
+            "median rank (dot) and its rank (red tick); on the right, the range and the share of "
+            "draws keeping its grade."
+        ),
+        "robust_legend": (
+            "A short bar: the rank hardly depends on how the weights are set. A long bar: it does."
+        ),
         "varied": "Varied",
         "held": "Held fixed",
         "median_rank": "Median rank",
         "grade_kept": "Grade kept",
         "tie_note": "Tie on the quota line",
         "award_share_head": "Honoured",
-        "award_share_note": "Honoured: share of draws in which it wins “{award}”; ★ won it as scored.",
+        "award_share_note": (
+            "Honoured: share of draws in which it wins “{award}”; ★ won it as scored."
+        ),
         "awards_sheet": "Awards",
         "trend": "Trend across periods",
-        "trend_note": "Each cell is the period's total (rank); the small chart on the right is the total over time, ranks at the points.",
+        "trend_note": (
+            "Each cell is the period's total (rank); the small chart on the right is the total "
+            "over time, ranks at the points."
+        ),
         "period": "Period",
         "cell": "Cell",
         "sheet": "Sheet",

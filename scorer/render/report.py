@@ -1,6 +1,6 @@
-"""The assessment report in the format its file's suffix names (HTML, Markdown, Excel, JSON).
+"""The assessment report in the format its file's suffix names: HTML, Markdown, Excel, JSON."""
 
-It also re-exports what the command line and the tests import from here."""
+# The names below are also re-exported: the command line and the tests import them from here.
 
 from __future__ import annotations
 
