@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from .errors import UsageError
 
 if TYPE_CHECKING:  # the command line must start fast: pandas is imported only when used
-    from .engine import Explainer
     from .errors import Issue
+    from .explain import Explainer
     from .intake import Dataset
     from .ranking import Ranking
     from .scheme import Scheme
@@ -55,7 +55,7 @@ class Result:
 
     def explainer(self) -> Explainer:
         """Explanations of every district's points (needs a ranking: data without errors)."""
-        from .engine import Explainer
+        from .explain import Explainer
 
         if self.ranking is None:
             raise ValueError("the data have errors: nothing was scored")

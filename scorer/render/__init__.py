@@ -1,284 +1,37 @@
-"""Rendering results: the JSON of ``assess --format json``, and writing files whole or not at all."""
+"""Rendering results: JSON, reports, the intake template, files written whole or not at all."""
+
+# json.py and files.py hold these; the names others import from scorer.render are re-exported.
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import math
-import os
-import re
-import stat
-import tempfile
-from pathlib import Path
-from typing import Any
+from .files import (
+    TEMP_PREFIX,
+    TEMP_SUFFIX,
+    probe_folder,
+    remove_stale_temporaries,
+    write_atomic,
+)
+from .json import (
+    awards_list,
+    dumps,
+    issues_json,
+    json_bytes,
+    to_dict,
+    to_json,
+    whatif_dict,
+)
 
-import numpy as np
-
-from ..errors import Issue
-from ..ranking import Ranking
-
-
-def _number(value: Any) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
-def _plain(values: np.ndarray) -> list:
-    """A float array (1-D or 2-D) as Python lists, None where a value is not finite."""
-    values = np.asarray(values, dtype=float)
-    plain = values.tolist()
-    for place in zip(*np.nonzero(~np.isfinite(values))):
-        if len(place) == 1:
-            plain[place[0]] = None
-        else:
-            plain[place[0]][place[1]] = None
-    return plain
-
-
-def to_dict(ranking: Ranking, issues: list[Issue], lang: str = "zh") -> dict[str, Any]:
-    """The assessment as one plain object; numbers unrounded, rounding is for display. Built
-    column by column: 10,000 districts take a tenth of a second."""
-    assessment = ranking.assessment
-    scheme = assessment.scheme
-    table = ranking.table
-    order = assessment.scores.index.get_indexer(table["district"])
-    held = assessment.suspended.to_numpy(dtype=bool)[order]
-    points = assessment.scores.to_numpy(dtype=float)[order]
-    points[held] = np.nan
-    names = list(assessment.scores.columns)
-    with_held = set(np.flatnonzero(held.any(axis=1)).tolist())
-    numbers = {k: _plain(table[k].to_numpy(dtype=float)) for k in ("total", "earned", "available")}
-    survey_ranks = [
-        None if r is None else int(r)
-        for r in _plain(table["survey_rank"].to_numpy(dtype=float, na_value=np.nan))
-    ]
-    names_of, grades = table["district"].tolist(), table["grade"].tolist()
-    ranks = table["rank"].astype(int).tolist()
-    grouped = "city" in table
-    cities = table["city"].tolist() if grouped else []
-    city_ranks = table["city_rank"].astype(int).tolist() if grouped else []
-    districts = []
-    for position, values in enumerate(_plain(points)):
-        district = {
-            "district": names_of[position],
-            "total": numbers["total"][position],
-            "rank": ranks[position],
-            "grade": grades[position],
-            "earned": numbers["earned"][position],
-            "available": numbers["available"][position],
-            "suspended": (
-                [n for n, h in zip(names, held[position]) if h] if position in with_held else []
-            ),
-            "survey_rank": survey_ranks[position],
-            "projects": dict(zip(names, values)),
-        }
-        if grouped:
-            district["city"] = cities[position]
-            district["city_rank"] = city_ranks[position]
-        districts.append(district)
-    survey = [
-        {"district": r.district, "satisfaction": _number(r.satisfaction), "rank": int(r.rank)}
-        for r in ranking.survey.itertuples(index=False)
-    ]
-    return {
-        "scheme": {
-            "name": scheme.name,
-            "year": scheme.year,
-            "total": scheme.total,
-            "month": assessment.month,
-            "level": assessment.level,
-            "tie_break": [name for name, _ in ranking.chain],
-            "strict_ranks": scheme.ranking.strict,
-        },
-        "districts": districts,
-        "survey": survey,
-        "awards": awards_list(ranking, lang),
-        "ties": [
-            {
-                "total": t.total,
-                "city": t.where or None,
-                "districts": t.districts,
-                "values": t.values,
-                "ranks": t.ranks,
-            }
-            for t in ranking.ties
-        ],  # fmt: skip
-        "issues": [i.to_dict(lang) for i in issues],
-    }
-
-
-def awards_list(ranking: Ranking, lang: str = "zh") -> list[dict[str, Any]]:
-    """Each award: its rule in words, the winners, and per city the quota, how many were
-    eligible, the winners and any tie on the quota line."""
-    return [
-        {
-            "award": award.name,
-            "rule": award.rule[lang],
-            "skipped": award.skipped[lang] if award.skipped else None,
-            "quota": sum(g.quota for g in award.groups),
-            "winners": award.winners,
-            "groups": [
-                {
-                    "city": g.group or None,
-                    "quota": g.quota,
-                    "eligible": g.eligible,
-                    "winners": g.winners,
-                    "tie": g.note[lang] if g.note else None,
-                }
-                for g in award.groups
-            ],  # fmt: skip
-        }
-        for award in ranking.awards
-    ]
-
-
-def whatif_dict(
-    before: Ranking,
-    after: Ranking,
-    changes: list[dict[str, str]],
-    issues: list[Issue],
-    lang: str = "zh",
-) -> dict[str, Any]:
-    """The object of ``assess --format json`` for the changed scheme, each district with its
-    rank, total and grade before the change, and the changes in words."""
-    body = to_dict(after, issues, lang)
-    old = before.table.set_index("district")
-    for district in body["districts"]:
-        name = district["district"]
-        known = name in old.index
-        district["rank_before"] = int(old.at[name, "rank"]) if known else None
-        district["total_before"] = _number(old.at[name, "total"]) if known else None
-        district["grade_before"] = old.at[name, "grade"] if known else None
-    body["scheme"]["total_before"] = before.assessment.scheme.total
-    body["changes"] = [c[lang] for c in changes]
-    return body
-
-
-def json_bytes(body: dict[str, Any]) -> bytes:
-    """JSON in UTF-8 with one line per key, and per element of a list: readable and grep-able.
-    orjson writes it (the standard encoder takes 20 times as long for 10,000 districts); NaN
-    and infinities become null, numpy numbers plain numbers."""
-    import orjson
-
-    options = orjson.OPT_SERIALIZE_NUMPY
-
-    def one(value: Any) -> bytes:
-        return orjson.dumps(value, option=options)
-
-    parts = []
-    for key, value in body.items():
-        if isinstance(value, list) and value:
-            items = b",\n    ".join([one(item) for item in value])
-            parts.append(b"  " + one(key) + b": [\n    " + items + b"\n  ]")
-        else:
-            parts.append(b"  " + one(key) + b": " + one(value))
-    return b"{\n" + b",\n".join(parts) + b"\n}\n"
-
-
-def dumps(body: dict[str, Any]) -> str:
-    """``json_bytes`` as text."""
-    return json_bytes(body).decode("utf-8")
-
-
-def to_json(ranking: Ranking, issues: list[Issue], lang: str = "zh") -> bytes:
-    """The JSON of ``assess --format json``, as the UTF-8 bytes written out."""
-    return json_bytes(to_dict(ranking, issues, lang))
-
-
-def issues_json(issues: list[Issue], lang: str = "zh", **summary: Any) -> str:
-    """The problems alone (when there is no ranking, or for ``scorer check``)."""
-    return dumps({**summary, "issues": [i.to_dict(lang) for i in issues]})
-
-
-# ----------------------------------------------------------------------------- files
-
-
-# Temporary files are named ``.scorer-PID-RANDOM.tmp``: a fixed length whatever the report's name
-# (so a long name never makes it too long), unpredictable (mkstemp: O_EXCL, O_NOFOLLOW, so a
-# planted link is never written through), and carrying the PID, so that a later run can tell a
-# file left by a killed run (its process gone) from one another run is writing now.
-TEMP_PREFIX = ".scorer-"
-TEMP_SUFFIX = ".tmp"
-_OUR_TEMP = re.compile(r"\.scorer-(\d+)-[a-z0-9_]{8}\.tmp\Z")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # it exists but is not ours to signal
-        return True
-    return True
-
-
-def remove_stale_temporaries(folder: str | Path) -> list[Path]:
-    """Remove the temporary files a killed run left in ``folder``: only names of our own making,
-    only regular files (never a link), only ours, only when the process that made them is gone."""
-    removed = []
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return removed
-    for entry in entries:
-        found = _OUR_TEMP.match(entry.name)
-        if not found or int(found.group(1)) == os.getpid() or _alive(int(found.group(1))):
-            continue
-        try:
-            info = entry.stat(follow_symlinks=False)
-            if stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid():
-                os.unlink(entry.path)
-                removed.append(Path(entry.path))
-        except OSError:
-            continue
-    return removed
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def probe_folder(path: str | Path) -> None:
-    """Raise the OSError writing ``path`` would meet in its folder (missing, not a folder, no
-    permission, read-only, name too long), before any work: a temporary file is made and removed
-    there, and the name checked against the folder's limits."""
-    path = Path(path)
-    folder = path.parent
-    descriptor, temporary = tempfile.mkstemp(TEMP_SUFFIX, f"{TEMP_PREFIX}{os.getpid()}-", folder)
-    os.close(descriptor)
-    os.unlink(temporary)
-    name_max = os.pathconf(folder, "PC_NAME_MAX")
-    if len(os.fsencode(path.name)) > name_max:
-        raise OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG), str(path))
-
-
-def write_atomic(path: str | Path, data: bytes) -> None:
-    """Write a whole file or nothing: a temporary file beside it (see TEMP_PREFIX), then a
-    rename. The file gets the permissions a plain open() would give it: an existing file's, or
-    0666 less the umask. On any failure the temporary file is removed and the error raised."""
-    path = Path(path)
-    folder = path.parent
-    remove_stale_temporaries(folder)
-    try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
-    except OSError:
-        mode = 0o666 & ~_umask()
-    descriptor, temporary = tempfile.mkstemp(TEMP_SUFFIX, f"{TEMP_PREFIX}{os.getpid()}-", folder)
-    try:
-        try:
-            os.fchmod(descriptor, mode)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(descriptor, view) :]
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+__all__ = [
+    "TEMP_PREFIX",
+    "TEMP_SUFFIX",
+    "awards_list",
+    "dumps",
+    "issues_json",
+    "json_bytes",
+    "probe_folder",
+    "remove_stale_temporaries",
+    "to_dict",
+    "to_json",
+    "whatif_dict",
+    "write_atomic",
+]

@@ -44,6 +44,59 @@ class _SheetNames:
         return sheet
 
 
+_STYLES: dict[str | None, dict[str, Any]] = {
+    None: {},
+    "title": {"bold": True, "font_size": 14},
+    "header": {
+        "bold": True,
+        "bg_color": "#DDEBF7",
+        "border": 1,
+        "text_wrap": True,
+        "valign": "vcenter",
+        "align": "center",
+    },
+    "name": {"border": 1, "bg_color": "#F2F2F2"},
+    "input": {"border": 1, "num_format": "#,##0.00", "bg_color": "#FFFFE0"},
+    "text": {"border": 1, "bg_color": "#FFFFE0"},
+    "wrap": {"text_wrap": True, "valign": "top"},
+    "bold": {"bold": True},
+}
+
+
+class _Template:
+    """The template being written: its workbook, cell formats (each also with Excel's quote
+    prefix), the sheet names taken, and the scheme's columns a row has."""
+
+    def __init__(self, workbook, scheme: Scheme):
+        self.workbook = workbook
+        self.scheme = scheme
+        self.formats = {k: workbook.add_format(v) if v else None for k, v in _STYLES.items()}
+        self.guarded = {
+            k: workbook.add_format({**v, "quote_prefix": True}) for k, v in _STYLES.items()
+        }
+        self.sheet_name = _SheetNames()
+        self.projects = [p for p in scheme.projects if p.level == "project"]
+        columns = scheme.columns
+        self.keys = ["project", *scheme.measure_keys()] + (
+            ["status"] if "status" in columns else []
+        )
+
+    def write_text(self, sheet, row: int, col: int, text: str, style: str | None = None) -> None:
+        """Every text as a string, never a formula; one that starts like a formula also gets
+        Excel's quote prefix, so that editing the cell later cannot make it one either."""
+        text = "" if text is None else str(text)
+        if not text:  # as write() did: an empty text is a blank cell, not an empty string
+            sheet.write_blank(row, col, None, self.formats[style])
+            return
+        chosen = self.guarded if text[:1] in FORMULA_START else self.formats
+        sheet.write_string(row, col, text, chosen[style])
+
+    def header_label(self, key: str) -> str:
+        """A column's label with its unit: 拨付资金（万元）."""
+        column = self.scheme.columns[key]
+        return f"{column.label}（{column.unit}）" if column.unit else column.label
+
+
 def template_xlsx(
     scheme: Scheme, districts: list[str], layout: str = "long", scheme_file: str | None = None
 ) -> bytes:
@@ -59,116 +112,85 @@ def template_xlsx(
     workbook.set_properties({"title": f"{scheme.name} 填报表", "created": XLSX_CREATED})
     if scheme_file:  # so that `scorer check` finds the scheme without --rules
         workbook.set_custom_property(RECORDED_PROPERTY, scheme_file)
-    styles: dict[str | None, dict[str, Any]] = {
-        None: {},
-        "title": {"bold": True, "font_size": 14},
-        "header": {
-            "bold": True,
-            "bg_color": "#DDEBF7",
-            "border": 1,
-            "text_wrap": True,
-            "valign": "vcenter",
-            "align": "center",
-        },
-        "name": {"border": 1, "bg_color": "#F2F2F2"},
-        "input": {"border": 1, "num_format": "#,##0.00", "bg_color": "#FFFFE0"},
-        "text": {"border": 1, "bg_color": "#FFFFE0"},
-        "wrap": {"text_wrap": True, "valign": "top"},
-        "bold": {"bold": True},
-    }
-    formats = {k: workbook.add_format(v) if v else None for k, v in styles.items()}
-    guarded = {k: workbook.add_format({**v, "quote_prefix": True}) for k, v in styles.items()}
-
-    def write_text(sheet, row: int, col: int, text: str, style: str | None = None) -> None:
-        """Every text as a string, never a formula; one that starts like a formula also gets
-        Excel's quote prefix, so that editing the cell later cannot make it one either."""
-        text = "" if text is None else str(text)
-        if not text:  # as write() did: an empty text is a blank cell, not an empty string
-            sheet.write_blank(row, col, None, formats[style])
-            return
-        chosen = guarded if text[:1] in FORMULA_START else formats
-        sheet.write_string(row, col, text, chosen[style])
-
-    sheet_name = _SheetNames()
-    projects = [p for p in scheme.projects if p.level == "project"]
-    measures = scheme.measure_keys()
-    keys = ["project", *measures] + (["status"] if "status" in scheme.columns else [])
-
-    def header_label(key: str) -> str:
-        column = scheme.columns[key]
-        return f"{column.label}（{column.unit}）" if column.unit else column.label
-
-    def data_sheet(
-        name: str, district: str | None, with_district: bool, blocks: list[str | None]
-    ) -> None:
-        sheet = workbook.add_worksheet(sheet_name(name))
-        columns = (["district"] if with_district else []) + keys
-        title = f"{scheme.name} 填报表" + (f"（{district}）" if district else "")
-        write_text(sheet, 0, 0, title, "title")
-        write_text(
-            sheet, 1, 0, "填报单位（盖章）：                填报人：                联系电话："
-        )
-        header_row = 2
-        for col, key in enumerate(columns):
-            write_text(sheet, header_row, col, header_label(key), "header")
-        row = header_row + 1
-        for block in blocks:
-            for project in projects:
-                for col, key in enumerate(columns):
-                    if key == "district":
-                        write_text(sheet, row, col, block or "", "name" if block else "text")
-                    elif key == "project":
-                        write_text(sheet, row, col, project.name, "name")
-                    elif key == "status":
-                        sheet.write_blank(row, col, None, formats["text"])
-                    else:
-                        sheet.write_blank(row, col, None, formats["input"])
-                row += 1
-        last = row - 1
-        for col, key in enumerate(columns):
-            rule = _validation(scheme, key)
-            if rule:
-                sheet.data_validation(header_row + 1, col, last, col, rule)
-            width = (
-                38
-                if key == "project"
-                else 12
-                if key == "district"
-                else max(10, len(header_label(key)) * 2)
-            )
-            sheet.set_column(col, col, width)
-        sheet.set_row(header_row, 32)
-        sheet.freeze_panes(header_row + 1, columns.index("project") + 1)
-        sheet.set_paper(9)  # A4, landscape, one page wide, the header on every page
-        sheet.set_landscape()
-        sheet.fit_to_pages(1, 0)
-        sheet.repeat_rows(header_row)
-
+    book = _Template(workbook, scheme)
     if layout == "sheets":
         for district in districts:
-            data_sheet(district, district, with_district=False, blocks=[None])
+            _data_sheet(book, district, district, with_district=False, blocks=[None])
     else:
-        data_sheet(
-            f"{scheme.year}年度填报", None, with_district=True, blocks=list(districts) or [None]
-        )
-
+        name = f"{scheme.year}年度填报"
+        _data_sheet(book, name, None, with_district=True, blocks=list(districts) or [None])
     if scheme.survey is not None:
-        sheet = workbook.add_worksheet(sheet_name(scheme.survey.sheet))
-        write_text(sheet, 0, 0, scheme.columns["district"].label, "header")
-        write_text(sheet, 0, 1, f"{scheme.survey.label}（%）", "header")
-        for row, district in enumerate(districts or [""], start=1):
-            write_text(sheet, row, 0, district, "name" if district else "text")
-            sheet.write_blank(row, 1, None, formats["input"])
-        rule = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100,
-                "error_title": "数值有误", "error_message": "满意度请填写 0 到 100 之间的数（如 93.5）"}  # fmt: skip
-        sheet.data_validation(1, 1, max(1, len(districts)), 1, rule)
-        sheet.set_column(0, 1, 14)
-        sheet.freeze_panes(1, 1)
-
-    instructions = workbook.add_worksheet(sheet_name("填报说明"))
-    _instructions(instructions, scheme, write_text, formats["bold"], header_label, keys)
+        _survey_sheet(book, districts)
+    instructions = workbook.add_worksheet(book.sheet_name("填报说明"))
+    _instructions(instructions, book)
     workbook.close()
     return buffer.getvalue()
+
+
+def _data_sheet(
+    book: _Template, name: str, district: str | None, with_district: bool, blocks: list[str | None]
+) -> None:
+    """A sheet to fill in: title, signature line, header, a row per project (per district in
+    ``blocks``), checks on each column, and A4 landscape printing."""
+    scheme, write_text = book.scheme, book.write_text
+    sheet = book.workbook.add_worksheet(book.sheet_name(name))
+    columns = (["district"] if with_district else []) + book.keys
+    title = f"{scheme.name} 填报表" + (f"（{district}）" if district else "")
+    write_text(sheet, 0, 0, title, "title")
+    write_text(sheet, 1, 0, "填报单位（盖章）：                填报人：                联系电话：")
+    header_row = 2
+    for col, key in enumerate(columns):
+        write_text(sheet, header_row, col, book.header_label(key), "header")
+    row = header_row + 1
+    for block in blocks:
+        for project in book.projects:
+            for col, key in enumerate(columns):
+                if key == "district":
+                    write_text(sheet, row, col, block or "", "name" if block else "text")
+                elif key == "project":
+                    write_text(sheet, row, col, project.name, "name")
+                elif key == "status":
+                    sheet.write_blank(row, col, None, book.formats["text"])
+                else:
+                    sheet.write_blank(row, col, None, book.formats["input"])
+            row += 1
+    for col, key in enumerate(columns):
+        rule = _validation(scheme, key)
+        if rule:
+            sheet.data_validation(header_row + 1, col, row - 1, col, rule)
+        sheet.set_column(col, col, _width(key, book.header_label(key)))
+    sheet.set_row(header_row, 32)
+    sheet.freeze_panes(header_row + 1, columns.index("project") + 1)
+    sheet.set_paper(9)  # A4, landscape, one page wide, the header on every page
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(header_row)
+
+
+def _width(key: str, label: str) -> int:
+    """A column's width: the project's name is long, a number's header sets its width."""
+    if key == "project":
+        return 38
+    if key == "district":
+        return 12
+    return max(10, len(label) * 2)
+
+
+def _survey_sheet(book: _Template, districts: list[str]) -> None:
+    """The survey sheet (社情民意): a row per district, its satisfaction in percent."""
+    survey = book.scheme.survey
+    assert survey is not None
+    sheet = book.workbook.add_worksheet(book.sheet_name(survey.sheet))
+    book.write_text(sheet, 0, 0, book.scheme.columns["district"].label, "header")
+    book.write_text(sheet, 0, 1, f"{survey.label}（%）", "header")
+    for row, district in enumerate(districts or [""], start=1):
+        book.write_text(sheet, row, 0, district, "name" if district else "text")
+        sheet.write_blank(row, 1, None, book.formats["input"])
+    rule = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100,
+            "error_title": "数值有误", "error_message": "满意度请填写 0 到 100 之间的数（如 93.5）"}  # fmt: skip
+    sheet.data_validation(1, 1, max(1, len(districts)), 1, rule)
+    sheet.set_column(0, 1, 14)
+    sheet.freeze_panes(1, 1)
 
 
 def _validation(scheme: Scheme, key: str) -> dict[str, Any] | None:
@@ -193,10 +215,13 @@ def _validation(scheme: Scheme, key: str) -> dict[str, Any] | None:
     blank = "；没有的留空（按 0 计）" if column.blank == "zero" else ""
     return {"validate": "decimal", **rule, "ignore_blank": True,
             "input_title": column.label[:32], "input_message": f"请填写{said}{blank}"[:255],
-            "error_title": "数值有误", "error_message": f"“{column.label}”请填写{said}，不要带单位或文字"[:255]}  # fmt: skip
+            "error_title": "数值有误",
+            "error_message": f"“{column.label}”请填写{said}，不要带单位或文字"[:255]}  # fmt: skip
 
 
-def _instructions(sheet, scheme: Scheme, write_text, bold, header_label, keys: list[str]) -> None:
+def _instructions(sheet, book: _Template) -> None:
+    """The instructions sheet: how to fill in, each column's requirements, the weight table."""
+    scheme, write_text, bold, keys = book.scheme, book.write_text, book.formats["bold"], book.keys
     sheet.set_column(0, 0, 24)
     sheet.set_column(1, 1, 12)
     sheet.set_column(2, 2, 60)

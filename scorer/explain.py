@@ -1,0 +1,330 @@
+"""Explanations: every point of one district's total, and the words that tell it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .engine import Assessment
+from .formula import parse_formula
+from .intake import Dataset, Locator, span
+from .methods import Context, in_words
+from .scheme import Adjustment, Project
+
+
+@dataclass(frozen=True)
+class Input:
+    """An input a line used: the cell (or, for a district item, the column range summed)."""
+
+    label: str
+    value: float | None
+    file: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+
+
+@dataclass
+class Line:
+    """One indicator, deduction, bonus or floor of a project, for one district."""
+
+    part: str  # indicator | deduction | bonus | floor
+    name: str
+    points: float
+    full: float | None  # an indicator's full points (weight × share)
+    formula: str | None
+    value: float | None
+    inputs: list[Input]
+    words: dict[str, str]  # zh, en
+
+
+@dataclass
+class Item:
+    """A project (or district item) of one district: its lines add up to its score."""
+
+    project: str
+    weight: float
+    level: str
+    suspended: bool
+    score: float | None
+    lines: list[Line]
+
+    @property
+    def lost(self) -> float:
+        return 0.0 if self.score is None else self.weight - self.score
+
+
+@dataclass
+class Explanation:
+    """Every point of one district's total: items, their sum, and the rescaling (折算)."""
+
+    district: str
+    rank: int | None
+    grade: str | None
+    earned: float
+    available: float
+    total: float
+    scheme_total: float
+    items: list[Item]
+
+    @property
+    def rescaled(self) -> bool:
+        return abs(self.available - self.scheme_total) > 1e-9
+
+
+class Explainer:
+    """Builds explanations from an assessment and the data it came from (lookups made once)."""
+
+    def __init__(
+        self,
+        assessment: Assessment,
+        data: Dataset,
+        ranks: dict | None = None,
+        grades: dict | None = None,
+    ):
+        self.assessment = assessment
+        self.data = data
+        self.ranks = ranks or {}
+        self.grades = grades or {}
+        self.locate = Locator(data)
+        # positions, not frames: 10,000 districts' frames would cost more than the report
+        self.details = assessment.details.groupby("district", sort=False).indices
+        self.carried_out = self._positions(data.rows, "district")
+        if data.members is not None:
+            self.counties = self._positions(data.members, "city")
+        peers = assessment.details[assessment.details["part"] == "indicator"]
+        self.peers = {
+            key: frame["value"].reset_index(drop=True)
+            for key, frame in peers.groupby(["project", "name"])
+        }
+
+    @staticmethod
+    def _positions(rows: pd.DataFrame, key: str) -> dict:
+        """Each district's (or city's) rows of projects carried out, as positions."""
+        active = ~rows["suspended"].to_numpy(dtype=bool)
+        return {
+            name: positions[active[positions]]
+            for name, positions in rows.groupby(key, sort=False).indices.items()
+        }
+
+    def __call__(self, district: str) -> Explanation:
+        """Every point of ``district``'s total, item by item."""
+        a = self.assessment
+        scheme = a.scheme
+        positions = self.details.get(district, np.array([], dtype=int))
+        by_project: dict[str, list] = {}
+        for row in a.details.iloc[positions].itertuples(index=False):
+            by_project.setdefault(row.project, []).append(row)
+        items = []
+        for project in scheme.projects:
+            suspended = bool(a.suspended.at[district, project.name])
+            score_ = a.scores.at[district, project.name]
+            lines = (
+                []
+                if suspended
+                else self._lines(district, project, by_project.get(project.name, []))
+            )
+            items.append(
+                Item(
+                    project.name,
+                    project.weight,
+                    project.level,
+                    suspended,
+                    None if suspended else float(score_),
+                    lines,
+                )
+            )
+        return Explanation(
+            district, self.ranks.get(district), self.grades.get(district),
+            float(a.earned[district]), float(a.available[district]), float(a.total[district]),
+            scheme.total, items,
+        )  # fmt: skip
+
+    def _lines(self, district: str, project: Project, rows: list) -> list[Line]:
+        """A project's indicator, deduction, bonus and floor lines, from its detail rows."""
+        scheme = self.assessment.scheme
+        rules = scheme.rules_of(project)
+        indicators = {i.name: i for i in rules.indicators or []}
+        adjustments = {a.name: a for a in (rules.deductions or []) + (rules.bonuses or [])}
+        lines = []
+        for row in rows:  # the district's detail rows of this project
+            value = None if pd.isna(row.value) else float(row.value)
+            if row.part == "indicator":
+                indicator = indicators[row.name]
+                context = Context(project.weight * indicator.share, self.assessment.month, scheme)
+                peers = self.peers[(project.name, row.name)]
+                said = np.nan if value is None else value  # in_words: "cannot be computed"
+                words = in_words(
+                    indicator.method, indicator, said, float(row.fraction), context, peers
+                )
+                formula = indicator.value
+                full = context.points
+            elif row.part == "floor":
+                words = {
+                    "zh": f"扣完为止，最低 0 分，补回 {row.points:.2f} 分",
+                    "en": f"no lower than 0: {row.points:.2f} given back",
+                }
+                formula, full = None, None
+            elif row.points == 0:
+                continue  # a deduction or bonus that did not apply
+            else:
+                item = adjustments[row.name]
+                formula, full = item.formula_text(), None
+                words = _adjustment_words(row.part, item, value, float(row.points))
+            inputs = self._inputs(district, project, formula) if formula else []
+            lines.append(
+                Line(row.part, row.name, float(row.points), full, formula, value, inputs, words)
+            )
+        return lines
+
+    def _inputs(self, district: str, project: Project, formula: str) -> list[Input]:
+        """The cells (or, for a district item, the column ranges) a line's formula read."""
+        scheme = self.assessment.scheme
+        rows = self.data.rows
+        inputs = []
+        members = self.data.members
+        for name in parse_formula(formula).names:
+            key = scheme.column_key(name)
+            assert key is not None, name  # the scheme's checks made every formula name a column
+            column = scheme.columns[key]
+            if project.level == "district":
+                none = np.array([], dtype=int)
+                mine = rows.iloc[self.carried_out.get(district, none)]
+                if members is not None:  # a city: its counties' rows
+                    counties = members.iloc[self.counties.get(district, none)]
+                    where = span(self.data, counties, key)
+                else:
+                    where = span(self.data, mine, key)
+                inputs.append(Input(f"Σ{column.label}", float(mine[key].sum()), **where))
+                continue
+            position = self.locate.position.get((district, project.name))
+            if position is None:
+                continue
+            value = rows[key].iat[position]
+            label = column.label
+            counties = self.locate.count(district, project.name)
+            if members is not None:
+                sign = "Σ" if column.roll_up == "sum" else "平均"
+                label = f"{sign}{label}（{counties}个县区）"
+            inputs.append(
+                Input(
+                    label,
+                    None if pd.isna(value) else float(value),
+                    **self.locate(district, project.name, key),
+                )
+            )
+        return inputs
+
+
+def _adjustment_words(
+    part: str, item: Adjustment, value: float | None, points: float
+) -> dict[str, str]:
+    """A deduction or bonus in words: 3 次 × 2 分 = 扣 6 分（最多 10 分）."""
+    verb_zh, verb_en = ("扣", "off") if part == "deduction" else ("加", "added")
+    amount = abs(points)
+    if item.points is not None:
+        zh, en = f"{verb_zh} {amount:g} 分", f"{amount:g} points {verb_en}"
+    else:
+        count = value or 0
+        moved = count * (item.per_event or 0)
+        zh = f"{count:g} 次 × {item.per_event:g} 分 = {verb_zh} {moved:g} 分"
+        en = f"{count:g} × {item.per_event:g} points = {moved:g} points {verb_en}"
+    if item.max_points is not None and amount >= item.max_points - 1e-9 and (value or 0) > 0:
+        zh, en = zh + f"（最多 {item.max_points:g} 分）", en + f" (at most {item.max_points:g})"
+    return {"zh": zh, "en": en}
+
+
+# ----------------------------------------------------------------------------- in words
+
+
+def _num(value: float, places: int = 2) -> str:
+    return f"{value:,.{places}f}"
+
+
+def item_title(item: Item, lang: str) -> str:
+    """A project with its weight: 农家书屋（100分）."""
+    return (
+        f"{item.project}（{item.weight:g}分）"
+        if lang == "zh"
+        else f"{item.project} ({item.weight:g} points)"
+    )
+
+
+def inputs_text(line: Line, lang: str) -> str:
+    """The cells a line read: 完成 354（D202）、目标任务 324（C202）."""
+    parts = []
+    for cell in line.inputs:
+        value = "—" if cell.value is None else f"{cell.value:,.6g}"
+        where = f"（{cell.cell}）" if lang == "zh" else f" ({cell.cell})"
+        parts.append(f"{cell.label} {value}" + (where if cell.cell else ""))
+    return ("、" if lang == "zh" else "; ").join(parts)
+
+
+def explanation_summary(e: Explanation, lang: str, closing: bool = False) -> str:
+    """The heading of an explanation, or (closing) the sum and the rescaling to the total."""
+    if not closing:
+        if lang == "zh":
+            return f"{e.district}：总分 {_num(e.total)}，第 {e.rank} 名，{e.grade}"
+        return f"{e.district}: total {_num(e.total)}, rank {e.rank}, {e.grade}"
+    suspended = [i for i in e.items if i.suspended]
+    if lang == "zh":
+        lines = [f"各项合计 {_num(e.earned)} 分（可考核分值 {e.available:,g} 分）"]
+        if e.rescaled:
+            names = "、".join(f"{i.project}（{i.weight:g}分）" for i in suspended)
+            lines.append(f"暂缓实施不计：{names}")
+            lines.append(
+                f"折算：{_num(e.earned)} × {e.scheme_total:,g} ÷ {e.available:,g} = {_num(e.total)}"
+            )
+        else:
+            lines.append(f"总分 {_num(e.total)}")
+        return "\n".join(lines)
+    lines = [f"Sum of the items {_num(e.earned)} (of {e.available:,g} points available)"]
+    if e.rescaled:
+        names = ", ".join(f"{i.project} ({i.weight:g})" for i in suspended)
+        lines.append(f"Suspended, left out: {names}")
+        lines.append(
+            f"Rescaled: {_num(e.earned)} × {e.scheme_total:,g} ÷ {e.available:,g} = {_num(e.total)}"
+        )
+    else:
+        lines.append(f"Total {_num(e.total)}")
+    return "\n".join(lines)
+
+
+@dataclass
+class DistrictView:
+    """What a district's section shows, derived from its explanation."""
+
+    explanation: Explanation
+    strongest: list[Item]
+    weakest: list[Item]
+    deductions: list[tuple[Item, Line]]
+    suspended: list[Item]
+    lost: list[Item]
+    sources: list[str]  # file › sheet the district's cells are in
+
+
+def _share(item: Item) -> float:
+    """The share of its points a scored item earned."""
+    return (item.score or 0.0) / item.weight
+
+
+def district_view(e: Explanation, top: int = 3) -> DistrictView:
+    """A district's strongest and weakest items, deductions, suspended items, losses, sources."""
+    scored = [i for i in e.items if not i.suspended and i.score is not None]
+    by_share = sorted(scored, key=lambda i: (_share(i), -i.weight))
+    deductions = [(i, line) for i in scored for line in i.lines if line.part == "deduction"]
+    lost = sorted([i for i in scored if i.lost > 0.005], key=lambda i: -i.lost)
+    sources = [
+        f"{c.file} › {c.sheet}" for i in e.items for line in i.lines for c in line.inputs if c.file
+    ]
+    suspended = [i for i in e.items if i.suspended]
+    return DistrictView(
+        e,
+        by_share[::-1][:top],
+        by_share[:top],
+        deductions,
+        suspended,
+        lost,
+        list(dict.fromkeys(sources)),
+    )

@@ -1,0 +1,193 @@
+"""The JSON of ``assess --format json``: the ranking, the awards, a what-if, the problems."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..errors import Issue
+from ..ranking import Ranking
+
+
+def _number(value: Any) -> float | None:
+    """A number as a plain float, None when missing or not finite."""
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _plain(values: np.ndarray) -> list:
+    """A float array (1-D or 2-D) as Python lists, None where a value is not finite."""
+    values = np.asarray(values, dtype=float)
+    plain = values.tolist()
+    for place in zip(*np.nonzero(~np.isfinite(values))):
+        if len(place) == 1:
+            plain[place[0]] = None
+        else:
+            plain[place[0]][place[1]] = None
+    return plain
+
+
+def to_dict(ranking: Ranking, issues: list[Issue], lang: str = "zh") -> dict[str, Any]:
+    """The assessment as one plain object; numbers unrounded, rounding is for display. Built
+    column by column: 10,000 districts take a tenth of a second."""
+    assessment = ranking.assessment
+    scheme = assessment.scheme
+    survey = [
+        {"district": r.district, "satisfaction": _number(r.satisfaction), "rank": int(r.rank)}
+        for r in ranking.survey.itertuples(index=False)
+    ]
+    return {
+        "scheme": {
+            "name": scheme.name,
+            "year": scheme.year,
+            "total": scheme.total,
+            "month": assessment.month,
+            "level": assessment.level,
+            "tie_break": [name for name, _ in ranking.chain],
+            "strict_ranks": scheme.ranking.strict,
+        },
+        "districts": _districts(ranking),
+        "survey": survey,
+        "awards": awards_list(ranking, lang),
+        "ties": [
+            {
+                "total": t.total,
+                "city": t.where or None,
+                "districts": t.districts,
+                "values": t.values,
+                "ranks": t.ranks,
+            }
+            for t in ranking.ties
+        ],  # fmt: skip
+        "issues": [i.to_dict(lang) for i in issues],
+    }
+
+
+def _districts(ranking: Ranking) -> list[dict[str, Any]]:
+    """Each district in rank order: total, rank, grade, points earned and available, suspended
+    projects, survey rank and each project's points (None when suspended); its city if any."""
+    assessment = ranking.assessment
+    table = ranking.table
+    order = assessment.scores.index.get_indexer(table["district"])
+    held = assessment.suspended.to_numpy(dtype=bool)[order]
+    points = assessment.scores.to_numpy(dtype=float)[order]
+    points[held] = np.nan
+    names = list(assessment.scores.columns)
+    with_held = set(np.flatnonzero(held.any(axis=1)).tolist())
+    numbers = {k: _plain(table[k].to_numpy(dtype=float)) for k in ("total", "earned", "available")}
+    survey_ranks = [
+        None if r is None else int(r)
+        for r in _plain(table["survey_rank"].to_numpy(dtype=float, na_value=np.nan))
+    ]
+    names_of, grades = table["district"].tolist(), table["grade"].tolist()
+    ranks = table["rank"].astype(int).tolist()
+    grouped = "city" in table
+    cities = table["city"].tolist() if grouped else []
+    city_ranks = table["city_rank"].astype(int).tolist() if grouped else []
+    districts = []
+    for position, values in enumerate(_plain(points)):
+        district = {
+            "district": names_of[position],
+            "total": numbers["total"][position],
+            "rank": ranks[position],
+            "grade": grades[position],
+            "earned": numbers["earned"][position],
+            "available": numbers["available"][position],
+            "suspended": (
+                [n for n, h in zip(names, held[position]) if h] if position in with_held else []
+            ),
+            "survey_rank": survey_ranks[position],
+            "projects": dict(zip(names, values)),
+        }
+        if grouped:
+            district["city"] = cities[position]
+            district["city_rank"] = city_ranks[position]
+        districts.append(district)
+    return districts
+
+
+def awards_list(ranking: Ranking, lang: str = "zh") -> list[dict[str, Any]]:
+    """Each award: its rule in words, the winners, and per city the quota, how many were
+    eligible, the winners and any tie on the quota line."""
+    return [
+        {
+            "award": award.name,
+            "rule": award.rule[lang],
+            "skipped": award.skipped[lang] if award.skipped else None,
+            "quota": sum(g.quota for g in award.groups),
+            "winners": award.winners,
+            "groups": [
+                {
+                    "city": g.group or None,
+                    "quota": g.quota,
+                    "eligible": g.eligible,
+                    "winners": g.winners,
+                    "tie": g.note[lang] if g.note else None,
+                }
+                for g in award.groups
+            ],  # fmt: skip
+        }
+        for award in ranking.awards
+    ]
+
+
+def whatif_dict(
+    before: Ranking,
+    after: Ranking,
+    changes: list[dict[str, str]],
+    issues: list[Issue],
+    lang: str = "zh",
+) -> dict[str, Any]:
+    """The object of ``assess --format json`` for the changed scheme, each district with its
+    rank, total and grade before the change, and the changes in words."""
+    body = to_dict(after, issues, lang)
+    old = before.table.set_index("district")
+    for district in body["districts"]:
+        name = district["district"]
+        known = name in old.index
+        district["rank_before"] = int(old.at[name, "rank"]) if known else None
+        district["total_before"] = _number(old.at[name, "total"]) if known else None
+        district["grade_before"] = old.at[name, "grade"] if known else None
+    body["scheme"]["total_before"] = before.assessment.scheme.total
+    body["changes"] = [c[lang] for c in changes]
+    return body
+
+
+def json_bytes(body: dict[str, Any]) -> bytes:
+    """JSON in UTF-8 with one line per key, and per element of a list: readable and grep-able.
+    orjson writes it (the standard encoder takes 20 times as long for 10,000 districts); NaN
+    and infinities become null, numpy numbers plain numbers."""
+    import orjson
+
+    options = orjson.OPT_SERIALIZE_NUMPY
+
+    def one(value: Any) -> bytes:
+        return orjson.dumps(value, option=options)
+
+    parts = []
+    for key, value in body.items():
+        if isinstance(value, list) and value:
+            items = b",\n    ".join([one(item) for item in value])
+            parts.append(b"  " + one(key) + b": [\n    " + items + b"\n  ]")
+        else:
+            parts.append(b"  " + one(key) + b": " + one(value))
+    return b"{\n" + b",\n".join(parts) + b"\n}\n"
+
+
+def dumps(body: dict[str, Any]) -> str:
+    """``json_bytes`` as text."""
+    return json_bytes(body).decode("utf-8")
+
+
+def to_json(ranking: Ranking, issues: list[Issue], lang: str = "zh") -> bytes:
+    """The JSON of ``assess --format json``, as the UTF-8 bytes written out."""
+    return json_bytes(to_dict(ranking, issues, lang))
+
+
+def issues_json(issues: list[Issue], lang: str = "zh", **summary: Any) -> str:
+    """The problems alone (when there is no ranking, or for ``scorer check``)."""
+    return dumps({**summary, "issues": [i.to_dict(lang) for i in issues]})

@@ -1,0 +1,284 @@
+"""The Excel results workbook: 排名, 评奖, 分项得分, 扣分明细, 数据问题 and 考核方案."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pandas as pd
+
+from ..scheme import rules_summary
+from .context import method_summary
+from .labels import LABELS
+from .template import XLSX_CREATED
+
+
+def _safe_text(worksheet, row: int, col: int, text: Any, fmt, guarded) -> None:
+    """Text from the input is written as text; one that starts like a formula (= + - @) gets
+    Excel's quote prefix, so it can never run, even when the cell is edited later."""
+    text = "" if text is None else str(text)
+    if text[:1] in ("=", "+", "-", "@"):
+        worksheet.write_string(row, col, text, guarded)
+    else:
+        worksheet.write_string(row, col, text, fmt)
+
+
+_COLOUR_SCALE = {
+    "type": "3_color_scale",
+    "min_color": "#F8696B",
+    "mid_color": "#FFEB84",
+    "max_color": "#63BE7B",
+}
+
+
+class _Book:
+    """The workbook being written, its cell formats (made once, in a fixed order, so the same
+    input gives the same bytes) and the report's words."""
+
+    def __init__(self, workbook, lang: str):
+        self.workbook = workbook
+        self.lang = lang
+        self.t = LABELS[lang]
+        heading = {
+            "bold": True,
+            "bg_color": "#DDEBF7",
+            "border": 1,
+            "text_wrap": True,
+            "valign": "vcenter",
+        }
+        add = workbook.add_format
+        self.header = add(heading)
+        self.guarded_header = add({**heading, "quote_prefix": True})
+        self.text = add({"border": 1})
+        self.guarded = add({"border": 1, "quote_prefix": True})
+        self.number = add({"border": 1, "num_format": "#,##0.00"})
+        self.integer = add({"border": 1, "num_format": "0"})
+        self.muted = add({"border": 1, "font_color": "#808080"})
+        self.title = add({"bold": True, "font_size": 13})
+        self.guarded_title = add({"bold": True, "font_size": 13, "quote_prefix": True})
+
+    def sheet(self, label: str):
+        """A new worksheet, named by the report's word ``label``."""
+        return self.workbook.add_worksheet(self.t[label])
+
+    def write_text(self, sheet, row: int, col: int, text: Any) -> None:
+        """A bordered cell of text from the input, never a formula."""
+        _safe_text(sheet, row, col, text, self.text, self.guarded)
+
+    def headers(self, sheet, names: list[str], widths: list[int], guard=None) -> None:
+        """The header row (frozen, 30 high) with its columns' widths."""
+        for col, (name, width) in enumerate(zip(names, widths)):
+            _safe_text(sheet, 0, col, name, self.header, guard or self.header)
+            sheet.set_column(col, col, width)
+        sheet.freeze_panes(1, 0)
+        sheet.set_row(0, 30)
+
+
+def render_xlsx(result, lang: str = "zh") -> bytes:
+    """Sheets 排名, 分项得分, 扣分明细, 数据问题 and 考核方案, formatted, ready for Excel or WPS."""
+    import xlsxwriter
+
+    t = LABELS[lang]
+    ranking = result.ranking
+    scheme = ranking.assessment.scheme
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook.set_properties({"title": f"{scheme.name} {t['report']}", "created": XLSX_CREATED})
+    book = _Book(workbook, lang)
+    _ranking_sheet(book, ranking)
+    _awards_sheet(book, ranking)
+    _scores_sheet(book, ranking)
+    _deductions_sheet(book, result)
+    _problems_sheet(book, result.issues)
+    _scheme_sheet(book, scheme)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _ranking_sheet(book: _Book, ranking) -> None:
+    """排名: rank, district, total, grade, survey rank, earned, available, rescaled (and city)."""
+    t, lang, scheme = book.t, book.lang, ranking.assessment.scheme
+    sheet = book.sheet("ranking_sheet")
+    names = ["rank", "district", "total", "grade", "survey_rank", "earned", "available", "rescaled"]
+    book.headers(sheet, [t[n] for n in names], [6, 14, 12, 8, 12, 12, 12, 8])
+    yes = "是" if lang == "zh" else "yes"
+    for row, r in enumerate(ranking.table.itertuples(index=False), start=1):
+        sheet.write_number(row, 0, int(r.rank), book.integer)
+        book.write_text(sheet, row, 1, r.district)
+        sheet.write_number(row, 2, float(r.total), book.number)
+        book.write_text(sheet, row, 3, r.grade)
+        if pd.isna(r.survey_rank):
+            sheet.write_blank(row, 4, None, book.text)
+        else:
+            sheet.write_number(row, 4, int(r.survey_rank), book.integer)
+        sheet.write_number(row, 5, float(r.earned), book.number)
+        sheet.write_number(row, 6, float(r.available), book.number)
+        sheet.write_string(row, 7, yes if r.available != scheme.total else "", book.text)
+    count = len(ranking.table)
+    if count:
+        sheet.conditional_format(1, 2, count, 2, _COLOUR_SCALE)
+    last = 7
+    if "city" in ranking.table:
+        sheet.write_string(0, 8, t["city"], book.header)
+        sheet.write_string(0, 9, t["city_rank"], book.header)
+        sheet.set_column(8, 9, 10)
+        for row, r in enumerate(ranking.table.itertuples(index=False), start=1):
+            book.write_text(sheet, row, 8, r.city)
+            sheet.write_number(row, 9, int(r.city_rank), book.integer)
+        last = 9
+    sheet.autofilter(0, 0, count, last)
+
+
+def _awards_sheet(book: _Book, ranking) -> None:
+    """评奖, when an award was made: per award and city the quota, the eligible, the winners."""
+    awarded = [a for a in ranking.awards if not a.skipped]
+    if not awarded:
+        return
+    t, lang = book.t, book.lang
+    sheet = book.sheet("awards_sheet")
+    book.headers(sheet, [t["name"], t["city"], t["quota"], t["eligible"], t["winners"],
+                         t["tie_note"]], [16, 10, 6, 8, 30, 80])  # fmt: skip
+    row = 1
+    for award in awarded:
+        for group in award.groups:
+            book.write_text(sheet, row, 0, award.name)
+            book.write_text(sheet, row, 1, group.group)
+            sheet.write_number(row, 2, group.quota, book.integer)
+            sheet.write_number(row, 3, group.eligible, book.integer)
+            book.write_text(sheet, row, 4, "、".join(group.winners))
+            book.write_text(sheet, row, 5, group.note[lang] if group.note else "")
+            row += 1
+        book.write_text(sheet, row, 0, award.rule[lang])
+        row += 2
+
+
+def _scores_sheet(book: _Book, ranking) -> None:
+    """分项得分: every district's points on every project, in rank order, colour-scaled."""
+    t = book.t
+    assessment = ranking.assessment
+    items = list(assessment.scheme.projects)
+    sheet = book.sheet("scores_sheet")
+    book.headers(
+        sheet,
+        [t["rank"], t["district"], *[f"{p.name}（{p.weight:g}）" for p in items], t["total"]],
+        [6, 14, *[11] * len(items), 12],
+        book.guarded_header,
+    )
+    sheet.freeze_panes(1, 2)
+    order = assessment.scores.index.get_indexer(ranking.table["district"])
+    points = assessment.scores.to_numpy(dtype=float)[order].tolist()
+    held = assessment.suspended.to_numpy(dtype=bool)[order].tolist()
+    word = "暂缓实施" if book.lang == "zh" else "suspended"
+    for row, r in enumerate(ranking.table.itertuples(index=False), start=1):
+        sheet.write_number(row, 0, int(r.rank), book.integer)
+        book.write_text(sheet, row, 1, r.district)
+        for col, (value, suspended) in enumerate(zip(points[row - 1], held[row - 1]), start=2):
+            if suspended:
+                sheet.write_string(row, col, word, book.muted)
+            else:
+                sheet.write_number(row, col, value, book.number)
+        sheet.write_number(row, len(items) + 2, float(r.total), book.number)
+    count = len(ranking.table)
+    for col in range(2, len(items) + 2):
+        if count:
+            sheet.conditional_format(1, col, count, col, _COLOUR_SCALE)
+
+
+def _deductions_sheet(book: _Book, result) -> None:
+    """扣分明细: every deduction and bonus applied, with the cell it came from."""
+    t = book.t
+    sheet = book.sheet("deduction_sheet")
+    names = ["district", "project", "name", "count", "points", "file", "sheet", "cell"]
+    book.headers(sheet, [t[n] for n in names], [14, 30, 16, 12, 10, 24, 16, 10])
+    for row, entry in enumerate(_adjustments(result), start=1):
+        for col, value in enumerate(entry):
+            if isinstance(value, float):
+                sheet.write_number(row, col, value, book.number)
+            else:
+                book.write_text(sheet, row, col, value)
+
+
+def _problems_sheet(book: _Book, issues) -> None:
+    """数据问题: every problem and warning, where it is, what was read and what to do."""
+    t, lang = book.t, book.lang
+    sheet = book.sheet("problems_sheet")
+    names = ["severity", "file", "sheet", "cell", "value", "what", "todo"]
+    book.headers(sheet, [t[n] for n in names], [8, 24, 16, 10, 14, 48, 36])
+    for row, issue in enumerate(issues, start=1):
+        values = [
+            t.get(issue.severity, issue.severity),
+            issue.file,
+            issue.sheet,
+            issue.cell,
+            "" if issue.value is None else issue.value,
+            issue.message(lang),
+            issue.hint(lang),
+        ]
+        for col, value in enumerate(values):
+            book.write_text(sheet, row, col, value)
+
+
+def _scheme_sheet(book: _Book, scheme) -> None:
+    """考核方案: the weight table with each project's scoring, the grades and the templates."""
+    t = book.t
+    sheet = book.sheet("scheme_sheet")
+    _safe_text(sheet, 0, 0, scheme.name, book.title, book.guarded_title)
+    for col, (name, width) in enumerate(
+        zip(["#", t["project"], t["weight"], t["method"]], [5, 36, 8, 70])
+    ):
+        sheet.write_string(2, col, name, book.header)
+        sheet.set_column(col, col, width)
+    for row, project in enumerate(scheme.projects, start=3):
+        sheet.write_number(row, 0, row - 2, book.integer)
+        book.write_text(sheet, row, 1, project.name)
+        sheet.write_number(row, 2, project.weight, book.number)
+        book.write_text(sheet, row, 3, method_summary(scheme, project, book.lang))
+    end = 3 + len(scheme.projects)
+    sheet.write_string(end, 1, t["sum"], book.header)
+    sheet.write_number(end, 2, sum(p.weight for p in scheme.projects), book.number)
+    grades = "  ".join(
+        f"{g} ≥ {f * scheme.total:,.{scheme.precision}f}" for g, f in scheme.grades.items()
+    )
+    sheet.write_string(end + 2, 1, f"{t['grades']}: {grades}")
+    for offset, (name, rules) in enumerate(scheme.templates.items(), start=3):
+        sheet.write_string(end + offset, 1, f"{t['template']}“{name}”: {rules_summary(rules)}")
+
+
+def _adjustments(result) -> list[tuple]:
+    """Every deduction and bonus applied, from the engine's details: district (in rank order),
+    project, item, count or points, points, and the cell it came from."""
+    from ..formula import parse_formula
+    from ..intake import Locator
+
+    assessment = result.ranking.assessment
+    scheme = assessment.scheme
+    details = assessment.details
+    applied = details[details["part"].isin(["deduction", "bonus"]) & (details["points"] != 0)]
+    rank_of = {d: i for i, d in enumerate(result.ranking.table["district"])}
+    applied = applied.assign(_rank=applied["district"].map(rank_of)).sort_values(
+        "_rank", kind="stable"
+    )
+    keys = {}
+    for project in scheme.projects:
+        rules = scheme.rules_of(project)
+        for item in (rules.deductions or []) + (rules.bonuses or []):
+            names = parse_formula(item.formula_text()).names
+            keys[(project.name, item.name)] = scheme.column_key(names[0]) if names else None
+    locate = Locator(result.data)
+    entries = []
+    for entry in applied.itertuples(index=False):
+        where = locate(entry.district, entry.project, keys.get((entry.project, entry.name)))
+        value = 0.0 if pd.isna(entry.value) else float(entry.value)
+        entries.append(
+            (
+                entry.district,
+                entry.project,
+                entry.name,
+                value,
+                float(entry.points),
+                where["file"] or "",
+                where["sheet"] or "",
+                where["cell"] or "",
+            )
+        )
+    return entries
