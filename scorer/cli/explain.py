@@ -44,7 +44,7 @@ def explain(args: tuple[str, ...], rules: str | None, month: int | None, lang: s
 
 def _print_explanation(explanation: Explanation, lang: str) -> None:
     """A line per project with its points; under each indicator its cells and its rule."""
-    from ..render.report import district_view, explanation_summary, inputs_text, item_title
+    from ..explain import district_view, explanation_summary, inputs_text, item_title
 
     text = TEXT[lang]
     out = console()

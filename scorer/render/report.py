@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-from ..explain import district_view, explanation_summary, inputs_text, item_title
 from .context import DETAIL_LIMIT, report_context
 from .html import render_html, render_trend
 from .json import to_json
@@ -16,10 +15,6 @@ __all__ = [
     "DETAIL_LIMIT",
     "LABELS",
     "REPORT_SUFFIXES",
-    "district_view",
-    "explanation_summary",
-    "inputs_text",
-    "item_title",
     "md_text",
     "render",
     "render_html",
