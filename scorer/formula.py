@@ -7,7 +7,7 @@ import math
 import operator
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeGuard
 
 _BINARY = {
     ast.Add: operator.add,
@@ -31,6 +31,11 @@ _COMPARE = {
 MAX_FORMULA_CHARS = 500
 MAX_FORMULA_DEPTH = 50  # operators and brackets nested inside one another
 MAX_NUMBER_CHARS = 20  # digits (and point, exponent) of one number written in a formula
+
+
+def _is_number(value: object) -> TypeGuard[int | float]:
+    """A constant a formula may write: an int or a float, not True/False (bool is an int)."""
+    return type(value) in (int, float)
 
 
 class FormulaError(ValueError):
@@ -65,12 +70,13 @@ class Formula:
         self.aggregated = False
         self._outside_sum: list[str] = []
         # a comparison, for review checks ("完成 > 1.5 * 目标任务"), only as the whole formula
-        self.comparison = isinstance(self._root, ast.Compare)
-        if self.comparison:
-            if len(self._root.ops) != 1 or type(self._root.ops[0]) not in _COMPARE:
+        root = self._root
+        self.comparison = isinstance(root, ast.Compare)
+        if isinstance(root, ast.Compare):
+            if len(root.ops) != 1 or type(root.ops[0]) not in _COMPARE:
                 raise FormulaError("只能写一个比较 (one comparison only)")
-            self._check(self._root.left, inside_sum=False)
-            self._check(self._root.comparators[0], inside_sum=False)
+            self._check(root.left, inside_sum=False)
+            self._check(root.comparators[0], inside_sum=False)
         else:
             self._check(self._root, inside_sum=False)
         if self.aggregated and self._outside_sum:
@@ -102,7 +108,7 @@ class Formula:
             if value is None:
                 return None
             return -value if isinstance(node.op, ast.USub) else value
-        elif isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        elif isinstance(node, ast.Constant) and _is_number(node.value):
             written = ast.get_source_segment(self._source, node) or repr(node.value)
             if len(written) > MAX_NUMBER_CHARS:
                 raise FormulaError(
@@ -163,7 +169,7 @@ class Formula:
             if isinstance(node, ast.UnaryOp):
                 value = walk(node.operand)
                 return -value if isinstance(node.op, ast.USub) else value
-            if isinstance(node, ast.Constant):
+            if isinstance(node, ast.Constant) and _is_number(node.value):
                 return float(node.value)
             if isinstance(node, ast.Name):
                 return column(node.id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -63,7 +64,7 @@ def tiers(value: np.ndarray, ind: s.Tiers, ctx: Context) -> np.ndarray:
     """分档计分：值不低于某档 min 得该档分数，从最高档起比较；都不到得 otherwise。"""
     result = np.full(len(value), float(ind.otherwise))
     for tier in reversed(ind.tiers):  # lowest first, so the highest band reached wins
-        score = tier.score if tier.score is not None else tier.points / ctx.points
+        score = _per_point(tier.score, tier.points, ctx)  # a share, or points as one
         result = np.where(value >= tier.min - EPS, score, result)
     return _missing_stays_missing(value, result)
 
@@ -117,7 +118,8 @@ def relative_to_best(value: np.ndarray, ind: s.RelativeToBest, ctx: Context) -> 
 # Each method takes the indicator's values (one float per district, NaN where there is none)
 # and gives the share of the indicator's points earned; numpy arrays, not Series: a province's
 # 33 projects × 3 indicators are 100 calls, and pandas' overhead per operation adds up.
-METHODS: dict[str, Callable[[np.ndarray, object, Context], np.ndarray]] = {
+# (Any: each method takes its own indicator model, the one its key names)
+METHODS: dict[str, Callable[[np.ndarray, Any, Context], np.ndarray]] = {
     "proportional": proportional,
     "linear": linear,
     "tiers": tiers,
@@ -164,8 +166,9 @@ def _words_proportional(ind, value, fraction, ctx, peers):
             f"{_pct(value)}: {_pct(fraction)} in proportion",
         )
     else:
-        zh = f"{_show(value, rate)} ÷ {_show(ind.full_at, rate)} = {_pct(ratio)}，按比例得{_pct(fraction)}"
-        en = f"{_show(value, rate)} ÷ {_show(ind.full_at, rate)} = {_pct(ratio)}: {_pct(fraction)} in proportion"
+        quotient = f"{_show(value, rate)} ÷ {_show(ind.full_at, rate)} = {_pct(ratio)}"
+        zh = f"{quotient}，按比例得{_pct(fraction)}"
+        en = f"{quotient}: {_pct(fraction)} in proportion"
     if ratio > 1:
         zh, en = zh + "（满分为止）", en + " (capped at full marks)"
     return _said(zh, en)

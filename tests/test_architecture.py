@@ -14,11 +14,11 @@ PACKAGE = Path(__file__).resolve().parent.parent / "scorer"
 # may import its own stage and those before it, never one after.
 STAGES = [
     {"errors", "bundled", "formula", "untrusted"},
-    {"scheme", "methods"},
+    {"scheme", "methods", "whatif"},  # whatif: Scheme -> Scheme; validate checks alternatives
     {"sheets", "intake"},
     {"engine"},
     {"ranking", "awards"},
-    {"sensitivity", "periods", "whatif", "explain", "names"},
+    {"sensitivity", "periods", "explain", "names"},
     {"render"},
     {"pipeline"},
     {"cli", "__main__", "__init__"},

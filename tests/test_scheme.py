@@ -236,7 +236,7 @@ def test_local_copy_of_a_bundled_scheme_stands_in_for_it(tmp_path, monkeypatch):
     anhui-2010.yaml. The local one is used, not refused as a second 2010 scheme."""
     import shutil
 
-    from scorer import scheme as scheme_module
+    from scorer.scheme import discovery as scheme_module
 
     bundled = tmp_path / "site" / "rules"
     bundled.mkdir(parents=True)

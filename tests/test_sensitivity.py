@@ -165,7 +165,7 @@ def test_parameter_alternatives_are_drawn_and_scored_as_declared():
     """Each draw takes one of the scheme's loss_per_point values; the totals of each draw are
     the plain-loop totals of the data scored with that value (via whatif's changed scheme)."""
     from scorer import rescore
-    from scorer.scheme import changed
+    from scorer.whatif import changed
 
     result = assess([SAMPLES / "2010.xlsx"], ANHUI)
     values = ANHUI.sensitivity.alternatives["标准.目标任务完成.loss_per_point"]

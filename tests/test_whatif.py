@@ -12,7 +12,8 @@ from conftest import ANHUI_HEADER, RULES, full_rows, write_xlsx
 from scorer import assess, rescore
 from scorer.cli import main
 from scorer.errors import UsageError
-from scorer.scheme import changed, load_scheme
+from scorer.scheme import load_scheme
+from scorer.whatif import changed
 
 ANHUI = load_scheme(RULES / "anhui-2010.yaml")
 ROADS = "农村公路“村村通”"

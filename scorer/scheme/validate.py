@@ -1,0 +1,408 @@
+"""Checking a rule file: its structure (pydantic) and every rule across fields, each at its line."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import Issue, SchemeError, UsageError
+from ..formula import FormulaError, parse_formula
+from .load import LineMap, parse_rule_text, read_rule_file
+from .model import ID_COLUMNS, METHOD_NAMES, SURVEY_WORDS, Scheme
+from .names import normalize_name
+from .wording import describe_error, dotted_path, plain_number
+
+# column keys the data table uses for itself (intake adds them to every row)
+RESERVED_COLUMN_KEYS = ("suspended",)
+
+Add = Callable[[str, dict, Iterable], None]  # report an issue: code, params, YAML path
+
+
+def check_scheme_text(text: str, file: str) -> tuple[Scheme | None, list[Issue]]:
+    """Every problem of a rule file, each with its line; the Scheme when there are none."""
+    raw, lines, issues = parse_rule_text(text, file)
+    if lines is None:
+        return None, issues
+    if not isinstance(raw, dict):
+        issues.append(
+            Issue(
+                "schema",
+                {"field": "(方案)", "detail": "应为键值表 (must be a mapping)"},
+                file=file,
+                line=1,
+            )
+        )
+        return None, issues
+    scheme, structure = _structure_issues(raw, lines, file)
+    issues += structure
+    issues.extend(_semantic_issues(raw, lines, file))
+    if scheme is not None and not issues:
+        issues += _alternative_issues(scheme, lines, file)
+    return (scheme if not issues else None), _dedupe(issues)
+
+
+def check_scheme_file(path: str | Path) -> tuple[Scheme | None, list[Issue]]:
+    """Every problem of a rule file on disk, each with its line; the Scheme when there are none."""
+    text, issues = read_rule_file(path)
+    if text is None:
+        return None, issues
+    return check_scheme_text(text, str(path))
+
+
+def load_scheme(path: str | Path) -> Scheme:
+    """Read and validate a rule file; raise SchemeError listing every problem."""
+    scheme, issues = check_scheme_file(path)
+    if scheme is None:
+        raise SchemeError(str(path), issues)
+    return scheme
+
+
+def _structure_issues(raw: dict, lines: LineMap, file: str) -> tuple[Scheme | None, list[Issue]]:
+    """The Scheme pydantic builds from the values, or every structural problem it found."""
+    try:
+        return Scheme.model_validate(raw), []
+    except ValidationError as exc:
+        errors = exc.errors()
+    issues = []
+    for error in errors:
+        loc = error["loc"]
+        if error["type"] == "union_tag_invalid":
+            params = {"method": error["ctx"]["tag"], "known": ", ".join(METHOD_NAMES)}
+            line = lines.line((*loc, "method"))
+            issues.append(Issue("unknown-method", params, file=file, line=line))
+            continue
+        params = {"field": dotted_path(loc), "detail": describe_error(error)}
+        issues.append(Issue("schema", params, file=file, line=lines.line(loc)))
+    return None, issues
+
+
+def _alternative_issues(scheme: Scheme, lines: LineMap, file: str) -> list[Issue]:
+    """Each sensitivity.alternatives value must be a change whatif could make."""
+    # imported here: whatif builds on this package, which must be whole before it loads
+    from ..whatif import changed
+
+    issues = []
+    for key, values in scheme.sensitivity.alternatives.items():
+        try:
+            changed(scheme, [f"{key}={v}" for v in values])
+        except UsageError as exc:
+            params = {"field": f"sensitivity.alternatives.{key}", "detail": str(exc)}
+            line = lines.line(("sensitivity", "alternatives", key))
+            issues.append(Issue("schema", params, file=file, line=line))
+    return issues
+
+
+def _dedupe(issues: list[Issue]) -> list[Issue]:
+    seen: set[tuple] = set()
+    unique = []
+    for issue in issues:
+        key = (issue.code, issue.line, issue.message("en"))
+        if key not in seen:
+            seen.add(key)
+            unique.append(issue)
+    return sorted(unique, key=lambda i: (i.line or 0, i.code))
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)) and math.isfinite(value):
+        return float(value)
+    return None
+
+
+def _mapping(raw: dict, key: str) -> dict:
+    """raw[key] when it is a mapping, else an empty one (pydantic reports what it is instead)."""
+    value = raw.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _listed(raw: dict, key: str) -> list:
+    """raw[key] when it is a list, else an empty one."""
+    value = raw.get(key)
+    return value if isinstance(value, list) else []
+
+
+# ----------------------------------------------------------------------------- across fields
+
+
+def _semantic_issues(raw: dict, lines: LineMap, file: str) -> list[Issue]:
+    """Checks on the raw mapping, so they run even where the structure has other problems."""
+    issues: list[Issue] = []
+
+    def add(code: str, params: dict, loc: Iterable) -> None:
+        issues.append(Issue(code, params, file=file, line=lines.line(loc)))
+
+    templates, columns = _mapping(raw, "templates"), _mapping(raw, "columns")
+    _check_weights(raw, add)
+    _check_shares(raw, templates, add)
+    _check_project_names(raw, add)
+    _check_grades(raw, add)
+    _check_columns(columns, add)
+    _check_formulas(raw, templates, _FormulaCheck(columns, add))
+    _check_templates(raw, templates, add)
+    _check_tie_break(raw, add)
+    _check_awards(raw, columns, add)
+    return issues
+
+
+def _check_weights(raw: dict, add: Add) -> None:
+    """The projects' weights add up to the total."""
+    projects = [p for p in raw.get("projects") or [] if isinstance(p, dict)]
+    total = _number(raw.get("total"))
+    weights = [_number(p.get("weight")) for p in projects]
+    known = [w for w in weights if w is not None]
+    if total is not None and projects and len(known) == len(weights):
+        weight_sum = sum(known)
+        if abs(weight_sum - total) > 1e-6:
+            params = {"sum": plain_number(weight_sum), "total": plain_number(total)}
+            add("weights-total", params, ("total",))
+
+
+def _check_shares(raw: dict, templates: dict, add: Add) -> None:
+    """The shares of each list of indicators, a template's or a project's, add up to 1."""
+
+    def check(indicators: Any, owner: str, loc: tuple) -> None:
+        if not isinstance(indicators, list) or not indicators:
+            return
+        shares = [_number(i.get("share")) if isinstance(i, dict) else None for i in indicators]
+        known = [s for s in shares if s is not None]
+        if len(known) == len(shares):
+            share_sum = sum(known)
+            if abs(share_sum - 1) > 1e-6:
+                add("shares-total", {"project": owner, "sum": plain_number(share_sum)}, loc)
+
+    for name, template in templates.items():
+        if isinstance(template, dict):
+            check(template.get("indicators"), f"模板 {name}", ("templates", name, "indicators"))
+    for index, project in enumerate(raw.get("projects") or []):
+        if isinstance(project, dict):
+            owner = str(project.get("name"))
+            check(project.get("indicators"), owner, ("projects", index, "indicators"))
+
+
+def _check_project_names(raw: dict, add: Add) -> None:
+    """No two projects share a name or alias, compared as users write them."""
+    seen: dict[str, str] = {}
+    for index, project in enumerate(raw.get("projects") or []):
+        if not isinstance(project, dict):
+            continue
+        own: set[str] = set()
+        for position, name in enumerate([project.get("name"), *_listed(project, "aliases")]):
+            if not isinstance(name, str):
+                continue
+            key = normalize_name(name)
+            loc: tuple = (
+                ("projects", index, "name")
+                if position == 0
+                else ("projects", index, "aliases", position - 1)
+            )
+            if key in seen and key not in own:
+                add("duplicate-name", {"name": name, "other": seen[key], "key": key}, loc)
+            elif key in own:
+                add("duplicate-name", {"name": name, "other": project.get("name"), "key": key}, loc)
+            seen.setdefault(key, name)
+            own.add(key)
+
+
+def _check_grades(raw: dict, add: Add) -> None:
+    """The grade table: fractions within 0–1, best first, decreasing, ending at 0."""
+    grades = raw.get("grades")
+    if not isinstance(grades, dict):
+        return
+    if not grades:
+        add("bad-grades", {"detail": "等次表为空 (no grades)"}, ("grades",))
+        return
+    values = [_number(v) for v in grades.values()]
+    numbers = [v for v in values if v is not None]
+    if len(numbers) != len(values):
+        return  # pydantic reports the non-number
+    if any(not 0 <= v <= 1 for v in numbers):
+        detail = "比例须在 0 与 1 之间 (fractions must be within 0–1)"
+    elif any(a <= b for a, b in zip(numbers, numbers[1:])):
+        detail = "须从高到低、依次递减 (list them best first, decreasing)"
+    elif numbers[-1] != 0:
+        detail = "最后一档须为 0，否则低分无等次 (the last band must be 0)"
+    else:
+        return
+    add("bad-grades", {"detail": detail}, ("grades",))
+
+
+def _check_columns(columns: dict, add: Add) -> None:
+    """What reading the data relies on: the district and project columns, keys of its own, each
+    label meaning one column, and limits that some number can meet."""
+    for key in ("district", "project"):
+        if columns and key not in columns:
+            detail = f"columns 须有 {key} 列 (columns needs a {key} entry)"
+            add("schema", {"field": "columns", "detail": detail}, ("columns",))
+    owner: dict[str, str] = {}
+    for key, column in columns.items():
+        if not isinstance(key, str):
+            continue
+        if key in RESERVED_COLUMN_KEYS or key.startswith("_"):
+            detail = f"列的键“{key}”由程序内部使用，请换一个 (the key {key} is reserved)"
+            add("schema", {"field": f"columns.{key}", "detail": detail}, ("columns", key))
+        if not isinstance(column, dict):
+            continue
+        low, high = _number(column.get("min")), _number(column.get("max"))
+        if low is not None and high is not None and low > high:
+            detail = (
+                f"min {plain_number(low)} 大于 max {plain_number(high)}，没有数能通过"
+                " (min is above max)"
+            )
+            add("schema", {"field": f"columns.{key}", "detail": detail}, ("columns", key))
+        for position, label in enumerate([column.get("label"), *_listed(column, "aliases")]):
+            if not isinstance(label, str):
+                continue
+            name = normalize_name(label)
+            if owner.get(name, key) != key:
+                where: tuple = (
+                    ("columns", key, "label")
+                    if position == 0
+                    else ("columns", key, "aliases", position - 1)
+                )
+                detail = (
+                    f"列名“{label}”同时用于 {owner[name]} 和 {key}，表头无法区分"
+                    f" (the label {label} is given to two columns)"
+                )
+                add("schema", {"field": f"columns.{key}", "detail": detail}, where)
+            owner.setdefault(name, key)
+
+
+class _FormulaCheck:
+    """Checks one formula: it parses, compares only in checks, sums only at district level, and
+    names number columns that exist."""
+
+    def __init__(self, columns: dict, add: Add):
+        self.add = add
+        self.known_names: set[str] = set()  # what a formula may name: the number columns
+        self.text_columns: dict[str, str] = {}  # names of the district, project, status, city
+        for key, column in columns.items():
+            names = {normalize_name(key)}
+            if isinstance(column, dict):
+                labels = [column.get("label"), *_listed(column, "aliases")]
+                names |= {normalize_name(x) for x in labels if isinstance(x, str)}
+            if key in ID_COLUMNS:
+                self.text_columns.update(dict.fromkeys(names, key))
+            else:
+                self.known_names |= names
+
+    def __call__(self, text: Any, loc: tuple, aggregated: bool, comparison: bool = False) -> None:
+        if not isinstance(text, str):
+            return
+        try:
+            formula = parse_formula(text)
+        except FormulaError as exc:
+            shown = text if len(text) <= 60 else text[:60] + "…"  # a huge one is not repeated
+            self.add("bad-formula", {"formula": shown, "detail": str(exc)}, loc)
+            return
+        if formula.comparison != comparison:
+            detail = "审核条件须是比较，如 完成 > 目标任务" if comparison else "比较只能用于 checks"
+            self.add("bad-formula", {"formula": text, "detail": detail}, loc)
+        if formula.aggregated and not aggregated:
+            detail = "sum() 只能用于 level: district 的项目 (sum() is for district items)"
+            self.add("bad-formula", {"formula": text, "detail": detail}, loc)
+        texts = [n for n in formula.names if normalize_name(n) in self.text_columns]
+        if texts:
+            key = self.text_columns[normalize_name(texts[0])]
+            detail = (
+                f"“{texts[0]}”是 {key} 列，填的是文字，不能参与计算；公式只能用数值列"
+                f" (the {key} column holds text; a formula may use number columns only)"
+            )
+            self.add("bad-formula", {"formula": text, "detail": detail}, loc)
+            return
+        unknown = [n for n in formula.names if normalize_name(n) not in self.known_names]
+        if unknown:
+            detail = f"没有名为“{unknown[0]}”的列 (no column named {unknown[0]})"
+            self.add("bad-formula", {"formula": text, "detail": detail}, loc)
+
+
+def _check_formulas(raw: dict, templates: dict, check: _FormulaCheck) -> None:
+    """Every formula of the templates, the projects and the checks."""
+
+    def check_rules(rules: dict, loc: tuple, aggregated: bool) -> None:
+        for i, indicator in enumerate(rules.get("indicators") or []):
+            if isinstance(indicator, dict):
+                check(indicator.get("value"), (*loc, "indicators", i, "value"), aggregated)
+        for kind in ("deductions", "bonuses"):
+            for i, item in enumerate(rules.get(kind) or []):
+                if isinstance(item, dict):
+                    for field in ("points", "count"):
+                        check(item.get(field), (*loc, kind, i, field), aggregated)
+
+    for name, template in templates.items():
+        if isinstance(template, dict):
+            check_rules(template, ("templates", name), aggregated=False)
+    for index, project in enumerate(raw.get("projects") or []):
+        if isinstance(project, dict):
+            check_rules(project, ("projects", index), project.get("level") == "district")
+    for index, item in enumerate(raw.get("checks") or []):
+        if isinstance(item, dict):
+            check(item.get("when"), ("checks", index, "when"), False, comparison=True)
+
+
+def _check_templates(raw: dict, templates: dict, add: Add) -> None:
+    """A project names a template that exists, or has indicators of its own, or there is one
+    template for it to use."""
+    for index, project in enumerate(raw.get("projects") or []):
+        if not isinstance(project, dict):
+            continue
+        loc = ("projects", index)
+        template = project.get("template")
+        if template is not None and template not in templates:
+            known = ", ".join(templates) or "（无）"
+            params = {"project": project.get("name"), "template": template, "known": known}
+            add("unknown-template", params, (*loc, "template"))
+        elif template is None and not project.get("indicators") and len(templates) != 1:
+            add("no-indicators", {"project": project.get("name")}, loc)
+
+
+def _check_tie_break(raw: dict, add: Add) -> None:
+    """ranking.tie_break names a project or the survey, and the survey only if there is one."""
+    names = set()
+    for project in raw.get("projects") or []:
+        if isinstance(project, dict):
+            aliases = _listed(project, "aliases")
+            names |= {normalize_name(n) for n in [project.get("name"), *aliases] if n}
+    survey = raw.get("survey")
+    for index, name in enumerate(_mapping(raw, "ranking").get("tie_break") or []):
+        key = normalize_name(name)
+        if key in names:
+            continue
+        if key in SURVEY_WORDS:
+            if survey is None:
+                detail = "方案没有 survey（社情民意）一节 (the scheme has no survey)"
+                add("schema", {"field": f"ranking.tie_break[{index}]", "detail": detail},
+                    ("ranking", "tie_break", index))  # fmt: skip
+            continue
+        detail = f"没有名为“{name}”的项目；可写项目名称或“社情民意” (no such item)"
+        add("schema", {"field": f"ranking.tie_break[{index}]", "detail": detail},
+            ("ranking", "tie_break", index))  # fmt: skip
+
+
+def _check_awards(raw: dict, columns: dict, add: Add) -> None:
+    """Awards name real grades, have a 所属市 column to share quotas by, or a count when not."""
+    grades = _mapping(raw, "grades")
+    for index, award in enumerate(raw.get("awards") or []):
+        if not isinstance(award, dict):
+            continue
+        grade = award.get("min_grade")
+        if grade is not None and grades and grade not in grades:
+            detail = f"没有等次“{grade}”，可选：{'、'.join(grades)} (no such grade)"
+            add("schema", {"field": f"awards[{index}].min_grade", "detail": detail},
+                ("awards", index, "min_grade"))  # fmt: skip
+        if award.get("per", "city") == "city" and columns and "city" not in columns:
+            detail = "按市分配名额需要 columns 中的 city（所属市）列 (needs a city column)"
+            add("schema", {"field": f"awards[{index}].per", "detail": detail},
+                ("awards", index))  # fmt: skip
+        if award.get("per", "city") is None and _mapping(award, "quotas"):
+            detail = "全省统一评选（per: null）不能按市给名额 (quotas need per: city)"
+            add("schema", {"field": f"awards[{index}].quotas", "detail": detail},
+                ("awards", index, "quotas"))  # fmt: skip
+        if award.get("per", "city") is None and award.get("count") is None:
+            detail = "全省统一评选须写 count（名额） (per: null needs a count)"
+            add("schema", {"field": f"awards[{index}]", "detail": detail}, ("awards", index))
