@@ -50,7 +50,7 @@ def sensitivity(
     alternatives = scheme.sensitivity.alternatives if data is not None else {}
     if alternatives:
         from .engine import score
-        from .scheme import changed
+        from .whatif import changed
 
         keys = list(alternatives)
         picks = np.stack([rng.integers(len(alternatives[k]), size=draws) for k in keys], axis=1)

@@ -63,7 +63,7 @@ def whatif(
     modified.
     """
     from ..errors import UsageError
-    from ..scheme import changed
+    from ..whatif import changed
 
     text = TEXT[lang]
     if not edits and not rules_b:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 
 from ..errors import SchemeNotFound
 from .discovery import RECORDED_PROPERTY, choose_scheme, known_schemes, recorded_schemes
@@ -90,12 +89,3 @@ __all__ = [
     "rules_summary",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    """``from .scheme import changed`` still works (sensitivity.py and cli.py use it) until
-    they import it from ``.whatif``, its home; loaded on first use, as it was."""
-    if name == "changed":
-        from ..whatif import changed
-
-        return changed
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
