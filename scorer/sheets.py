@@ -915,7 +915,6 @@ def _heads(
     heads: dict[str, list[list[Any]]] = {}
     extents = {} if extents is None else extents
     if names:
-
         workbook = _calamine(path)
         try:
             for name in names:

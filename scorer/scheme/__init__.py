@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from ..errors import SchemeNotFound
 from .discovery import RECORDED_PROPERTY, choose_scheme, known_schemes, recorded_schemes
 from .load import MAX_RULE_BYTES, MAX_YAML_DEPTH, MAX_YAML_VALUES, read_rule_file
@@ -88,4 +87,3 @@ __all__ = [
     "recorded_schemes",
     "rules_summary",
 ]
-
