@@ -52,17 +52,21 @@ def needed_columns(
         rules = scheme.rules_of(project)
         texts = [i.value for i in rules.indicators or []]
         texts += [a.formula_text() for a in (rules.deductions or []) + (rules.bonuses or [])]
-        keys = {scheme.column_key(n) for t in texts for n in parse_formula(t).names}
+        keys = _column_keys(scheme, [n for t in texts for n in parse_formula(t).names])
         if project.level == "district":
             everywhere |= keys
             continue
         needed[project.name] = keys
-        denominators[project.name] = {
-            scheme.column_key(n)
-            for i in rules.indicators or []
-            for n in parse_formula(i.value).denominator_names()
-        }
+        denominators[project.name] = _column_keys(
+            scheme,
+            [n for i in rules.indicators or [] for n in parse_formula(i.value).denominator_names()],
+        )
     return needed, everywhere, denominators
+
+
+def _column_keys(scheme: Scheme, names: list[str]) -> set[str]:
+    """The column keys formula names mean (a loaded scheme's formulas name only its columns)."""
+    return {key for key in map(scheme.column_key, names) if key is not None}
 
 
 # ----------------------------------------------------------------------------- names

@@ -17,7 +17,8 @@ LOGICAL_WORDS = {"TRUE", "FALSE", "是", "否"}  # a tick box or a yes/no column
 def parse_number(
     raw: Any, percent: bool = False, unit: str | None = None
 ) -> tuple[float | None, bool]:
-    """A cell as a number: (value, ok). Blank gives (None, True); text that is no number (None, False).
+    """A cell as a number: (value, ok). Blank gives (None, True); text that is no number gives
+    (None, False).
 
     Accepts 1,234.5, full-width digits and stray spaces; the column's own unit after the number
     ("1,234万元" in a 万元 column); "95%" only where ``percent`` (a column in % or on a 0–100 scale).
