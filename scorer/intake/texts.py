@@ -1,0 +1,60 @@
+"""Text columns kept as Categoricals: judged and mapped once per distinct text, joined, and
+turned into Python str at the end."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..scheme import normalize_name
+from ..sheets import coded
+
+TOTAL_WORDS = ("合计", "总计", "小计")
+
+
+def judge(texts: pd.Categorical, test: Callable[[str], Any]) -> np.ndarray:
+    """``test`` of each row's text as a bool array, judged once per distinct text."""
+    verdicts = np.array([bool(test(t)) for t in texts.categories] + [False], dtype=bool)
+    return verdicts[texts.codes]  # code -1 (missing) takes the last: False
+
+
+def says_total(text: str) -> bool:
+    """A name that says 合计/总计/小计: a total row, not a district's or a project's."""
+    return any(word in normalize_name(text) for word in TOTAL_WORDS)
+
+
+def unique_map(values: pd.Series, function: Callable[[Any], Any]) -> pd.Series:
+    """``function`` of each text of a Categorical column, computed once per distinct text; a
+    Categorical again (a result of None is missing)."""
+    mapped = [function(u) for u in values.cat.categories]
+    return pd.Series(coded(values.cat.codes.to_numpy(), mapped), index=values.index)
+
+
+def concat(pieces: list[dict[str, Any]]) -> pd.DataFrame:
+    """The sheets' columns one under another, as one frame; texts stay Categoricals."""
+    if len(pieces) == 1:
+        return pd.DataFrame(pieces[0])
+    joined = {}
+    for key, first in pieces[0].items():
+        if isinstance(first, pd.Categorical):
+            labels = [t for piece in pieces for t in piece[key].categories]
+            offsets = np.cumsum([0] + [len(piece[key].categories) for piece in pieces])
+            codes = [
+                np.where(piece[key].codes >= 0, piece[key].codes + offset, -1)
+                for piece, offset in zip(pieces, offsets)
+            ]
+            joined[key] = coded(np.concatenate(codes), labels)
+        else:
+            joined[key] = np.concatenate([piece[key] for piece in pieces])
+    return pd.DataFrame(joined)
+
+
+def texts_as_objects(frame: pd.DataFrame) -> pd.DataFrame:
+    """The Categorical text columns as Python str: what the engine and the reports work with."""
+    for key in frame.columns:
+        if isinstance(frame[key].dtype, pd.CategoricalDtype):
+            frame[key] = pd.Series(np.asarray(frame[key]), index=frame.index, dtype=object)
+    return frame
