@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import DataFileError
+from .messages import Message, say
 
 if TYPE_CHECKING:
     import numpy as np
@@ -556,42 +557,33 @@ def _check_signature(path: Path, suffix: str) -> None:
     if start.startswith(_SIGNATURES[suffix]):
         return
     kind = {".xls": "Excel 97-2003 (.xls)", ".ods": "OpenDocument (.ods)"}.get(suffix, "Excel")
-    seems, seems_en = _what_it_seems(start)
     raise RefusedFile(
-        "not-a-workbook", {"suffix": suffix, "kind": kind, "seems": seems, "seems_en": seems_en}
+        "not-a-workbook", {"suffix": suffix, "kind": kind, "seems": _what_it_seems(start)}
     )
 
 
-def _what_it_seems(start: bytes) -> tuple[str, str]:
+def _what_it_seems(start: bytes) -> Message:
+    """What a file that is no workbook looks like, from its first bytes."""
     text = start.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if not start:
-        return "空文件（0 字节）", "an empty file (0 bytes)"
+        return say("seems.empty")
     if start.startswith(b"PK\x03\x04"):
-        return (
-            "zip 压缩包（可能是 .xlsx 或 .ods 文件）",
-            "a zip archive (perhaps an .xlsx or .ods file)",
-        )
+        return say("seems.zip")
     if start.startswith(_SIGNATURES[".xls"]):
-        return (
-            "旧版 Office 文件（可能是 .xls 或 .doc）",
-            "an old Office file (perhaps .xls or .doc)",
-        )
+        return say("seems.ole")
     if start.startswith(b"%PDF"):
-        return "PDF 文件", "a PDF file"
+        return say("seems.pdf")
     if text.startswith((b"<html", b"<!doctype", b"<table", b"<meta")):
-        return "网页（HTML）表格", "a web page (HTML table)"
+        return say("seems.html")
     if text.startswith(b"<"):
-        return "XML 文本", "XML text"
+        return say("seems.xml")
     if not start.strip(b"\0"):
-        return (
-            "全是零字节（文件可能没有下载或复制完整）",
-            "nothing but zero bytes (a copy cut short?)",
-        )
+        return say("seems.zeros")
     try:
         start.decode("utf-8")
-        return "文本文件", "a text file"
+        return say("seems.text")
     except UnicodeDecodeError:
-        return "无法识别的内容", "something unrecognised"
+        return say("seems.unknown")
 
 
 def _size(count: int) -> str:

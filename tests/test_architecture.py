@@ -13,6 +13,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "scorer"
 # scheme → intake → engine → ranking → features → render → service → command line. A module
 # may import its own stage and those before it, never one after.
 STAGES = [
+    {"messages"},
     {"errors", "bundled", "formula", "untrusted"},
     {"scheme", "methods", "whatif"},  # whatif: Scheme -> Scheme; validate checks alternatives
     {"sheets", "intake"},

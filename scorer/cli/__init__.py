@@ -78,14 +78,14 @@ def _say_failure(exc: Exception, lang: str) -> None:
 
 def _say_internal(exc: Exception, lang: str) -> None:
     """An error no check foresaw: a path the system refused, or a bug to report."""
+    from ..messages import render
     from .outputs import cannot_access
-    from .text import TEXT
 
     if isinstance(exc, OSError) and exc.filename is not None:
         # a path the system refused (too long, not a folder…), wherever it was used
         message = cannot_access(exc, lang)
     else:
-        message = TEXT[lang]["internal"].format(error=f"{type(exc).__name__}: {exc}")
+        message = render("internal", lang, error=f"{type(exc).__name__}: {exc}")
     click.echo("scorer: " + message, err=True)
 
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..messages import render, words
 from . import EXIT_PROBLEMS
 from .options import (
     data_options,
@@ -18,7 +19,6 @@ from .options import (
 from .outputs import check_outputs, write_reports
 from .run import run
 from .terminal import GRADE_STYLE, console, errors, line, number, print_issues
-from .text import TEXT
 
 if TYPE_CHECKING:
     from ..pipeline import Result
@@ -71,7 +71,7 @@ def assess(
         if result.issues:
             print_issues(result.issues, lang)
         if result.ranking is None:
-            click.echo(TEXT[lang]["no_ranking"].format(n=errors(result.issues)), err=True)
+            click.echo(render("no_ranking", lang, n=errors(result.issues)), err=True)
     if result.ranking is None:
         ctx.exit(EXIT_PROBLEMS)
 
@@ -87,7 +87,7 @@ def _city(result: Result, wanted: str | None, lang: str) -> str | None:
     found = find_city(wanted, cities)
     if found is None:
         known = "、".join(cities) or "—"
-        raise UsageError(TEXT[lang]["no_city"].format(name=wanted, known=known))
+        raise UsageError(render("no_city", lang, name=wanted, known=known))
     return found
 
 
@@ -113,7 +113,6 @@ def check(
     from ..render import issues_json
 
     ok = result.ranking is not None
-    text = TEXT[lang]
     if fmt == "json":
         summary = {"ok": ok, "districts": len(result.data.districts), "rows": len(result.data.rows)}
         click.echo(issues_json(result.issues, lang, **summary), nl=False)
@@ -122,14 +121,18 @@ def check(
             print_issues(result.issues, lang)
         warnings = sum(1 for i in result.issues if i.severity == "warning")
         if ok:
-            said = text["check_data_ok"].format(
-                districts=len(result.data.districts), rows=len(result.data.rows), warnings=warnings
+            said = render(
+                "check_data_ok",
+                lang,
+                districts=len(result.data.districts),
+                rows=len(result.data.rows),
+                warnings=warnings,
             )
             click.echo(click.style("✓ ", fg="green") + said, err=True)
         else:
             click.echo(
                 click.style("✗ ", fg="red")
-                + text["check_data_bad"].format(n=errors(result.issues)),
+                + render("check_data_bad", lang, n=errors(result.issues)),
                 err=True,
             )
     if not ok:
@@ -140,11 +143,11 @@ def print_ranking(ranking: Ranking, lang: str, top: int | None, city: str | None
     """The ranking table (one city's counties with --city), what was rescaled, the awards."""
     from rich.table import Table
 
-    text = TEXT[lang]
+    text = words(lang)
     scheme = ranking.assessment.scheme
     grades = list(scheme.grades)
     out = console()
-    out.print(text["title"].format(name=scheme.name, total=number(scheme.total, 0)), style="bold")
+    out.print(render("title", lang, name=scheme.name, total=number(scheme.total, 0)), style="bold")
     table = Table(header_style="bold", show_edge=False, pad_edge=False)
     table.add_column(text["rank"], justify="right")
     table.add_column(scheme.columns["district"].label if lang == "zh" else text["district"])
@@ -174,18 +177,17 @@ def print_ranking(ranking: Ranking, lang: str, top: int | None, city: str | None
     out.print(table)
     wanted = len(ranking.table) if city is None else int((ranking.table["city"] == city).sum())
     if top is not None and wanted > top:
-        out.print(text["more"].format(n=wanted - top), style="dim")
+        out.print(render("more", lang, n=wanted - top), style="dim")
     suspended = ranking.assessment.suspended
     rescaled = [d for d in shown["district"] if suspended.loc[d].any()]
     if rescaled:
-        out.print(text["suspended_note"].format(names="、".join(rescaled)), style="dim")
+        out.print(render("suspended_note", lang, names="、".join(rescaled)), style="dim")
     _print_awards(ranking, lang, city)
 
 
 def _print_awards(ranking: Ranking, lang: str, city: str | None = None) -> None:
     """Each award's winners per city, with the rule and any tie on a quota line; then the ties
     strict ranks settled with the tie-break chain."""
-    text = TEXT[lang]
     out = console()
     sep = "、" if lang == "zh" else ", "
     for award in ranking.awards:
@@ -198,15 +200,15 @@ def _print_awards(ranking: Ranking, lang: str, city: str | None = None) -> None:
             continue
         quota = sum(g.quota for g in award.groups)
         out.print(
-            text["award_title"].format(name=award.name, n=len(award.winners), quota=quota),
+            render("award_title", lang, name=award.name, n=len(award.winners), quota=quota),
             style="bold",
         )
         out.print(award.rule[lang], style="dim", soft_wrap=True)
         for group in award.groups:
             if city is not None and group.group != city:
                 continue
-            names = sep.join(group.winners) or text["award_none"].format(eligible=group.eligible)
-            label = text["award_group"].format(city=group.group, quota=group.quota)
+            names = sep.join(group.winners) or render("award_none", lang, eligible=group.eligible)
+            label = render("award_group", lang, city=group.group, quota=group.quota)
             out.print(f"  {label}{names}", soft_wrap=True)
             if group.note:
                 out.print(f"    {group.note[lang]}", style="yellow", soft_wrap=True)
@@ -216,11 +218,10 @@ def _print_awards(ranking: Ranking, lang: str, city: str | None = None) -> None:
 
 def _print_ties(ranking: Ranking, lang: str, city: str | None) -> None:
     """The equal totals strict ranks settled, and the tie-break chain that settled them."""
-    text = TEXT[lang]
     out = console()
     sep = "、" if lang == "zh" else ", "
     chain = sep.join(name for name, _ in ranking.chain) or "—"
-    out.print(text["ties_title"].format(chain=chain), style="bold")
+    out.print(render("ties_title", lang, chain=chain), style="bold")
     precision = ranking.assessment.scheme.precision
     for tie in ranking.ties:
         if city is not None and tie.where not in ("", city):

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..messages import render, words
 from .options import lang_option, level_option, month_option, rules_option
 from .run import run
 from .terminal import console, line, require_ranking
-from .text import TEXT
 
 if TYPE_CHECKING:
     from ..engine import Explanation, Item
@@ -31,14 +31,14 @@ def explain(args: tuple[str, ...], rules: str | None, month: int | None, lang: s
     from ..names import find_district
 
     if len(args) < 2:
-        raise UsageError(TEXT[lang]["explain_usage"])
+        raise UsageError(words(lang)["explain_usage"])
     *data, wanted = args
     result = run(tuple(data), rules, month, lang)
     require_ranking(result)
     district, close = find_district(wanted, result.data.districts)
     if district is None:
         known = "、".join(close or result.data.districts)
-        raise UsageError(TEXT[lang]["no_district"].format(name=wanted, known=known))
+        raise UsageError(render("no_district", lang, name=wanted, known=known))
     _print_explanation(result.explainer()(district), lang)
 
 
@@ -46,7 +46,7 @@ def _print_explanation(explanation: Explanation, lang: str) -> None:
     """A line per project with its points; under each indicator its cells and its rule."""
     from ..explain import district_view, explanation_summary, inputs_text, item_title
 
-    text = TEXT[lang]
+    text = words(lang)
     out = console()
     out.print(explanation_summary(explanation, lang), style="bold")
     sources = "；".join(district_view(explanation).sources)
@@ -70,5 +70,5 @@ def _print_explanation(explanation: Explanation, lang: str) -> None:
 
 def _item_points(item: Item, lang: str) -> str:
     if item.suspended:
-        return TEXT[lang]["suspended_left_out"]
+        return words(lang)["suspended_left_out"]
     return f"{item.score:.2f} / {item.weight:g}"

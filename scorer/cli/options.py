@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 
 import click
 
+from ..messages import render
 from ..untrusted import visible
-from .text import TEXT
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -88,7 +88,7 @@ def format_option(func: F) -> F:
 
 def _both(key: str, **params: object) -> str:
     """A usage message in Chinese and English, for option checks that run before --lang is read."""
-    return f"{TEXT['zh'][key].format(**params)} ({TEXT['en'][key].format(**params)})"
+    return f"{render(key, 'zh', **params)} ({render(key, 'en', **params)})"
 
 
 def spread(text: str) -> float:

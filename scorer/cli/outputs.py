@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..messages import render, words
 from .run import resolve_data
-from .text import TEXT
 
 if TYPE_CHECKING:
     from ..pipeline import Result
@@ -35,20 +35,22 @@ def _reason(exc: OSError) -> str:
 
 def cannot_access(exc: OSError, lang: str) -> str:
     """An input or output path the system refused, said with the path the user gave."""
-    text = TEXT[lang]
+    text = words(lang)
     reason = text.get(f"access_{_reason(exc)}", exc.strerror or str(exc))
-    return text["cannot_access"].format(path=said(exc.filename), reason=reason)
+    return render("cannot_access", lang, path=said(exc.filename), reason=reason)
 
 
 def cannot_write(path: str, exc: OSError, lang: str) -> str:
     """Why a report cannot be written to ``path``, and what to do, named by the user's path."""
-    text = TEXT[lang]
+    text = words(lang)
     name = _reason(exc)
     if f"why_{name}" not in text or (name == "ENOENT" and Path(path).parent.is_dir()):
         name = "other"  # (ENOENT in a folder that is there: a special one, such as /proc)
     folder = said(Path(path).parent)
     error = exc.strerror or str(exc)
-    return text["cannot_write"].format(
+    return render(
+        "cannot_write",
+        lang,
         path=said(path),
         reason=text[f"why_{name}"].format(folder=folder, error=error),
         todo=text[f"todo_{name}"],
@@ -74,9 +76,7 @@ def check_outputs(
     for output in outputs:
         suffix = Path(output).suffix.lower()
         if suffix not in known:
-            raise UsageError(
-                TEXT[lang]["bad_output"].format(path=said(output), known="、".join(known))
-            )
+            raise UsageError(render("bad_output", lang, path=said(output), known="、".join(known)))
     read: list[str | Path] = [
         *expand_paths(resolve_data(data, lang, quiet=True)),
         *([rules] if rules else []),
@@ -107,7 +107,7 @@ def guard_outputs(outputs: Iterable[str], read: Iterable[str | Path], lang: str)
     inputs = _identities(read)
     for output in outputs:
         if _identities([output]) & inputs:
-            raise UsageError(TEXT[lang]["output_is_input"].format(path=said(output)))
+            raise UsageError(render("output_is_input", lang, path=said(output)))
         try:
             probe_folder(output)
         except OSError as exc:
@@ -125,9 +125,7 @@ def names_in_report(output: str, files: Iterable[object], lang: str) -> Iterator
     except UnicodeEncodeError as exc:
         names = [f for f in map(str, files) if not _utf8(f)] or [exc.object[exc.start : exc.end]]
         listed = "、".join(said(n) for n in names)
-        raise ScorerError(
-            TEXT[lang]["name_not_utf8"].format(path=said(output), names=listed)
-        ) from exc
+        raise ScorerError(render("name_not_utf8", lang, path=said(output), names=listed)) from exc
 
 
 def _utf8(text: str) -> bool:
@@ -152,7 +150,7 @@ def write_output(output: str, data: bytes, lang: str) -> None:
 def write_report(output: str, data: bytes, lang: str) -> None:
     """A report written as write_output writes it, and said on stderr."""
     write_output(output, data, lang)
-    click.echo(TEXT[lang]["report_written"].format(path=said(output)), err=True)
+    click.echo(render("report_written", lang, path=said(output)), err=True)
 
 
 def write_reports(

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..messages import render, words
 from .options import format_option, lang_option, level_option, output_option, rules_option
 from .outputs import check_outputs, names_in_report, write_report
 from .run import run
 from .terminal import console, number, print_rank_changes, require_ranking, sparkline
-from .text import TEXT
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -35,12 +35,14 @@ def same_scheme(a: Scheme, b: Scheme, earlier: str, later: str, lang: str) -> No
         return
     from ..errors import UsageError
 
-    text = TEXT[lang]
-    parts = text["scheme_parts"]
+    text = words(lang)
     sep = "、" if lang == "zh" else ", "
-    what = sep.join(parts.get(f, f) for f in type(a).model_fields if getattr(a, f) != getattr(b, f))
+    fields = [f for f in type(a).model_fields if getattr(a, f) != getattr(b, f)]
+    what = sep.join(text.get(f"scheme_parts.{f}", f) for f in fields)
     raise UsageError(
-        text["schemes_differ"].format(
+        render(
+            "schemes_differ",
+            lang,
             a=_period_label(earlier, lang),
             b=_period_label(later, lang),
             name_a=a.name,
@@ -73,7 +75,6 @@ def compare(earlier: str, later: str, rules: str | None, fmt: str, lang: str) ->
     from ..periods import behind_schedule, newly_behind, rank_changes
     from ..render import dumps
 
-    text = TEXT[lang]
     before, after = _period(earlier, rules, lang), _period(later, rules, lang)
     same_scheme(before.scheme, after.scheme, earlier, later, lang)
     ranking_before, ranking_after = require_ranking(before), require_ranking(after)
@@ -84,8 +85,12 @@ def compare(earlier: str, later: str, rules: str | None, fmt: str, lang: str) ->
         click.echo(dumps(_compare_json(earlier, later, changes, fell, behind_now)), nl=False)
         return
     scheme = after.scheme
-    title = text["compare_title"].format(
-        name=scheme.name, a=_period_label(earlier, lang), b=_period_label(later, lang)
+    title = render(
+        "compare_title",
+        lang,
+        name=scheme.name,
+        a=_period_label(earlier, lang),
+        b=_period_label(later, lang),
     )
     print_rank_changes(changes, scheme.precision, title, lang)
     _print_behind(fell, behind_now, lang)
@@ -137,14 +142,19 @@ def _compare_json(
 def _print_behind(fell: pd.DataFrame, behind_now: pd.DataFrame, lang: str) -> None:
     """Who fell behind the time schedule since the earlier period; then, by district, every
     project behind it now, to notify."""
-    text = TEXT[lang]
+    text = words(lang)
     out = console()
     out.print()
     out.print(text["fell_behind"], style="bold")
     for r in fell.itertuples(index=False) if len(fell) else []:
         out.print(
-            text["lag_line"].format(
-                district=r.district, project=r.project, done=r.done, expected=r.expected
+            render(
+                "lag_line",
+                lang,
+                district=r.district,
+                project=r.project,
+                done=r.done,
+                expected=r.expected,
             )
         )
     if not len(fell):
@@ -153,7 +163,7 @@ def _print_behind(fell: pd.DataFrame, behind_now: pd.DataFrame, lang: str) -> No
     out.print(text["notice"], style="bold")
     for district, group in behind_now.groupby("district", sort=False):
         items = "、".join(
-            text["lag_item"].format(project=r.project, done=r.done, expected=r.expected)
+            render("lag_item", lang, project=r.project, done=r.done, expected=r.expected)
             for r in group.itertuples(index=False)
         )
         out.print(f"{district}（{len(group)}）：{items}")
@@ -215,7 +225,7 @@ def _print_trend(found: Trend, scheme: Scheme, lang: str) -> None:
     """A row per district: its total (rank) in each period and a sparkline of the totals."""
     from rich.table import Table
 
-    text = TEXT[lang]
+    text = words(lang)
     every = [v for d in found.districts for v in found.totals[d] if v == v]
     low, high = (min(every), max(every)) if every else (0.0, 1.0)
     table = Table(header_style="bold", show_edge=False, pad_edge=False)
@@ -230,5 +240,5 @@ def _print_trend(found: Trend, scheme: Scheme, lang: str) -> None:
             for t, r in zip(totals, ranks)
         ]
         table.add_row(district, *cells, sparkline(totals, low, high))
-    console().print(text["trend_title"].format(name=scheme.name), style="bold")
+    console().print(render("trend_title", lang, name=scheme.name), style="bold")
     console().print(table)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
+from ..messages import render, words
 from . import EXIT_PROBLEMS
 from .options import lang_option
 from .terminal import console, echo_scheme_issues, number, shown
-from .text import TEXT
 
 
 @click.group()
@@ -23,13 +23,12 @@ def rules_check(ctx: click.Context, files: tuple[str, ...], lang: str) -> None:
     """检查考核方案，逐条列出问题及所在行 / list every problem of each rule file with its line."""
     from ..scheme import check_scheme_file
 
-    text = TEXT[lang]
     failed = False
     for file in files:
         scheme, issues = check_scheme_file(file)
         if scheme is not None:
-            ok = text["check_ok"].format(
-                file=file, n=len(scheme.projects), total=number(scheme.total, 0)
+            ok = render(
+                "check_ok", lang, file=file, n=len(scheme.projects), total=number(scheme.total, 0)
             )
             click.echo(click.style("✓ ", fg="green") + ok)
             continue
@@ -56,7 +55,7 @@ def rules_show(file: str | None, lang: str) -> None:
             click.echo(str(known))
         return
     scheme = load_scheme(path)
-    text = TEXT[lang]
+    text = words(lang)
     out = console()
     out.print(f"{scheme.name}（{shown(path)}）", style="bold")
     table = Table(header_style="bold", show_edge=False)

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..messages import render, words
 from ..untrusted import visible
 from .terminal import ProgressBar, shown
-from .text import TEXT
 
 if TYPE_CHECKING:
     from ..pipeline import Plan, Result
@@ -31,7 +31,7 @@ def resolve_data(paths: tuple[str, ...], lang: str, quiet: bool = False) -> list
             and bundled.exists()
         ):
             if not quiet:
-                click.echo(f"{TEXT[lang]['sample']}: {bundled}", err=True)
+                click.echo(f"{words(lang)['sample']}: {bundled}", err=True)
             resolved.append(str(bundled))
         else:
             resolved.append(given)
@@ -47,7 +47,7 @@ def run(data: tuple[str, ...], rules: str | None, month: int | None, lang: str) 
     state = settings()
     state.lang = lang
     paths = resolve_data(data, lang)
-    with ProgressBar(TEXT[lang]["reading"]) as progress:
+    with ProgressBar(words(lang)["reading"]) as progress:
         # one bar, counting files, for both passes over them: opening a file (its parse begins
         # then, while the scheme loads) counts half, checking its rows the other half
         plan = _prepare(paths, rules, month, lang, lambda done, total: progress(done / 2, total))
@@ -69,12 +69,12 @@ def _prepare(paths, rules: str | None, month: int | None, lang: str, progress) -
     except MonthNeeded as exc:
         found = "、".join(f"{m}月" if lang == "zh" else str(m) for m in exc.found)
         key = "month_several" if exc.found else "month_needed"
-        raise UsageError(TEXT[lang][key].format(name=exc.scheme, found=found)) from None
+        raise UsageError(render(key, lang, name=exc.scheme, found=found)) from None
 
 
 def _say_plan(plan: Plan, lang: str) -> None:
     """Which scheme and why, and where the month came from, on stderr."""
-    text = TEXT[lang]
+    text = words(lang)
     assert plan.scheme_path is not None and plan.reason is not None  # chosen by name, not given
     where = f"{shown(plan.scheme_path)}; {text['because']}: {plan.reason[lang]}"
     click.echo(visible(f"{text['scheme']}: {plan.scheme.name}  ({where})"), err=True)

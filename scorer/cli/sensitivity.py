@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..messages import render, words
 from ..untrusted import visible
 from .options import (
     data_options,
@@ -20,7 +21,6 @@ from .options import (
 from .outputs import check_outputs, write_reports
 from .run import run
 from .terminal import console, require_ranking, table
-from .text import TEXT
 
 if TYPE_CHECKING:
     from ..sensitivity import Sensitivity
@@ -79,7 +79,7 @@ def sensitivity(
 
     ranking = require_ranking(result)
     found = simulate(ranking.assessment, draws, spread, seed, result.data)
-    text = TEXT[lang]
+    text = words(lang)
     click.echo(visible(f"{text['varied']}: {found.varied[lang]}"), err=True)
     click.echo(visible(f"{text['held']}: {found.held[lang]}"), err=True)
     write_reports(result, outputs, lang, found)
@@ -118,13 +118,13 @@ def _as_json(found: Sensitivity, lang: str) -> dict[str, Any]:
 
 def _print_firmness(found: Sensitivity, lang: str, top: int | None) -> None:
     """The table of ranks and grades under the draws, with the award's share if one is drawn."""
-    text = TEXT[lang]
+    text = words(lang)
     shown = table(
         [(text["rank"], "right"), (text["district"], "left"), (text["median_rank"], "right"),
          (text["rank_range"], "right"), (text["grade"], "left"), (text["grade_kept"], "right")]
     )  # fmt: skip
     if found.award:
-        shown.add_column(text["award_share"].format(award=found.award), justify="right")
+        shown.add_column(render("award_share", lang, award=found.award), justify="right")
     rows = found.table if top is None else found.table.head(top)
     for r in rows.itertuples(index=False):
         cells = [str(r.rank), r.district, f"{r.median_rank:g}", f"{r.rank_p5}–{r.rank_p95}",
@@ -134,4 +134,4 @@ def _print_firmness(found: Sensitivity, lang: str, top: int | None) -> None:
         shown.add_row(*cells)
     console().print(shown)
     if found.award:
-        console().print(text["award_share_note"].format(award=found.award), style="dim")
+        console().print(render("award_share_note", lang, award=found.award), style="dim")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
+from ..messages import render, words
 from .options import lang_option, rules_option
 from .outputs import guard_outputs, said, write_output
-from .text import TEXT
 
 
 @click.command()
@@ -40,24 +40,23 @@ def template(rules: str, districts: str | None, layout: str, output: str, lang: 
     settings().lang = lang
     names = [n.strip() for n in re.split(r"[,，、;；\s]+", districts or "") if n.strip()]
     if layout == "sheets" and not names:
-        raise UsageError(TEXT[lang]["sheets_need_districts"])
+        raise UsageError(words(lang)["sheets_need_districts"])
     if Path(output).suffix.lower() != ".xlsx":
-        raise UsageError(TEXT[lang]["xlsx_only"].format(path=output))
+        raise UsageError(render("xlsx_only", lang, path=output))
     path, _ = choose_scheme([], rules)
     guard_outputs((output,), [path], lang)
     scheme = load_scheme(path)
     try:
         workbook = template_xlsx(scheme, list(dict.fromkeys(names)), layout, path.name)
     except SheetNameTaken as clash:
-        message = TEXT[lang]["sheet_name_taken"]
         raise UsageError(
-            message.format(name=clash.name, other=clash.other, sheet=clash.sheet)
+            render("sheet_name_taken", lang, name=clash.name, other=clash.other, sheet=clash.sheet)
         ) from None
     write_output(output, workbook, lang)
     projects = sum(1 for p in scheme.projects if p.level == "project")
     click.echo(
-        TEXT[lang]["template_done"].format(
-            path=said(output), districts=len(names) or 1, projects=projects
+        render(
+            "template_done", lang, path=said(output), districts=len(names) or 1, projects=projects
         ),
         err=True,
     )

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..messages import render, words
 from ..untrusted import visible
-from .text import TEXT
 
 if TYPE_CHECKING:
     from rich.console import Console, JustifyMethod
@@ -146,7 +146,7 @@ def require_ranking(result: Result) -> Ranking:
 
     lang = settings().lang
     print_issues(result.issues, lang)
-    click.echo(TEXT[lang]["no_ranking"].format(n=errors(result.issues)), err=True)
+    click.echo(render("no_ranking", lang, n=errors(result.issues)), err=True)
     click.get_current_context().exit(EXIT_PROBLEMS)
 
 
@@ -156,7 +156,7 @@ def print_rank_changes(
     """The rank-change table of periods.rank_changes: rank, district, old rank, move, totals."""
     import pandas as pd
 
-    text = TEXT[lang]
+    text = words(lang)
     out = console()
     out.print(title, style="bold")
     found = table(
@@ -181,7 +181,7 @@ def print_rank_changes(
         )
     out.print(found)
     if top is not None and len(changes) > top:
-        out.print(text["more"].format(n=len(changes) - top), style="dim")
+        out.print(render("more", lang, n=len(changes) - top), style="dim")
 
 
 def _cell_order(cell: str | None) -> tuple[int, int]:
@@ -199,7 +199,7 @@ def print_issues(issues: list[Issue], lang: str) -> None:
     """Problems grouped by file › sheet, each with its cell, what is wrong and what to do."""
     from rich.table import Table
 
-    text = TEXT[lang]
+    text = words(lang)
     out = console(stderr=True)
     styles = {"error": "red", "warning": "yellow", "info": "dim"}
     groups: dict[tuple[str, str], list[Issue]] = {}
@@ -243,7 +243,7 @@ def echo_scheme_issues(file: str, issues: list[Issue], lang: str, err: bool = Fa
     """A rule file's problems as plain ``file:line: message — what to do`` lines, as compilers
     print them, so editors can jump to each line and long paths are never wrapped."""
     click.echo(
-        click.style("✗ ", fg="red") + TEXT[lang]["check_bad"].format(file=file, n=len(issues)),
+        click.style("✗ ", fg="red") + render("check_bad", lang, file=file, n=len(issues)),
         err=err,
     )
     for issue in issues:

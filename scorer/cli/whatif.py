@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..messages import render, words
 from ..untrusted import visible
 from .options import (
     format_option,
@@ -17,7 +18,6 @@ from .options import (
 )
 from .run import resolve_data, run
 from .terminal import number, print_rank_changes, require_ranking, shown
-from .text import TEXT
 
 if TYPE_CHECKING:
     from ..pipeline import Result
@@ -65,7 +65,7 @@ def whatif(
     from ..errors import UsageError
     from ..whatif import changed
 
-    text = TEXT[lang]
+    text = words(lang)
     if not edits and not rules_b:
         raise UsageError(text["whatif_needs"])
     before = run(data, rules, month, lang)
@@ -89,7 +89,7 @@ def whatif(
     from ..periods import rank_changes
 
     scheme = after.scheme
-    title = text["whatif_title"].format(name=scheme.name, total=number(scheme.total, 0))
+    title = render("whatif_title", lang, name=scheme.name, total=number(scheme.total, 0))
     print_rank_changes(
         rank_changes(ranking_before, ranking_after), scheme.precision, title, lang, top
     )

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..formula import parse_formula
+from ..messages import say
 from ..scheme import Column, NameMatch, ProjectIndex, Scheme, normalize_name
 from ..sheets import cell_text
 from ..untrusted import has_invisible
@@ -135,17 +136,11 @@ def _project_issue(
                  candidates="、".join(match.ambiguous))  # fmt: skip
     elif match.project is None:
         suggestion = (
-            f"是否应为“{match.suggestion}”？"
+            say("did_you_mean", name=match.suggestion)
             if match.suggestion
-            else "检查项目名称是否与考核方案一致"
+            else say("check_project_name")
         )
-        suggestion_en = (
-            f"did you mean “{match.suggestion}”?"
-            if match.suggestion
-            else "check the name against the scheme"
-        )
-        rows.add("unknown-project", position, "project", value=name, suggestion=suggestion,
-                 suggestion_en=suggestion_en)  # fmt: skip
+        rows.add("unknown-project", position, "project", value=name, suggestion=suggestion)
     elif match.project.name in district_items:
         rows.add("district-level-row", position, "project", severity="info",
                  project=match.project.name)  # fmt: skip

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ..formula import parse_formula
+from ..messages import Given
 from .dataset import where
 from .issues import CheckedRows
 
@@ -33,7 +34,7 @@ def check_scheme_reviews(rows: CheckedRows) -> None:
         keys = [scheme.column_key(n) for n in formula.names]
         flagged = formula.evaluate(lambda name: active[scheme.column_key(name)].astype(float))
         key = scheme.column_key(check.column) if check.column else keys[0]
-        params = {"message": check.message, "message_en": check.message_en or check.message}
+        params = {"message": Given(check.message, check.message_en)}
         for position in np.flatnonzero(np.asarray(flagged, dtype=bool)):
             row = active.iloc[position]
             rows.issues.add(

@@ -9,9 +9,9 @@ from typing import Any
 import pandas as pd
 
 from ..explain import district_view
+from ..messages import words
 from ..scheme import rules_summary
 from .json import awards_list
-from .labels import LABELS
 
 # Past this many districts the HTML and Markdown reports keep the ranking whole but show charts
 # and district sections for the first ones only: nobody reads 10,000 sections, and the file
@@ -36,7 +36,9 @@ def method_summary(scheme, project, lang: str) -> str:
     template = scheme.template_name(project)
     if template is not None and project.indicators is None:
         return (
-            f"{LABELS[lang]['template']}“{template}”" if lang == "zh" else f"template “{template}”"
+            f"{words(lang)['template_word']}“{template}”"
+            if lang == "zh"
+            else f"template “{template}”"
         )
     return rules_summary(scheme.rules_of(project))
 
@@ -54,7 +56,7 @@ def report_context(result, lang: str = "zh", robustness=None) -> dict[str, Any]:
     weights, templates_used = weight_rows(scheme, lang)
     return {
         "lang": lang,
-        "t": LABELS[lang],
+        "t": words(lang),
         "scheme": scheme,
         "month": assessment.month if scheme.schedule.expected is not None else None,
         "grades": [(g, f * scheme.total) for g, f in scheme.grades.items()],

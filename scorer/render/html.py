@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..messages import words
 from .context import DETAIL_LIMIT, file_digests, report_context
 from .jinja import environment
-from .labels import LABELS
 
 
 def render_html(result, lang: str = "zh", robustness=None) -> str:
@@ -76,7 +76,7 @@ def render_trend(found, scheme, files: list[str], lang: str = "zh") -> str:
         )
     context = {
         "lang": lang,
-        "t": LABELS[lang],
+        "t": words(lang),
         "scheme": scheme,
         "periods": found.periods,
         "rows": rows,

@@ -7,13 +7,11 @@ from __future__ import annotations
 from .context import DETAIL_LIMIT, report_context
 from .html import render_html, render_trend
 from .json import to_json
-from .labels import LABELS
 from .markdown import md_text, render_markdown
 from .xlsx import render_xlsx
 
 __all__ = [
     "DETAIL_LIMIT",
-    "LABELS",
     "REPORT_SUFFIXES",
     "md_text",
     "render",

@@ -7,9 +7,9 @@ from typing import Any
 
 import pandas as pd
 
+from ..messages import words
 from ..scheme import rules_summary
 from .context import method_summary
-from .labels import LABELS
 from .template import XLSX_CREATED
 
 
@@ -38,7 +38,7 @@ class _Book:
     def __init__(self, workbook, lang: str):
         self.workbook = workbook
         self.lang = lang
-        self.t = LABELS[lang]
+        self.t = words(lang)
         heading = {
             "bold": True,
             "bg_color": "#DDEBF7",
@@ -78,7 +78,7 @@ def render_xlsx(result, lang: str = "zh") -> bytes:
     """Sheets 排名, 分项得分, 扣分明细, 数据问题 and 考核方案, formatted, ready for Excel or WPS."""
     import xlsxwriter
 
-    t = LABELS[lang]
+    t = words(lang)
     ranking = result.ranking
     scheme = ranking.assessment.scheme
     buffer = io.BytesIO()
@@ -241,7 +241,7 @@ def _scheme_sheet(book: _Book, scheme) -> None:
     )
     sheet.write_string(end + 2, 1, f"{t['grades']}: {grades}")
     for offset, (name, rules) in enumerate(scheme.templates.items(), start=3):
-        sheet.write_string(end + offset, 1, f"{t['template']}“{name}”: {rules_summary(rules)}")
+        sheet.write_string(end + offset, 1, f"{t['template_word']}“{name}”: {rules_summary(rules)}")
 
 
 def _adjustments(result) -> list[tuple]:

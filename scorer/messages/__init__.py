@@ -1,0 +1,94 @@
+"""Every sentence a user reads: one catalog per language, a Message (code + params) rendered here."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from . import en, zh
+
+LANGS = ("zh", "en")
+CATALOGS: dict[str, Mapping[str, str]] = {
+    "zh": MappingProxyType(zh.MESSAGES),
+    "en": MappingProxyType(en.MESSAGES),
+}
+
+
+class MessageError(LookupError):
+    """A message code the catalog lacks, or a parameter its template needs and was not given."""
+
+
+class _Strict(dict):
+    def __init__(self, params: Mapping[str, Any], code: str, lang: str):
+        super().__init__(params)
+        self.code, self.lang = code, lang
+
+    def __missing__(self, key: str) -> Any:
+        raise MessageError(f"message {self.code!r} ({self.lang}) needs the parameter {key!r}")
+
+
+def render(code: str, lang: str = "zh", /, **params: Any) -> str:
+    """The sentence of ``code`` in ``lang`` with ``params`` filled in; loud on anything missing."""
+    try:
+        template = CATALOGS[lang][code]
+    except KeyError:
+        raise MessageError(f"no message {code!r} in the {lang!r} catalog") from None
+    filled = {
+        k: v.render(lang) if isinstance(v, (Message, Given)) else v for k, v in params.items()
+    }
+    return template.format_map(_Strict(filled, code, lang))
+
+
+def words(lang: str = "zh") -> Mapping[str, str]:
+    """The catalog of one language as a read-only mapping (templates and tables use its words)."""
+    return CATALOGS[lang]
+
+
+def placeholders(template: str) -> set[str]:
+    """The parameter names a template fills: {"n", "file"} for "{file}：{n} 个问题"."""
+    return {
+        name.split(".")[0].split("[")[0]
+        for _, name, _, _ in string.Formatter().parse(template)
+        if name
+    }
+
+
+@dataclass(frozen=True)
+class Message:
+    """A sentence not yet put into a language: its catalog code and the values it names."""
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+    def render(self, lang: str = "zh") -> str:
+        return render(self.code, lang, **self.params)
+
+    def __str__(self) -> str:  # a Message printed by mistake still reads as Chinese, not a repr
+        return self.render("zh")
+
+
+@dataclass(frozen=True)
+class Given:
+    """Words a user wrote (a check's message in the rule file), in Chinese and optionally English."""
+
+    zh: str
+    en: str | None = None
+
+    def render(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" and self.en else self.zh
+
+
+def say(code: str, /, **params: Any) -> Message:
+    """Message(code, params), checked now against both catalogs so a wrong code fails where made."""
+    for lang in LANGS:
+        if code not in CATALOGS[lang]:
+            raise MessageError(f"no message {code!r} in the {lang!r} catalog")
+    return Message(code, params)
+
+
+def in_languages(message: Message) -> dict[str, str]:
+    """{"zh": …, "en": …}: a message in every language, for outputs that carry both (JSON)."""
+    return {lang: message.render(lang) for lang in LANGS}

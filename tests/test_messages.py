@@ -1,0 +1,159 @@
+"""The message catalogs: the same codes and placeholders in both languages, every code renders,
+a missing parameter fails loudly, and neither language leaks into the other's output."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from python_calamine import CalamineWorkbook
+
+from scorer.cli import main
+from scorer.errors import Issue
+from scorer.messages import CATALOGS, Message, MessageError, placeholders, render, say, words
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "scorer"
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
+
+# English words a Chinese sentence may hold: rule-file keys a clerk types, commands, formats.
+ZH_MAY_SAY = {
+    "ANSI", "Ctrl", "End", "Excel", "FALSE", "GBK", "KB", "README", "SHA-256", "TRUE", "UTF-8",
+    "WPS", "YAML", "zip", "Office", "PDF", "HTML", "XML", "doc", "assess", "awards", "awards.quotas", "city", "count", "csv", "explain",
+    "indicators", "long", "ods", "quota", "quotas", "schedule.month", "scorer", "share", "sheets",
+    "sum", "template", "total", "xls", "xlsx",
+}  # fmt: skip
+# Chinese an English sentence may hold: a value the data must contain, written as the data say it.
+EN_MAY_SAY = {"暂缓实施"}
+
+
+def test_both_catalogs_have_the_same_codes_and_placeholders():
+    zh, en = CATALOGS["zh"], CATALOGS["en"]
+    assert sorted(set(zh) ^ set(en)) == []
+    differ = {c: (placeholders(zh[c]), placeholders(en[c])) for c in zh}
+    assert {c: p for c, p in differ.items() if p[0] != p[1]} == {}
+
+
+def test_every_issue_code_has_its_what_to_do():
+    codes = {c for c in CATALOGS["zh"] if c.endswith(".todo")}
+    for todo in codes:
+        assert todo.removesuffix(".todo") in CATALOGS["zh"], todo
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_code_renders(lang):
+    for code, template in CATALOGS[lang].items():
+        params = {name: 0.5 for name in placeholders(template)}
+        text = render(code, lang, **params)
+        assert "{" not in text.replace("{{", "") or "{" in template.replace("{", "", 0), code
+
+
+def test_a_missing_parameter_fails_loudly():
+    with pytest.raises(MessageError, match="'n'"):
+        render("check_bad", "zh", file="a.yaml")
+    with pytest.raises(MessageError, match="no message"):
+        render("no-such-code", "en")
+    with pytest.raises(MessageError):
+        say("no-such-code")
+    with pytest.raises(MessageError):
+        Issue("yaml-syntax").message("zh")  # {detail} not given
+    assert Message("check_bad", {"file": "a.yaml", "n": 2}).render("en") == "a.yaml: 2 problem(s)"
+
+
+def test_words_is_read_only():
+    with pytest.raises(TypeError):
+        words("zh")["rank"] = "x"  # type: ignore[index]
+
+
+def test_no_chinese_in_english_sentences_and_no_english_in_chinese_ones():
+    for code, text in CATALOGS["en"].items():
+        found = set(CJK.findall(text)) - EN_MAY_SAY
+        assert not found, (code, text)
+    for code, text in CATALOGS["zh"].items():
+        bare = re.sub(r"--[\w-]+", "", re.sub(r"\{[^}]*\}", "", text))
+        found = set(re.findall(r"[A-Za-z][A-Za-z0-9_.\-]*", bare)) - ZH_MAY_SAY
+        assert not found, (code, text)
+
+
+# ----------------------------------------------------------------------------- codes in the source
+
+
+def _codes_used() -> set[str]:
+    """String codes the package passes to Issue(), issues.add(), say(), render() and Message()."""
+    used = set()
+    for path in PACKAGE.rglob("*.py"):
+        if "messages" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            first = node.args[0]
+            if (
+                (
+                    name in {"Issue", "say", "render", "Message"}
+                    or (
+                        name == "add"
+                        and isinstance(func, ast.Attribute)
+                        and "issues" in ast.unparse(func)
+                    )
+                )
+                and isinstance(first, ast.Constant)
+                and isinstance(first.value, str)
+            ):
+                used.add(first.value)
+    return used
+
+
+def test_every_code_the_package_uses_is_in_the_catalog():
+    used = _codes_used()
+    assert len(used) > 50  # the scan found the calls
+    assert sorted(used - set(CATALOGS["zh"])) == []
+
+
+def test_every_word_a_template_or_table_asks_for_is_in_the_catalog():
+    asked = set()
+    for path in (PACKAGE / "templates").glob("*.j2"):
+        asked |= set(re.findall(r"\bt\.(\w+)", path.read_text(encoding="utf-8")))
+    for path in PACKAGE.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        asked |= set(re.findall(r"\b(?:text|t|words\(lang\))\[\"([\w.]+)\"\]", text))
+    assert len(asked) > 50
+    assert sorted(asked - set(CATALOGS["zh"])) == []
+
+
+# ----------------------------------------------------------------------------- the output
+
+
+def _data_words() -> set[str]:
+    """The Chinese runs of the bundled sample's rule file and workbook: names a user gave."""
+    found = set(CJK.findall((ROOT / "rules" / "anhui-2010.yaml").read_text(encoding="utf-8")))
+    book = CalamineWorkbook.from_path(str(ROOT / "samples" / "2010.xlsx"))
+    for name in book.sheet_names:
+        found.add(name)
+        for row in book.get_sheet_by_name(name).to_python():
+            found |= {run for cell in row if isinstance(cell, str) for run in CJK.findall(cell)}
+    return found
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["assess", "samples/2010.xlsx"],
+        ["explain", "samples/2010.xlsx", "金安区"],
+        ["rules", "show", "anhui-2010"],
+        ["check", "samples/2010.xlsx"],
+        ["assess", "no-such-file.xlsx"],
+    ],
+)
+def test_english_output_holds_no_chinese_beyond_the_users_names(args, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, ["--lang", "en", *args])
+    names = _data_words()
+    joined = "\n".join(names)
+    leaked = {run for run in CJK.findall(result.output) if run not in joined} - EN_MAY_SAY
+    assert not leaked, result.output
