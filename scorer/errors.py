@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .messages import render
+from .messages import Message, render
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,18 @@ class ScorerError(Exception):
     """A failure that stops a command; the CLI prints it and exits with its status."""
 
     exit_code = 1
+
+    def __init__(self, message: Message | str = "", *args: Any):
+        super().__init__(message, *args)
+        self.said = message
+
+    def render(self, lang: str = "zh") -> str:
+        """The failure in words, in ``lang``."""
+        said = self.said
+        return said.render(lang) if isinstance(said, Message) else str(said)
+
+    def __str__(self) -> str:
+        return self.render("zh")
 
 
 class UsageError(ScorerError):

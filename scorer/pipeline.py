@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import UsageError
+from .messages import Message
 
 if TYPE_CHECKING:  # the command line must start fast: pandas is imported only when used
     from .errors import Issue
@@ -36,7 +37,7 @@ class Plan:
     paths: list[str]
     scheme: Scheme
     scheme_path: Path | None
-    reason: dict[str, str] | None
+    reason: Message | None
     month: int
     month_source: str | None  # "option", "name", "scheme"; None: the scheme has no use for it
     workbooks: list[Workbook]

@@ -10,6 +10,7 @@ import pandas as pd
 
 from .awards import honoured
 from .engine import Assessment
+from .messages import Clauses, Message, say
 from .ranking import grade_indexes, rank
 
 
@@ -21,8 +22,8 @@ class Sensitivity:
     draws: int
     spread: float
     seed: int
-    varied: dict[str, str]  # what the draws changed, zh and en
-    held: dict[str, str]  # what they held fixed
+    varied: Clauses  # what the draws changed
+    held: Message  # what they held fixed
     award: str | None = None  # the award decided again in each draw (award, award_share)
 
 
@@ -93,32 +94,19 @@ def sensitivity(
         columns["award"] = np.isin(assessment.districts, published.winners)
         columns["award_share"] = honoured(award, assessment, totals).mean(axis=0)
     table = pd.DataFrame(columns).sort_values("rank", kind="stable").reset_index(drop=True)
-    varied = {
-        "zh": f"各项目分值在 ±{spread:.0%} 内均匀抽取，再按比例缩放使总分保持 {scheme.total:g}（{draws} 次，种子 {seed}）",
-        "en": f"every weight drawn uniformly within ±{spread:.0%}, then scaled so the total stays {scheme.total:g} ({draws} draws, seed {seed})",
-    }
-    held = {
-        "zh": "各地区每个项目的得分率（得分 ÷ 分值，扣分与加分已在其中）和暂缓实施的项目；计分方法的参数不变",
-        "en": "each district's share of each project's points (deductions and bonuses included) and its suspended projects; method parameters unchanged",
-    }
+    varied = [say("sensitivity.varied", spread=spread, total=scheme.total, draws=draws, seed=seed)]
+    held = say("sensitivity.held")
     if alternatives:
-        listed = "；".join(
-            f"{k} 取 {'、'.join(f'{v:g}' for v in vs)} 之一" for k, vs in alternatives.items()
+        listed = Clauses(
+            say("sensitivity.alternative", name=k, values=[f"{v:g}" for v in vs])
+            for k, vs in alternatives.items()
         )
-        varied["zh"] += f"；参数每次随机取：{listed}"
-        varied["en"] += "; parameters drawn each time: " + "; ".join(
-            f"{k} one of {', '.join(f'{v:g}' for v in vs)}" for k, vs in alternatives.items()
-        )
-        held["zh"] = held["zh"].replace("；计分方法的参数不变", "；未列出的参数不变")
-        held["en"] = held["en"].replace(
-            "; method parameters unchanged", "; parameters not listed unchanged"
-        )
+        varied.append(say("sensitivity.varied_parameters", listed=listed))
+        held = say("sensitivity.held_listed")
     elif scheme.sensitivity.alternatives:
-        held["zh"] += "（方案列出的可选参数未变动：未提供数据）"
-        held["en"] += " (the scheme's parameter alternatives were not drawn: no data given)"
+        held = say("sensitivity.held_no_data")
     if award is not None:
-        varied["zh"] += f"；每次重新评选“{award.name}”（名额线上同分都计为评上）"
-        varied["en"] += (
-            f"; “{award.name}” decided again in every draw (a tie on a quota line counts as honoured)"
-        )
-    return Sensitivity(table, draws, spread, seed, varied, held, award.name if award else None)
+        varied.append(say("sensitivity.varied_award", award=award.name))
+    return Sensitivity(
+        table, draws, spread, seed, Clauses(varied), held, award.name if award else None
+    )

@@ -95,19 +95,17 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
         if path.is_dir():
             inside = sorted(p for p in path.iterdir() if _is_data_file(p))
             if not inside:
-                raise DataFileError(
-                    f"文件夹 {path} 中没有 xlsx/xls/ods/csv 文件 (no data files in the folder)"
-                )
+                raise DataFileError(say("data.empty_folder", path=path))
             found.extend(inside)
         elif path.is_file():
             found.append(path)
         elif any(ch in str(given) for ch in "*?["):
             matches = sorted(Path(p) for p in glob.glob(str(given)) if _is_data_file(Path(p)))
             if not matches:
-                raise DataFileError(f"没有与 {given} 匹配的文件 (no file matches)")
+                raise DataFileError(say("data.no_match", given=given))
             found.extend(matches)
         else:
-            raise DataFileError(f"找不到文件 {given} (no such file)")
+            raise DataFileError(say("data.no_file", given=given))
     first: dict[Path, Path] = {}  # a file named twice (a folder and a glob) is read once
     for path in found:
         first.setdefault(path.resolve(), path)

@@ -8,11 +8,12 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from .errors import UsageError
+from .messages import Message, say
 from .scheme.model import INDICATOR_MODELS, LARGEST, Indicator, Project, Scheme
 from .scheme.names import ProjectIndex, normalize_name
 from .scheme.wording import describe_error, dotted_path
 
-Said = dict[str, str]  # what a change did, in Chinese and English
+Said = Message  # what a change did
 
 
 def changed(
@@ -36,11 +37,13 @@ def changed(
         match = index.match(name)
         if match.project is None:
             hint = (
-                f"是否应为“{match.suggestion}”？"
+                say("did_you_mean", name=match.suggestion)
                 if match.suggestion
-                else "、".join(match.ambiguous) or "检查项目名称"
+                else say("set.ambiguous", names=list(match.ambiguous))
+                if match.ambiguous
+                else say("check_project_name")
             )
-            raise UsageError(f"--set {setting}：没有项目“{name}” (no such project). {hint}")
+            raise UsageError(say("set.no_project", setting=setting, name=name, hint=hint))
         project = projects[match.project.name]
         if not path:
             said.append(_set_weight(project, match.project.name, value, setting))
@@ -55,7 +58,9 @@ def changed(
     except ValidationError as exc:  # e.g. a total beyond POINTS_LIMIT
         error = exc.errors()[0]
         where = dotted_path(error["loc"])
-        raise UsageError(f"--set {'、'.join(settings)}：{where} {describe_error(error)}") from None
+        raise UsageError(
+            say("set.invalid", settings=settings, where=where, detail=describe_error(error))
+        ) from None
 
 
 def _parse_setting(setting: str) -> tuple[str, list[str], float]:
@@ -66,15 +71,9 @@ def _parse_setting(setting: str) -> tuple[str, list[str], float]:
     except ValueError:
         value = None
     if not sep or value is None:
-        raise UsageError(
-            f"--set {setting}：应写成 项目=分值 或 项目.指标.参数=值"
-            " (write PROJECT=POINTS or PROJECT.INDICATOR.PARAM=VALUE)"
-        )
+        raise UsageError(say("set.form", setting=setting))
     if not math.isfinite(value) or abs(value) > LARGEST:
-        raise UsageError(
-            f"--set {setting}：“{text}”不是可用的数字，请写普通的有限数字，如 120"
-            f" (the value must be a finite number such as 120)"
-        )
+        raise UsageError(say("set.not_a_number", setting=setting, text=text))
     name, *path = target.split(".")
     return name, path, value
 
@@ -82,11 +81,8 @@ def _parse_setting(setting: str) -> tuple[str, list[str], float]:
 def _set_weight(project: dict, name: str, value: float, setting: str) -> Said:
     """A project's weight changed in its dumped form."""
     if value <= 0:
-        raise UsageError(f"--set {setting}：分值应大于 0 (points must be above 0)")
-    said = {
-        "zh": f"{name} 分值 {project['weight']:g} → {value:g}",
-        "en": f"{name}: {project['weight']:g} → {value:g} points",
-    }
+        raise UsageError(say("set.weight_positive", setting=setting))
+    said = say("whatif.weight", name=name, before=project["weight"], after=value)
     project["weight"] = value
     return said
 
@@ -96,10 +92,10 @@ def _set_in_template(
 ) -> Said:
     """A template's indicator parameter changed, for every project that uses it."""
     before = _set_parameter(template, path[0], path[1], value, setting)
-    return {
-        "zh": f"模板“{name}”·{path[0]} {path[1]} {before} → {value:g}",
-        "en": f"template {name} · {path[0]}: {path[1]} {before} → {value:g}",
-    }
+    return say(
+        "whatif.template", name=name, indicator=path[0], parameter=path[1], before=before,
+        after=value,
+    )  # fmt: skip
 
 
 def _set_in_project(
@@ -108,18 +104,16 @@ def _set_in_project(
     """A project's indicator parameter changed: the project takes its effective rules as its
     own, so a template it shares with others stays as it was."""
     if len(path) != 2:
-        raise UsageError(
-            f"--set {setting}：参数应写成 项目.指标.参数=值 (PROJECT.INDICATOR.PARAM=VALUE)"
-        )
+        raise UsageError(say("set.indicator_form", setting=setting))
     rules = scheme.rules_of(target).model_dump()
     before = _set_parameter(rules, path[0], path[1], value, setting)
     project.update(
         {k: rules[k] for k in ("indicators", "deductions", "bonuses", "floor")}, template=None
     )
-    return {
-        "zh": f"{target.name}·{path[0]} {path[1]} {before} → {value:g}",
-        "en": f"{target.name} · {path[0]}: {path[1]} {before} → {value:g}",
-    }
+    return say(
+        "whatif.project", name=target.name, indicator=path[0], parameter=path[1], before=before,
+        after=value,
+    )  # fmt: skip
 
 
 def _set_parameter(
@@ -130,19 +124,21 @@ def _set_parameter(
     indicators = rules.get("indicators") or []
     found = [i for i in indicators if normalize_name(i["name"]) == normalize_name(indicator_name)]
     if not found:
-        known = "、".join(i["name"] for i in indicators)
-        raise UsageError(f"--set {setting}：没有指标“{indicator_name}”；有：{known}")
+        known = [i["name"] for i in indicators]
+        raise UsageError(say("set.no_indicator", setting=setting, name=indicator_name, known=known))
     model = INDICATOR_MODELS[found[0]["method"]]
     if parameter in ("name", "method", "value") or parameter not in model.model_fields:
         raise UsageError(
-            f"--set {setting}：指标“{indicator_name}”没有可改的参数“{parameter}” (no such parameter)"
+            say("set.no_parameter", setting=setting, name=indicator_name, parameter=parameter)
         )
     before = found[0].get(parameter, model.model_fields[parameter].default)
     found[0][parameter] = value
     try:
         TypeAdapter(Indicator).validate_python(found[0])
     except ValidationError as exc:
-        raise UsageError(f"--set {setting}：{describe_error(exc.errors()[0])}") from None
+        raise UsageError(
+            say("set.bad_value", setting=setting, detail=describe_error(exc.errors()[0]))
+        ) from None
     return before
 
 
@@ -156,16 +152,6 @@ def _settle_total(raw: dict, total: float, keep_total: bool) -> list[Said]:
         factor = total / weight_sum
         for p in raw["projects"]:
             p["weight"] *= factor
-        return [
-            {
-                "zh": f"各项目分值按比例缩放（×{factor:.4f}），总分保持 {total:g}",
-                "en": f"every weight scaled by {factor:.4f}; the total stays {total:g}",
-            }
-        ]
+        return [say("whatif.scaled", factor=factor, total=total)]
     raw["total"] = weight_sum
-    return [
-        {
-            "zh": f"总分 {total:g} → {weight_sum:g}（等次按新总分）",
-            "en": f"total {total:g} → {weight_sum:g} (grades follow it)",
-        }
-    ]
+    return [say("whatif.total", before=total, after=weight_sum)]

@@ -153,7 +153,7 @@ def test_no_scheme_can_be_chosen_lists_the_known_ones(tmp_path):
 def test_missing_file_is_a_clear_error(tmp_path):
     result = invoke("assess", "nowhere-2010.xlsx", cwd=tmp_path)
     assert result.exit_code == 1
-    assert result.stderr.strip().endswith("找不到文件 nowhere-2010.xlsx (no such file)")
+    assert result.stderr.strip().endswith("找不到文件 nowhere-2010.xlsx")
     assert "Traceback" not in result.output
 
 

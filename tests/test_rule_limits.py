@@ -374,7 +374,10 @@ def test_whatif_set_value_must_be_finite(setting):
     text = setting.rpartition("=")[2]
     assert result.output.splitlines()[-1] == (
         f"scorer: --set {setting}：“{text}”不是可用的数字，请写普通的有限数字，如 120"
-        " (the value must be a finite number such as 120)"
+    )
+    english = cli("whatif", DATA, "--set", setting, "--lang", "en")
+    assert english.output.splitlines()[-1] == (
+        f"scorer: --set {setting}: “{text}” is no usable number; write a finite number such as 120"
     )
 
 

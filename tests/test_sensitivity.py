@@ -171,7 +171,7 @@ def test_parameter_alternatives_are_drawn_and_scored_as_declared():
     values = ANHUI.sensitivity.alternatives["标准.目标任务完成.loss_per_point"]
     assert values == [0.01, 0.02, 0.03]
     found = sensitivity(result.ranking.assessment, draws=30, spread=0.2, seed=4, data=result.data)
-    assert "loss_per_point" in found.varied["zh"]
+    assert "loss_per_point" in found.varied.render("zh")
     rng = np.random.default_rng(4)
     weights = np.array([p.weight for p in ANHUI.projects])
     drawn = weights * rng.uniform(0.8, 1.2, size=(30, len(weights)))

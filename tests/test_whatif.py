@@ -35,7 +35,10 @@ def test_a_weight_moves_the_total_and_the_ranking(two):
     assert totals(before) == pytest.approx({"甲市": 3500 - 60, "乙市": 3500 - 72})
     scheme, said = changed(ANHUI, [f"{ROADS}=60"])
     assert scheme.total == 3440  # 120 -> 60 takes 60 off the total
-    assert [s["zh"] for s in said] == [f"{ROADS} 分值 120 → 60", "总分 3500 → 3440（等次按新总分）"]
+    assert [s.render("zh") for s in said] == [
+        f"{ROADS} 分值 120 → 60",
+        "总分 3500 → 3440（等次按新总分）",
+    ]
     after = rescore(before, scheme)
     # 乙 now loses 0.6 × 60 = 36 on the roads, 甲 still 60 on 农家书屋
     assert totals(after) == pytest.approx({"乙市": 3440 - 36, "甲市": 3440 - 60})
@@ -52,7 +55,7 @@ def test_keep_total_rescales_every_weight(two):
     assert next(p.weight for p in scheme.projects if p.name == ROADS) == pytest.approx(60 * factor)
     after = rescore(assess([two], ANHUI), scheme)
     assert totals(after) == pytest.approx({"乙市": 3500 - 36 * factor, "甲市": 3500 - 60 * factor})
-    assert "总分保持 3500" in said[-1]["zh"]
+    assert "总分保持 3500" in said[-1].render("zh")
 
 
 def test_a_method_parameter(two):
@@ -64,7 +67,7 @@ def test_a_method_parameter(two):
     assert totals(after)["甲市"] == pytest.approx(
         3500 - 60
     )  # other projects keep the template's rule
-    assert said[0]["zh"] == f"{ROADS}·目标任务完成 loss_per_point 0.02 → 0.01"
+    assert said[0].render("zh") == f"{ROADS}·目标任务完成 loss_per_point 0.02 → 0.01"
 
 
 @pytest.mark.parametrize(

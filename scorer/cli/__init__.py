@@ -64,7 +64,7 @@ class _Group(click.Group):
 
 def _say_failure(exc: Exception, lang: str) -> None:
     """A ScorerError on stderr: a rule file's problems line by line, else its message."""
-    from ..errors import SchemeError
+    from ..errors import SchemeError, ScorerError
 
     if isinstance(exc, SchemeError):
         from .terminal import echo_scheme_issues
@@ -72,7 +72,8 @@ def _say_failure(exc: Exception, lang: str) -> None:
         echo_scheme_issues(exc.path, exc.issues, lang, err=True)
     else:
         # the message's own lines kept (a list of known schemes), all else shown
-        said = "\n".join(visible(line) for line in str(exc).split("\n"))
+        text = exc.render(lang) if isinstance(exc, ScorerError) else str(exc)
+        said = "\n".join(visible(line) for line in text.split("\n"))
         click.echo(f"scorer: {said}", err=True)
 
 

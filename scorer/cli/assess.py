@@ -86,7 +86,7 @@ def _city(result: Result, wanted: str | None, lang: str) -> str | None:
     cities = list(dict.fromkeys(result.data.groups.values()))
     found = find_city(wanted, cities)
     if found is None:
-        known = "、".join(cities) or "—"
+        known = cities or "—"
         raise UsageError(render("no_city", lang, name=wanted, known=known))
     return found
 
@@ -181,7 +181,7 @@ def print_ranking(ranking: Ranking, lang: str, top: int | None, city: str | None
     suspended = ranking.assessment.suspended
     rescaled = [d for d in shown["district"] if suspended.loc[d].any()]
     if rescaled:
-        out.print(render("suspended_note", lang, names="、".join(rescaled)), style="dim")
+        out.print(render("suspended_note", lang, names=rescaled), style="dim")
     _print_awards(ranking, lang, city)
 
 

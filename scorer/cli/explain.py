@@ -37,7 +37,7 @@ def explain(args: tuple[str, ...], rules: str | None, month: int | None, lang: s
     require_ranking(result)
     district, close = find_district(wanted, result.data.districts)
     if district is None:
-        known = "、".join(close or result.data.districts)
+        known = close or result.data.districts
         raise UsageError(render("no_district", lang, name=wanted, known=known))
     _print_explanation(result.explainer()(district), lang)
 

@@ -76,7 +76,7 @@ def check_outputs(
     for output in outputs:
         suffix = Path(output).suffix.lower()
         if suffix not in known:
-            raise UsageError(render("bad_output", lang, path=said(output), known="、".join(known)))
+            raise UsageError(render("bad_output", lang, path=said(output), known=known))
     read: list[str | Path] = [
         *expand_paths(resolve_data(data, lang, quiet=True)),
         *([rules] if rules else []),
@@ -124,7 +124,7 @@ def names_in_report(output: str, files: Iterable[object], lang: str) -> Iterator
         yield
     except UnicodeEncodeError as exc:
         names = [f for f in map(str, files) if not _utf8(f)] or [exc.object[exc.start : exc.end]]
-        listed = "、".join(said(n) for n in names)
+        listed = [said(n) for n in names]
         raise ScorerError(render("name_not_utf8", lang, path=said(output), names=listed)) from exc
 
 

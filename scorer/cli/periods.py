@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..messages import render, words
+from ..messages import render, say, words
 from .options import format_option, lang_option, level_option, output_option, rules_option
 from .outputs import check_outputs, names_in_report, write_report
 from .run import run
@@ -162,11 +162,11 @@ def _print_behind(fell: pd.DataFrame, behind_now: pd.DataFrame, lang: str) -> No
     out.print()
     out.print(text["notice"], style="bold")
     for district, group in behind_now.groupby("district", sort=False):
-        items = "、".join(
-            render("lag_item", lang, project=r.project, done=r.done, expected=r.expected)
+        items = [
+            say("lag_item", project=r.project, done=r.done, expected=r.expected)
             for r in group.itertuples(index=False)
-        )
-        out.print(f"{district}（{len(group)}）：{items}")
+        ]
+        out.print(render("lag_unit", lang, district=district, n=len(group), items=items))
     if not len(behind_now):
         out.print(text["nothing"])
 

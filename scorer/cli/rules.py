@@ -57,7 +57,7 @@ def rules_show(file: str | None, lang: str) -> None:
     scheme = load_scheme(path)
     text = words(lang)
     out = console()
-    out.print(f"{scheme.name}（{shown(path)}）", style="bold")
+    out.print(render("rules_title", lang, name=scheme.name, path=shown(path)), style="bold")
     table = Table(header_style="bold", show_edge=False)
     table.add_column("#", justify="right")
     table.add_column(text["project"], overflow="fold")
@@ -71,7 +71,11 @@ def rules_show(file: str | None, lang: str) -> None:
             method = f"{text['template']}“{template}”"
         else:
             method = rules_summary(scheme.rules_of(project))
-        name = project.name + (f" ({'、'.join(project.aliases)})" if project.aliases else "")
+        name = (
+            render("with_aliases", lang, name=project.name, aliases=project.aliases)
+            if project.aliases
+            else project.name
+        )
         table.add_row(str(count), name, number(project.weight, 0), method)
     weight_sum = sum(p.weight for p in scheme.projects)
     table.add_section()

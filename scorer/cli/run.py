@@ -76,7 +76,7 @@ def _say_plan(plan: Plan, lang: str) -> None:
     """Which scheme and why, and where the month came from, on stderr."""
     text = words(lang)
     assert plan.scheme_path is not None and plan.reason is not None  # chosen by name, not given
-    where = f"{shown(plan.scheme_path)}; {text['because']}: {plan.reason[lang]}"
+    where = f"{shown(plan.scheme_path)}; {text['because']}: {plan.reason.render(lang)}"
     click.echo(visible(f"{text['scheme']}: {plan.scheme.name}  ({where})"), err=True)
     if plan.month_source is not None:
         click.echo(text[f"month_from_{plan.month_source}"].format(month=plan.month), err=True)

@@ -80,8 +80,8 @@ def sensitivity(
     ranking = require_ranking(result)
     found = simulate(ranking.assessment, draws, spread, seed, result.data)
     text = words(lang)
-    click.echo(visible(f"{text['varied']}: {found.varied[lang]}"), err=True)
-    click.echo(visible(f"{text['held']}: {found.held[lang]}"), err=True)
+    click.echo(visible(f"{text['varied']}: {found.varied.render(lang)}"), err=True)
+    click.echo(visible(f"{text['held']}: {found.held.render(lang)}"), err=True)
     write_reports(result, outputs, lang, found)
     if fmt == "json":
         click.echo(dumps(_as_json(found, lang)), nl=False)
@@ -110,8 +110,8 @@ def _as_json(found: Sensitivity, lang: str) -> dict[str, Any]:
         "draws": found.draws,
         "spread": found.spread,
         "seed": found.seed,
-        "varied": found.varied[lang],
-        "held": found.held[lang],
+        "varied": found.varied.render(lang),
+        "held": found.held.render(lang),
         "districts": rows,
     }
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..messages import render, words
+from ..messages import Message, render, say, words
 from ..untrusted import visible
 from .options import (
     format_option,
@@ -73,7 +73,7 @@ def whatif(
 
     ranking_before = require_ranking(before)
     month = ranking_before.assessment.month
-    changes: list[dict[str, str]] = []
+    changes: list[Message] = []
     base = _scheme_b(rules_b, changes) if rules_b else before.scheme
     if edits:
         base, said = changed(base, list(edits), keep_total)
@@ -81,7 +81,7 @@ def whatif(
     after = _after(before, data, base, month, lang, rescore=not rules_b)
     ranking_after = require_ranking(after)
     for change in changes:
-        click.echo(visible(f"{text['change']}: {change[lang]}"), err=True)
+        click.echo(visible(f"{text['change']}: {change.render(lang)}"), err=True)
     if fmt == "json":
         body = whatif_dict(ranking_before, ranking_after, changes, after.issues, lang)
         click.echo(dumps(body), nl=False)
@@ -95,18 +95,13 @@ def whatif(
     )
 
 
-def _scheme_b(rules_b: str, changes: list[dict[str, str]]) -> Scheme:
+def _scheme_b(rules_b: str, changes: list[Message]) -> Scheme:
     """The other whole scheme --rules-b names, its name and file added to the changes."""
     from ..scheme import choose_scheme, load_scheme
 
     path, _ = choose_scheme([], rules_b)
     scheme_b = load_scheme(path)
-    changes.append(
-        {
-            "zh": f"方案 B：{scheme_b.name}（{shown(path)}）",
-            "en": f"scheme B: {scheme_b.name} ({shown(path)})",
-        }
-    )
+    changes.append(say("whatif.scheme_b", name=scheme_b.name, path=shown(path)))
     return scheme_b
 
 

@@ -36,10 +36,18 @@ def render(code: str, lang: str = "zh", /, **params: Any) -> str:
         template = CATALOGS[lang][code]
     except KeyError:
         raise MessageError(f"no message {code!r} in the {lang!r} catalog") from None
-    filled = {
-        k: v.render(lang) if isinstance(v, (Message, Given)) else v for k, v in params.items()
-    }
+    filled = {k: _value(v, lang) for k, v in params.items()}
     return template.format_map(_Strict(filled, code, lang))
+
+
+def _value(value: Any, lang: str) -> Any:
+    """A parameter as the sentence shows it: a Message in the same language; a list joined as
+    the language lists things (、 or a comma)."""
+    if isinstance(value, (Message, Given, Clauses)):
+        return value.render(lang)
+    if isinstance(value, (list, tuple)):
+        return CATALOGS[lang]["sep.list"].join(str(_value(v, lang)) for v in value)
+    return value
 
 
 def words(lang: str = "zh") -> Mapping[str, str]:
@@ -79,6 +87,16 @@ class Given:
 
     def render(self, lang: str = "zh") -> str:
         return self.en if lang == "en" and self.en else self.zh
+
+
+class Clauses(tuple):
+    """Messages said one after another as clauses of one sentence (joined by ； or a semicolon)."""
+
+    def render(self, lang: str = "zh") -> str:
+        return CATALOGS[lang]["sep.clause"].join(str(_value(m, lang)) for m in self)
+
+    def __str__(self) -> str:
+        return self.render("zh")
 
 
 def say(code: str, /, **params: Any) -> Message:

@@ -180,5 +180,5 @@ def _robust_layout(found, lang: str) -> dict[str, Any]:
     step = max(1, round(count / 10))
     ticks = [{"x": x(k), "label": str(k)} for k in [1, *range(step, count + 1, step)] if k <= count]
     return {"bars": bars, "left": left, "width": width, "height": len(bars) * row + 30,
-            "ticks": ticks, "varied": found.varied[lang], "held": found.held[lang],
+            "ticks": ticks, "varied": found.varied.render(lang), "held": found.held.render(lang),
             "award": found.award}  # fmt: skip

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import Issue
+from ..messages import Message
 from ..ranking import Ranking
 
 
@@ -138,7 +139,7 @@ def awards_list(ranking: Ranking, lang: str = "zh") -> list[dict[str, Any]]:
 def whatif_dict(
     before: Ranking,
     after: Ranking,
-    changes: list[dict[str, str]],
+    changes: list[Message],
     issues: list[Issue],
     lang: str = "zh",
 ) -> dict[str, Any]:
@@ -153,7 +154,7 @@ def whatif_dict(
         district["total_before"] = _number(old.at[name, "total"]) if known else None
         district["grade_before"] = old.at[name, "grade"] if known else None
     body["scheme"]["total_before"] = before.assessment.scheme.total
-    body["changes"] = [c[lang] for c in changes]
+    body["changes"] = [c.render(lang) for c in changes]
     return body
 
 

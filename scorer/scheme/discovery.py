@@ -9,6 +9,7 @@ import yaml
 
 from ..bundled import bundled_dir
 from ..errors import SchemeNotFound
+from ..messages import Message, say
 from .load import YamlLimit, parse_yaml, read_rule_file
 
 
@@ -36,48 +37,40 @@ def _year_of(path: Path) -> int | None:
 
 def choose_scheme(
     data_paths: list[str], rules: str | None, cwd: Path | None = None
-) -> tuple[Path, dict[str, str]]:
-    """The rule file to use and why ({"zh": …, "en": …}): --rules; the scheme a template made by
+) -> tuple[Path, Message]:
+    """The rule file to use and why: --rules; the scheme a template made by
     ``scorer template`` records; the only one in ./rules/; or the bundled scheme of the year in
     the data file's name."""
     cwd = cwd or Path.cwd()
     if rules:
         path = Path(rules)
         if path.is_file():
-            return path, {"zh": "--rules", "en": "--rules"}
+            return path, say("reason.rules")
         for candidate in _candidates(cwd):
             if candidate.stem == rules or candidate.name == rules:
-                return candidate, {"zh": "--rules", "en": "--rules"}
-        raise SchemeNotFound(_not_found_message(f"找不到考核方案 {rules} (no such rule file)", cwd))
+                return candidate, say("reason.rules")
+        raise SchemeNotFound(_not_found_message(say("scheme.not_found", name=rules), cwd))
     recorded = recorded_schemes(data_paths)
     if len(recorded) == 1:
         name = recorded.pop()
         for candidate in _candidates(cwd):
             if candidate.name == name:
-                return candidate, {
-                    "zh": f"填报表记录的方案 {name}",
-                    "en": f"the scheme the template records, {name}",
-                }
+                return candidate, say("reason.recorded", name=name)
     local = _scheme_files(cwd / "rules")
     if len(local) == 1:
-        return local[0], {"zh": "./rules/ 中唯一的方案", "en": "the only scheme in ./rules/"}
+        return local[0], say("reason.local")
     years = years_in_names(data_paths)
     if len(years) == 1:
         year = years.pop()
         matching = [p for p in _candidates(cwd) if _year_of(p) == year]
         if len(matching) == 1:
-            return matching[0], {
-                "zh": f"数据文件名中的年份 {year}",
-                "en": f"the year {year} in the data file's name",
-            }
-        reason = f"有 {len(matching)} 个 {year} 年度的方案 ({len(matching)} schemes for {year})"
+            return matching[0], say("reason.year", year=year)
+        reason = say("scheme.many_of_year", n=len(matching), year=year)
     elif years:
-        reason = "数据文件名中有多个年份 (the file names give several years)"
+        reason = say("scheme.several_years")
     else:
-        reason = "数据文件名中没有年份 (no year in the data file's name)"
-    raise SchemeNotFound(
-        _not_found_message(f"无法确定考核方案：{reason}。请用 --rules 指定 (use --rules)", cwd)
-    )
+        reason = say("scheme.no_year")
+    raise SchemeNotFound(_not_found_message(say("scheme.undecided", reason=reason), cwd))
 
 
 def years_in_names(data_paths: list[str]) -> set[int]:
@@ -125,8 +118,6 @@ def _candidates(cwd: Path) -> list[Path]:
     return sorted(by_name.values(), key=lambda p: p.name)
 
 
-def _not_found_message(head: str, cwd: Path) -> str:
-    lines = [head, "已知的考核方案 (known schemes):"]
-    for path in _candidates(cwd):
-        lines.append(f"  {path}  ({_year_of(path) or '?'})")
-    return "\n".join(lines)
+def _not_found_message(head: Message, cwd: Path) -> Message:
+    known = "\n".join(f"  {path}  ({_year_of(path) or '?'})" for path in _candidates(cwd))
+    return say("scheme.known", head=head, known=known)
