@@ -381,6 +381,55 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "the name “{value}” holds characters that show nothing; they were ignored",
         "delete the invisible characters (such as zero-width spaces); read as “{name}”",
     ),
+    # --- issue 12: rosters, layouts, sources, cells
+    "unknown-district": (
+        "“{value}”不在应报送的地区名单中",
+        "{suggestion}名单外的名称不会作为新地区计分",
+        "“{value}” is not on the roster of units that must report",
+        "{suggestion_en} a name off the roster is never scored as a new district",
+    ),
+    "district-alias": (
+        "“{value}”按名单中的“{name}”计",
+        "无需处理；正式报送请写全称“{name}”",
+        "“{value}” was read as “{name}” of the roster",
+        "nothing to do; write the full name “{name}” in future returns",
+    ),
+    "missing-return": (
+        "{district}未报送",
+        "请催报；如该地区确实不参加考核，请从考核方案的地区名单中删去",
+        "{district} has sent no return",
+        "chase the return; if the unit is not assessed, take it off the scheme's roster",
+    ),
+    "duplicate-return": (
+        "“{district}”报送了两次：{file} 与 {other}，未计分",
+        "只保留一个版本（如修改后的盖章版），把另一个文件移出数据文件夹后重新运行",
+        "“{district}” reported twice: {file} and {other}; neither was scored",
+        "keep one version (the corrected, stamped one) and move the other file out of the data",
+    ),
+    "source-conflict": (
+        "“{district}”“{project}”的“{label}”有两个值：此处为 {value}，{other} 为 {first}",
+        "同一数值只能由一处提供，核实后删去或改正其中一个",
+        "“{label}” of “{project}” for “{district}” has two values: {value} here, {first} at {other}",
+        "a figure may come from one place only: check and delete or correct one of them",
+    ),
+    "missing-from-source": (
+        "“{district}”“{project}”的“{label}”应由 {source} 提供，但其数据中没有这一项",
+        "请 {source} 补报该地区该项目的“{label}”",
+        "“{label}” of “{project}” for “{district}” comes from {source}, whose data lack it",
+        "ask {source} for the “{label}” of that project and district",
+    ),
+    "column-of-other-source": (
+        "“{label}”由 {source} 提供，此表中的该列未采用",
+        "无需处理；如需修改该列数值，请由 {source} 更正其数据",
+        "“{label}” comes from {source}; this sheet's column was not used",
+        "nothing to do; a correction of it must come from {source}",
+    ),
+    "not-yes-no": (
+        "“{label}”应填“是”或“否”，读到“{value}”",
+        "填写“是”或“否”（也可写 有/无、完成/未完成）",
+        "“{label}” must be yes or no (是/否), found “{value}”",
+        "enter 是 or 否 (有/无 and 完成/未完成 are also read)",
+    ),
 }
 
 

@@ -20,6 +20,32 @@ class Source:
     sheet: str
     letters: dict[str, str]
     factors: dict[str, float] = field(default_factory=dict)  # money given in 元 where 万元 is due
+    # --- issue 12: who sent the sheet, and cells that are not at (column letter, row)
+    origin: str | None = None  # the source (columns' ``source:``) the sheet holds; None: returns
+    fixed: dict[str, str | None] = field(default_factory=dict)  # key -> its one cell (a header)
+    # a transposed table: key -> the Excel row holding it; a row's "_row" is then its column
+    transposed: dict[str, int] | None = None
+
+    def cell(self, excel_row: int, key: str | None) -> str | None:
+        """The Excel address of one row's column ``key`` in this sheet (None: no such cell)."""
+        if key is None:
+            return None
+        if key in self.fixed:
+            return self.fixed[key]
+        if self.transposed is not None:
+            row = self.transposed.get(key)
+            return None if row is None else f"{_letter(excel_row - 1)}{row}"
+        letter = self.letters.get(key)
+        return f"{letter}{excel_row}" if letter else None
+
+
+def _letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 @dataclass
@@ -34,6 +60,7 @@ class Dataset:
     issues: list[Issue] = field(default_factory=list)
     groups: dict[str, str] = field(default_factory=dict)  # district -> its city (所属市)
     members: pd.DataFrame | None = None  # rolled up to cities: the county rows summed
+    held: dict[str, str] = field(default_factory=dict)  # column key -> the source holding it
 
 
 NOWHERE: dict[str, Any] = {"file": None, "sheet": None, "cell": None}
@@ -43,12 +70,7 @@ def where(sources: list[Source], source: int, excel_row: int, key: str | None) -
     """The file, sheet and cell of one row's column (no cell when ``key`` is None or the sheet
     has no such column): the location an issue is given."""
     src = sources[source]
-    letter = src.letters.get(key) if key else None
-    return {
-        "file": src.file,
-        "sheet": src.sheet,
-        "cell": f"{letter}{excel_row}" if letter else None,
-    }
+    return {"file": src.file, "sheet": src.sheet, "cell": src.cell(excel_row, key)}
 
 
 def span(data: Dataset, rows: pd.DataFrame, key: str | None) -> dict[str, Any]:
@@ -59,6 +81,13 @@ def span(data: Dataset, rows: pd.DataFrame, key: str | None) -> dict[str, Any]:
     src = data.sources[int(rows["_source"].iat[0])]
     letter = src.letters.get(key) if key else None
     runs: list[str] = []
+    if src.transposed is not None or (key in src.fixed):
+        cells = dict.fromkeys(src.cell(int(r), key) for r in rows["_row"])
+        return {
+            "file": src.file,
+            "sheet": src.sheet,
+            "cell": ",".join(c for c in cells if c) or None,
+        }
     if letter:
         numbers = sorted(int(r) for r in rows["_row"])
         start = previous = numbers[0]
@@ -98,6 +127,13 @@ class Locator:
         at = self.position.get((district, project))
         if at is None:
             return dict(NOWHERE)
+        origin = self.data.held.get(key) if key else None
+        if origin is not None and f"_source@{origin}" in self.data.rows:
+            source = int(self.data.rows[f"_source@{origin}"].iat[at])
+            if source >= 0:
+                return where(
+                    self.data.sources, source, int(self.data.rows[f"_row@{origin}"].iat[at]), key
+                )
         return where(self.data.sources, self.sources[at], self.excel_rows[at], key)
 
     def count(self, district: str, project: str) -> int:
