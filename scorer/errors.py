@@ -401,9 +401,9 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "chase the return; if the unit is not assessed, take it off the scheme's roster",
     ),
     "duplicate-return": (
-        "“{district}”报送了两次：{file} 与 {other}，未计分",
+        "“{district}”报送了两份：{file} 与 {other}",
         "只保留一个版本（如修改后的盖章版），把另一个文件移出数据文件夹后重新运行",
-        "“{district}” reported twice: {file} and {other}; neither was scored",
+        "“{district}” reported twice: {file} and {other}",
         "keep one version (the corrected, stamped one) and move the other file out of the data",
     ),
     "source-conflict": (

@@ -139,6 +139,16 @@ TEXT: dict[str, dict[str, Any]] = {
         },
         "bad_spread": "应为 0 与 100% 之间的数，如 20%，读到“{value}”",
         "bad_seed": "应为不小于 0 的整数，如 0 或 42，读到“{value}”",
+        # --- issue 12: units found, severity and counts, the problem list
+        "units_found": "找到 {n} 个{label}：{names}",
+        "units_more": "等（共 {n} 个）",
+        "severity": "级别",
+        "severity_error": "错误",
+        "severity_warning": "提醒",
+        "severity_info": "说明",
+        "check_counts": "共 {total} 条：{errors} 个错误、{warnings} 个提醒、{infos} 个说明",
+        "problems_written": "已写出问题清单：{path}（{units} 个地区）",
+        "problems_output": "问题清单只能写成 .xlsx 文件或一个文件夹（以 / 结尾）：{path}",
     },
     "en": {
         "scheme": "Scheme",
@@ -292,5 +302,15 @@ TEXT: dict[str, dict[str, Any]] = {
         },
         "bad_spread": "a number between 0 and 100%, such as 20%; found “{value}”",
         "bad_seed": "a whole number of 0 or more, such as 0 or 42; found “{value}”",
+        # --- issue 12: units found, severity and counts, the problem list
+        "units_found": "{n} districts found: {names}",
+        "units_more": "… ({n} in all)",
+        "severity": "Severity",
+        "severity_error": "error",
+        "severity_warning": "warning",
+        "severity_info": "note",
+        "check_counts": "{total} in all: {errors} error(s), {warnings} warning(s), {infos} note(s)",
+        "problems_written": "Problem list written: {path} ({units} districts)",
+        "problems_output": "the problem list is an .xlsx file or a folder (ending in /): {path}",
     },
 }

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,49 @@ class Dataset:
     groups: dict[str, str] = field(default_factory=dict)  # district -> its city (所属市)
     members: pd.DataFrame | None = None  # rolled up to cities: the county rows summed
     held: dict[str, str] = field(default_factory=dict)  # column key -> the source holding it
+    # every row read, before the checks: (source, Excel row, district as written), to say which
+    # district a problem at a cell belongs to
+    read_rows: tuple[Any, Any, Any] | None = None
+    roster: dict[str, str] = field(default_factory=dict)  # written form -> unit on the roster
+
+
+_ROW = re.compile(r"[A-Z]+(\d+)")
+
+
+def units_of_issues(data: Dataset, issues: list[Issue]) -> list[str | None]:
+    """The district each problem belongs to (None: the whole file, sheet or scheme): the one
+    it names, else the one on the row of its cell, else the one its sheet is about."""
+    from ..scheme import normalize_name
+
+    by_sheet: dict[tuple[str, str], list[int]] = {}
+    for index, src in enumerate(data.sources):
+        by_sheet.setdefault((src.file, src.sheet), []).append(index)
+    rows: dict[tuple[int, int], str] = {}
+    single: dict[int, str] = {}
+    if data.read_rows is not None:
+        sources, excel_rows, names = data.read_rows
+        names = [normalize_name(str(n)) for n in names]
+        for source, row, name in zip(sources.tolist(), excel_rows.tolist(), names):
+            rows.setdefault((source, row), name)
+            single.setdefault(source, name if single.get(source, name) == name else "")
+            if single[source] != name:
+                single[source] = ""
+    found: list[str | None] = []
+    for issue in issues:
+        unit = issue.params.get("district") if isinstance(issue.params, dict) else None
+        if unit is None and issue.file is not None:
+            indexes = by_sheet.get((issue.file, issue.sheet or ""), [])
+            match = _ROW.match(issue.cell or "")
+            for index in indexes:
+                if match and (index, int(match.group(1))) in rows:
+                    unit = rows[(index, int(match.group(1)))]
+                    break
+            if unit is None and indexes and len({single.get(i) for i in indexes}) == 1:
+                unit = single.get(indexes[0]) or None
+        if unit is not None:
+            unit = data.roster.get(unit, unit)
+        found.append(unit or None)
+    return found
 
 
 NOWHERE: dict[str, Any] = {"file": None, "sheet": None, "cell": None}

@@ -61,6 +61,7 @@ class CheckedRows:
         # project's rows, and per project the columns on the right of a division
         self.needs = needs
         self.faulty: set[tuple[int, int]] = set()  # (source, Excel row) of rows with an error
+        self.suggested: set[str] = set()  # roster units an unknown name was taken to mean
 
     def add(
         self,

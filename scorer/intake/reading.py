@@ -74,7 +74,9 @@ def read_data(
             )
         empty = pd.DataFrame(columns=["district", "project", "suspended", "_source", "_row"])
         return Dataset(empty, [], empty_survey(), sources, files, list(issues))
-    rows = check_rows(concat(reader.pieces), reader.odd, scheme, sources, issues)
+    read = concat(reader.pieces)
+    read_rows = (read["_source"].to_numpy(), read["_row"].to_numpy(), read["district"].array)
+    rows = check_rows(read, reader.odd, scheme, sources, issues)
     districts = rows["district"].unique().tolist()
     groups = check_cities(rows, scheme, sources, issues)
     rows = texts_as_objects(rows)
@@ -83,7 +85,13 @@ def read_data(
     survey = check_survey(survey, scheme, districts, sources, issues)
     groups = groups or roster_cities(scheme)
     held = {k: c.source for k, c in scheme.columns.items() if c.source is not None}
-    return Dataset(rows, districts, survey, sources, files, list(issues), groups, held=held)
+    roster = {
+        normalize_name(name): unit.name
+        for unit in scheme.roster_units() or []
+        for name in (unit.name, *unit.aliases)
+    }
+    return Dataset(rows, districts, survey, sources, files, list(issues), groups, held=held,
+                   read_rows=read_rows, roster=roster)  # fmt: skip
 
 
 class _Reader:

@@ -57,6 +57,7 @@ def check_roster(rows: CheckedRows) -> None:
             continue
         said.add(first)
         guess = roster.suggestion(written[position])
+        rows.suggested.add(guess or "")
         if guess:
             hint, hint_en = f"是否应为“{guess}”？", f"did you mean “{guess}”?"
         else:
@@ -85,8 +86,8 @@ def check_missing_returns(rows: CheckedRows) -> None:
     frame = rows.frame
     origins = np.array([s.origin is None for s in rows.sources], dtype=bool)
     returned = set(frame["district"][origins[frame["_source"].to_numpy()]].unique().tolist())
-    for unit in units:
-        if unit.name not in returned:
+    for unit in units:  # (a unit whose return came under a wrong name is said at that name)
+        if unit.name not in returned and unit.name not in rows.suggested:
             rows.issues.add("missing-return", {"district": unit.name})
 
 

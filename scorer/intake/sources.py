@@ -54,7 +54,7 @@ def check_returns_once(rows: CheckedRows) -> None:
 
 
 def _named(file: str, sheet: str) -> str:
-    return f"{Path(file).name}（{sheet}）"
+    return f"{Path(file).name} › {sheet}"
 
 
 def merge_sources(rows: CheckedRows) -> None:
