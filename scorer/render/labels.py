@@ -173,7 +173,7 @@ LABELS = {
         "deduction_sheet": "Deductions",
         "scores_sheet": "Project scores",
         "scheme_sheet": "Scheme",
-        "returned_sheet": "Data problems",
+        "problems_sheet": "Data problems",
         "ranking_sheet": "Ranking",
         "earned": "Earned",
         "available": "Available",
