@@ -296,11 +296,10 @@ def _check_blanks(
         values[blank] = 0.0
         return
     at_source, _ = rows.columns_of(key)
-    absent = (
-        rows.frame[at_source].to_numpy() < 0
-        if at_source != "_source"
-        else np.zeros(len(values), dtype=bool)
-    )
+    if at_source != "_source":
+        absent = rows.frame[at_source].to_numpy() < 0
+    else:  # held by a source none of whose sheets was given, or by the returns
+        absent = np.full(len(values), column.source is not None)
     for position in np.flatnonzero(blank & needed_here).tolist():
         if absent[position]:  # another source holds the column and sent nothing for the row
             rows.add("missing-from-source", position, None, label=column.label,

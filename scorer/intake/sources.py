@@ -113,7 +113,7 @@ def _one_row_each(rows: CheckedRows, theirs: pd.DataFrame, keys: list[str]) -> p
                     {"district": pair[0], "project": pair[1], "label": label,
                      "other": f"{Path(cell['file']).name} › {cell['sheet']} › {cell['cell']}",
                      "first": f"{before:g}"},
-                    value=value, **here,
+                    value=f"{value:g}", **here,
                 )  # fmt: skip
                 rows.faulty.add((int(row["_source"]), int(row["_row"])))
     return firsts.reset_index()
