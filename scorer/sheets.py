@@ -1146,7 +1146,10 @@ def _percent_styles(archive) -> set[int]:
     from xml.etree import ElementTree
 
     try:
-        root = ElementTree.fromstring(archive.read("xl/styles.xml"))
+        styles = archive.read("xl/styles.xml")
+        if b"%" not in styles and b'numFmtId="9"' not in styles and b'numFmtId="10"' not in styles:
+            return set()  # the usual case, seen without parsing the XML
+        root = ElementTree.fromstring(styles)
     except (KeyError, ElementTree.ParseError):
         return set()
     percent = set(_PERCENT_BUILTIN)

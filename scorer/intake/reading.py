@@ -77,6 +77,8 @@ def read_data(
     read = concat(reader.pieces)
     read_rows = (read["_source"].to_numpy(), read["_row"].to_numpy(), read["district"].array)
     rows = check_rows(read, reader.odd, scheme, sources, issues)
+    if reader.laid_out:
+        rows = _district_major(rows, scheme)
     districts = rows["district"].unique().tolist()
     groups = check_cities(rows, scheme, sources, issues)
     rows = texts_as_objects(rows)
@@ -94,6 +96,17 @@ def read_data(
                    read_rows=read_rows, roster=roster)  # fmt: skip
 
 
+def _district_major(rows: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
+    """Rows of a wide, transposed or per-project table come project by project: put them
+    district by district, projects in the scheme's order, as a long return lists them, so that
+    sums over a district's projects (资金保障) add in the same order and give the same bits."""
+    order = {p.name: i for i, p in enumerate(scheme.projects)}
+    district_code = pd.factorize(rows["district"])[0]
+    project_code = rows["project"].map(order).fillna(len(order)).to_numpy()
+    keys = district_code * (len(order) + 1) + project_code
+    return rows.iloc[np.argsort(keys, kind="stable")].reset_index(drop=True)
+
+
 class _Reader:
     """What the sheets gave, in reading order: each data sheet's columns, the survey sheets,
     the sources of both, the cells that were not plain numbers, and the problems."""
@@ -105,6 +118,7 @@ class _Reader:
         self.pieces: list[dict[str, Any]] = []  # each data sheet's columns
         self.survey_frames: list[pd.DataFrame] = []
         self.odd: list[OddCell] = []
+        self.laid_out = False  # a sheet in another layout than long was read
         self._marks: dict[str, dict[str, dict[tuple[int, int], Any]]] = {}
         self.header_help = "、".join(c.label for c in scheme.columns.values() if c.required)
         labels = label_table(scheme)
@@ -135,6 +149,7 @@ class _Reader:
             elif self._survey_sheet(path, sheet):
                 continue
             elif (layout := find_layout(sheet, path, data_sheets, self.scheme)) is not None:
+                self.laid_out = True
                 try:
                     read_layout(self, path, sheet, layout)
                 except UnreadableSheet as exc:

@@ -402,10 +402,6 @@ class Scheme(_Strict):
         default=None,
         description="应报送的地区名单（名称，或 {name, aliases, city}）；有名单时缺报、错名均报错",
     )
-    roster: str | None = Field(
-        default=None,
-        description="名单文件（xlsx/csv，相对于方案文件），列：地区、别名、所属市 / roster file",
-    )
 
     @model_validator(mode="after")
     def _status_column(self) -> Scheme:

@@ -436,11 +436,8 @@ def _check_text_columns(columns: dict, add: Add) -> None:
 
 
 def _check_roster(raw: dict, add: Add) -> None:
-    """The roster: inline (districts) or a file (roster), not both; each name and alias once."""
+    """The roster (districts): each name and alias once."""
     listed = raw.get("districts")
-    if listed is not None and raw.get("roster") is not None:
-        detail = "districts 与 roster 只能写一个 (give districts or roster, not both)"
-        add("schema", {"field": "roster", "detail": detail}, ("roster",))
     if not isinstance(listed, list):
         return
     seen: dict[str, str] = {}
