@@ -112,7 +112,8 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 # The commands, one module each; they import Settings and EXIT_PROBLEMS from above.
-from .assess import assess, check  # noqa: E402
+from .assess import assess  # noqa: E402
+from .check import check  # noqa: E402
 from .explain import explain  # noqa: E402
 from .periods import compare, trend  # noqa: E402
 from .rules import rules  # noqa: E402

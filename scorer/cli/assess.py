@@ -18,7 +18,7 @@ from .options import (
 )
 from .outputs import check_outputs, write_reports
 from .run import run
-from .terminal import GRADE_STYLE, console, errors, line, number, print_issues
+from .terminal import GRADE_STYLE, console, errors, line, number, print_issues, say_units
 
 if TYPE_CHECKING:
     from ..pipeline import Result
@@ -56,6 +56,7 @@ def assess(
     result = run(data, rules, month, lang)
     from ..render import issues_json, to_json  # after the run: it imports pandas, the run hides it
 
+    say_units(result, lang)
     shown_city = _city(result, city, lang) if fmt != "json" else None
     if result.ranking is not None:  # before the ranking is printed: a closed stdout loses nothing
         write_reports(result, outputs, lang)
@@ -89,54 +90,6 @@ def _city(result: Result, wanted: str | None, lang: str) -> str | None:
         known = cities or "—"
         raise UsageError(render("no_city", lang, name=wanted, known=known))
     return found
-
-
-@click.command()
-@data_options
-@format_option
-@lang_option
-@click.pass_context
-def check(
-    ctx: click.Context,
-    data: tuple[str, ...],
-    rules: str | None,
-    month: int | None,
-    fmt: str,
-    lang: str,
-) -> None:
-    """检查填报数据，列出全部问题及所在单元格（不排名）；能计分时退出码为 0。
-
-    Check DATA without ranking: every problem with its file, sheet and cell. Exit 0 when the
-    data can be scored, 1 otherwise.
-    """
-    result = run(data, rules, month, lang)
-    from ..render import issues_json
-
-    ok = result.ranking is not None
-    if fmt == "json":
-        summary = {"ok": ok, "districts": len(result.data.districts), "rows": len(result.data.rows)}
-        click.echo(issues_json(result.issues, lang, **summary), nl=False)
-    else:
-        if result.issues:
-            print_issues(result.issues, lang)
-        warnings = sum(1 for i in result.issues if i.severity == "warning")
-        if ok:
-            said = render(
-                "check_data_ok",
-                lang,
-                districts=len(result.data.districts),
-                rows=len(result.data.rows),
-                warnings=warnings,
-            )
-            click.echo(click.style("✓ ", fg="green") + said, err=True)
-        else:
-            click.echo(
-                click.style("✗ ", fg="red")
-                + render("check_data_bad", lang, n=errors(result.issues)),
-                err=True,
-            )
-    if not ok:
-        ctx.exit(EXIT_PROBLEMS)
 
 
 def print_ranking(ranking: Ranking, lang: str, top: int | None, city: str | None = None) -> None:

@@ -195,8 +195,9 @@ def _cell_order(cell: str | None) -> tuple[int, int]:
     return (int(match.group(2)), column)
 
 
-def print_issues(issues: list[Issue], lang: str) -> None:
-    """Problems grouped by file › sheet, each with its cell, what is wrong and what to do."""
+def print_issues(issues: list[Issue], lang: str, severity: bool = False) -> None:
+    """Problems grouped by file › sheet, each with its cell, what is wrong and what to do
+    (and, with ``severity``, whether it is an error, a warning or a note)."""
     from rich.table import Table
 
     text = words(lang)
@@ -215,13 +216,17 @@ def print_issues(issues: list[Issue], lang: str) -> None:
             show_edge=False,
             pad_edge=False,
         )
+        if severity:
+            found.add_column(text["severity"], no_wrap=True)
         found.add_column(text["cell"], no_wrap=True)
         found.add_column(text["value"], overflow="fold", max_width=12)
         found.add_column(text["what"], overflow="fold", ratio=3)
         found.add_column(text["todo"], overflow="fold", ratio=2)
         for issue in sorted(members, key=lambda i: _cell_order(i.cell)):
             style = styles.get(issue.severity, "")
+            level = [line((text[f"severity_{issue.severity}"], style))] if severity else []
             found.add_row(
+                *level,
                 issue.cell or "—",
                 _value(issue.value),
                 line((issue.message(lang), style)),
@@ -253,3 +258,19 @@ def echo_scheme_issues(file: str, issues: list[Issue], lang: str, err: bool = Fa
             f" — {visible(issue.hint(lang))}",
             err=err,
         )
+
+
+def say_units(result: Result, lang: str, shown: int = 30) -> None:
+    """Without a roster, the districts found, on stderr: a missing one is visible at a glance
+    (the first ``shown`` of a long list, and how many there are)."""
+    if result.scheme.districts is not None or not result.data.districts:
+        return
+    text = words(lang)
+    found = result.data.districts
+    sep = "、" if lang == "zh" else ", "
+    names = sep.join(found[:shown])
+    if len(found) > shown:
+        names += render("units_more", lang, n=len(found))
+    label = result.scheme.columns["district"].label if lang == "zh" else text["district"]
+    said = render("units_found", lang, n=len(found), label=label, names=names)
+    click.echo(visible(said), err=True)

@@ -5,7 +5,7 @@
 came from and ``numbers`` reads numbers as clerks type them."""
 
 from .checks import NORMAL_STATUS, check_rows
-from .dataset import NOWHERE, Dataset, Locator, Source, span, where
+from .dataset import NOWHERE, Dataset, Locator, Source, span, units_of_issues, where
 from .issues import CheckedRows, Issues
 from .levels import check_cities, roll_up
 from .numbers import LOGICAL_WORDS, parse_number, refused_as
@@ -33,5 +33,6 @@ __all__ = [
     "refused_as",
     "roll_up",
     "span",
+    "units_of_issues",
     "where",
 ]

@@ -12,12 +12,14 @@ import pandas as pd
 from ..formula import parse_formula
 from ..messages import say
 from ..scheme import Column, NameMatch, ProjectIndex, Scheme, normalize_name
-from ..sheets import cell_text
+from ..sheets import PercentCell, cell_text
 from ..untrusted import has_invisible
 from .dataset import Source, where
 from .issues import CheckedRows, Issues, OddCell
 from .numbers import parse_number, refused_as, refused_value, shown_number
 from .review import review
+from .roster import check_missing_returns, check_roster
+from .sources import check_returns_once, merge_sources
 from .texts import judge, unique_map
 
 NORMAL_STATUS = {
@@ -174,7 +176,7 @@ def check_numbers(rows: CheckedRows) -> None:
     frame, scheme = rows.frame, rows.scheme
     needed, everywhere, _ = rows.needs
     active = ~frame["suspended"].to_numpy()
-    odd_by_key = _odd_cells_by_key(frame, rows.odd)
+    odd_by_key = _odd_cells_by_key(rows)
     for key in scheme.measure_keys():
         column = scheme.columns[key]
         values, bad, raw_of = _parsed(rows, key, column, odd_by_key.get(key, []))
@@ -183,25 +185,36 @@ def check_numbers(rows: CheckedRows) -> None:
         _check_blanks(rows, key, column, values, np.isnan(values) & ~bad, needed_here)
         for position in np.flatnonzero(bad & (needed_here | ~active)).tolist():
             cell = raw_of[position]
-            rows.add(refused_as(cell), position, key, value=refused_value(cell),
+            code = "not-yes-no" if column.kind == "yes_no" else refused_as(cell)
+            rows.add(code, position, key, value=refused_value(cell),
                      label=column.label)  # fmt: skip
         _check_too_large(rows, key, column, values)
         _check_range(rows, key, column, values)
         frame[key] = values
 
 
-def _odd_cells_by_key(frame: pd.DataFrame, odd: list[OddCell]) -> dict[str, list[tuple[int, Any]]]:
+def _odd_cells_by_key(rows: CheckedRows) -> dict[str, list[tuple[int, Any]]]:
     """Each odd cell's row position, per column, found through (source, Excel row) as one
-    number; cells of rows left out (district items) are dropped."""
+    number (another source's own, for its columns); cells of rows left out are dropped."""
+    frame, odd = rows.frame, rows.odd
     odd_by_key: dict[str, list[tuple[int, Any]]] = {}
-    if not odd:
+    if not odd or frame.empty:
         return odd_by_key
     span = max(int(frame["_row"].max()), max(excel_row for _, excel_row, _, _ in odd)) + 1
-    here = pd.Index(frame["_source"].to_numpy() * span + frame["_row"].to_numpy())
-    wanted = np.array([source * span + excel_row for source, excel_row, _, _ in odd])
-    for position, (_, _, key, raw) in zip(here.get_indexer(wanted).tolist(), odd):
-        if position >= 0:
-            odd_by_key.setdefault(key, []).append((position, raw))
+    places: dict[tuple[str, str], pd.Index] = {}
+    by_columns: dict[tuple[str, str], list[OddCell]] = {}
+    for cell in odd:
+        by_columns.setdefault(rows.columns_of(cell[2]), []).append(cell)
+    for (at_source, at_row), cells in by_columns.items():
+        if (at_source, at_row) not in places:
+            places[(at_source, at_row)] = pd.Index(
+                frame[at_source].to_numpy() * span + frame[at_row].to_numpy()
+            )
+        here = places[(at_source, at_row)]
+        wanted = np.array([source * span + excel_row for source, excel_row, _, _ in cells])
+        for position, (_, _, key, raw) in zip(here.get_indexer(wanted).tolist(), cells):
+            if position >= 0:
+                odd_by_key.setdefault(key, []).append((position, raw))
     return odd_by_key
 
 
@@ -214,8 +227,13 @@ def _parsed(
     values = frame[key].to_numpy(dtype=float, copy=True)
     bad = np.zeros(len(frame), dtype=bool)
     raw_of: dict[int, Any] = {}
+    if column.kind == "yes_no":
+        _yes_no(values, bad, raw_of, cells)
+        return values, bad, raw_of
     for position, raw in cells:
         value, ok = parse_number(raw, percent=column.in_percent(), unit=column.unit)
+        if value is not None and isinstance(raw, PercentCell) and column.in_percent():
+            value *= 100  # a cell Excel shows as 93.5% holds 0.935
         if value is not None:
             values[position] = value
         elif not ok:
@@ -225,6 +243,39 @@ def _parsed(
     if factors:  # money in 元 where the scheme counts in 万元, and the like
         values *= frame["_source"].map(lambda s: factors.get(s, 1.0)).to_numpy(dtype=float)
     return values, bad, raw_of
+
+
+YES_WORDS = {
+    normalize_name(w) for w in ("是", "有", "完成", "已完成", "达标", "√", "✓", "Y", "YES")
+}
+NO_WORDS = {
+    normalize_name(w) for w in ("否", "无", "未完成", "没有", "不达标", "×", "✗", "N", "NO")
+}
+
+
+def _yes_no(
+    values: np.ndarray, bad: np.ndarray, raw_of: dict[int, Any], cells: list[tuple[int, Any]]
+) -> None:
+    """A yes/no column: 是/有/完成 (and a ticked box) as 1, 否/无/未完成 as 0; typed 1 and 0
+    as they are; anything else refused at its cell."""
+    for position, raw in cells:
+        word = normalize_name(cell_text(raw)).upper() if not isinstance(raw, bool) else ""
+        if isinstance(raw, bool):
+            values[position] = float(raw)
+        elif word in YES_WORDS:
+            values[position] = 1.0
+        elif word in NO_WORDS:
+            values[position] = 0.0
+        else:
+            bad[position] = True
+            raw_of[position] = raw
+            values[position] = np.nan
+    typed = ~np.isnan(values) & ~bad
+    other = typed & (values != 0) & (values != 1)
+    for position in np.flatnonzero(other).tolist():
+        bad[position] = True
+        raw_of[position] = values[position]
+        values[position] = np.nan
 
 
 def _check_blanks(
@@ -239,8 +290,18 @@ def _check_blanks(
     if column.blank == "zero":
         values[blank] = 0.0
         return
+    at_source, _ = rows.columns_of(key)
+    if at_source != "_source":
+        absent = rows.frame[at_source].to_numpy() < 0
+    else:  # held by a source none of whose sheets was given, or by the returns
+        absent = np.full(len(values), column.source is not None)
     for position in np.flatnonzero(blank & needed_here).tolist():
-        rows.add("missing-value", position, key, label=column.label)
+        if absent[position]:  # another source holds the column and sent nothing for the row
+            rows.add("missing-from-source", position, None, label=column.label,
+                     source=column.source, district=rows.frame["district"].iat[position],
+                     project=rows.frame["project"].iat[position])  # fmt: skip
+        else:
+            rows.add("missing-value", position, key, label=column.label)
 
 
 def _check_too_large(rows: CheckedRows, key: str, column: Column, values: np.ndarray) -> None:
@@ -331,10 +392,14 @@ def check_missing_projects(rows: CheckedRows) -> None:
 ROW_CHECKS: tuple[Callable[[CheckedRows], None], ...] = (
     check_invisible_characters,
     check_districts,
+    check_roster,
     check_projects,
     check_statuses,
+    check_returns_once,
+    merge_sources,
     check_numbers,
     check_zero_denominators,
     check_duplicates,
     check_missing_projects,
+    check_missing_returns,
 )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,32 @@ class Source:
     sheet: str
     letters: dict[str, str]
     factors: dict[str, float] = field(default_factory=dict)  # money given in 元 where 万元 is due
+    # --- issue 12: who sent the sheet, and cells that are not at (column letter, row)
+    origin: str | None = None  # the source (columns' ``source:``) the sheet holds; None: returns
+    fixed: dict[str, str | None] = field(default_factory=dict)  # key -> its one cell (a header)
+    # a transposed table: key -> the Excel row holding it; a row's "_row" is then its column
+    transposed: dict[str, int] | None = None
+
+    def cell(self, excel_row: int, key: str | None) -> str | None:
+        """The Excel address of one row's column ``key`` in this sheet (None: no such cell)."""
+        if key is None:
+            return None
+        if key in self.fixed:
+            return self.fixed[key]
+        if self.transposed is not None:
+            row = self.transposed.get(key)
+            return None if row is None else f"{_letter(excel_row - 1)}{row}"
+        letter = self.letters.get(key)
+        return f"{letter}{excel_row}" if letter else None
+
+
+def _letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 @dataclass
@@ -34,6 +61,50 @@ class Dataset:
     issues: list[Issue] = field(default_factory=list)
     groups: dict[str, str] = field(default_factory=dict)  # district -> its city (所属市)
     members: pd.DataFrame | None = None  # rolled up to cities: the county rows summed
+    held: dict[str, str] = field(default_factory=dict)  # column key -> the source holding it
+    # every row read, before the checks: (source, Excel row, district as written), to say which
+    # district a problem at a cell belongs to
+    read_rows: tuple[Any, Any, Any] | None = None
+    roster: dict[str, str] = field(default_factory=dict)  # written form -> unit on the roster
+
+
+_ROW = re.compile(r"[A-Z]+(\d+)")
+
+
+def units_of_issues(data: Dataset, issues: list[Issue]) -> list[str | None]:
+    """The district each problem belongs to (None: the whole file, sheet or scheme): the one
+    it names, else the one on the row of its cell, else the one its sheet is about."""
+    from ..scheme import normalize_name
+
+    by_sheet: dict[tuple[str, str], list[int]] = {}
+    for index, src in enumerate(data.sources):
+        by_sheet.setdefault((src.file, src.sheet), []).append(index)
+    rows: dict[tuple[int, int], str] = {}
+    single: dict[int, str] = {}
+    if data.read_rows is not None:
+        sources, excel_rows, names = data.read_rows
+        names = [normalize_name(str(n)) for n in names]
+        for source, row, name in zip(sources.tolist(), excel_rows.tolist(), names):
+            rows.setdefault((source, row), name)
+            single.setdefault(source, name if single.get(source, name) == name else "")
+            if single[source] != name:
+                single[source] = ""
+    found: list[str | None] = []
+    for issue in issues:
+        unit = issue.params.get("district") if isinstance(issue.params, dict) else None
+        if unit is None and issue.file is not None:
+            indexes = by_sheet.get((issue.file, issue.sheet or ""), [])
+            match = _ROW.match(issue.cell or "")
+            for index in indexes:
+                if match and (index, int(match.group(1))) in rows:
+                    unit = rows[(index, int(match.group(1)))]
+                    break
+            if unit is None and indexes and len({single.get(i) for i in indexes}) == 1:
+                unit = single.get(indexes[0]) or None
+        if unit is not None:
+            unit = data.roster.get(unit, unit)
+        found.append(unit or None)
+    return found
 
 
 NOWHERE: dict[str, Any] = {"file": None, "sheet": None, "cell": None}
@@ -43,12 +114,7 @@ def where(sources: list[Source], source: int, excel_row: int, key: str | None) -
     """The file, sheet and cell of one row's column (no cell when ``key`` is None or the sheet
     has no such column): the location an issue is given."""
     src = sources[source]
-    letter = src.letters.get(key) if key else None
-    return {
-        "file": src.file,
-        "sheet": src.sheet,
-        "cell": f"{letter}{excel_row}" if letter else None,
-    }
+    return {"file": src.file, "sheet": src.sheet, "cell": src.cell(excel_row, key)}
 
 
 def span(data: Dataset, rows: pd.DataFrame, key: str | None) -> dict[str, Any]:
@@ -59,6 +125,13 @@ def span(data: Dataset, rows: pd.DataFrame, key: str | None) -> dict[str, Any]:
     src = data.sources[int(rows["_source"].iat[0])]
     letter = src.letters.get(key) if key else None
     runs: list[str] = []
+    if src.transposed is not None or (key in src.fixed):
+        cells = dict.fromkeys(src.cell(int(r), key) for r in rows["_row"])
+        return {
+            "file": src.file,
+            "sheet": src.sheet,
+            "cell": ",".join(c for c in cells if c) or None,
+        }
     if letter:
         numbers = sorted(int(r) for r in rows["_row"])
         start = previous = numbers[0]
@@ -98,6 +171,13 @@ class Locator:
         at = self.position.get((district, project))
         if at is None:
             return dict(NOWHERE)
+        origin = self.data.held.get(key) if key else None
+        if origin is not None and f"_source@{origin}" in self.data.rows:
+            source = int(self.data.rows[f"_source@{origin}"].iat[at])
+            if source >= 0:
+                return where(
+                    self.data.sources, source, int(self.data.rows[f"_row@{origin}"].iat[at]), key
+                )
         return where(self.data.sources, self.sources[at], self.excel_rows[at], key)
 
     def count(self, district: str, project: str) -> int:

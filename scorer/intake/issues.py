@@ -31,6 +31,11 @@ class Issues(list[Issue]):
         )
 
 
+def location_columns(origin: str) -> tuple[str, str]:
+    """The frame's columns that say where another source's values of a row are."""
+    return f"_source@{origin}", f"_row@{origin}"
+
+
 OddCell = tuple[int, int, str, Any]  # (source, Excel row, column key, the cell as written)
 
 
@@ -56,6 +61,7 @@ class CheckedRows:
         # project's rows, and per project the columns on the right of a division
         self.needs = needs
         self.faulty: set[tuple[int, int]] = set()  # (source, Excel row) of rows with an error
+        self.suggested: set[str] = set()  # roster units an unknown name was taken to mean
 
     def add(
         self,
@@ -67,11 +73,29 @@ class CheckedRows:
         **params: Any,
     ) -> None:
         """An issue at the row ``position`` of the frame, in its column ``key``."""
-        frame = self.frame
-        source, excel_row = int(frame["_source"].iat[position]), int(frame["_row"].iat[position])
+        source, excel_row = self.at(position, key)
         if severity == "error":
             self.faulty.add((source, excel_row))
         self.issues.add(
             code, params, severity=severity, value=value,
             **where(self.sources, source, excel_row, key),
         )  # fmt: skip
+
+    def columns_of(self, key: str | None) -> tuple[str, str]:
+        """The frame's (source, Excel row) columns for a key: another source's own, once its
+        rows are merged in (``sources.merge_sources``), else the row's."""
+        origin = self.scheme.held_by(key) if key else None
+        if origin is not None:
+            at_source, at_row = location_columns(origin)
+            if at_source in self.frame:
+                return at_source, at_row
+        return "_source", "_row"
+
+    def at(self, position: int, key: str | None) -> tuple[int, int]:
+        """The sheet (source) and Excel row of one row's column ``key``."""
+        at_source, at_row = self.columns_of(key)
+        source = int(self.frame[at_source].iat[position])
+        if source < 0:  # the other source gave nothing for this row: the row itself
+            at_source, at_row = "_source", "_row"
+            source = int(self.frame[at_source].iat[position])
+        return source, int(self.frame[at_row].iat[position])

@@ -27,13 +27,16 @@ from ..sheets import (
     find_header,
     label_table,
     locate,
+    marked_cells,
     open_files,
     split_label,
 )
 from .checks import check_rows
 from .dataset import Dataset, Source
 from .issues import Issues, OddCell
+from .layouts import columns_of_project, find_layout, read_layout, with_origin
 from .levels import check_cities
+from .roster import roster_cities
 from .survey import check_survey, empty_survey, survey_frame
 from .texts import concat, judge, says_total, texts_as_objects
 
@@ -71,14 +74,37 @@ def read_data(
             )
         empty = pd.DataFrame(columns=["district", "project", "suspended", "_source", "_row"])
         return Dataset(empty, [], empty_survey(), sources, files, list(issues))
-    rows = check_rows(concat(reader.pieces), reader.odd, scheme, sources, issues)
+    read = concat(reader.pieces)
+    read_rows = (read["_source"].to_numpy(), read["_row"].to_numpy(), read["district"].array)
+    rows = check_rows(read, reader.odd, scheme, sources, issues)
+    if reader.laid_out:
+        rows = _district_major(rows, scheme)
     districts = rows["district"].unique().tolist()
     groups = check_cities(rows, scheme, sources, issues)
     rows = texts_as_objects(rows)
     frames = reader.survey_frames
     survey = pd.concat(frames, ignore_index=True) if frames else empty_survey()
     survey = check_survey(survey, scheme, districts, sources, issues)
-    return Dataset(rows, districts, survey, sources, files, list(issues), groups)
+    groups = groups or roster_cities(scheme)
+    held = {k: c.source for k, c in scheme.columns.items() if c.source is not None}
+    roster = {
+        normalize_name(name): unit.name
+        for unit in scheme.roster_units() or []
+        for name in (unit.name, *unit.aliases)
+    }
+    return Dataset(rows, districts, survey, sources, files, list(issues), groups, held=held,
+                   read_rows=read_rows, roster=roster)  # fmt: skip
+
+
+def _district_major(rows: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
+    """Rows of a wide, transposed or per-project table come project by project: put them
+    district by district, projects in the scheme's order, as a long return lists them, so that
+    sums over a district's projects (资金保障) add in the same order and give the same bits."""
+    order = {p.name: i for i, p in enumerate(scheme.projects)}
+    district_code = pd.factorize(rows["district"])[0]
+    project_code = rows["project"].map(order).fillna(len(order)).to_numpy()
+    keys = district_code * (len(order) + 1) + project_code
+    return rows.iloc[np.argsort(keys, kind="stable")].reset_index(drop=True)
 
 
 class _Reader:
@@ -92,6 +118,8 @@ class _Reader:
         self.pieces: list[dict[str, Any]] = []  # each data sheet's columns
         self.survey_frames: list[pd.DataFrame] = []
         self.odd: list[OddCell] = []
+        self.laid_out = False  # a sheet in another layout than long was read
+        self._marks: dict[str, dict[str, dict[tuple[int, int], Any]]] = {}
         self.header_help = "、".join(c.label for c in scheme.columns.values() if c.required)
         labels = label_table(scheme)
         self.survey_labels = {k: v for k, v in labels.items() if v == "district"}
@@ -114,21 +142,66 @@ class _Reader:
         if workbook.error is not None:
             self.issues.add("unreadable-file", {"detail": workbook.error}, file=str(path))
             return
+        data_sheets = sum(1 for sheet in workbook.sheets if _worth_saying(sheet))
         for sheet in workbook.sheets:
             if sheet.header is not None:
                 self._data_sheet(path, sheet, sheet.header)
-            elif not self._survey_sheet(path, sheet) and _worth_saying(sheet):
+            elif self._survey_sheet(path, sheet):
+                continue
+            elif (layout := find_layout(sheet, path, data_sheets, self.scheme)) is not None:
+                self.laid_out = True
+                try:
+                    read_layout(self, path, sheet, layout)
+                except UnreadableSheet as exc:
+                    self.issues.append(_unreadable(path, sheet, exc))
+            elif _worth_saying(sheet):
                 self.issues.append(_headless(path, sheet, self.header_help))
 
-    def _data_sheet(self, path: Path, sheet: Sheet, header: Header) -> None:
+    def _data_sheet(
+        self, path: Path, sheet: Sheet, header: Header, project: str | None = None
+    ) -> None:
+        """A sheet in long layout (a row per district and project), or of one district (the
+        sheet names it), or of one project (``project``: the sheet or file names it)."""
         source = _source(path, sheet.name, sheet.head, header, self.scheme, self.issues)
+        source = with_origin(source, header.columns, self.scheme, self.issues, header.row)
+        if project is not None:
+            source.fixed["project"] = None
         try:
             columns, odd_cells = _sheet_columns(
-                sheet, header, source, len(self.sources), self.scheme, self.issues
+                sheet, header, source, len(self.sources), self.scheme, self.issues, project
             )
         except UnreadableSheet as exc:
             self.issues.append(_unreadable(path, sheet, exc))
             return
+        odd_cells += self.marked(path, sheet, header.columns, columns["_row"])
+        self.add_piece(columns, odd_cells, source)
+
+    def marked(
+        self, path: Path, sheet: Sheet, columns: dict[str, int], kept_rows: np.ndarray
+    ) -> list[tuple[int, str, Any]]:
+        """The number cells of kept rows that are not plain numbers though they read as such
+        (percent-formatted, TRUE/FALSE), as odd cells (Excel row, key, raw)."""
+        marks = self.marks_of(path, sheet)
+        if not marks:
+            return []
+        by_column = {col: key for key, col in columns.items() if key in self.scheme.measure_keys()}
+        kept = set(kept_rows.tolist())
+        return [
+            (row + 1, by_column[col], raw)
+            for (row, col), raw in marks.items()
+            if col in by_column and row + 1 in kept
+        ]
+
+    def marks_of(self, path: Path, sheet: Sheet) -> dict[tuple[int, int], Any]:
+        """A sheet's percent-formatted and TRUE/FALSE cells (the file read once for all)."""
+        if str(path) not in self._marks:
+            self._marks[str(path)] = marked_cells(path)
+        return self._marks[str(path)].get(sheet.name, {})
+
+    def add_piece(
+        self, columns: dict[str, Any], odd_cells: list[tuple[int, str, Any]], source: Source
+    ) -> None:
+        """One sheet's (or one column group's) rows, their odd cells and where they came from."""
         self.pieces.append(columns)
         self.odd.extend((len(self.sources), row, key, raw) for row, key, raw in odd_cells)
         self.sources.append(source)
@@ -142,7 +215,12 @@ class _Reader:
             return False
         letters = {k: column_letter(c) for k, c in header.columns.items()}
         try:
-            self.survey_frames.append(survey_frame(sheet, header, len(self.sources)))
+            marks = {
+                row + 1: raw
+                for (row, col), raw in self.marks_of(path, sheet).items()
+                if col == header.columns["satisfaction"]
+            }
+            self.survey_frames.append(survey_frame(sheet, header, len(self.sources), marks))
         except UnreadableSheet as exc:
             self.issues.append(_unreadable(path, sheet, exc))
             return True
@@ -222,19 +300,47 @@ def _sheet_columns(
     position: int,
     scheme: Scheme,
     issues: Issues,
+    project: str | None = None,
 ) -> tuple[dict[str, Any], list[tuple[int, str, Any]]]:
     """One data sheet's rows under the scheme's column keys, blank and total rows dropped (texts
     as Categoricals, numbers as float arrays); and the cells that are not plain numbers, as
     (Excel row, key, raw value). Plain arrays, no frame: a folder of 1,000 districts' returns
-    is 1,000 small sheets, and a frame per sheet would cost more than reading them."""
+    is 1,000 small sheets, and a frame per sheet would cost more than reading them.
+
+    ``project``: the project of every row, for a sheet of one project (no 项目 column)."""
     columns = header.columns
     numeric = {k for k in scheme.measure_keys() if k in columns}
     arrays, odd, count = sheet.body(header.row + 1, columns, numeric)
+    return finish_piece(
+        sheet, header, arrays, odd, count, source, position, scheme, issues, project
+    )
+
+
+def finish_piece(
+    sheet: Sheet,
+    header: Header,
+    arrays: dict[str, Any],
+    odd: list[tuple[int, str, Any]],
+    count: int,
+    source: Source,
+    position: int,
+    scheme: Scheme,
+    issues: Issues,
+    project: str | None = None,
+) -> tuple[dict[str, Any], list[tuple[int, str, Any]]]:
+    """The columns read from one sheet (or one project's column group of a wide sheet) made a
+    piece: Excel rows and source noted, absent columns blank, blank and total rows dropped."""
+    columns = header.columns
     arrays["_row"] = np.arange(header.row + 2, header.row + 2 + count)
     arrays["_source"] = np.full(count, position)
-    _absent_columns(arrays, count, header, source, scheme, issues)
+    if project is not None:
+        arrays["project"] = coded(np.zeros(count, dtype=np.intp), [project])
+    _absent_columns(arrays, count, header, source, scheme, issues, project)
     filled = np.zeros(count, dtype=bool)
+    numeric = {k for k in scheme.measure_keys() if k in columns}
     for key in columns:
+        if key == "district" and project is not None and len(columns) > 1:
+            continue  # a sheet of one project: a row with only a name is an empty row
         filled |= judge(arrays[key], bool) if key not in numeric else ~np.isnan(arrays[key])
     for row_position, _, _ in odd:
         filled[row_position] = True
@@ -263,13 +369,23 @@ def _absent_columns(
     source: Source,
     scheme: Scheme,
     issues: Issues,
+    project: str | None = None,
 ) -> None:
-    """The scheme's columns the sheet lacks, as blanks; a required one said missing."""
+    """The scheme's columns the sheet lacks, as blanks; a required one said missing. A column
+    another source holds (督查评分 from the office) is not missing from a return, and a sheet of
+    one project lacks only what that project's rules read."""
+    wanted = None if project is None else columns_of_project(scheme, project)
     for key, column in scheme.columns.items():
-        if key in header.columns:
+        if key in header.columns or key in arrays:
             continue
         arrays[key] = np.full(count, np.nan) if key in scheme.measure_keys() else blank_texts(count)
-        if key != "district" and column.required:  # without 地区, the sheet (or file) names it
+        if key in ("district", "project") and (key == "district" or project is not None):
+            continue  # without 地区 (项目), the sheet or file names it
+        if column.source != source.origin and key not in ("project", "status", "city"):
+            continue
+        if wanted is not None and key not in wanted:
+            continue
+        if column.required:
             aliases = "、".join(column.aliases) or "—"
             issues.add("missing-column", {"label": column.label, "aliases": aliases},
                        file=source.file, sheet=source.sheet)  # fmt: skip

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..scheme import Scheme, normalize_name
-from ..sheets import Header, Sheet
+from ..sheets import Header, PercentCell, Sheet
 from .dataset import Source, where
 from .issues import Issues
 from .numbers import parse_number, refused_as, refused_value, shown_number
@@ -20,13 +20,20 @@ def empty_survey() -> pd.DataFrame:
     return pd.DataFrame({"district": [], "satisfaction": [], "_source": [], "_row": []})
 
 
-def survey_frame(sheet: Sheet, header: Header, source: int) -> pd.DataFrame:
+def survey_frame(
+    sheet: Sheet, header: Header, source: int, marks: dict[int, Any] | None = None
+) -> pd.DataFrame:
     """A survey sheet's named rows (totals left out), with the cells that were not plain
-    numbers kept as written in ``raw``."""
+    numbers kept as written in ``raw`` (``marks``: Excel row -> a percent-formatted or
+    TRUE/FALSE cell, which reads as a plain number)."""
     arrays, odd, count = sheet.body(header.row + 1, header.columns, {"satisfaction"})
     raw = np.full(count, None, dtype=object)
     for position, _, value in odd:
         raw[position] = value
+    for excel_row, value in (marks or {}).items():
+        position = excel_row - header.row - 2
+        if 0 <= position < count:
+            raw[position] = value
     names = arrays["district"]
     frame = pd.DataFrame(
         {
@@ -72,6 +79,8 @@ def _satisfaction(
         raw = None if typed[position] else survey["raw"].iat[position]
         if raw is not None:
             value, ok = parse_number(raw, percent=True)
+            if value is not None and isinstance(raw, PercentCell):
+                value *= 100  # 0.935 shown as 93.5%
             values[position] = np.nan if value is None else value
         if np.isfinite(values[position]):
             continue

@@ -77,9 +77,9 @@ class _Template:
         self.sheet_name = _SheetNames()
         self.projects = [p for p in scheme.projects if p.level == "project"]
         columns = scheme.columns
-        self.keys = ["project", *scheme.measure_keys()] + (
-            ["status"] if "status" in columns else []
-        )
+        # a column another source holds (督查评分 from the office) is not the districts' to fill
+        measures = [k for k in scheme.measure_keys() if columns[k].source is None]
+        self.keys = ["project", *measures] + (["status"] if "status" in columns else [])
 
     def write_text(self, sheet, row: int, col: int, text: str, style: str | None = None) -> None:
         """Every text as a string, never a formula; one that starts like a formula also gets

@@ -63,6 +63,18 @@ class Column(_Strict):
         default=["暂缓实施", "不适用"],
         description="（仅状态列）表示项目不参与考核的状态 / status words that suspend a project",
     )
+    # --- issue 12: who holds a column, and columns of yes/no
+    source: str | None = Field(
+        default=None,
+        description=(
+            "谁提供此列：不写为各地区的填报表；如 office（督查组）、统计局，由该来源的工作表提供，"
+            "填报表模板不含此列 / who supplies the column (blank: the districts' returns)"
+        ),
+    )
+    kind: Literal["number", "yes_no"] = Field(
+        default="number",
+        description="number 数值；yes_no 是/否列（是、有、完成 计 1，否、无、未完成 计 0）",
+    )
 
     def labels(self) -> list[str]:
         return [self.label, *self.aliases]
@@ -70,6 +82,14 @@ class Column(_Strict):
     def in_percent(self) -> bool:
         """Whether "95%" means 95 here: a column in %, or a score on a 0–100 scale."""
         return self.unit == "%" or (self.min == 0 and self.max == 100)
+
+
+class District(_Strict):
+    """A unit on the roster (名单): its name, other names it may be written as, its city."""
+
+    name: str = Field(min_length=1, description="地区全称，如“富顺县” / the unit's name")
+    aliases: list[str] = Field(default=[], description="也认可的写法 / other accepted names")
+    city: str | None = Field(default=None, description="所属市 / the city it belongs to")
 
 
 class _IndicatorBase(_Strict):
@@ -377,6 +397,11 @@ class Scheme(_Strict):
     ranking: RankRules = RankRules()
     awards: list[Award] = Field(default=[], description="评奖及名额 / awards with quotas")
     sensitivity: SensitivityRules = SensitivityRules()
+    # --- issue 12: the roster of units that must report
+    districts: list[District | str] | None = Field(
+        default=None,
+        description="应报送的地区名单（名称，或 {name, aliases, city}）；有名单时缺报、错名均报错",
+    )
 
     @model_validator(mode="after")
     def _status_column(self) -> Scheme:
@@ -420,6 +445,18 @@ class Scheme(_Strict):
             if wanted in {normalize_name(x) for x in column.labels()}:
                 return key
         return None
+
+    def roster_units(self) -> list[District] | None:
+        """The roster as District entries (a bare name is a District of no alias); None when
+        the scheme lists no units."""
+        if self.districts is None:
+            return None
+        return [d if isinstance(d, District) else District(name=d) for d in self.districts]
+
+    def held_by(self, key: str) -> str | None:
+        """Who supplies a column: None for the districts' returns, else the source's name."""
+        column = self.columns.get(key)
+        return None if column is None else column.source
 
     def measure_keys(self) -> list[str]:
         return [k for k in self.columns if k not in ID_COLUMNS]

@@ -147,6 +147,8 @@ def _semantic_issues(raw: dict, lines: LineMap, file: str) -> list[Issue]:
     _check_templates(raw, templates, add)
     _check_tie_break(raw, add)
     _check_awards(raw, columns, add)
+    _check_text_columns(columns, add)
+    _check_roster(raw, add)
     return issues
 
 
@@ -406,3 +408,51 @@ def _check_awards(raw: dict, columns: dict, add: Add) -> None:
         if award.get("per", "city") is None and award.get("count") is None:
             detail = "全省统一评选须写 count（名额） (per: null needs a count)"
             add("schema", {"field": f"awards[{index}]", "detail": detail}, ("awards", index))
+
+
+# ----------------------------------------------------------------------------- issue 12
+
+# what only a number column may say: a text column (地区, 项目, 状态, 所属市) saying it would be
+# read as text all the same, and scored as nothing
+_NUMBER_ONLY = ("unit", "blank", "roll_up", "source", "kind")
+
+
+def _check_text_columns(columns: dict, add: Add) -> None:
+    """The keys district, project, status and city are the text columns the intake reads
+    names from: a column under one of them with a number's settings (a unit, a maximum, a
+    source…) was meant as a number column, and would be read as names."""
+    for key in ID_COLUMNS:
+        column = columns.get(key)
+        if not isinstance(column, dict):
+            continue
+        said = [name for name in _NUMBER_ONLY if name in column]
+        if said:
+            detail = (
+                f"键“{key}”是文字列（地区、项目、状态、所属市）的固定键，不能设 {'、'.join(said)}；"
+                f"数值列请换一个键，如 {key}_count"
+                f" (the key {key} is the text column of names; give a number column another key)"
+            )
+            add("schema", {"field": f"columns.{key}", "detail": detail}, ("columns", key, said[0]))
+
+
+def _check_roster(raw: dict, add: Add) -> None:
+    """The roster (districts): each name and alias once."""
+    listed = raw.get("districts")
+    if not isinstance(listed, list):
+        return
+    seen: dict[str, str] = {}
+    for index, entry in enumerate(listed):
+        names = [entry] if isinstance(entry, str) else []
+        if isinstance(entry, dict):
+            names = [entry.get("name"), *_listed(entry, "aliases")]
+        for position, name in enumerate(names):
+            if not isinstance(name, str):
+                continue
+            key = normalize_name(name)
+            owner = names[0] if isinstance(names[0], str) else name
+            if key in seen and (seen[key] != owner or position > 0):
+                loc: tuple = ("districts", index)
+                if isinstance(entry, dict):
+                    loc = (*loc, "name") if position == 0 else (*loc, "aliases", position - 1)
+                add("duplicate-name", {"name": name, "other": seen[key], "key": key}, loc)
+            seen.setdefault(key, owner)

@@ -23,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from workbooks import ROOT, folder_of_workbooks, long_workbook  # noqa: E402
+from workbooks import ROOT, folder_of_workbooks, long_workbook, wide_workbook  # noqa: E402
 
 PYTHON = sys.executable
 SCORER = [PYTHON, "-m", "scorer"]
@@ -147,6 +147,19 @@ def main() -> None:
         f"{tidy:.2f} s",
         f"{untidy / tidy:.2f}×",
         untidy / tidy <= 2,
+    )
+
+    # 4b. (issue 12) the same 330k figures laid out wide: a row per district, 33 column groups
+    wide = wide_workbook(10_000)
+    (tidy, _), (across, _) = side_by_side(
+        runs, ours, [*SCORER, "assess", str(wide), *RULES, "--format", "json"]
+    )
+    row(
+        "4b. wide 10,000 districts × 33 projects vs the same long (≤ 1.5×)",
+        f"{across:.2f} s",
+        f"{tidy:.2f} s",
+        f"{across / tidy:.2f}×",
+        across / tidy <= 1.5,
     )
 
     # 5. reports for 10,000 districts

@@ -92,3 +92,33 @@ def folder_of_workbooks(count: int, seed: int = 7) -> Path:
         workbook.close()
     (folder / ".done").write_text("")
     return folder
+
+
+def wide_workbook(districts: int, seed: int = 6) -> Path:
+    """(issue 12) The same figures as long_workbook(districts), laid out wide: a row per
+    district, each project's name merged over its columns."""
+    path = CACHE / f"wide-{districts}-2010.xlsx"
+    if path.exists():
+        return path
+    CACHE.mkdir(exist_ok=True)
+    rng = random.Random(seed)
+    names = projects()
+    labels = HEADER[2:]
+    temporary = path.with_suffix(".part")
+    workbook = xlsxwriter.Workbook(str(temporary), {"constant_memory": True})
+    sheet = workbook.add_worksheet("汇总")
+    sheet.write(0, 0, "地区")
+    for number, project in enumerate(names):
+        first = 1 + number * len(labels)
+        sheet.merge_range(0, first, 0, first + len(labels) - 1, project)
+    sheet.write(1, 0, "")
+    for number in range(len(names)):
+        sheet.write_row(1, 1 + number * len(labels), labels)
+    for d in range(districts):
+        cells = [f"县{d:05d}"]
+        for project in names:
+            cells += _row(rng, f"县{d:05d}", project, False)[2:]
+        sheet.write_row(2 + d, 0, cells)
+    workbook.close()
+    temporary.rename(path)
+    return path
