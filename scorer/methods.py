@@ -23,6 +23,8 @@ class Context:
     points: float  # the indicator's full points: project weight × share
     month: int
     scheme: s.Scheme
+    # linear steps measured by a formula of their own (gain.by, loss.by), one value per unit
+    distances: dict[str, np.ndarray] | None = None
 
 
 def _per_point(share: float | None, points: float | None, ctx: Context) -> float:
@@ -40,12 +42,57 @@ def _missing_stays_missing(value: np.ndarray, result) -> np.ndarray:
 
 
 def proportional(value: np.ndarray, ind: s.Proportional, ctx: Context) -> np.ndarray:
-    """按完成比例计分，满分为止：值 ÷ full_at，在 0 与 1 之间。"""
+    """按完成比例计分，满分为止：值 ÷ full_at（越低越好时 full_at ÷ 值，不高于 full_at 得满分）。"""
+    if ind.lower_is_better():
+        result = np.clip(ind.full_at / np.where(value > ind.full_at, value, np.nan), 0, 1)
+        return _missing_stays_missing(value, np.where(value <= ind.full_at + EPS, 1.0, result))
     return np.clip(value / ind.full_at, 0, 1)
 
 
+def step_count(distance: np.ndarray, step: s.Step) -> np.ndarray:
+    """How many steps a distance makes: whole steps only (每增加5%：增加9%为1步), or in proportion."""
+    steps = np.maximum(distance, 0) / step.per
+    return np.floor(steps + EPS) if step.whole else steps
+
+
+def step_amount(distance: np.ndarray, step: s.Step, ctx: Context) -> np.ndarray:
+    """The share of the indicator a distance moves: steps × each step's worth, held at the cap."""
+    amount = step_count(distance, step) * step.amount(ctx.points)
+    cap = step.cap(ctx.points)
+    return amount if cap is None else np.minimum(amount, cap)
+
+
+def _distances(value: np.ndarray, ind: s.Linear, ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    """How far short of and how far beyond full_at each value is, in the value's unit (or as a
+    step's own ``by`` formula measures it)."""
+    short = value - ind.full_at if ind.lower_is_better() else ind.full_at - value
+    given = ctx.distances or {}
+    return given.get("loss", short), given.get("gain", -short)
+
+
+def _linear_steps(value: np.ndarray, ind: s.Linear, ctx: Context) -> np.ndarray:
+    """linear written as steps: the value against full_at decides short or beyond; each side
+    counts its steps (in the value's unit, or as its own ``by`` formula measures)."""
+    short, over = _distances(value, ind, ctx)
+    below = 1 - (step_amount(short, ind.loss, ctx) if ind.loss is not None else 0)
+    above = 1 + (step_amount(over, ind.gain, ctx) if ind.gain is not None else 0)
+    result = np.where(_short_of(value, ind), np.maximum(below, ind.floor), above)
+    return _missing_stays_missing(value, result)
+
+
+def _short_of(value: np.ndarray, ind) -> np.ndarray:
+    """Whether the value misses full_at (is above it, when lower is better)."""
+    if ind.lower_is_better():
+        return value > ind.full_at + EPS
+    return value < ind.full_at - EPS
+
+
 def linear(value: np.ndarray, ind: s.Linear, ctx: Context) -> np.ndarray:
-    """完成得满分，每少1个百分点扣 loss，扣至 floor 为止；超额每多1个百分点加 gain，最多加 max_gain。"""
+    """完成得满分，每少1个百分点（或每少一步）扣若干，扣至 floor 为止；超额每多1个百分点（或每多一步）加若干，加分封顶。"""
+    if ind.stepped():
+        return _linear_steps(value, ind, ctx)
+    if ind.lower_is_better():
+        return _linear_lower(value, ind, ctx)
     loss = _per_point(ind.loss_per_point, ind.loss_points_per_point, ctx)
     gain = _per_point(ind.gain_per_point, ind.gain_points_per_point, ctx)
     if ind.max_gain is not None:
@@ -60,17 +107,34 @@ def linear(value: np.ndarray, ind: s.Linear, ctx: Context) -> np.ndarray:
     return np.where(value < ind.full_at - EPS, below, above)
 
 
+def _linear_lower(value: np.ndarray, ind: s.Linear, ctx: Context) -> np.ndarray:
+    """linear where lower is better: each point above full_at loses, each point below gains."""
+    loss = _per_point(ind.loss_per_point, ind.loss_points_per_point, ctx)
+    gain = _per_point(ind.gain_per_point, ind.gain_points_per_point, ctx)
+    cap = ind.max_gain if ind.max_gain is not None else np.inf
+    if ind.max_gain_points is not None:
+        cap = ind.max_gain_points / ctx.points
+    points_above = (value - ind.full_at) * 100
+    below = np.maximum(1 - loss * points_above, ind.floor)
+    above = 1 + np.minimum(np.maximum(gain * -points_above, 0), cap)
+    return np.where(value > ind.full_at + EPS, below, above)
+
+
 def tiers(value: np.ndarray, ind: s.Tiers, ctx: Context) -> np.ndarray:
-    """分档计分：值不低于某档 min 得该档分数，从最高档起比较；都不到得 otherwise。"""
+    """分档计分：值不低于某档 min（越低越好时不高于某档 max）得该档分数，都不到得 otherwise。"""
     result = np.full(len(value), float(ind.otherwise))
-    for tier in reversed(ind.tiers):  # lowest first, so the highest band reached wins
+    lower = ind.lower_is_better()
+    for tier in reversed(ind.tiers):  # the last listed first, so the best band reached wins
         score = _per_point(tier.score, tier.points, ctx)  # a share, or points as one
-        result = np.where(value >= tier.min - EPS, score, result)
+        reached = value <= tier.max + EPS if lower else value >= tier.min - EPS  # type: ignore[operator]
+        result = np.where(reached, score, result)
     return _missing_stays_missing(value, result)
 
 
 def pass_fail(value: np.ndarray, ind: s.PassFail, ctx: Context) -> np.ndarray:
-    """完成（值不低于 full_at）得满分，未完成不得分。"""
+    """完成（值不低于 full_at；越低越好时不高于 full_at）得满分，未完成不得分。"""
+    if ind.lower_is_better():
+        return _missing_stays_missing(value, (value <= ind.full_at + EPS).astype(float))
     return _missing_stays_missing(value, (value >= ind.full_at - EPS).astype(float))
 
 
@@ -91,21 +155,34 @@ def competition_rank(value, descending: bool = True) -> np.ndarray:
     return values.rank(method="min", ascending=not descending).to_numpy()
 
 
+def sequence_ranks(value: np.ndarray, ind: s.RankPoints) -> np.ndarray:
+    """Each unit's place counted from where the sequence starts: 1 for the first (or the last)."""
+    start_first = ind.sequence is None or ind.sequence.start == "first"
+    return competition_rank(value, descending=ind.descending() == start_first)
+
+
 def rank_points(value: np.ndarray, ind: s.RankPoints, ctx: Context) -> np.ndarray:
-    """按名次计分：名次落在某档（如1-3名）得该档分数，并列同分，其余得 otherwise_points。"""
-    ranks = competition_rank(value, descending=ind.order == "desc")
+    """按名次计分：名次落在某档（如1-3名）得该档分数，或从第1名（倒数第1名）起依次赋分，并列同分，其余得 otherwise_points。"""
+    if ind.sequence is not None:
+        seq = ind.sequence
+        places = sequence_ranks(value, ind)
+        points = np.maximum(seq.points + seq.step * (places - 1), 0)
+        if seq.through is not None:
+            points = np.where(places <= seq.through, points, float(ind.otherwise_points))
+        return _missing_stays_missing(value, points / ctx.points)
+    ranks = competition_rank(value, descending=ind.descending())
     points = np.full(len(value), float(ind.otherwise_points))
-    for band in reversed(ind.bands):  # earlier bands win where they overlap
+    for band in reversed(ind.bands or []):  # earlier bands win where they overlap
         low, high = band.bounds()
         points = np.where((ranks >= low) & (ranks <= high), band.points, points)
     return _missing_stays_missing(value, points / ctx.points)
 
 
 def relative_to_best(value: np.ndarray, ind: s.RelativeToBest, ctx: Context) -> np.ndarray:
-    """以最高值为满分，其余按 值÷最高值 计分（asc：以最低值为满分，按 最低值÷值）；最高值为 0 时均不得分。"""
+    """以最高值为满分，其余按 值÷最高值 计分（越低越好：以最低值为满分，按 最低值÷值）；最高值为 0 时均不得分。"""
     clean = np.maximum(value, 0)
     known = clean[~np.isnan(clean)]
-    if ind.order == "desc":
+    if ind.descending():
         best = known.max() if len(known) else np.nan
         if not best > 0:
             return _missing_stays_missing(value, 0.0)
@@ -234,7 +311,7 @@ def _words_schedule(ind, value, fraction, ctx, peers):
 
 
 def _words_rank_points(ind, value, fraction, ctx, peers):
-    ranks = competition_rank(peers, descending=ind.order == "desc")
+    ranks = competition_rank(peers, descending=ind.descending())
     rank = int(ranks[(peers.round(9) == round(value, 9)).to_numpy()][0])
     rate = peers.abs().max() <= 2
     points = _num(fraction * ctx.points)
@@ -244,9 +321,9 @@ def _words_rank_points(ind, value, fraction, ctx, peers):
 
 
 def _words_relative_to_best(ind, value, fraction, ctx, peers):
-    best = peers.max() if ind.order == "desc" else peers.min()
+    best = peers.max() if ind.descending() else peers.min()
     rate = peers.abs().max() <= 2
-    word_zh, word_en = ("最高", "best") if ind.order == "desc" else ("最低", "lowest")
+    word_zh, word_en = ("最高", "best") if ind.descending() else ("最低", "lowest")
     zh = f"{word_zh}{_show(best, rate)}，本地区{_show(value, rate)}，得{_pct(fraction)}"
     en = f"{word_en} {_show(best, rate)}, this district {_show(value, rate)}: {_pct(fraction)}"
     return _said(zh, en)
