@@ -381,6 +381,13 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "the name “{value}” holds characters that show nothing; they were ignored",
         "delete the invisible characters (such as zero-width spaces); read as “{name}”",
     ),
+    # --- issue 13: the rule language for 考核办法 as they are written
+    "unit-weights-total": (
+        "“{unit}”适用的项目分值合计 {sum} 分，与方案总分 {total} 分不符",
+        "调整 applies_to 项目的分值，使每个单位适用的项目合计等于 total",
+        "the items that apply to “{unit}” add up to {sum}, but the scheme total is {total}",
+        "change the weights of the applies_to items so that every unit's items add up to the total",
+    ),
 }
 
 

@@ -199,12 +199,13 @@ class Formula:
         self,
         column: Callable[[str], Any],
         group_sum: Callable[[Any], Any] | None = None,
-        peer: Callable[[str, Any, str | None], Any] | None = None,
+        peer: Callable[[str, Any, str | None, str], Any] | None = None,
     ):
         """Evaluate with ``column(name)`` giving each name's values (a Series or number).
 
         ``group_sum`` turns row values into one value per district, for ``sum()``; ``peer(kind,
-        values, grouping)`` gives each unit the mean (max, min, sum) over the units (of its group).
+        values, grouping, text)`` gives each unit the mean (max, min, sum) over the units (of its
+        group); ``text`` is the aggregated formula as written, for explanations.
         """
 
         def walk(node: ast.AST):
@@ -223,7 +224,8 @@ class Formula:
                 if peer is None:
                     raise FormulaError("汇总函数只能用于计分公式 (peer aggregates score only)")
                 grouping = node.args[1].id if len(node.args) == 2 else None  # type: ignore[attr-defined]
-                return peer(PEER_FUNCTIONS[node.func.id], walk(node.args[0]), grouping)  # type: ignore[attr-defined]
+                kind = PEER_FUNCTIONS[node.func.id]  # type: ignore[attr-defined]
+                return peer(kind, walk(node.args[0]), grouping, ast.unparse(node.args[0]))
             if isinstance(node, ast.Call):
                 if group_sum is None:
                     raise FormulaError("sum() 只能用于按地区汇总的项目 (district items only)")
