@@ -173,7 +173,9 @@ class Formula:
         if len(node.args) == 2:
             group = node.args[1]
             if not isinstance(group, ast.Name):
-                raise FormulaError(f"{name}() 的第二项须是分组名 (the second argument is a grouping)")
+                raise FormulaError(
+                    f"{name}() 的第二项须是分组名 (the second argument is a grouping)"
+                )
             if group.id not in self.groupings:
                 self.groupings.append(group.id)
         self.peers = True

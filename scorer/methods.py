@@ -235,6 +235,8 @@ def _said(zh: str, en: str) -> dict[str, str]:
 
 
 def _words_proportional(ind, value, fraction, ctx, peers):
+    if ind.lower_is_better():
+        return _words_lower(ind, value, fraction, "proportional")
     rate = ind.full_at <= 2
     ratio = value / ind.full_at
     if ind.full_at == 1:
@@ -252,6 +254,10 @@ def _words_proportional(ind, value, fraction, ctx, peers):
 
 
 def _words_linear(ind, value, fraction, ctx, peers):
+    if ind.stepped():
+        return _words_steps(ind, value, fraction, ctx)
+    if ind.lower_is_better():
+        return _words_lower(ind, value, fraction, "linear")
     rate = ind.full_at <= 2
     v, full = _show(value, rate), _show(ind.full_at, rate)
     if value < ind.full_at - EPS:
@@ -272,6 +278,8 @@ def _words_linear(ind, value, fraction, ctx, peers):
 
 
 def _words_tiers(ind, value, fraction, ctx, peers):
+    if ind.lower_is_better():
+        return _words_lower_tiers(ind, value, ctx)
     rate = max(abs(t.min) for t in ind.tiers) <= 2
     v = _show(value, rate)
     for tier in ind.tiers:
@@ -288,6 +296,8 @@ def _words_tiers(ind, value, fraction, ctx, peers):
 
 
 def _words_pass_fail(ind, value, fraction, ctx, peers):
+    if ind.lower_is_better():
+        return _words_lower(ind, value, fraction, "pass_fail")
     rate = ind.full_at <= 2
     v, full = _show(value, rate), _show(ind.full_at, rate)
     if fraction >= 1:
@@ -311,6 +321,8 @@ def _words_schedule(ind, value, fraction, ctx, peers):
 
 
 def _words_rank_points(ind, value, fraction, ctx, peers):
+    if ind.sequence is not None:
+        return _words_sequence(ind, value, fraction, ctx, peers)
     ranks = competition_rank(peers, descending=ind.descending())
     rank = int(ranks[(peers.round(9) == round(value, 9)).to_numpy()][0])
     rate = peers.abs().max() <= 2
@@ -326,6 +338,164 @@ def _words_relative_to_best(ind, value, fraction, ctx, peers):
     word_zh, word_en = ("最高", "best") if ind.descending() else ("最低", "lowest")
     zh = f"{word_zh}{_show(best, rate)}，本地区{_show(value, rate)}，得{_pct(fraction)}"
     en = f"{word_en} {_show(best, rate)}, this district {_show(value, rate)}: {_pct(fraction)}"
+    return _said(zh, en)
+
+
+# ---- the shapes of issue 13 in words: steps, lower is better, points by rank in sequence
+
+
+def _shown(x: float, ind, unit: str | None = None) -> str:
+    """A value as the practice writes it: a rate in percent, else the number with its unit."""
+    unit = unit if unit is not None else ind.unit
+    if unit == "%":
+        return f"{_num(x)}%"
+    if unit:
+        return f"{_num(x)}{unit}"
+    return _show(x, getattr(ind, "full_at", 2) <= 2 and abs(x) <= 10)
+
+
+def _step_size(step, ind, unit: str | None) -> str:
+    """每少“1%”、每增加“10万元”、每增加“1公顷”."""
+    if unit:
+        return f"{_num(step.per)}{unit}"
+    return _pct(step.per) if ind.full_at <= 2 else _num(step.per)
+
+
+def _step_worth(step) -> tuple[str, str]:
+    if step.points is not None:
+        return f"{_num(step.points)}分", f"{_num(step.points)} points"
+    return f"本指标分值的{_pct(step.share)}", f"{_pct(step.share)} of the indicator"
+
+
+def _side_words(step, distance: float, ind, ctx: Context, gain: bool) -> tuple[str, str]:
+    """One side of a stepped rule: 超出12个百分点，每增加5%加1分，计2步（不足一步的不计），加2分."""
+    unit = step.unit if step.by is not None else ind.unit
+    rate = unit is None and ind.full_at <= 2
+    gap_zh = f"{_num(distance * 100)}个百分点" if rate else _shown(distance, ind, unit or "")
+    gap_en = f"{_num(distance * 100)} points" if rate else _shown(distance, ind, unit or "")
+    size = _step_size(step, ind, unit)
+    worth_zh, worth_en = _step_worth(step)
+    raw = max(distance, 0) / step.per
+    count = step_count(np.array([distance]), step)[0]
+    moved = float(step_amount(np.array([distance]), step, ctx)[0]) * ctx.points
+    lower = ind.lower_is_better()
+    if gain:
+        verb, word = "加", ("每减少" if lower else "每增加")
+    else:
+        verb, word = "扣", ("每超" if lower else "每少")
+    steps_zh = f"计{_num(count)}步" + (
+        "（不足一步的不计）" if step.whole and raw - count > EPS else ""
+    )
+    zh = f"{'超出' if gain != lower else '少'}{gap_zh}，{word}{size}{verb}{worth_zh}，{steps_zh}，{verb}{_num(moved)}分"
+    en = f"{gap_en} {'beyond' if gain else 'short'}, {worth_en} per {size}: {_num(count)} step(s), {_num(moved)} points"
+    cap = step.cap(ctx.points)
+    if cap is not None and count * step.amount(ctx.points) > cap + EPS:
+        if step.max_share is not None and abs(step.max_share - 1) <= EPS and gain:
+            zh, en = zh + "（加分至基本分值封顶）", en + " (capped at the base points)"
+        else:
+            limit = _num(cap * ctx.points)
+            zh += f"（最多{verb}{limit}分）"
+            en += f" (at most {limit})"
+    return zh, en
+
+
+def _words_steps(ind, value, fraction, ctx):
+    """linear as steps: 112%，达到100%；超出12个百分点，每增加5%加1分，计2步…，共得11分."""
+    v, full = _shown(value, ind), _shown(ind.full_at, ind)
+    points = _num(fraction * ctx.points)
+    lower = ind.lower_is_better()
+    given = ctx.distances or {}
+    short = (value - ind.full_at) if lower else (ind.full_at - value)
+    if bool(_short_of(np.array([value]), ind)[0]):
+        if ind.loss is None:
+            return _said(
+                f"{v}，未达到{full}，得{points}分", f"{v}, short of {full}: {points} points"
+            )
+        distance = float(given["loss"][0]) if "loss" in given else short
+        side_zh, side_en = _side_words(ind.loss, distance, ind, ctx, gain=False)
+        where = "高于" if lower else "低于"
+        zh = f"{v}，{where}{full}；{side_zh}，得{points}分"
+        en = f"{v}, {'above' if lower else 'below'} {full}; {side_en}: {points} points"
+        if ind.full_at == 0 and ind.unit:  # the value is the difference itself (拨付 − 计划)
+            zh, en = f"{side_zh}，得{points}分", f"{side_en}: {points} points"
+        if fraction <= ind.floor + EPS:
+            zh, en = zh + "（扣完为止）", en + " (no lower)"
+        return _said(zh, en)
+    where = "不高于" if lower else "达到"
+    zh, en = (
+        f"{v}，{where}{full}，得满分",
+        f"{v}, {'at most' if lower else 'at least'} {full}: full marks",
+    )
+    if ind.full_at == 0 and ind.unit:
+        zh = f"{v}，{'未超出' if lower else '未少于'}要求，得满分"
+        en = f"{v}, {'not above' if lower else 'not below'} the mark: full marks"
+    distance = float(given["gain"][0]) if "gain" in given else -short
+    if ind.gain is not None and distance > EPS:
+        side_zh, side_en = _side_words(ind.gain, distance, ind, ctx, gain=True)
+        zh += f"；{side_zh}，共得{points}分"
+        en += f"; {side_en}: {points} points in all"
+    return _said(zh, en)
+
+
+def _words_lower(ind, value, fraction, method):
+    """Lower is better: 结转结余率12%，高于9%，按比例得 9% ÷ 12% = 75%."""
+    v, full = _shown(value, ind), _shown(ind.full_at, ind)
+    if value <= ind.full_at + EPS:
+        return _said(f"{v}，不高于{full}，得满分", f"{v}, at most {full}: full marks")
+    if method == "pass_fail":
+        return _said(f"{v}，高于{full}，不得分", f"{v}, above {full}: no points")
+    if method == "proportional":
+        return _said(
+            f"{v}，高于{full}，按比例得 {full} ÷ {v} = {_pct(fraction)}",
+            f"{v}, above {full}: {full} ÷ {v} = {_pct(fraction)} in proportion",
+        )
+    gap = _num((value - ind.full_at) * 100)
+    loss_zh, loss_en = _per(ind.loss_per_point, ind.loss_points_per_point)
+    zh = f"{v}，高于{full}共{gap}个百分点，每超1个百分点扣{loss_zh}，得{_pct(fraction)}"
+    en = f"{v}, {gap} points above {full}, {loss_en} off per point: {_pct(fraction)}"
+    return _said(zh, en)
+
+
+def _words_lower_tiers(ind, value, ctx):
+    """Tiers with upper bounds: 整改8天，不高于15天，得1分."""
+    v = _shown(value, ind)
+    for tier in ind.tiers:
+        if value <= tier.max + EPS:
+            got = f"{_num(tier.points)}分" if tier.points is not None else _pct(tier.score)
+            bound = _shown(tier.max, ind)
+            return _said(f"{v}，不高于{bound}，得{got}", f"{v}, at most {bound}: {got}")
+    highest = _shown(ind.tiers[-1].max, ind)
+    got = _num(ind.otherwise * ctx.points)
+    return _said(f"{v}，高于{highest}，得{got}分", f"{v}, above {highest}: {got} points")
+
+
+def _words_sequence(ind, value, fraction, ctx, peers):
+    """Points by rank in sequence: 排第3名；第1名10分，每后1名减1分，得8分."""
+    seq = ind.sequence
+    places = sequence_ranks(peers.to_numpy(dtype=float), ind)
+    place = int(places[(peers.round(9) == round(value, 9)).to_numpy()][0])
+    ranks = competition_rank(peers, descending=ind.descending())
+    rank = int(ranks[(peers.round(9) == round(value, 9)).to_numpy()][0])
+    count = int(peers.notna().sum())
+    rate = peers.abs().max() <= 2
+    points = _num(fraction * ctx.points)
+    change = "减" if seq.step < 0 else "加"
+    if seq.start == "first":
+        rule_zh = f"第1名{_num(seq.points)}分，每后1名{change}{_num(abs(seq.step))}分"
+        rule_en = f"rank 1 {_num(seq.points)} points, {_num(seq.step)} per rank after"
+        zh_place, en_place = f"排第{rank}名", f"ranked {rank} of {count}"
+    else:
+        rule_zh = f"倒数第1名{_num(seq.points)}分，每进1名{'扣' if seq.step < 0 else '加'}{_num(abs(seq.step))}分"
+        rule_en = f"last {_num(seq.points)} points, {_num(seq.step)} per rank higher"
+        zh_place, en_place = (
+            f"排第{rank}名（倒数第{place}名）",
+            f"ranked {rank} of {count} ({place} from last)",
+        )
+    zh = f"{_show(value, rate)}，在{count}个地区中{zh_place}；{rule_zh}，得{points}分"
+    en = f"{_show(value, rate)}, {en_place}; {rule_en}: {points} points"
+    if seq.through is not None and place > seq.through:
+        zh = f"{_show(value, rate)}，在{count}个地区中{zh_place}，不在前{seq.through}名，得{points}分"
+        en = f"{_show(value, rate)}, {en_place}, beyond {seq.through}: {points} points"
     return _said(zh, en)
 
 

@@ -119,7 +119,9 @@ def _ranks(part, keys, scheme, ties: list[Tie], where: str, last: pd.Series) -> 
     if not last.any():
         return ranked(part)
     first, behind = part[~last.to_numpy()], part[last.to_numpy()]
-    ranks = pd.concat([ranked(first), ranked(behind) + len(first)]) if len(first) else ranked(behind)
+    ranks = (
+        pd.concat([ranked(first), ranked(behind) + len(first)]) if len(first) else ranked(behind)
+    )
     return ranks.reindex(part.index).astype("Int64")
 
 

@@ -68,10 +68,10 @@ def rules_show(file: str | None, lang: str) -> None:
     for count, project in enumerate(scheme.projects, 1):
         template = scheme.template_name(project)
         if template is not None and project.indicators is None:
-            used[template] = rules_summary(scheme.templates[template])
+            used[template] = rules_summary(scheme.templates[template], lang)
             method = f"{text['template']}“{template}”"
         else:
-            method = rules_summary(scheme.rules_of(project))
+            method = rules_summary(scheme.rules_of(project), lang)
         name = project.name + (f" ({'、'.join(project.aliases)})" if project.aliases else "")
         table.add_row(str(count), name, number(project.weight, 0), method)
     weight_sum = sum(p.weight for p in scheme.projects)

@@ -139,6 +139,10 @@ TEXT: dict[str, dict[str, Any]] = {
         },
         "bad_spread": "应为 0 与 100% 之间的数，如 20%，读到“{value}”",
         "bad_seed": "应为不小于 0 的整数，如 0 或 42，读到“{value}”",
+        # --- issue 13: the rule language for 考核办法 as they are written
+        "vetoed_note": "一票否决：{district}（{names}）",
+        "rule_method": "计分（{method}）：",
+        "not_applicable": "不适用于本单位，不计分（不折算）",
     },
     "en": {
         "scheme": "Scheme",
@@ -292,5 +296,9 @@ TEXT: dict[str, dict[str, Any]] = {
         },
         "bad_spread": "a number between 0 and 100%, such as 20%; found “{value}”",
         "bad_seed": "a whole number of 0 or more, such as 0 or 42; found “{value}”",
+        # --- issue 13: the rule language for 考核办法 as they are written
+        "vetoed_note": "vetoed: {district} ({names})",
+        "rule_method": "rule ({method}): ",
+        "not_applicable": "not applicable here: not scored (no rescaling)",
     },
 }

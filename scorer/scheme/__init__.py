@@ -9,6 +9,7 @@ from .model import (
     ID_COLUMNS,
     INDICATOR_MODELS,
     LARGEST,
+    METHOD_LABELS,
     METHOD_NAMES,
     POINTS_LIMIT,
     SURVEY_WORDS,
@@ -34,6 +35,7 @@ from .model import (
     Tier,
     Tiers,
     json_schema,
+    method_label,
     rules_summary,
 )
 from .names import WHITESPACE, NameMatch, ProjectIndex, normalize_name
@@ -46,6 +48,7 @@ __all__ = [
     "MAX_RULE_BYTES",
     "MAX_YAML_DEPTH",
     "MAX_YAML_VALUES",
+    "METHOD_LABELS",
     "METHOD_NAMES",
     "POINTS_LIMIT",
     "RECORDED_PROPERTY",
@@ -82,6 +85,7 @@ __all__ = [
     "json_schema",
     "known_schemes",
     "load_scheme",
+    "method_label",
     "normalize_name",
     "read_rule_file",
     "recorded_schemes",

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AllowInfNan, BaseModel, Field, Strict, model_validator
+from pydantic import AllowInfNan, Field, Strict, model_validator
 
 from .names import ProjectIndex, normalize_name
 from .shapes import Applicability, RankSequence, Step, UnitGroups, Veto
-from .types import LARGEST, Number, Whole, _one_of, _Strict
+from .types import Number, Whole, _one_of, _Strict
 
 ID_COLUMNS = ("district", "project", "status", "city")
 # what ranking.tie_break may write for the survey (社情民意)
@@ -268,6 +268,23 @@ INDICATOR_MODELS: dict[str, type[_IndicatorBase]] = {
     "relative_to_best": RelativeToBest,
 }
 METHOD_NAMES = tuple(INDICATOR_MODELS)
+# each method as the practice calls it (rules show, explain): zh, en
+METHOD_LABELS: dict[str, tuple[str, str]] = {
+    "proportional": ("按比例计分", "in proportion"),
+    "linear": ("线性扣分", "linear deduction"),
+    "tiers": ("分档计分", "tiers"),
+    "pass_fail": ("达标计分", "pass or fail"),
+    "schedule": ("序时进度", "time schedule"),
+    "rank_points": ("排名计分", "rank points"),
+    "relative_to_best": ("以最优为满分", "relative to the best"),
+}
+
+
+def method_label(method: str, lang: str | None) -> str:
+    """A method's name for people: 线性扣分 (zh), linear deduction (en); the key itself (None)."""
+    if lang is None or method not in METHOD_LABELS:
+        return method
+    return METHOD_LABELS[method][0 if lang == "zh" else 1]
 
 
 class Adjustment(_Strict):
@@ -522,9 +539,12 @@ class Scheme(_Strict):
         return list(self.grades)[-1]
 
 
-def rules_summary(rules: Rules) -> str:
-    """How a project is scored, in one line: 目标任务完成 60%（linear） · 资金拨付 25%（tiers） · −督查扣分."""
-    parts = [f"{i.name} {i.share:.0%}（{i.method}）" for i in rules.indicators or []]
+def rules_summary(rules: Rules, lang: str | None = None) -> str:
+    """How a project is scored, in one line: 目标任务完成 60%（linear） · 资金拨付 25%（tiers） · −督查扣分;
+    with ``lang`` the methods by their practice names (目标任务完成 60%（线性扣分）)."""
+    parts = [
+        f"{i.name} {i.share:.0%}（{method_label(i.method, lang)}）" for i in rules.indicators or []
+    ]
     parts += [f"−{d.name}" for d in rules.deductions or []]
     parts += [f"+{b.name}" for b in rules.bonuses or []]
     return " · ".join(parts)

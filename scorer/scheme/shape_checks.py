@@ -14,9 +14,11 @@ Add = Callable[[str, dict, Iterable], None]
 
 
 def _dicts(value: Any) -> list[tuple[int, dict]]:
-    return [(i, v) for i, v in enumerate(value or []) if isinstance(v, dict)] if isinstance(
-        value, list
-    ) else []
+    return (
+        [(i, v) for i, v in enumerate(value or []) if isinstance(v, dict)]
+        if isinstance(value, list)
+        else []
+    )
 
 
 def _schema(add: Add, field: str, detail: str, loc: tuple) -> None:
@@ -58,7 +60,9 @@ def _check_groups(groups: dict, add: Add) -> None:
                         f"单位“{unit}”同时在“{seen[key]}”和“{group}”两个组中，每个单位只能属于一组"
                         f" (a unit in two groups)"
                     )
-                    _schema(add, f"groups.{grouping}", detail, ("groups", grouping, group, position))
+                    _schema(
+                        add, f"groups.{grouping}", detail, ("groups", grouping, group, position)
+                    )
                 seen.setdefault(key, group)
 
 
@@ -79,12 +83,16 @@ def _check_applies_to(raw: dict, groups: dict, add: Add) -> None:
                 f"没有名为“{grouping}”的分组，可用：{known}；分组写在方案的 groups 中"
                 f" (no such grouping)"
             )
-            _schema(add, f"projects[{index}].applies_to.group", detail, (*loc, "applies_to", "group"))
+            _schema(
+                add, f"projects[{index}].applies_to.group", detail, (*loc, "applies_to", "group")
+            )
             continue
         members = groups[grouping] if isinstance(groups[grouping], dict) else {}
         for position, name in enumerate(rule.get("in") or []):
             if name not in members:
-                detail = f"分组“{grouping}”中没有“{name}”，可用：{'、'.join(members)} (no such group)"
+                detail = (
+                    f"分组“{grouping}”中没有“{name}”，可用：{'、'.join(members)} (no such group)"
+                )
                 _schema(add, f"projects[{index}].applies_to.in", detail,
                         (*loc, "applies_to", "in", position))  # fmt: skip
 

@@ -3,7 +3,7 @@ points by rank as a sequence, groups of units, items for some units only, and �
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field, model_validator
 
@@ -14,7 +14,9 @@ class Step(_Strict):
     """每增加（减少）一步加（扣）若干分：per 为一步的大小，按值的单位计（0.05 即 5%，10 即 10万元）。"""
 
     per: Number = Field(
-        default=0.01, gt=0, description="一步的大小，按值的单位（0.05 为5%，10 为10万元）/ step size"
+        default=0.01,
+        gt=0,
+        description="一步的大小，按值的单位（0.05 为5%，10 为10万元）/ step size",
     )
     points: Number | None = Field(default=None, ge=0, description="每步的分数 / points per step")
     share: Number | None = Field(
@@ -52,7 +54,6 @@ class Step(_Strict):
         return None
 
 
-
 class RankSequence(_Strict):
     """依次赋分：从第1名（或倒数第1名）起得 points 分，每往后（往前）1名加减 step 分。"""
 
@@ -64,8 +65,6 @@ class RankSequence(_Strict):
     through: Whole | None = Field(
         default=None, ge=1, description="从起始名次算共几名得分，其余得 otherwise_points"
     )
-
-
 
 
 # grouping name → group name → its units, e.g. 部门类别: {专业部门: [教育局, 卫健委], 综合部门: [...]}

@@ -20,6 +20,7 @@ def _not_huge(value: float) -> float:
 Number = Annotated[float, Strict(), AllowInfNan(False), AfterValidator(_not_huge)]
 Whole = Annotated[int, Strict(), AfterValidator(_not_huge)]
 
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

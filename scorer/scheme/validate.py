@@ -281,15 +281,22 @@ class _FormulaCheck:
     """Checks one formula: it parses, compares only in checks, sums only at district level, and
     names number columns that exist."""
 
-    def __init__(self, columns: dict, add: Add, groups: dict | None = None, raw: dict | None = None):
+    def __init__(
+        self, columns: dict, add: Add, groups: dict | None = None, raw: dict | None = None
+    ):
         self.add = add
         # what mean_of(x, grouping) may name: the scheme's groups, and the 所属市 column
         self.groupings = {normalize_name(g) for g in groups or {}}
         # what a survey item's formula may name: the survey's satisfaction
         survey = (raw or {}).get("survey")
         survey = survey if isinstance(survey, dict) else {}
-        labels = [survey.get("label", "满意度"), *(survey.get("aliases") or ["满意率", "群众满意度"])]
-        self.survey_names = {normalize_name(x) for x in [*labels, "satisfaction"] if isinstance(x, str)}
+        labels = [
+            survey.get("label", "满意度"),
+            *(survey.get("aliases") or ["满意率", "群众满意度"]),
+        ]
+        self.survey_names = {
+            normalize_name(x) for x in [*labels, "satisfaction"] if isinstance(x, str)
+        }
         self.known_names: set[str] = set()  # what a formula may name: the number columns
         self.text_columns: dict[str, str] = {}  # names of the district, project, status, city
         for key, column in columns.items():
