@@ -8,7 +8,6 @@ from .load import MAX_RULE_BYTES, MAX_YAML_DEPTH, MAX_YAML_VALUES, read_rule_fil
 from .model import (
     ID_COLUMNS,
     INDICATOR_MODELS,
-    LARGEST,
     METHOD_LABELS,
     METHOD_NAMES,
     POINTS_LIMIT,
@@ -39,6 +38,7 @@ from .model import (
     rules_summary,
 )
 from .names import WHITESPACE, NameMatch, ProjectIndex, normalize_name
+from .types import LARGEST
 from .validate import RESERVED_COLUMN_KEYS, check_scheme_file, check_scheme_text, load_scheme
 
 __all__ = [

@@ -9,7 +9,7 @@ from pydantic import AllowInfNan, Field, Strict, model_validator
 
 from .names import ProjectIndex, normalize_name
 from .shapes import Applicability, RankSequence, Step, UnitGroups, Veto
-from .types import Number, Whole, _one_of, _Strict
+from .types import LARGEST, Number, Whole, _one_of, _Strict  # noqa: F401  (LARGEST: its old home)
 
 ID_COLUMNS = ("district", "project", "status", "city")
 # what ranking.tie_break may write for the survey (社情民意)
