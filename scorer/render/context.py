@@ -121,8 +121,9 @@ def project_shares(assessment, rows: list[dict[str, Any]]) -> list[dict[str, Any
     for r in rows:
         cells = []
         for name, weight in weights.items():
-            suspended = bool(assessment.suspended.at[r["district"], name])
             score = assessment.scores.at[r["district"], name]
+            # an item for other units only (applies_to) has no points either
+            suspended = bool(assessment.suspended.at[r["district"], name]) or bool(pd.isna(score))
             cells.append(
                 {
                     "project": name,
