@@ -383,8 +383,9 @@ def explanation_summary(e: Explanation, lang: str, closing: bool = False) -> str
             return f"{e.district}：总分 {_num(e.total)}，第 {e.rank} 名，{e.grade}"
         return f"{e.district}: total {_num(e.total)}, rank {e.rank}, {e.grade}"
     suspended = [i for i in e.items if i.suspended]
+    vetoes = [veto[lang] for veto in e.vetoes]  # 一票否决: said before the sum
     if lang == "zh":
-        lines = [f"各项合计 {_num(e.earned)} 分（可考核分值 {e.available:,g} 分）"]
+        lines = [*vetoes, f"各项合计 {_num(e.earned)} 分（可考核分值 {e.available:,g} 分）"]
         if e.rescaled:
             names = "、".join(f"{i.project}（{i.weight:g}分）" for i in suspended)
             lines.append(f"暂缓实施不计：{names}")
@@ -394,7 +395,7 @@ def explanation_summary(e: Explanation, lang: str, closing: bool = False) -> str
         else:
             lines.append(f"总分 {_num(e.total)}")
         return "\n".join(lines)
-    lines = [f"Sum of the items {_num(e.earned)} (of {e.available:,g} points available)"]
+    lines = [*vetoes, f"Sum of the items {_num(e.earned)} (of {e.available:,g} points available)"]
     if e.rescaled:
         names = ", ".join(f"{i.project} ({i.weight:g})" for i in suspended)
         lines.append(f"Suspended, left out: {names}")

@@ -70,6 +70,8 @@ def rank(assessment: Assessment) -> Ranking:
         }
     )
     survey = assessment.survey[["district", "satisfaction"]].copy()
+    if scheme.survey is not None and not scheme.survey.rank_apart:  # only weighted in
+        survey = survey.iloc[0:0]
     descending = scheme.survey is None or scheme.survey.order == "desc"
     if not survey.empty:
         survey["rank"] = published_rank(survey["satisfaction"], precision, descending)

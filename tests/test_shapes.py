@@ -392,3 +392,37 @@ def test_the_json_schema_knows_the_shapes():
     assert {"Step", "RankSequence", "Veto", "Applicability"} <= set(defs)
     assert "vetoes" in defs["Scheme"]["properties"] if "Scheme" in defs else schema["properties"]
     assert set(defs["Linear"]["properties"]) >= {"gain", "loss", "better", "unit"}
+
+
+def test_the_survey_weighted_in_can_also_be_left_unranked(tmp_path):
+    text = RULES.read_text(encoding="utf-8").replace(
+        "survey: {sheet: 社情民意, label: 满意度}",
+        "survey: {sheet: 社情民意, label: 满意度, rank_apart: false}",
+    )
+    rules = tmp_path / "apart.yaml"
+    rules.write_text(text, encoding="utf-8")
+    apart = scorer.assess([str(SAMPLE)], str(rules))
+    assert apart.ranking.survey.empty
+    assert apart.ranking.table["survey_rank"].isna().all()
+    # the points stay: 社会问卷调查 is still 10 × satisfaction / 100
+    assert apart.ranking.assessment.scores.at["叶集区", "社会问卷调查"] == pytest.approx(9.5)
+
+
+def test_a_survey_item_needs_a_survey_and_names_only_the_satisfaction():
+    projects = """  - name: 问卷
+    weight: 100
+    level: survey
+    indicators: [{name: a, share: 1, method: proportional, value: 完成 / 100}]
+"""
+    found = problems(base(projects))
+    assert [(line, code) for line, code, _ in found] == [(17, "schema"), (18, "bad-formula")]
+    assert "方案须有 survey 一节" in found[0][2]
+    assert "只能用社情民意的满意度，不能用“完成”" in found[1][2]
+
+
+def test_aggregates_are_refused_in_conditions():
+    extra = "vetoes:\n  - {name: 超龄, when: 平均办理天数 > mean_of(平均办理天数)}\n"
+    text = base(ONE + "        method: pass_fail\n        value: 完成\n", extra)
+    [(line, code, message)] = problems(text)
+    assert (line, code) == (24, "bad-formula")
+    assert "汇总函数只能用于计分公式" in message

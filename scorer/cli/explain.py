@@ -69,8 +69,6 @@ def _print_explanation(explanation: Explanation, lang: str) -> None:
                 said = text["rule_short"]
             out.print(f"      {said}{indicator.words[lang]}")
     out.print()
-    for veto in explanation.vetoes:
-        out.print(veto[lang], style="bold yellow")
     for sentence in explanation_summary(explanation, lang, closing=True).split("\n"):
         out.print(sentence, style="bold")
 

@@ -52,9 +52,12 @@ def report_context(result, lang: str = "zh", robustness=None) -> dict[str, Any]:
     explain = result.explainer()
     rows = ranking_rows(ranking)
     weights, templates_used = weight_rows(scheme, lang)
+    labels = LABELS[lang]
+    if any(p.level == "survey" for p in scheme.projects):  # the survey is also in the total
+        labels = {**labels, "survey": labels["survey_weighted"]}
     return {
         "lang": lang,
-        "t": LABELS[lang],
+        "t": labels,
         "scheme": scheme,
         "month": assessment.month if scheme.schedule.expected is not None else None,
         "grades": [(g, f * scheme.total) for g, f in scheme.grades.items()],

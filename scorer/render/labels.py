@@ -90,6 +90,8 @@ LABELS = {
         "trend": "各期走势",
         "trend_note": "每格为该期总分（名次）；右侧小图为总分走势，点上标注名次。",
         "period": "期",
+        # --- issue 13: the rule language for 考核办法 as they are written
+        "survey_weighted": "社情民意（单独排名；问卷调查成绩已按方案计入总分）",
     },
     "en": {
         "report": "assessment report",
@@ -200,5 +202,7 @@ LABELS = {
         "period": "Period",
         "cell": "Cell",
         "sheet": "Sheet",
+        # --- issue 13: the rule language for 考核办法 as they are written
+        "survey_weighted": "Public opinion survey (ranked separately; the survey item is also in the total)",
     },
 }
