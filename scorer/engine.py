@@ -326,11 +326,8 @@ class _Peers:
             one = getattr(np, kind)(known) if len(known) else np.nan
             result = np.full(len(self.index), float(one))
         else:
-            groups = self.shapes.grouping(grouping)
-            keys = pd.Series([groups.get(normalize_name(d)) for d in self.index], dtype=object)
-            # a unit in no group of the grouping has nothing to be compared with: no value
-            result = pd.Series(values).groupby(keys, dropna=True).transform(kind).to_numpy()
-            result = np.where(keys.isna().to_numpy(), np.nan, result).astype(float)
+            codes = self.shapes.group_codes(grouping, self.index)
+            result = _group_aggregate(kind, values, codes)
         self.found.append((kind, grouping, text, result))
         return result
 
@@ -343,6 +340,25 @@ class _Peers:
         self.found = []
 
 
+def _group_aggregate(kind: str, values: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Each unit's mean (max, min, sum) over the units of its group, missing values left out;
+    a unit in no group (code -1) or a group without values gets none."""
+    inside = codes >= 0
+    known = inside & ~np.isnan(values)
+    size = int(codes.max()) + 1 if inside.any() else 0
+    where, taken = codes[known], values[known]
+    counts = np.bincount(where, minlength=size)
+    if kind in ("mean", "sum"):
+        sums = np.bincount(where, weights=taken, minlength=size)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            per_group = sums / counts if kind == "mean" else sums
+    else:
+        per_group = np.full(size, -np.inf if kind == "max" else np.inf)
+        (np.maximum if kind == "max" else np.minimum).at(per_group, where, taken)
+    per_group = np.where(counts > 0, per_group, np.nan)
+    return np.where(inside, per_group[np.where(inside, codes, 0)] if size else np.nan, np.nan)
+
+
 class _Shapes:
     """Scoring the rule shapes for one assessment; what explain needs is kept on the way."""
 
@@ -353,19 +369,35 @@ class _Shapes:
         self.details = details
         self.issues = issues
         self.aggregates: dict[tuple[str, str], dict] = {}
-        self._groupings: dict[str, dict[str, str]] = {}
+        self._groupings: dict = {}  # grouping -> district -> group; and its codes
 
     def grouping(self, name: str) -> dict[str, str]:
-        """A grouping's units (as normalised names) and their group: the 所属市 column, or one of
-        the scheme's ``groups``."""
+        """Each district's group in a grouping: the 所属市 column, or one of the scheme's
+        ``groups`` (names compared as users write them, once per district)."""
         if name not in self._groupings:
             if name == "city" or self.scheme.column_key(name) == "city":
-                found = {normalize_name(d): c for d, c in self.data.groups.items()}
+                self._groupings[name] = dict(self.data.groups)
             else:
                 listed = self.scheme.groups.get(name, {})
-                found = {normalize_name(u): g for g, units in listed.items() for u in units}
-            self._groupings[name] = found
+                given = {normalize_name(u): g for g, units in listed.items() for u in units}
+                self._groupings[name] = {
+                    d: given[normalize_name(d)]
+                    for d in self.data.districts
+                    if normalize_name(d) in given
+                }
         return self._groupings[name]
+
+    def group_codes(self, name: str, index: np.ndarray) -> np.ndarray:
+        """Each unit's group in a grouping as a number (-1: in none), looked up by position."""
+        if ("codes", name) not in self._groupings:
+            groups = self.grouping(name)
+            numbers = {g: k for k, g in enumerate(dict.fromkeys(groups.values()))}
+            known = pd.Index(self.data.districts, dtype=object)
+            codes = np.array([numbers.get(groups.get(d), -1) for d in known], dtype=np.int64)
+            self._groupings[("codes", name)] = (known, codes)  # type: ignore[index]
+        known, codes = self._groupings[("codes", name)]  # type: ignore[index]
+        position = known.get_indexer(pd.Index(index, dtype=object))
+        return np.where(position < 0, -1, codes[position])
 
     def peer(self, index: np.ndarray) -> _Peers:
         return _Peers(self, index)

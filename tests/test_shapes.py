@@ -426,3 +426,27 @@ def test_aggregates_are_refused_in_conditions():
     [(line, code, message)] = problems(text)
     assert (line, code) == (24, "bad-formula")
     assert "汇总函数只能用于计分公式" in message
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(-1, 4), st.one_of(st.none(), st.floats(-1e6, 1e6))),
+        min_size=1,
+        max_size=40,
+    ),
+    st.sampled_from(["mean", "max", "min", "sum"]),
+)
+def test_group_aggregates_agree_with_pandas(rows, kind):
+    from scorer.engine import _group_aggregate
+
+    codes = pd.array([c for c, _ in rows]).to_numpy(dtype="int64")
+    values = pd.Series([float("nan") if v is None else v for _, v in rows], dtype=float)
+    got = _group_aggregate(kind, values.to_numpy(), codes)
+    frame = pd.DataFrame({"g": codes, "v": values})
+    frame = frame[frame["g"] >= 0]
+    per_group = frame.groupby("g")["v"].agg(kind)
+    if kind == "sum":  # a group with no values at all has none (pandas would say 0)
+        per_group = per_group.where(frame.groupby("g")["v"].count() > 0)
+    expected = [per_group.get(c, float("nan")) if c >= 0 else float("nan") for c in codes]
+    assert got == pytest.approx(expected, nan_ok=True, rel=1e-9, abs=1e-6)
