@@ -351,6 +351,64 @@ def make_mof_2022(path: Path) -> None:
     workbook.close()
 
 
+# The 六安市 2024 sample of the rule shapes (rules/shapes-2024.yaml): figures chosen by hand so
+# that each rule shows (whole steps, a capped gain, a veto); tests/test_shapes.py works the same
+# figures out from the published wording.
+SHAPES_2024_UNITS = ["金安区", "裕安区", "叶集区", "霍邱县", "舒城县", "金寨县", "霍山县"]
+SHAPES_2024_ROWS = {
+    # project: unit -> (目标任务, 完成, 计划资金, 拨付资金, 结转结余, 整改天数, 覆盖率, 平均办理天数, 重大事故数)
+    "农村道路畅通工程": {
+        "金安区": (100, 112, 500, 520), "裕安区": (100, 109, 400, 395),
+        "叶集区": (80, 76, 300, 270), "霍邱县": (120, 120, 600, 600, None, None, None, None, 1),
+        "舒城县": (90, 99, 450, 470), "金寨县": (110, 99, 500, 450), "霍山县": (100, 104, 350, 365),
+    },
+    "植树造林": {
+        "金安区": (20, 23, 100, 100), "裕安区": (20, 18, 100, 100), "叶集区": (15, 12, 100, 100),
+        "霍邱县": (30, 37, 100, 100), "舒城县": (25, 25.5, 100, 100), "金寨县": (30, 26, 100, 100),
+        "霍山县": (25, 27, 100, 100),
+    },
+    "资金结转结余": {
+        "金安区": (None, None, 200, 180, 0, 5), "裕安区": (None, None, 200, 180, 18, 10),
+        "叶集区": (None, None, 100, 90, 12, 20), "霍邱县": (None, None, 300, 270, 27, 0),
+        "舒城县": (None, None, 250, 225, 45, 7), "金寨县": (None, None, 200, 180, 10, 15),
+        "霍山县": (None, None, 150, 135, 15, 8),
+    },
+    "城市社区服务": {
+        "金安区": (None, None, 1000, 950, None, None, 96, 5),
+        "裕安区": (None, None, 1000, 900, None, None, 90, 7),
+        "叶集区": (None, None, 1000, 800, None, None, 84, 9),
+    },
+    "农村饮水安全工程": {
+        "霍邱县": (50, 50, 1000, 980), "舒城县": (60, 57, 1000, 850),
+        "金寨县": (40, 38.8, 1000, 700), "霍山县": (45, 45, 1000, 920),
+    },
+    "高标准农田建设": {
+        "霍邱县": (10, 9.5, 200, 180), "舒城县": (8, 8, 200, 180),
+        "金寨县": (12, 10.2, 200, 180), "霍山县": (6, 6.3, 200, 180),
+    },
+}  # fmt: skip
+SHAPES_2024_SURVEY = {
+    "金安区": 92, "裕安区": 88, "叶集区": 95, "霍邱县": 90, "舒城县": 86, "金寨县": 93, "霍山县": 91,
+}  # fmt: skip
+
+
+def make_shapes_2024(path: Path) -> None:
+    header = ["县区", "项目", "目标任务", "完成", "计划资金", "拨付资金", "结转结余", "整改天数",
+              "覆盖率", "平均办理天数", "重大事故数"]  # fmt: skip
+    rows = []
+    for unit in SHAPES_2024_UNITS:
+        for project, figures in SHAPES_2024_ROWS.items():
+            if unit in figures:
+                given = list(figures[unit]) + [None] * (9 - len(figures[unit]))
+                rows.append([unit, project, *given])
+    workbook, formats = _workbook(path)
+    _sheet(workbook, formats, "2024年度民生工程", "六安市2024年度民生工程考核数据", "资金单位：万元",
+           header, rows)  # fmt: skip
+    survey = [[unit, SHAPES_2024_SURVEY[unit]] for unit in SHAPES_2024_UNITS]
+    _sheet(workbook, formats, "社情民意", "2024年度社会问卷调查", "", ["县区", "满意度"], survey)
+    workbook.close()
+
+
 if __name__ == "__main__":
     make_anhui_2010(HERE / "2010.xlsx")
     make_anhui_2010(HERE / "2010-errors.xlsx", mistakes=True)
@@ -358,4 +416,5 @@ if __name__ == "__main__":
     for month in TONGLING_EXPECTED:
         make_tongling_2015(HERE / f"tongling-2015-{month:02d}.xlsx", month)
     make_mof_2022(HERE / "mof-2022.xlsx")
+    make_shapes_2024(HERE / "shapes-2024.xlsx")
     print("wrote", ", ".join(p.name for p in sorted(HERE.glob("*.xlsx"))))

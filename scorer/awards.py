@@ -6,7 +6,7 @@ sensitivity). A test checks that they agree."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,8 @@ class AwardResult:
     groups: list[Winners]
     rule: dict[str, str]  # zh, en: the quotas, the floor and the tie rule, in words
     skipped: dict[str, str] | None = None  # zh, en: why it was not awarded on these data
+    # units a veto (一票否决) removed from the award, and why: (district, {zh, en})
+    removed: list[tuple[str, dict[str, str]]] = field(default_factory=list)
 
     @property
     def winners(self) -> list[str]:
@@ -70,10 +72,18 @@ def award_issues(scheme, groups: dict[str, str]) -> list:
 
 
 def decide(
-    award, table: pd.DataFrame, keys: pd.DataFrame, chain, scheme, cities: list, level: str
+    award,
+    table: pd.DataFrame,
+    keys: pd.DataFrame,
+    chain,
+    scheme,
+    cities: list,
+    level: str,
+    vetoes: dict | None = None,
 ) -> AwardResult:
     """Winners per city within its quota, among the eligible, best published total first; a tie
-    on the quota line settled as the scheme says (tie_break / all / none)."""
+    on the quota line settled as the scheme says (tie_break / all / none). A unit a veto
+    (一票否决) removes from the award is not eligible, and the result says why."""
     names = [name for name, _ in chain]
     if award.per == "city" and not cities:  # city-level data, or counties without 所属市
         skipped = (
@@ -91,6 +101,8 @@ def decide(
         eligible &= table["grade"].map(grades.index) <= grades.index(award.min_grade)
     if award.min_total is not None:
         eligible &= table["total"].round(precision) >= award.min_total - 1e-9
+    removed = _removed(award, scheme, vetoes or {})
+    eligible &= ~table["district"].isin([d for d, _ in removed])
     pool = table[eligible]
     if award.per == "city":
         parts = [(c, pool[pool["city"] == c], award.quota_of(c)) for c in cities]
@@ -99,7 +111,19 @@ def decide(
     groups = []
     for group, part, quota in parts:
         groups.append(_winners(group, part, quota, award.tie, keys, names, precision))
-    return AwardResult(award.name, groups, _award_rule(award, names, scheme))
+    return AwardResult(award.name, groups, _award_rule(award, names, scheme), None, removed)
+
+
+def _removed(award, scheme, vetoes: dict) -> list[tuple[str, dict[str, str]]]:
+    """The units a veto removes from this award, with the reason in words."""
+    removed = []
+    for district, hits in vetoes.items():
+        names = [scheme.vetoes[k].name for k, _ in hits if scheme.vetoes[k].removes(award.name)]
+        if names:
+            zh = f"{district}：{'、'.join(names)}，一票否决，取消“{award.name}”评选资格"
+            en = f"{district}: {'; '.join(names)} — vetoed, not eligible for {award.name}"
+            removed.append((district, {"zh": zh, "en": en}))
+    return removed
 
 
 def _winners(group, part, quota, tie, keys, names, precision) -> Winners:
@@ -185,6 +209,9 @@ def honoured(award, assessment: Assessment, totals: np.ndarray) -> np.ndarray:
         eligible &= grade_indexes(scheme, totals) <= list(scheme.grades).index(award.min_grade)
     if award.min_total is not None:
         eligible &= totals >= award.min_total - 1e-9
+    out = {d for d, _ in _removed(award, scheme, assessment.vetoes)}
+    if out:
+        eligible &= ~np.isin(np.array(assessment.districts, dtype=object), list(out))
     if award.per == "city":
         city = np.array([assessment.groups[d] for d in assessment.districts], dtype=object)
         parts = [(np.flatnonzero(city == c), award.quota_of(c)) for c in dict.fromkeys(city)]

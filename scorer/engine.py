@@ -12,7 +12,7 @@ from .errors import Issue
 from .formula import parse_formula
 from .intake import Dataset
 from .methods import METHODS, Context
-from .scheme import Adjustment, Project, Scheme
+from .scheme import Adjustment, Project, Scheme, normalize_name
 
 DETAIL_COLUMNS = ["district", "project", "part", "name", "method", "value", "fraction", "points"]
 # text kept as Python objects: pandas would convert each to Arrow strings, at a cost
@@ -36,6 +36,14 @@ class Assessment:
     issues: list[Issue] = field(default_factory=list)
     groups: dict[str, str] = field(default_factory=dict)  # district -> city (所属市)
     level: str = "district"  # "city" when counties were rolled up into their cities
+    # district × item: True where the item does not apply (applies_to, others: excluded): left
+    # out of both the points earned and available, and not rescaled for (不是暂缓实施)
+    inapplicable: pd.DataFrame | None = None
+    # district -> the vetoes (一票否决) that hold: (position in scheme.vetoes, row position)
+    vetoes: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    # (project, indicator) -> the aggregates over the units its formula used, for explain:
+    # {"index": units scored, "items": [(kind, grouping, formula text, values)]}
+    aggregates: dict[tuple[str, str], dict] = field(default_factory=dict)
 
     @cached_property
     def details(self) -> pd.DataFrame:
@@ -65,14 +73,23 @@ def score(scheme: Scheme, data: Dataset, month: int | None = None) -> Assessment
     names = rows["district"].to_numpy(dtype=object)
     measures = {key: rows[key].to_numpy(dtype=float) for key in scheme.measure_keys()}
     active = np.flatnonzero(~flags)
+    outside = np.zeros((len(districts), len(items)), dtype=bool, order="F")
+    shapes = _Shapes(scheme, data, month, details, issues)
     with np.errstate(divide="ignore", invalid="ignore"):  # x/0 is a located problem, not noise
         for column, project in enumerate(scheme.projects):
             if project.level == "district":
                 points[:, column] = _district_item(
-                    scheme, project, measures, active, place, districts, month, details, issues
-                )
+                    scheme, project, measures, active, place, districts, month, details, issues,
+                    shapes,
+                )  # fmt: skip
+                continue
+            if project.level == "survey":
+                points[:, column] = shapes.survey_item(project, districts)
                 continue
             positions = by_project.get(project.name, np.array([], dtype=int))
+            applies = shapes.applies(project, districts)
+            if applies is not None:  # rows of units it does not apply to are not read
+                positions = positions[applies[place[positions]]]
             held[place[positions[flags[positions]]], column] = True
             taken = positions[~flags[positions]]
 
@@ -80,14 +97,17 @@ def score(scheme: Scheme, data: Dataset, month: int | None = None) -> Assessment
                 return measures[scheme.column_key(name)][taken]
 
             points[place[taken], column] = _apply_rules(
-                scheme, project, names[taken], values, None, month, details, issues
-            )
+                scheme, project, names[taken], values, None, month, details, issues,
+                shapes.peer(names[taken]),
+            )  # fmt: skip
+            if applies is not None:
+                shapes.others(project, column, points, held, outside, applies, districts)
 
     scores = pd.DataFrame(points, index=districts, columns=items)
     suspended = pd.DataFrame(held, index=districts, columns=items)
     weights = np.array([p.weight for p in scheme.projects], dtype=float)
     earned = scores.where(~suspended).sum(axis=1, min_count=1)
-    available = pd.Series((~held * weights).sum(axis=1), index=districts)
+    available = pd.Series((~(held | outside) * weights).sum(axis=1), index=districts)
     for district in districts[available.to_numpy() == 0]:
         issues.append(Issue("all-suspended", {"district": district}))
     total = earned * scheme.total / available.where(available > 0)
@@ -105,6 +125,9 @@ def score(scheme: Scheme, data: Dataset, month: int | None = None) -> Assessment
         issues,
         data.groups,
         "district" if data.members is None else "city",
+        pd.DataFrame(outside, index=districts, columns=items) if outside.any() else None,
+        shapes.vetoes(rows, by_project, measures, names),
+        shapes.aggregates,
     )
 
 
@@ -118,6 +141,7 @@ def _district_item(
     month: int,
     details: list,
     issues: list[Issue],
+    shapes: _Shapes,
 ) -> np.ndarray:
     """An item computed over all of a district's projects carried out (资金保障: Σ到位 ÷ Σ计划):
     ``sum()`` adds the rows of each district, a district without such rows has no value."""
@@ -135,16 +159,22 @@ def _district_item(
         return result
 
     index = districts.to_numpy(dtype=object)
-    return _apply_rules(scheme, project, index, values, group_sum, month, details, issues)
+    return _apply_rules(
+        scheme, project, index, values, group_sum, month, details, issues, shapes.peer(index)
+    )
 
 
-def _apply_rules(scheme, project, index, column, group_sum, month, details, issues) -> np.ndarray:
+def _apply_rules(
+    scheme, project, index, column, group_sum, month, details, issues, peer=None
+) -> np.ndarray:
     """One project's points for the districts in ``index``: its indicators, deductions, bonuses
     and floor, each recorded in ``details``."""
     rules = scheme.rules_of(project)
     earned = np.zeros(len(index))
     for indicator in rules.indicators or []:
-        value = _evaluate(indicator.value, column, group_sum, len(index))
+        value = _evaluate(indicator.value, column, group_sum, len(index), peer)
+        if peer is not None and peer.used:
+            peer.keep((project.name, indicator.name))
         undefined = ~np.isfinite(value)
         for district in index[undefined]:
             if group_sum is None:
@@ -165,7 +195,12 @@ def _apply_rules(scheme, project, index, column, group_sum, month, details, issu
                 }
                 issues.append(Issue("undefined-district-item", params))
         value = np.where(undefined, np.nan, value)
-        context = Context(points=project.weight * indicator.share, month=month, scheme=scheme)
+        context = Context(
+            points=project.weight * indicator.share,
+            month=month,
+            scheme=scheme,
+            distances=_step_distances(indicator, column, group_sum, len(index), peer),
+        )
         fraction = METHODS[indicator.method](value, indicator, context)
         points = fraction * context.points
         details.append(
@@ -178,7 +213,7 @@ def _apply_rules(scheme, project, index, column, group_sum, month, details, issu
     adjustments = [("deduction", -1.0, item) for item in rules.deductions or []]
     adjustments += [("bonus", 1.0, item) for item in rules.bonuses or []]
     for part, sign, item in adjustments:
-        count, amount = _adjustment(item, column, group_sum, len(index))
+        count, amount = _adjustment(item, column, group_sum, len(index), peer)
         details.append(
             _detail(index, project.name, part, item.name, None, count, None, sign * amount)
         )
@@ -197,18 +232,30 @@ def _apply_rules(scheme, project, index, column, group_sum, month, details, issu
     return earned
 
 
-def _evaluate(text: str, column, group_sum, count: int) -> np.ndarray:
-    value = parse_formula(text).evaluate(column, group_sum)
+def _evaluate(text: str, column, group_sum, count: int, peer=None) -> np.ndarray:
+    value = parse_formula(text).evaluate(column, group_sum, peer)
     return np.broadcast_to(np.asarray(value, dtype=float), (count,))  # constants: one per row
 
 
-def _adjustment(item: Adjustment, column, group_sum, count: int) -> tuple[np.ndarray, np.ndarray]:
+def _step_distances(indicator, column, group_sum, count: int, peer) -> dict | None:
+    """linear steps measured by formulas of their own (gain.by: 完成面积 - 目标面积, 公顷)."""
+    found = {}
+    for side in ("gain", "loss"):
+        step = getattr(indicator, side, None)
+        if step is not None and step.by is not None:
+            found[side] = _evaluate(step.by, column, group_sum, count, peer)
+    return found or None
+
+
+def _adjustment(
+    item: Adjustment, column, group_sum, count: int, peer=None
+) -> tuple[np.ndarray, np.ndarray]:
     """(the counted value, the points it moves), capped at max_points, never negative."""
     if item.points is not None:
-        value = _blank_is_zero(_evaluate(item.points, column, group_sum, count))
+        value = _blank_is_zero(_evaluate(item.points, column, group_sum, count, peer))
         amount = value
     else:
-        value = _blank_is_zero(_evaluate(str(item.count), column, group_sum, count))
+        value = _blank_is_zero(_evaluate(str(item.count), column, group_sum, count, peer))
         amount = value * float(item.per_event or 0)
     amount = np.maximum(amount, 0)
     if item.max_points is not None:
@@ -256,3 +303,170 @@ def _details_frame(details: list[dict]) -> pd.DataFrame:
         else:
             columns[c] = pd.Series(np.concatenate([d[c] for d in details]), dtype=_DTYPES[c])
     return pd.DataFrame(columns)
+
+
+# ----------------------------------------------------------------------------- rule shapes
+# What published 考核办法 add to the plain rules (issue 13): aggregates over the units
+# ("不大于各部门平均年龄"), items for some units only, the survey weighted in, 一票否决.
+
+
+class _Peers:
+    """The ``peer`` of a formula over one project's units: mean_of(x[, grouping]) and its kin,
+    remembered for the explanation."""
+
+    def __init__(self, shapes: _Shapes, index: np.ndarray):
+        self.shapes = shapes
+        self.index = index
+        self.found: list[tuple[str, str | None, str, np.ndarray]] = []
+
+    def __call__(self, kind: str, values, grouping: str | None, text: str) -> np.ndarray:
+        values = np.broadcast_to(np.asarray(values, dtype=float), (len(self.index),))
+        if grouping is None:
+            known = values[~np.isnan(values)]
+            one = getattr(np, kind)(known) if len(known) else np.nan
+            result = np.full(len(self.index), float(one))
+        else:
+            codes = self.shapes.group_codes(grouping, self.index)
+            result = _group_aggregate(kind, values, codes)
+        self.found.append((kind, grouping, text, result))
+        return result
+
+    @property
+    def used(self) -> bool:
+        return bool(self.found)
+
+    def keep(self, key: tuple[str, str]) -> None:
+        self.shapes.aggregates[key] = {"index": self.index, "items": self.found}
+        self.found = []
+
+
+def _group_aggregate(kind: str, values: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Each unit's mean (max, min, sum) over the units of its group, missing values left out;
+    a unit in no group (code -1) or a group without values gets none."""
+    inside = codes >= 0
+    known = inside & ~np.isnan(values)
+    size = int(codes.max()) + 1 if inside.any() else 0
+    where, taken = codes[known], values[known]
+    counts = np.bincount(where, minlength=size)
+    if kind in ("mean", "sum"):
+        sums = np.bincount(where, weights=taken, minlength=size)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            per_group = sums / counts if kind == "mean" else sums
+    else:
+        per_group = np.full(size, -np.inf if kind == "max" else np.inf)
+        (np.maximum if kind == "max" else np.minimum).at(per_group, where, taken)
+    per_group = np.where(counts > 0, per_group, np.nan)
+    return np.where(inside, per_group[np.where(inside, codes, 0)] if size else np.nan, np.nan)
+
+
+class _Shapes:
+    """Scoring the rule shapes for one assessment; what explain needs is kept on the way."""
+
+    def __init__(self, scheme: Scheme, data: Dataset, month: int, details: list, issues: list):
+        self.scheme = scheme
+        self.data = data
+        self.month = month
+        self.details = details
+        self.issues = issues
+        self.aggregates: dict[tuple[str, str], dict] = {}
+        self._groupings: dict = {}  # grouping -> district -> group; and its codes
+
+    def grouping(self, name: str) -> dict[str, str]:
+        """Each district's group in a grouping: the 所属市 column, or one of the scheme's
+        ``groups`` (names compared as users write them, once per district)."""
+        if name not in self._groupings:
+            if name == "city" or self.scheme.column_key(name) == "city":
+                self._groupings[name] = dict(self.data.groups)
+            else:
+                listed = self.scheme.groups.get(name, {})
+                given = {normalize_name(u): g for g, units in listed.items() for u in units}
+                self._groupings[name] = {
+                    d: given[normalize_name(d)]
+                    for d in self.data.districts
+                    if normalize_name(d) in given
+                }
+        return self._groupings[name]
+
+    def group_codes(self, name: str, index: np.ndarray) -> np.ndarray:
+        """Each unit's group in a grouping as a number (-1: in none), looked up by position."""
+        if ("codes", name) not in self._groupings:
+            groups = self.grouping(name)
+            numbers = {g: k for k, g in enumerate(dict.fromkeys(groups.values()))}
+            known = pd.Index(self.data.districts, dtype=object)
+            codes = np.array([numbers.get(groups.get(d), -1) for d in known], dtype=np.int64)
+            self._groupings[("codes", name)] = (known, codes)  # type: ignore[index]
+        known, codes = self._groupings[("codes", name)]  # type: ignore[index]
+        position = known.get_indexer(pd.Index(index, dtype=object))
+        return np.where(position < 0, -1, codes[position])
+
+    def peer(self, index: np.ndarray) -> _Peers:
+        return _Peers(self, index)
+
+    def applies(self, project: Project, districts: pd.Index) -> np.ndarray | None:
+        """Per district, whether the project applies to it (None: to every one)."""
+        if project.applies_to is None:
+            return None
+        groups = self.scheme.groups
+        return np.array([project.applies(d, groups) for d in districts], dtype=bool)
+
+    def others(self, project, column, points, held, outside, applies, districts) -> None:
+        """The units a project does not apply to: left out (others: excluded), or given the mean
+        of the units it applies to and carries out (others: mean, 取平均分)."""
+        rest = ~applies
+        if project.others == "excluded":
+            outside[rest, column] = True
+            return
+        scored = points[applies & ~held[:, column], column]
+        scored = scored[~np.isnan(scored)]
+        mean = float(scored.mean()) if len(scored) else np.nan
+        points[rest, column] = mean
+        index = districts.to_numpy(dtype=object)[rest]
+        if np.isnan(mean):
+            for district in index:
+                params = {"district": district, "project": project.name, "indicator": "平均分"}
+                self.issues.append(Issue("undefined-value", params))
+        self.details.append(
+            _detail(index, project.name, "mean", "适用单位平均分", None,
+                    np.full(len(index), float(len(scored))), None, np.full(len(index), mean))
+        )  # fmt: skip
+
+    def survey_item(self, project: Project, districts: pd.Index) -> np.ndarray:
+        """An item scored on the survey (社会问卷调查成绩10分): its formula names the survey's
+        satisfaction; a district without one cannot be scored."""
+        survey = self.data.survey
+        given = dict(zip(survey["district"], survey["satisfaction"]))
+        values = np.array([given.get(d, np.nan) for d in districts], dtype=float)
+        index = districts.to_numpy(dtype=object)
+        return _apply_rules(
+            self.scheme, project, index, lambda name: values, None, self.month, self.details,
+            self.issues, self.peer(index),
+        )  # fmt: skip
+
+    def vetoes(self, rows, by_project, measures, names) -> dict[str, list[tuple[int, int]]]:
+        """Per district, the vetoes (一票否决) whose condition holds on one of its rows, with the
+        first such row."""
+        scheme = self.scheme
+        found: dict[str, list[tuple[int, int]]] = {}
+        if not scheme.vetoes:
+            return found
+        from .scheme import ProjectIndex
+
+        index = ProjectIndex(scheme.projects)
+        for number, veto in enumerate(scheme.vetoes):
+            if veto.project is not None:
+                name = index.by_key[normalize_name(veto.project)].name
+                positions = by_project.get(name, np.array([], dtype=int))
+            else:
+                positions = np.arange(len(rows))
+
+            def values(name: str, positions=positions) -> np.ndarray:
+                return measures[scheme.column_key(name)][positions]
+
+            with np.errstate(invalid="ignore"):
+                result = parse_formula(veto.when).evaluate(values)
+            hit = np.broadcast_to(np.asarray(result, dtype=bool), positions.shape)
+            for position in positions[hit].tolist():
+                held = found.setdefault(names[position], [])
+                if all(k != number for k, _ in held):
+                    held.append((number, int(position)))
+        return found

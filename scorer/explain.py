@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -10,6 +10,7 @@ import pandas as pd
 from .engine import Assessment
 from .formula import parse_formula
 from .intake import Dataset, Locator, span
+from .intake.dataset import where
 from .methods import Context, in_words
 from .scheme import Adjustment, Project
 
@@ -37,6 +38,7 @@ class Line:
     value: float | None
     inputs: list[Input]
     words: dict[str, str]  # zh, en
+    method: str | None = None  # an indicator's scoring method (its key)
 
 
 @dataclass
@@ -49,6 +51,7 @@ class Item:
     suspended: bool
     score: float | None
     lines: list[Line]
+    applies: bool = True  # False: the item is for other units only (applies_to, not scored)
 
     @property
     def lost(self) -> float:
@@ -67,6 +70,7 @@ class Explanation:
     total: float
     scheme_total: float
     items: list[Item]
+    vetoes: list[dict[str, str]] = field(default_factory=list)  # 一票否决 that hold, in words
 
     @property
     def rescaled(self) -> bool:
@@ -119,10 +123,11 @@ class Explainer:
         items = []
         for project in scheme.projects:
             suspended = bool(a.suspended.at[district, project.name])
+            outside = a.inapplicable is not None and bool(a.inapplicable.at[district, project.name])
             score_ = a.scores.at[district, project.name]
             lines = (
                 []
-                if suspended
+                if suspended or outside
                 else self._lines(district, project, by_project.get(project.name, []))
             )
             items.append(
@@ -131,15 +136,48 @@ class Explainer:
                     project.weight,
                     project.level,
                     suspended,
-                    None if suspended else float(score_),
+                    None if suspended or outside else float(score_),
                     lines,
+                    not outside,
                 )
             )
         return Explanation(
             district, self.ranks.get(district), self.grades.get(district),
             float(a.earned[district]), float(a.available[district]), float(a.total[district]),
-            scheme.total, items,
+            scheme.total, items, self._vetoes(district),
         )  # fmt: skip
+
+    def _vetoes(self, district: str) -> list[dict[str, str]]:
+        """The vetoes (一票否决) that hold for a district, with the cell that set them off."""
+        scheme = self.assessment.scheme
+        said = []
+        rows = self.data.rows
+        for number, position in self.assessment.vetoes.get(district, []):
+            veto = scheme.vetoes[number]
+            cells = []
+            for name in parse_formula(veto.when).names:
+                key = scheme.column_key(name)
+                value = rows[key].iat[position]
+                at = where(self.data.sources, int(rows["_source"].iat[position]),
+                           int(rows["_row"].iat[position]), key)  # fmt: skip
+                shown = "—" if pd.isna(value) else f"{float(value):,.6g}"
+                cells.append(
+                    f"{scheme.columns[key].label} {shown}"
+                    + (f"（{at['cell']}）" if at["cell"] else "")
+                )
+            zh = f"一票否决：{veto.name}（{rows['project'].iat[position]}：{'、'.join(cells)}）"
+            en = f"vetoed: {veto.name} ({rows['project'].iat[position]}: {'; '.join(cells)})"
+            if veto.grade:
+                zh, en = zh + f"，按{veto.grade}评定", en + f", graded {veto.grade}"
+            if veto.rank == "last":
+                zh, en = (
+                    zh + "，排在未被否决的单位之后",
+                    en + ", ranked below every unit not vetoed",
+                )
+            if veto.awards != "none":
+                zh, en = zh + "，取消评奖资格", en + ", not eligible for awards"
+            said.append({"zh": zh, "en": en})
+        return said
 
     def _lines(self, district: str, project: Project, rows: list) -> list[Line]:
         """A project's indicator, deduction, bonus and floor lines, from its detail rows."""
@@ -154,12 +192,22 @@ class Explainer:
                 indicator = indicators[row.name]
                 context = Context(project.weight * indicator.share, self.assessment.month, scheme)
                 peers = self.peers[(project.name, row.name)]
+                distances = self._distances(district, project, indicator)
+                if distances:
+                    context = Context(context.points, context.month, scheme, distances)
                 said = np.nan if value is None else value  # in_words: "cannot be computed"
                 words = in_words(
                     indicator.method, indicator, said, float(row.fraction), context, peers
                 )
                 formula = indicator.value
                 full = context.points
+            elif row.part == "mean":
+                count = int(row.value) if value is not None else 0
+                words = {
+                    "zh": f"本项不适用于本单位，取适用单位（{count}个）得分的平均分 {row.points:.2f} 分",
+                    "en": f"not applicable here: the mean of the {count} units it applies to, {row.points:.2f}",
+                }
+                formula, full = None, None
             elif row.part == "floor":
                 words = {
                     "zh": f"扣完为止，最低 0 分，补回 {row.points:.2f} 分",
@@ -173,10 +221,64 @@ class Explainer:
                 formula, full = item.formula_text(), None
                 words = _adjustment_words(row.part, item, value, float(row.points))
             inputs = self._inputs(district, project, formula) if formula else []
+            if row.part == "indicator":
+                inputs += self._aggregates(district, project, row.name)
+            method = indicators[row.name].method if row.part == "indicator" else None
             lines.append(
-                Line(row.part, row.name, float(row.points), full, formula, value, inputs, words)
-            )
+                Line(row.part, row.name, float(row.points), full, formula, value, inputs, words,
+                     method)
+            )  # fmt: skip
         return lines
+
+    def _aggregates(self, district: str, project: Project, indicator: str) -> list[Input]:
+        """The aggregates over the units an indicator's formula used: 城区平均值（平均办理天数） 7."""
+        found = self.assessment.aggregates.get((project.name, indicator))
+        if not found:
+            return []
+        index = list(found["index"])
+        if district not in index:
+            return []
+        position = index.index(district)
+        words = {"mean": "平均值", "max": "最大值", "min": "最小值", "sum": "合计"}
+        inputs = []
+        for kind, grouping, text, values in found["items"]:
+            group = "各单位"
+            if grouping is not None:
+                group = self._group_name(grouping, district) or group
+            value = values[position]
+            inputs.append(
+                Input(f"{group}{words[kind]}（{text}）", None if np.isnan(value) else float(value))
+            )
+        return inputs
+
+    def _group_name(self, grouping: str, district: str) -> str | None:
+        scheme = self.assessment.scheme
+        if grouping == "city" or scheme.column_key(grouping) == "city":
+            return self.assessment.groups.get(district)
+        from .scheme import normalize_name
+
+        wanted = normalize_name(district)
+        for group, units in scheme.groups.get(grouping, {}).items():
+            if wanted in {normalize_name(u) for u in units}:
+                return group
+        return None
+
+    def _distances(self, district: str, project: Project, indicator) -> dict | None:
+        """A stepped rule's own distance (gain.by) for this district, from its row."""
+        position = self.locate.position.get((district, project.name))
+        if position is None:
+            return None
+        rows, scheme = self.data.rows, self.assessment.scheme
+
+        def column(name: str) -> float:
+            return float(rows[scheme.column_key(name)].iat[position])
+
+        found = {}
+        for side in ("gain", "loss"):
+            step = getattr(indicator, side, None)
+            if step is not None and step.by is not None:
+                found[side] = np.array([float(parse_formula(step.by).evaluate(column))])
+        return found or None
 
     def _inputs(self, district: str, project: Project, formula: str) -> list[Input]:
         """The cells (or, for a district item, the column ranges) a line's formula read."""
@@ -184,6 +286,8 @@ class Explainer:
         rows = self.data.rows
         inputs = []
         members = self.data.members
+        if project.level == "survey":
+            return self._survey_input(district)
         for name in parse_formula(formula).names:
             key = scheme.column_key(name)
             assert key is not None, name  # the scheme's checks made every formula name a column
@@ -215,6 +319,17 @@ class Explainer:
                 )
             )
         return inputs
+
+    def _survey_input(self, district: str) -> list[Input]:
+        """A survey item's input: the district's satisfaction and its cell on the survey sheet."""
+        survey = self.data.survey
+        mine = survey[survey["district"] == district]
+        label = self.assessment.scheme.survey.label if self.assessment.scheme.survey else "满意度"
+        if mine.empty:
+            return [Input(label, None)]
+        first = mine.iloc[0]
+        at = where(self.data.sources, int(first["_source"]), int(first["_row"]), "satisfaction")
+        return [Input(label, float(first["satisfaction"]), **at)]
 
 
 def _adjustment_words(
@@ -268,8 +383,9 @@ def explanation_summary(e: Explanation, lang: str, closing: bool = False) -> str
             return f"{e.district}：总分 {_num(e.total)}，第 {e.rank} 名，{e.grade}"
         return f"{e.district}: total {_num(e.total)}, rank {e.rank}, {e.grade}"
     suspended = [i for i in e.items if i.suspended]
+    vetoes = [veto[lang] for veto in e.vetoes]  # 一票否决: said before the sum
     if lang == "zh":
-        lines = [f"各项合计 {_num(e.earned)} 分（可考核分值 {e.available:,g} 分）"]
+        lines = [*vetoes, f"各项合计 {_num(e.earned)} 分（可考核分值 {e.available:,g} 分）"]
         if e.rescaled:
             names = "、".join(f"{i.project}（{i.weight:g}分）" for i in suspended)
             lines.append(f"暂缓实施不计：{names}")
@@ -279,7 +395,7 @@ def explanation_summary(e: Explanation, lang: str, closing: bool = False) -> str
         else:
             lines.append(f"总分 {_num(e.total)}")
         return "\n".join(lines)
-    lines = [f"Sum of the items {_num(e.earned)} (of {e.available:,g} points available)"]
+    lines = [*vetoes, f"Sum of the items {_num(e.earned)} (of {e.available:,g} points available)"]
     if e.rescaled:
         names = ", ".join(f"{i.project} ({i.weight:g})" for i in suspended)
         lines.append(f"Suspended, left out: {names}")

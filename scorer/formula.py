@@ -16,6 +16,18 @@ _BINARY = {
     ast.Div: operator.truediv,
 }
 _FUNCTIONS = {"sum"}
+# Aggregates over the units being scored ("不大于各部门平均年龄"): the function, optionally with
+# a grouping as its second argument (mean_of(平均年龄, 部门类别): within the unit's own group).
+PEER_FUNCTIONS = {
+    "mean_of": "mean",
+    "平均值": "mean",
+    "max_of": "max",
+    "最大值": "max",
+    "min_of": "min",
+    "最小值": "min",
+    "sum_of": "sum",
+    "总和": "sum",
+}
 _COMPARE = {
     ast.Gt: operator.gt,
     ast.GtE: operator.ge,
@@ -43,8 +55,8 @@ class FormulaError(ValueError):
 
 
 class Formula:
-    """A parsed formula: column names, numbers, + - * /, brackets, sum() for district items, and
-    one comparison for review checks.
+    """A parsed formula: column names, numbers, + - * /, brackets, sum() for district items,
+    mean_of() max_of() min_of() sum_of() over the units, and one comparison for review checks.
 
     The text is parsed with :mod:`ast` and every node is checked against a short whitelist;
     evaluation walks that tree itself, so a rule file can never run code.
@@ -68,6 +80,8 @@ class Formula:
         self._root = tree.body
         self.names: list[str] = []
         self.aggregated = False
+        self.groupings: list[str] = []  # the groupings peer aggregates are taken within
+        self.peers = False  # whether it uses an aggregate over the units (mean_of…)
         self._outside_sum: list[str] = []
         # a comparison, for review checks ("完成 > 1.5 * 目标任务"), only as the whole formula
         root = self._root
@@ -87,14 +101,16 @@ class Formula:
     def _too_deep() -> str:
         return f"公式嵌套超过 {MAX_FORMULA_DEPTH} 层 (nested more than {MAX_FORMULA_DEPTH} deep)"
 
-    def _check(self, node: ast.AST, inside_sum: bool, depth: int = 0) -> float | None:
+    def _check(
+        self, node: ast.AST, inside_sum: bool, depth: int = 0, inside_peer: bool = False
+    ) -> float | None:
         """Refuse what the language does not allow; the node's value if it is a constant."""
         if depth > MAX_FORMULA_DEPTH:
             raise FormulaError(self._too_deep())
         depth += 1
         if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-            left = self._check(node.left, inside_sum, depth)
-            right = self._check(node.right, inside_sum, depth)
+            left = self._check(node.left, inside_sum, depth, inside_peer)
+            right = self._check(node.right, inside_sum, depth, inside_peer)
             if isinstance(node.op, ast.Div) and right == 0:
                 shown = ast.unparse(node.right)
                 raise FormulaError(
@@ -104,7 +120,7 @@ class Formula:
                 return None
             return self._finite(_BINARY[type(node.op)](left, right), node)
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-            value = self._check(node.operand, inside_sum, depth)
+            value = self._check(node.operand, inside_sum, depth, inside_peer)
             if value is None:
                 return None
             return -value if isinstance(node.op, ast.USub) else value
@@ -117,7 +133,7 @@ class Formula:
                 )
             return self._finite(float(node.value), node)
         elif isinstance(node, ast.Name):
-            if node.id in _FUNCTIONS:
+            if node.id in _FUNCTIONS or node.id in PEER_FUNCTIONS:
                 raise FormulaError(f"{node.id} 需要括号 (use {node.id}(...))")
             if node.id not in self.names:
                 self.names.append(node.id)
@@ -133,11 +149,37 @@ class Formula:
             if inside_sum:
                 raise FormulaError("sum() 不能嵌套 (sum() cannot be nested)")
             self.aggregated = True
-            self._check(node.args[0], True, depth)
+            self._check(node.args[0], True, depth, inside_peer)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in PEER_FUNCTIONS
+        ):
+            self._check_peer(node, inside_sum, inside_peer, depth)
         else:
             shown = ast.unparse(node)
             raise FormulaError(f"不允许“{shown}” (not allowed)")
         return None
+
+    def _check_peer(self, node: ast.Call, inside_sum: bool, inside_peer: bool, depth: int) -> None:
+        """mean_of(x) or mean_of(x, grouping): one value over the units, not nested."""
+        name = node.func.id  # type: ignore[attr-defined]
+        if inside_sum or inside_peer:
+            raise FormulaError(f"{name}() 不能写在 sum() 或另一个汇总函数内 (cannot be nested)")
+        if node.keywords or not 1 <= len(node.args) <= 2:
+            raise FormulaError(
+                f"{name}() 写成 {name}(列) 或 {name}(列, 分组) (one column, optionally a grouping)"
+            )
+        if len(node.args) == 2:
+            group = node.args[1]
+            if not isinstance(group, ast.Name):
+                raise FormulaError(
+                    f"{name}() 的第二项须是分组名 (the second argument is a grouping)"
+                )
+            if group.id not in self.groupings:
+                self.groupings.append(group.id)
+        self.peers = True
+        self._check(node.args[0], inside_sum, depth, inside_peer=True)
 
     def _finite(self, value: float, node: ast.AST) -> float:
         if not math.isfinite(value):
@@ -155,10 +197,17 @@ class Formula:
                         found.append(sub.id)
         return found
 
-    def evaluate(self, column: Callable[[str], Any], group_sum: Callable[[Any], Any] | None = None):
+    def evaluate(
+        self,
+        column: Callable[[str], Any],
+        group_sum: Callable[[Any], Any] | None = None,
+        peer: Callable[[str, Any, str | None, str], Any] | None = None,
+    ):
         """Evaluate with ``column(name)`` giving each name's values (a Series or number).
 
-        ``group_sum`` turns row values into one value per district, for ``sum()``.
+        ``group_sum`` turns row values into one value per district, for ``sum()``; ``peer(kind,
+        values, grouping, text)`` gives each unit the mean (max, min, sum) over the units (of its
+        group); ``text`` is the aggregated formula as written, for explanations.
         """
 
         def walk(node: ast.AST):
@@ -173,6 +222,12 @@ class Formula:
                 return float(node.value)
             if isinstance(node, ast.Name):
                 return column(node.id)
+            if isinstance(node, ast.Call) and node.func.id in PEER_FUNCTIONS:  # type: ignore[attr-defined]
+                if peer is None:
+                    raise FormulaError("汇总函数只能用于计分公式 (peer aggregates score only)")
+                grouping = node.args[1].id if len(node.args) == 2 else None  # type: ignore[attr-defined]
+                kind = PEER_FUNCTIONS[node.func.id]  # type: ignore[attr-defined]
+                return peer(kind, walk(node.args[0]), grouping, ast.unparse(node.args[0]))
             if isinstance(node, ast.Call):
                 if group_sum is None:
                     raise FormulaError("sum() 只能用于按地区汇总的项目 (district items only)")

@@ -23,6 +23,8 @@ class Context:
     points: float  # the indicator's full points: project weight × share
     month: int
     scheme: s.Scheme
+    # linear steps measured by a formula of their own (gain.by, loss.by), one value per unit
+    distances: dict[str, np.ndarray] | None = None
 
 
 def _per_point(share: float | None, points: float | None, ctx: Context) -> float:
@@ -40,12 +42,57 @@ def _missing_stays_missing(value: np.ndarray, result) -> np.ndarray:
 
 
 def proportional(value: np.ndarray, ind: s.Proportional, ctx: Context) -> np.ndarray:
-    """按完成比例计分，满分为止：值 ÷ full_at，在 0 与 1 之间。"""
+    """按完成比例计分，满分为止：值 ÷ full_at（越低越好时 full_at ÷ 值，不高于 full_at 得满分）。"""
+    if ind.lower_is_better():
+        result = np.clip(ind.full_at / np.where(value > ind.full_at, value, np.nan), 0, 1)
+        return _missing_stays_missing(value, np.where(value <= ind.full_at + EPS, 1.0, result))
     return np.clip(value / ind.full_at, 0, 1)
 
 
+def step_count(distance: np.ndarray, step: s.Step) -> np.ndarray:
+    """How many steps a distance makes: whole steps only (每增加5%：增加9%为1步), or in proportion."""
+    steps = np.maximum(distance, 0) / step.per
+    return np.floor(steps + EPS) if step.whole else steps
+
+
+def step_amount(distance: np.ndarray, step: s.Step, ctx: Context) -> np.ndarray:
+    """The share of the indicator a distance moves: steps × each step's worth, held at the cap."""
+    amount = step_count(distance, step) * step.amount(ctx.points)
+    cap = step.cap(ctx.points)
+    return amount if cap is None else np.minimum(amount, cap)
+
+
+def _distances(value: np.ndarray, ind: s.Linear, ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    """How far short of and how far beyond full_at each value is, in the value's unit (or as a
+    step's own ``by`` formula measures it)."""
+    short = value - ind.full_at if ind.lower_is_better() else ind.full_at - value
+    given = ctx.distances or {}
+    return given.get("loss", short), given.get("gain", -short)
+
+
+def _linear_steps(value: np.ndarray, ind: s.Linear, ctx: Context) -> np.ndarray:
+    """linear written as steps: the value against full_at decides short or beyond; each side
+    counts its steps (in the value's unit, or as its own ``by`` formula measures)."""
+    short, over = _distances(value, ind, ctx)
+    below = 1 - (step_amount(short, ind.loss, ctx) if ind.loss is not None else 0)
+    above = 1 + (step_amount(over, ind.gain, ctx) if ind.gain is not None else 0)
+    result = np.where(_short_of(value, ind), np.maximum(below, ind.floor), above)
+    return _missing_stays_missing(value, result)
+
+
+def _short_of(value: np.ndarray, ind) -> np.ndarray:
+    """Whether the value misses full_at (is above it, when lower is better)."""
+    if ind.lower_is_better():
+        return value > ind.full_at + EPS
+    return value < ind.full_at - EPS
+
+
 def linear(value: np.ndarray, ind: s.Linear, ctx: Context) -> np.ndarray:
-    """完成得满分，每少1个百分点扣 loss，扣至 floor 为止；超额每多1个百分点加 gain，最多加 max_gain。"""
+    """完成得满分，每少1个百分点（或每少一步）扣若干，扣至 floor 为止；超额每多1个百分点（或每多一步）加若干，加分封顶。"""
+    if ind.stepped():
+        return _linear_steps(value, ind, ctx)
+    if ind.lower_is_better():
+        return _linear_lower(value, ind, ctx)
     loss = _per_point(ind.loss_per_point, ind.loss_points_per_point, ctx)
     gain = _per_point(ind.gain_per_point, ind.gain_points_per_point, ctx)
     if ind.max_gain is not None:
@@ -60,17 +107,34 @@ def linear(value: np.ndarray, ind: s.Linear, ctx: Context) -> np.ndarray:
     return np.where(value < ind.full_at - EPS, below, above)
 
 
+def _linear_lower(value: np.ndarray, ind: s.Linear, ctx: Context) -> np.ndarray:
+    """linear where lower is better: each point above full_at loses, each point below gains."""
+    loss = _per_point(ind.loss_per_point, ind.loss_points_per_point, ctx)
+    gain = _per_point(ind.gain_per_point, ind.gain_points_per_point, ctx)
+    cap = ind.max_gain if ind.max_gain is not None else np.inf
+    if ind.max_gain_points is not None:
+        cap = ind.max_gain_points / ctx.points
+    points_above = (value - ind.full_at) * 100
+    below = np.maximum(1 - loss * points_above, ind.floor)
+    above = 1 + np.minimum(np.maximum(gain * -points_above, 0), cap)
+    return np.where(value > ind.full_at + EPS, below, above)
+
+
 def tiers(value: np.ndarray, ind: s.Tiers, ctx: Context) -> np.ndarray:
-    """分档计分：值不低于某档 min 得该档分数，从最高档起比较；都不到得 otherwise。"""
+    """分档计分：值不低于某档 min（越低越好时不高于某档 max）得该档分数，都不到得 otherwise。"""
     result = np.full(len(value), float(ind.otherwise))
-    for tier in reversed(ind.tiers):  # lowest first, so the highest band reached wins
+    lower = ind.lower_is_better()
+    for tier in reversed(ind.tiers):  # the last listed first, so the best band reached wins
         score = _per_point(tier.score, tier.points, ctx)  # a share, or points as one
-        result = np.where(value >= tier.min - EPS, score, result)
+        reached = value <= tier.max + EPS if lower else value >= tier.min - EPS  # type: ignore[operator]
+        result = np.where(reached, score, result)
     return _missing_stays_missing(value, result)
 
 
 def pass_fail(value: np.ndarray, ind: s.PassFail, ctx: Context) -> np.ndarray:
-    """完成（值不低于 full_at）得满分，未完成不得分。"""
+    """完成（值不低于 full_at；越低越好时不高于 full_at）得满分，未完成不得分。"""
+    if ind.lower_is_better():
+        return _missing_stays_missing(value, (value <= ind.full_at + EPS).astype(float))
     return _missing_stays_missing(value, (value >= ind.full_at - EPS).astype(float))
 
 
@@ -91,21 +155,34 @@ def competition_rank(value, descending: bool = True) -> np.ndarray:
     return values.rank(method="min", ascending=not descending).to_numpy()
 
 
+def sequence_ranks(value: np.ndarray, ind: s.RankPoints) -> np.ndarray:
+    """Each unit's place counted from where the sequence starts: 1 for the first (or the last)."""
+    start_first = ind.sequence is None or ind.sequence.start == "first"
+    return competition_rank(value, descending=ind.descending() == start_first)
+
+
 def rank_points(value: np.ndarray, ind: s.RankPoints, ctx: Context) -> np.ndarray:
-    """按名次计分：名次落在某档（如1-3名）得该档分数，并列同分，其余得 otherwise_points。"""
-    ranks = competition_rank(value, descending=ind.order == "desc")
+    """按名次计分：名次落在某档（如1-3名）得该档分数，或从第1名（倒数第1名）起依次赋分，并列同分，其余得 otherwise_points。"""
+    if ind.sequence is not None:
+        seq = ind.sequence
+        places = sequence_ranks(value, ind)
+        points = np.maximum(seq.points + seq.step * (places - 1), 0)
+        if seq.through is not None:
+            points = np.where(places <= seq.through, points, float(ind.otherwise_points))
+        return _missing_stays_missing(value, points / ctx.points)
+    ranks = competition_rank(value, descending=ind.descending())
     points = np.full(len(value), float(ind.otherwise_points))
-    for band in reversed(ind.bands):  # earlier bands win where they overlap
+    for band in reversed(ind.bands or []):  # earlier bands win where they overlap
         low, high = band.bounds()
         points = np.where((ranks >= low) & (ranks <= high), band.points, points)
     return _missing_stays_missing(value, points / ctx.points)
 
 
 def relative_to_best(value: np.ndarray, ind: s.RelativeToBest, ctx: Context) -> np.ndarray:
-    """以最高值为满分，其余按 值÷最高值 计分（asc：以最低值为满分，按 最低值÷值）；最高值为 0 时均不得分。"""
+    """以最高值为满分，其余按 值÷最高值 计分（越低越好：以最低值为满分，按 最低值÷值）；最高值为 0 时均不得分。"""
     clean = np.maximum(value, 0)
     known = clean[~np.isnan(clean)]
-    if ind.order == "desc":
+    if ind.descending():
         best = known.max() if len(known) else np.nan
         if not best > 0:
             return _missing_stays_missing(value, 0.0)
@@ -158,6 +235,8 @@ def _said(zh: str, en: str) -> dict[str, str]:
 
 
 def _words_proportional(ind, value, fraction, ctx, peers):
+    if ind.lower_is_better():
+        return _words_lower(ind, value, fraction, "proportional")
     rate = ind.full_at <= 2
     ratio = value / ind.full_at
     if ind.full_at == 1:
@@ -175,6 +254,10 @@ def _words_proportional(ind, value, fraction, ctx, peers):
 
 
 def _words_linear(ind, value, fraction, ctx, peers):
+    if ind.stepped():
+        return _words_steps(ind, value, fraction, ctx)
+    if ind.lower_is_better():
+        return _words_lower(ind, value, fraction, "linear")
     rate = ind.full_at <= 2
     v, full = _show(value, rate), _show(ind.full_at, rate)
     if value < ind.full_at - EPS:
@@ -195,6 +278,8 @@ def _words_linear(ind, value, fraction, ctx, peers):
 
 
 def _words_tiers(ind, value, fraction, ctx, peers):
+    if ind.lower_is_better():
+        return _words_lower_tiers(ind, value, ctx)
     rate = max(abs(t.min) for t in ind.tiers) <= 2
     v = _show(value, rate)
     for tier in ind.tiers:
@@ -211,6 +296,8 @@ def _words_tiers(ind, value, fraction, ctx, peers):
 
 
 def _words_pass_fail(ind, value, fraction, ctx, peers):
+    if ind.lower_is_better():
+        return _words_lower(ind, value, fraction, "pass_fail")
     rate = ind.full_at <= 2
     v, full = _show(value, rate), _show(ind.full_at, rate)
     if fraction >= 1:
@@ -234,7 +321,9 @@ def _words_schedule(ind, value, fraction, ctx, peers):
 
 
 def _words_rank_points(ind, value, fraction, ctx, peers):
-    ranks = competition_rank(peers, descending=ind.order == "desc")
+    if ind.sequence is not None:
+        return _words_sequence(ind, value, fraction, ctx, peers)
+    ranks = competition_rank(peers, descending=ind.descending())
     rank = int(ranks[(peers.round(9) == round(value, 9)).to_numpy()][0])
     rate = peers.abs().max() <= 2
     points = _num(fraction * ctx.points)
@@ -244,11 +333,169 @@ def _words_rank_points(ind, value, fraction, ctx, peers):
 
 
 def _words_relative_to_best(ind, value, fraction, ctx, peers):
-    best = peers.max() if ind.order == "desc" else peers.min()
+    best = peers.max() if ind.descending() else peers.min()
     rate = peers.abs().max() <= 2
-    word_zh, word_en = ("最高", "best") if ind.order == "desc" else ("最低", "lowest")
+    word_zh, word_en = ("最高", "best") if ind.descending() else ("最低", "lowest")
     zh = f"{word_zh}{_show(best, rate)}，本地区{_show(value, rate)}，得{_pct(fraction)}"
     en = f"{word_en} {_show(best, rate)}, this district {_show(value, rate)}: {_pct(fraction)}"
+    return _said(zh, en)
+
+
+# ---- the shapes of issue 13 in words: steps, lower is better, points by rank in sequence
+
+
+def _shown(x: float, ind, unit: str | None = None) -> str:
+    """A value as the practice writes it: a rate in percent, else the number with its unit."""
+    unit = unit if unit is not None else ind.unit
+    if unit == "%":
+        return f"{_num(x)}%"
+    if unit:
+        return f"{_num(x)}{unit}"
+    return _show(x, getattr(ind, "full_at", 2) <= 2 and abs(x) <= 10)
+
+
+def _step_size(step, ind, unit: str | None) -> str:
+    """每少“1%”、每增加“10万元”、每增加“1公顷”."""
+    if unit:
+        return f"{_num(step.per)}{unit}"
+    return _pct(step.per) if ind.full_at <= 2 else _num(step.per)
+
+
+def _step_worth(step) -> tuple[str, str]:
+    if step.points is not None:
+        return f"{_num(step.points)}分", f"{_num(step.points)} points"
+    return f"本指标分值的{_pct(step.share)}", f"{_pct(step.share)} of the indicator"
+
+
+def _side_words(step, distance: float, ind, ctx: Context, gain: bool) -> tuple[str, str]:
+    """One side of a stepped rule: 超出12个百分点，每增加5%加1分，计2步（不足一步的不计），加2分."""
+    unit = step.unit if step.by is not None else ind.unit
+    rate = unit is None and ind.full_at <= 2
+    gap_zh = f"{_num(distance * 100)}个百分点" if rate else _shown(distance, ind, unit or "")
+    gap_en = f"{_num(distance * 100)} points" if rate else _shown(distance, ind, unit or "")
+    size = _step_size(step, ind, unit)
+    worth_zh, worth_en = _step_worth(step)
+    raw = max(distance, 0) / step.per
+    count = step_count(np.array([distance]), step)[0]
+    moved = float(step_amount(np.array([distance]), step, ctx)[0]) * ctx.points
+    lower = ind.lower_is_better()
+    if gain:
+        verb, word = "加", ("每减少" if lower else "每增加")
+    else:
+        verb, word = "扣", ("每超" if lower else "每少")
+    steps_zh = f"计{_num(count)}步" + (
+        "（不足一步的不计）" if step.whole and raw - count > EPS else ""
+    )
+    zh = f"{'超出' if gain != lower else '少'}{gap_zh}，{word}{size}{verb}{worth_zh}，{steps_zh}，{verb}{_num(moved)}分"
+    en = f"{gap_en} {'beyond' if gain else 'short'}, {worth_en} per {size}: {_num(count)} step(s), {_num(moved)} points"
+    cap = step.cap(ctx.points)
+    if cap is not None and count * step.amount(ctx.points) > cap + EPS:
+        if step.max_share is not None and abs(step.max_share - 1) <= EPS and gain:
+            zh, en = zh + "（加分至基本分值封顶）", en + " (capped at the base points)"
+        else:
+            limit = _num(cap * ctx.points)
+            zh += f"（最多{verb}{limit}分）"
+            en += f" (at most {limit})"
+    return zh, en
+
+
+def _words_steps(ind, value, fraction, ctx):
+    """linear as steps: 112%，达到100%；超出12个百分点，每增加5%加1分，计2步…，共得11分."""
+    v, full = _shown(value, ind), _shown(ind.full_at, ind)
+    points = _num(fraction * ctx.points)
+    lower = ind.lower_is_better()
+    given = ctx.distances or {}
+    short = (value - ind.full_at) if lower else (ind.full_at - value)
+    if bool(_short_of(np.array([value]), ind)[0]):
+        if ind.loss is None:
+            return _said(
+                f"{v}，未达到{full}，得{points}分", f"{v}, short of {full}: {points} points"
+            )
+        distance = float(given["loss"][0]) if "loss" in given else short
+        side_zh, side_en = _side_words(ind.loss, distance, ind, ctx, gain=False)
+        where = "高于" if lower else "低于"
+        zh = f"{v}，{where}{full}；{side_zh}，得{points}分"
+        en = f"{v}, {'above' if lower else 'below'} {full}; {side_en}: {points} points"
+        if ind.full_at == 0 and ind.unit:  # the value is the difference itself (拨付 − 计划)
+            zh, en = f"{side_zh}，得{points}分", f"{side_en}: {points} points"
+        if fraction <= ind.floor + EPS:
+            zh, en = zh + "（扣完为止）", en + " (no lower)"
+        return _said(zh, en)
+    where = "不高于" if lower else "达到"
+    zh, en = (
+        f"{v}，{where}{full}，得满分",
+        f"{v}, {'at most' if lower else 'at least'} {full}: full marks",
+    )
+    if ind.full_at == 0 and ind.unit:
+        zh = f"{v}，{'未超出' if lower else '未少于'}要求，得满分"
+        en = f"{v}, {'not above' if lower else 'not below'} the mark: full marks"
+    distance = float(given["gain"][0]) if "gain" in given else -short
+    if ind.gain is not None and distance > EPS:
+        side_zh, side_en = _side_words(ind.gain, distance, ind, ctx, gain=True)
+        zh += f"；{side_zh}，共得{points}分"
+        en += f"; {side_en}: {points} points in all"
+    return _said(zh, en)
+
+
+def _words_lower(ind, value, fraction, method):
+    """Lower is better: 结转结余率12%，高于9%，按比例得 9% ÷ 12% = 75%."""
+    v, full = _shown(value, ind), _shown(ind.full_at, ind)
+    if value <= ind.full_at + EPS:
+        return _said(f"{v}，不高于{full}，得满分", f"{v}, at most {full}: full marks")
+    if method == "pass_fail":
+        return _said(f"{v}，高于{full}，不得分", f"{v}, above {full}: no points")
+    if method == "proportional":
+        return _said(
+            f"{v}，高于{full}，按比例得 {full} ÷ {v} = {_pct(fraction)}",
+            f"{v}, above {full}: {full} ÷ {v} = {_pct(fraction)} in proportion",
+        )
+    gap = _num((value - ind.full_at) * 100)
+    loss_zh, loss_en = _per(ind.loss_per_point, ind.loss_points_per_point)
+    zh = f"{v}，高于{full}共{gap}个百分点，每超1个百分点扣{loss_zh}，得{_pct(fraction)}"
+    en = f"{v}, {gap} points above {full}, {loss_en} off per point: {_pct(fraction)}"
+    return _said(zh, en)
+
+
+def _words_lower_tiers(ind, value, ctx):
+    """Tiers with upper bounds: 整改8天，不高于15天，得1分."""
+    v = _shown(value, ind)
+    for tier in ind.tiers:
+        if value <= tier.max + EPS:
+            got = f"{_num(tier.points)}分" if tier.points is not None else _pct(tier.score)
+            bound = _shown(tier.max, ind)
+            return _said(f"{v}，不高于{bound}，得{got}", f"{v}, at most {bound}: {got}")
+    highest = _shown(ind.tiers[-1].max, ind)
+    got = _num(ind.otherwise * ctx.points)
+    return _said(f"{v}，高于{highest}，得{got}分", f"{v}, above {highest}: {got} points")
+
+
+def _words_sequence(ind, value, fraction, ctx, peers):
+    """Points by rank in sequence: 排第3名；第1名10分，每后1名减1分，得8分."""
+    seq = ind.sequence
+    places = sequence_ranks(peers.to_numpy(dtype=float), ind)
+    place = int(places[(peers.round(9) == round(value, 9)).to_numpy()][0])
+    ranks = competition_rank(peers, descending=ind.descending())
+    rank = int(ranks[(peers.round(9) == round(value, 9)).to_numpy()][0])
+    count = int(peers.notna().sum())
+    rate = peers.abs().max() <= 2
+    points = _num(fraction * ctx.points)
+    change = "减" if seq.step < 0 else "加"
+    if seq.start == "first":
+        rule_zh = f"第1名{_num(seq.points)}分，每后1名{change}{_num(abs(seq.step))}分"
+        rule_en = f"rank 1 {_num(seq.points)} points, {_num(seq.step)} per rank after"
+        zh_place, en_place = f"排第{rank}名", f"ranked {rank} of {count}"
+    else:
+        rule_zh = f"倒数第1名{_num(seq.points)}分，每进1名{'扣' if seq.step < 0 else '加'}{_num(abs(seq.step))}分"
+        rule_en = f"last {_num(seq.points)} points, {_num(seq.step)} per rank higher"
+        zh_place, en_place = (
+            f"排第{rank}名（倒数第{place}名）",
+            f"ranked {rank} of {count} ({place} from last)",
+        )
+    zh = f"{_show(value, rate)}，在{count}个地区中{zh_place}；{rule_zh}，得{points}分"
+    en = f"{_show(value, rate)}, {en_place}; {rule_en}: {points} points"
+    if seq.through is not None and place > seq.through:
+        zh = f"{_show(value, rate)}，在{count}个地区中{zh_place}，不在前{seq.through}名，得{points}分"
+        en = f"{_show(value, rate)}, {en_place}, beyond {seq.through}: {points} points"
     return _said(zh, en)
 
 

@@ -38,6 +38,8 @@ class Ranking:
     chain: list[tuple[str, str | None]] = field(default_factory=list)  # the tie-break chain
     ties: list[Tie] = field(default_factory=list)  # where strict ranks used the chain
     awards: list[AwardResult] = field(default_factory=list)  # decided in awards.py
+    # district -> the names of the vetoes (一票否决) that hold for it
+    vetoed: dict[str, list[str]] = field(default_factory=dict)
 
 
 def published_rank(values: pd.Series, precision: int, descending: bool = True) -> pd.Series:
@@ -68,6 +70,8 @@ def rank(assessment: Assessment) -> Ranking:
         }
     )
     survey = assessment.survey[["district", "satisfaction"]].copy()
+    if scheme.survey is not None and not scheme.survey.rank_apart:  # only weighted in
+        survey = survey.iloc[0:0]
     descending = scheme.survey is None or scheme.survey.order == "desc"
     if not survey.empty:
         survey["rank"] = published_rank(survey["satisfaction"], precision, descending)
@@ -80,20 +84,16 @@ def rank(assessment: Assessment) -> Ranking:
     chain = scheme.tie_chain()
     keys = _chain_keys(assessment, chain, dict(zip(survey["district"], survey["satisfaction"])))
     ties: list[Tie] = []
-    if scheme.ranking.strict:
-        table["rank"] = _strict_rank(table, keys, precision, ties, "")
-    else:
-        table["rank"] = published_rank(table["total"], precision)
+    last = _ranked_last(assessment, table)
+    table["rank"] = _ranks(table, keys, scheme, ties, "", last)
     table["grade"] = table["total"].map(scheme.grade_of)
+    vetoed = _vetoed_grades(assessment, table)
     if assessment.groups:
         table["city"] = table["district"].map(assessment.groups)
         table["city_rank"] = pd.Series(pd.NA, index=table.index, dtype="Int64")
         for city, members in table.groupby("city", sort=False).groups.items():
             part = table.loc[members]
-            if scheme.ranking.strict:
-                ranks = _strict_rank(part, keys, precision, [], city)
-            else:
-                ranks = published_rank(part["total"], precision)
+            ranks = _ranks(part, keys, scheme, [], city, last.loc[members])
             table.loc[members, "city_rank"] = ranks.to_numpy()
     table = table.sort_values(["rank", "total"], ascending=[True, False], kind="stable")
     order = ["district", "total", "earned", "available", "rank", "grade", "survey_rank"]
@@ -102,10 +102,55 @@ def rank(assessment: Assessment) -> Ranking:
 
     cities = list(dict.fromkeys(assessment.groups.values()))  # in the data's order
     awards = [
-        decide(award, table, keys, chain, scheme, cities, assessment.level)
+        decide(award, table, keys, chain, scheme, cities, assessment.level, assessment.vetoes)
         for award in scheme.awards
     ]
-    return Ranking(assessment, table, survey, chain, ties, awards)
+    return Ranking(assessment, table, survey, chain, ties, awards, vetoed)
+
+
+def _ranks(part, keys, scheme, ties: list[Tie], where: str, last: pd.Series) -> pd.Series:
+    """Ranks as the scheme gives them (shared 1-2-2-4 or strict); units a veto ranks last
+    (一票否决) come after every other unit, ranked among themselves."""
+    precision = scheme.precision
+
+    def ranked(rows: pd.DataFrame) -> pd.Series:
+        if scheme.ranking.strict:
+            return _strict_rank(rows, keys, precision, ties, where)
+        return published_rank(rows["total"], precision)
+
+    if not last.any():
+        return ranked(part)
+    first, behind = part[~last.to_numpy()], part[last.to_numpy()]
+    ranks = (
+        pd.concat([ranked(first), ranked(behind) + len(first)]) if len(first) else ranked(behind)
+    )
+    return ranks.reindex(part.index).astype("Int64")
+
+
+def _ranked_last(assessment: Assessment, table: pd.DataFrame) -> pd.Series:
+    """Per row of the table, whether a veto that holds for it says rank: last."""
+    vetoes = assessment.scheme.vetoes
+    last = {
+        d for d, hits in assessment.vetoes.items() if any(vetoes[k].rank == "last" for k, _ in hits)
+    }
+    return table["district"].isin(last)
+
+
+def _vetoed_grades(assessment: Assessment, table: pd.DataFrame) -> dict[str, list[str]]:
+    """Force the grade a veto gives (the lowest, where several hold); the vetoes per district."""
+    scheme = assessment.scheme
+    grades = list(scheme.grades)
+    vetoed: dict[str, list[str]] = {}
+    for position, district in enumerate(table["district"]):
+        hits = assessment.vetoes.get(district)
+        if not hits:
+            continue
+        vetoed[district] = [scheme.vetoes[k].name for k, _ in hits]
+        forced = [scheme.vetoes[k].grade for k, _ in hits if scheme.vetoes[k].grade]
+        if forced:
+            worst = max([table["grade"].iat[position], *forced], key=grades.index)
+            table.iat[position, table.columns.get_loc("grade")] = worst
+    return vetoed
 
 
 def _chain_keys(

@@ -41,6 +41,8 @@ def sensitivity(
     scheme = assessment.scheme
     weights = np.array([p.weight for p in scheme.projects], dtype=float)
     counted = ~assessment.suspended.to_numpy(dtype=bool).T
+    if assessment.inapplicable is not None:  # items for some units only (applies_to)
+        counted &= ~assessment.inapplicable.to_numpy(dtype=bool).T
 
     def shares_of(scored: Assessment) -> np.ndarray:  # items × districts
         return np.where(counted, (scored.scores.to_numpy(dtype=float) / weights).T, 0.0)

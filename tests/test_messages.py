@@ -23,7 +23,7 @@ CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
 ZH_MAY_SAY = {
     "ANSI", "Ctrl", "End", "Excel", "FALSE", "GBK", "KB", "README", "SHA-256", "TRUE", "UTF-8",
     "B", "WPS", "YAML", "zip", "Office", "PDF", "HTML", "XML", "doc", "assess", "awards", "awards.quotas", "city", "count", "csv", "explain",
-    "indicators", "long", "rules", "ods", "quota", "quotas", "schedule.month", "scorer", "share", "sheets",
+    "indicators", "long", "rules", "applies_to", "ods", "quota", "quotas", "schedule.month", "scorer", "share", "sheets",
     "sum", "template", "total", "xls", "xlsx",
 }  # fmt: skip
 # Chinese an English sentence may hold: a value the data must contain, written as the data say it.

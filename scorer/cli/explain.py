@@ -45,6 +45,7 @@ def explain(args: tuple[str, ...], rules: str | None, month: int | None, lang: s
 def _print_explanation(explanation: Explanation, lang: str) -> None:
     """A line per project with its points; under each indicator its cells and its rule."""
     from ..explain import district_view, explanation_summary, inputs_text, item_title
+    from ..scheme import method_label
 
     text = words(lang)
     out = console()
@@ -62,7 +63,11 @@ def _print_explanation(explanation: Explanation, lang: str) -> None:
             if indicator.inputs:
                 said = inputs_text(indicator, lang)
                 out.print(f"      {text['inputs_short']}{said}", style="dim")
-            out.print(f"      {text['rule_short']}{indicator.words[lang]}")
+            if indicator.method is not None:
+                said = render("rule_method", lang, method=method_label(indicator.method, lang))
+            else:
+                said = text["rule_short"]
+            out.print(f"      {said}{indicator.words[lang]}")
     out.print()
     for sentence in explanation_summary(explanation, lang, closing=True).split("\n"):
         out.print(sentence, style="bold")
@@ -71,4 +76,6 @@ def _print_explanation(explanation: Explanation, lang: str) -> None:
 def _item_points(item: Item, lang: str) -> str:
     if item.suspended:
         return words(lang)["suspended_left_out"]
+    if not item.applies:
+        return words(lang)["not_applicable"]
     return f"{item.score:.2f} / {item.weight:g}"

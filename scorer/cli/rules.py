@@ -67,10 +67,10 @@ def rules_show(file: str | None, lang: str) -> None:
     for count, project in enumerate(scheme.projects, 1):
         template = scheme.template_name(project)
         if template is not None and project.indicators is None:
-            used[template] = rules_summary(scheme.templates[template])
+            used[template] = rules_summary(scheme.templates[template], lang)
             method = f"{text['template']}“{template}”"
         else:
-            method = rules_summary(scheme.rules_of(project))
+            method = rules_summary(scheme.rules_of(project), lang)
         name = (
             render("with_aliases", lang, name=project.name, aliases=project.aliases)
             if project.aliases

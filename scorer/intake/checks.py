@@ -364,7 +364,8 @@ def check_duplicates(rows: CheckedRows) -> None:
 def check_missing_projects(rows: CheckedRows) -> None:
     """A district without a row for a project: located at the district's first row's sheet."""
     frame, scheme = rows.frame, rows.scheme
-    project_names = [p.name for p in scheme.projects if p.level == "project"]
+    projects = [p for p in scheme.projects if p.level == "project"]
+    project_names = [p.name for p in projects]
     counts = frame.groupby("district", sort=False, observed=True)["project"].nunique()
     short = counts[counts < len(project_names)].index
     if len(short) == 0:
@@ -382,8 +383,9 @@ def check_missing_projects(rows: CheckedRows) -> None:
             int(firsts.at[district, "_row"]),
             None,
         )
-        for project_name in project_names:
-            if project_name not in present:
+        for project in projects:  # an item for some units only is not missing elsewhere
+            project_name = project.name
+            if project_name not in present and project.applies(district, scheme.groups):
                 rows.issues.add(
                     "missing-project", {"district": district, "project": project_name}, **at
                 )

@@ -140,6 +140,14 @@ MESSAGES: dict[str, str] = {
     "did_you_mean": "did you mean “{name}”?",
     "check_project_name": "check the name against the scheme",
     "not_on_roster": "no such unit on the roster; check the name",
+    # --- scoring methods as the practice calls them
+    "method.proportional": "in proportion",
+    "method.linear": "linear deduction",
+    "method.tiers": "tiers",
+    "method.pass_fail": "pass or fail",
+    "method.schedule": "time schedule",
+    "method.rank_points": "rank points",
+    "method.relative_to_best": "relative to the best",
     # --- separators
     "sep.list": ", ",
     "sep.clause": "; ",
@@ -412,4 +420,11 @@ MESSAGES: dict[str, str] = {
     "returned_error": "error",
     "returned_warning": "warning",
     "returned_info": "note",
+    # --- i13-rules
+    "unit-weights-total": "the items that apply to “{unit}” add up to {sum}, but the scheme total is {total}",
+    "unit-weights-total.todo": "change the weights of the applies_to items so that every unit's items add up to the total",
+    "vetoed_note": "vetoed: {district} ({names})",
+    "rule_method": "rule ({method}): ",
+    "not_applicable": "not applicable here: not scored (no rescaling)",
+    "survey_weighted": "Public opinion survey (ranked separately; the survey item is also in the total)",
 }

@@ -140,6 +140,14 @@ MESSAGES: dict[str, str] = {
     "did_you_mean": "是否应为“{name}”？",
     "check_project_name": "检查项目名称是否与考核方案一致",
     "not_on_roster": "名单中没有这个地区，请核对名称",
+    # --- scoring methods as the practice calls them
+    "method.proportional": "按比例计分",
+    "method.linear": "线性扣分",
+    "method.tiers": "分档计分",
+    "method.pass_fail": "达标计分",
+    "method.schedule": "序时进度",
+    "method.rank_points": "排名计分",
+    "method.relative_to_best": "以最优为满分",
     # --- separators
     "sep.list": "、",
     "sep.clause": "；",
@@ -412,4 +420,11 @@ MESSAGES: dict[str, str] = {
     "returned_error": "错误",
     "returned_warning": "提醒",
     "returned_info": "说明",
+    # --- i13-rules
+    "unit-weights-total": "“{unit}”适用的项目分值合计 {sum} 分，与方案总分 {total} 分不符",
+    "unit-weights-total.todo": "调整 applies_to 项目的分值，使每个单位适用的项目合计等于 total",
+    "vetoed_note": "一票否决：{district}（{names}）",
+    "rule_method": "计分（{method}）：",
+    "not_applicable": "不适用于本单位，不计分（不折算）",
+    "survey_weighted": "社情民意（单独排名；问卷调查成绩已按方案计入总分）",
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -54,9 +55,12 @@ def report_context(result, lang: str = "zh", robustness=None) -> dict[str, Any]:
     explain = result.explainer()
     rows = ranking_rows(ranking)
     weights, templates_used = weight_rows(scheme, lang)
+    labels: Mapping[str, str] = words(lang)
+    if any(p.level == "survey" for p in scheme.projects):  # the survey is also in the total
+        labels = {**labels, "survey": labels["survey_weighted"]}
     return {
         "lang": lang,
-        "t": words(lang),
+        "t": labels,
         "scheme": scheme,
         "month": assessment.month if scheme.schedule.expected is not None else None,
         "grades": [(g, f * scheme.total) for g, f in scheme.grades.items()],
@@ -123,8 +127,9 @@ def project_shares(assessment, rows: list[dict[str, Any]]) -> list[dict[str, Any
     for r in rows:
         cells = []
         for name, weight in weights.items():
-            suspended = bool(assessment.suspended.at[r["district"], name])
             score = assessment.scores.at[r["district"], name]
+            # an item for other units only (applies_to) has no points either
+            suspended = bool(assessment.suspended.at[r["district"], name]) or bool(pd.isna(score))
             cells.append(
                 {
                     "project": name,

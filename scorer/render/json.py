@@ -114,7 +114,7 @@ def _districts(ranking: Ranking) -> list[dict[str, Any]]:
 def awards_list(ranking: Ranking, lang: str = "zh") -> list[dict[str, Any]]:
     """Each award: its rule in words, the winners, and per city the quota, how many were
     eligible, the winners and any tie on the quota line."""
-    return [
+    listed = [
         {
             "award": award.name,
             "rule": award.rule[lang],
@@ -134,6 +134,10 @@ def awards_list(ranking: Ranking, lang: str = "zh") -> list[dict[str, Any]]:
         }
         for award in ranking.awards
     ]
+    for entry, award in zip(listed, ranking.awards):
+        if award.removed:  # only where a veto (一票否决) removed a unit: other output unchanged
+            entry["removed"] = [{"district": d, "reason": r[lang]} for d, r in award.removed]
+    return listed
 
 
 def whatif_dict(

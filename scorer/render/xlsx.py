@@ -175,6 +175,8 @@ def _scores_sheet(book: _Book, ranking) -> None:
         for col, (value, suspended) in enumerate(zip(points[row - 1], held[row - 1]), start=2):
             if suspended:
                 sheet.write_string(row, col, word, book.muted)
+            elif value != value:  # NaN: an item for other units only (applies_to)
+                sheet.write_string(row, col, "不适用" if book.lang == "zh" else "n/a", book.muted)
             else:
                 sheet.write_number(row, col, value, book.number)
         sheet.write_number(row, len(items) + 2, float(r.total), book.number)

@@ -8,7 +8,6 @@ from .load import MAX_RULE_BYTES, MAX_YAML_DEPTH, MAX_YAML_VALUES, read_rule_fil
 from .model import (
     ID_COLUMNS,
     INDICATOR_MODELS,
-    LARGEST,
     METHOD_NAMES,
     POINTS_LIMIT,
     SURVEY_WORDS,
@@ -35,9 +34,11 @@ from .model import (
     Tier,
     Tiers,
     json_schema,
+    method_label,
     rules_summary,
 )
 from .names import WHITESPACE, NameMatch, ProjectIndex, normalize_name
+from .types import LARGEST
 from .validate import RESERVED_COLUMN_KEYS, check_scheme_file, check_scheme_text, load_scheme
 
 __all__ = [
@@ -84,6 +85,7 @@ __all__ = [
     "json_schema",
     "known_schemes",
     "load_scheme",
+    "method_label",
     "normalize_name",
     "read_rule_file",
     "recorded_schemes",

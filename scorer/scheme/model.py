@@ -5,42 +5,20 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    AfterValidator,
-    AllowInfNan,
-    BaseModel,
-    ConfigDict,
-    Field,
-    Strict,
-    model_validator,
-)
+from pydantic import AllowInfNan, Field, Strict, model_validator
 
+from ..messages import render
 from .names import ProjectIndex, normalize_name
+from .shapes import Applicability, RankSequence, Step, UnitGroups, Veto
+from .types import LARGEST, Number, Whole, _one_of, _Strict  # noqa: F401  (LARGEST: its old home)
 
 ID_COLUMNS = ("district", "project", "status", "city")
 # what ranking.tie_break may write for the survey (社情民意)
 SURVEY_WORDS = ("社情民意", "满意度", "survey")
 
-# Every number of a rule file is a real YAML number: not text ("50", and 5e1, which YAML 1.1
-# reads as text), not true/false, not .inf/.nan, and not so large that sums overflow.
-LARGEST = 10**12
-
-
-def _not_huge(value: float) -> float:
-    if abs(value) > LARGEST:
-        raise ValueError(f"数值 {value:g} 过大，绝对值不能超过 10^12 (at most 10^12 in size)")
-    return value
-
-
-Number = Annotated[float, Strict(), AllowInfNan(False), AfterValidator(_not_huge)]
-Whole = Annotated[int, Strict(), AfterValidator(_not_huge)]
 Month = Annotated[int, Strict(), Field(ge=1, le=12)]
 Progress = Annotated[float, Strict(), AllowInfNan(False), Field(ge=0, le=1)]
 POINTS_LIMIT = 1_000_000  # a scheme's total, and so each weight, is at most this
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 class Column(_Strict):
@@ -96,6 +74,16 @@ class _IndicatorBase(_Strict):
     name: str = Field(description="指标名称 / indicator name")
     share: Number = Field(gt=0, le=1, description="占项目分值的比例 / share of the project weight")
     value: str = Field(description="计算公式，如“完成 / 目标任务” / formula of the measured value")
+    better: Literal["higher", "lower"] = Field(
+        default="higher",
+        description="higher 越高越好；lower 越低越好（如结转结余率），0 为最好 / lower is better",
+    )
+    unit: str | None = Field(
+        default=None, description="值的单位，如 万元、公顷、岁（说明计分时显示）/ the value's unit"
+    )
+
+    def lower_is_better(self) -> bool:
+        return self.better == "lower"
 
 
 class Proportional(_IndicatorBase):
@@ -105,12 +93,6 @@ class Proportional(_IndicatorBase):
     full_at: Number = Field(
         default=1.0, gt=0, description="达到此值得满分 / value giving full marks"
     )
-
-
-def _one_of(model: BaseModel, *pairs: tuple[str, str]) -> None:
-    for a, b in pairs:
-        if getattr(model, a) is not None and getattr(model, b) is not None:
-            raise ValueError(f"{a} 与 {b} 只能写一个 (give {a} or {b}, not both)")
 
 
 class Linear(_IndicatorBase):
@@ -133,13 +115,27 @@ class Linear(_IndicatorBase):
     max_gain: Number | None = Field(default=None, ge=0, description="最多加的比例（占本指标分值）")
     max_gain_points: Number | None = Field(default=None, ge=0, description="最多加的分数")
     floor: Number = Field(default=0, description="最低得分比例，默认 0（扣完为止）")
+    loss: Step | None = Field(
+        default=None, description="不足时每步扣分，如 {per: 0.1, points: 1}（每少10%扣1分）"
+    )
+    gain: Step | None = Field(
+        default=None, description="超出时每步加分，如 {per: 0.05, points: 1}（每增加5%加1分）"
+    )
 
     @model_validator(mode="after")
     def _pairs(self) -> Linear:
-        if self.loss_per_point is None and self.loss_points_per_point is None:
+        old_loss = self.loss_per_point is not None or self.loss_points_per_point is not None
+        old_gain = self.gain_per_point is not None or self.gain_points_per_point is not None
+        if not old_loss and self.loss is None and self.gain is None:
             raise ValueError(
                 "linear 需要 loss_per_point 或 loss_points_per_point（每少1个百分点扣多少）"
             )
+        if old_loss and self.loss is not None:
+            raise ValueError("loss 与 loss_per_point（loss_points_per_point）只能写一种")
+        if (old_gain or self.max_gain is not None or self.max_gain_points is not None) and (
+            self.gain is not None
+        ):
+            raise ValueError("gain 与 gain_per_point（max_gain…）只能写一种")
         _one_of(
             self,
             ("loss_per_point", "loss_points_per_point"),
@@ -148,9 +144,16 @@ class Linear(_IndicatorBase):
         )
         return self
 
+    def stepped(self) -> bool:
+        """Whether the gain or loss is written as steps (loss: / gain:)."""
+        return self.loss is not None or self.gain is not None
+
 
 class Tier(_Strict):
-    min: Number = Field(description="值不低于此数 / the value is at least")
+    min: Number | None = Field(default=None, description="值不低于此数 / the value is at least")
+    max: Number | None = Field(
+        default=None, description="值不高于此数（better: lower 时）/ the value is at most"
+    )
     score: Number | None = Field(default=None, description="得分比例 / share of the indicator")
     points: Number | None = Field(default=None, description="得分 / points")
 
@@ -158,7 +161,14 @@ class Tier(_Strict):
     def _exactly_one(self) -> Tier:
         if (self.score is None) == (self.points is None):
             raise ValueError("每档写 score（比例）或 points（分数）之一 (give score or points)")
+        if (self.min is None) == (self.max is None):
+            raise ValueError("每档写 min（不低于）或 max（不高于）之一 (give min or max)")
         return self
+
+    @property
+    def bound(self) -> float:
+        """The tier's threshold: its min, or (lower is better) its max."""
+        return self.min if self.min is not None else self.max  # type: ignore[return-value]
 
 
 class Tiers(_IndicatorBase):
@@ -170,8 +180,17 @@ class Tiers(_IndicatorBase):
 
     @model_validator(mode="after")
     def _descending(self) -> Tiers:
+        if self.lower_is_better():
+            if any(t.max is None for t in self.tiers):
+                raise ValueError("better: lower 时每档写 max（不高于） (give max for each tier)")
+            maxes = [t.max for t in self.tiers]
+            if any(a >= b for a, b in zip(maxes, maxes[1:])):  # type: ignore[operator]
+                raise ValueError("各档 max 须从低到高排列 (list tiers lowest max first)")
+            return self
+        if any(t.min is None for t in self.tiers):
+            raise ValueError("每档写 min（不低于）；越低越好的指标写 better: lower 和 max")
         mins = [t.min for t in self.tiers]
-        if any(a <= b for a, b in zip(mins, mins[1:])):
+        if any(a <= b for a, b in zip(mins, mins[1:])):  # type: ignore[operator]
             raise ValueError("各档 min 须从高到低排列 (list tiers highest first)")
         return self
 
@@ -198,6 +217,8 @@ class Schedule(_IndicatorBase):
     @model_validator(mode="after")
     def _pairs(self) -> Schedule:
         _one_of(self, ("loss_per_point", "loss_points_per_point"))
+        if self.lower_is_better():
+            raise ValueError("序时进度越高越好，不能写 better: lower")
         return self
 
 
@@ -227,8 +248,21 @@ class RankPoints(_IndicatorBase):
 
     method: Literal["rank_points"]
     order: Literal["desc", "asc"] = Field(default="desc", description="desc 值越大越好")
-    bands: list[RankBand] = Field(min_length=1)
+    bands: list[RankBand] | None = Field(default=None, min_length=1)
+    sequence: RankSequence | None = Field(
+        default=None,
+        description="按名次依次赋分，如“依次赋予60分、57分、54分”或“倒数第1名2分，每进1名扣0.1分”",
+    )
     otherwise_points: Number = Field(default=0)
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> RankPoints:
+        if (self.bands is None) == (self.sequence is None):
+            raise ValueError("rank_points 写 bands（分档）或 sequence（依次赋分）之一")
+        return self
+
+    def descending(self) -> bool:
+        return self.order == "desc" and not self.lower_is_better()
 
 
 class RelativeToBest(_IndicatorBase):
@@ -236,6 +270,9 @@ class RelativeToBest(_IndicatorBase):
 
     method: Literal["relative_to_best"]
     order: Literal["desc", "asc"] = Field(default="desc", description="desc 值越大越好")
+
+    def descending(self) -> bool:
+        return self.order == "desc" and not self.lower_is_better()
 
 
 Indicator = Annotated[
@@ -252,6 +289,13 @@ INDICATOR_MODELS: dict[str, type[_IndicatorBase]] = {
     "relative_to_best": RelativeToBest,
 }
 METHOD_NAMES = tuple(INDICATOR_MODELS)
+
+
+def method_label(method: str, lang: str | None) -> str:
+    """A method's name for people: 线性扣分 (zh), linear deduction (en); the key itself (None)."""
+    if lang is None or method not in INDICATOR_MODELS:
+        return method
+    return render(f"method.{method}", lang)
 
 
 class Adjustment(_Strict):
@@ -292,11 +336,34 @@ class Project(Rules):
     name: str = Field(description="项目名称 / project name")
     aliases: list[str] = Field(default=[], description="别名 / other names")
     weight: Number = Field(gt=0, le=POINTS_LIMIT, description="分值 / points")
-    level: Literal["project", "district"] = Field(
+    level: Literal["project", "district", "survey"] = Field(
         default="project",
-        description="district：按地区汇总全部项目计算（如资金保障），不单独填报",
+        description=(
+            "district：按地区汇总全部项目计算（如资金保障），不单独填报；"
+            "survey：按社情民意（问卷调查）计分，计入总分"
+        ),
     )
     template: str | None = Field(default=None, description="计分模板名 / template name")
+    applies_to: Applicability | None = Field(
+        default=None, description="只适用于部分单位（如部门履职差异考核项目） / for some units only"
+    )
+    others: Literal["excluded", "mean"] = Field(
+        default="excluded",
+        description="不适用的单位：excluded 不计分也不计入可得分值（不折算）；mean 得适用单位的平均分",
+    )
+
+    def applies(self, district: str, groups: UnitGroups) -> bool:
+        """Whether the project applies to ``district`` (names compared as users write them)."""
+        rule = self.applies_to
+        if rule is None:
+            return True
+        wanted = normalize_name(district)
+        if rule.units is not None:
+            return wanted in {normalize_name(u) for u in rule.units}
+        grouping = groups.get(rule.group or "", {})
+        return any(
+            wanted in {normalize_name(u) for u in grouping.get(g, [])} for g in rule.in_ or []
+        )
 
 
 class Survey(_Strict):
@@ -306,6 +373,9 @@ class Survey(_Strict):
     label: str = "满意度"
     aliases: list[str] = ["满意率", "群众满意度"]
     order: Literal["desc", "asc"] = "desc"
+    rank_apart: bool = Field(
+        default=True, description="是否另行排名（计入总分的项目见 level: survey）/ ranked apart"
+    )
 
 
 class Check(_Strict):
@@ -402,6 +472,11 @@ class Scheme(_Strict):
         default=None,
         description="应报送的地区名单（名称，或 {name, aliases, city}）；有名单时缺报、错名均报错",
     )
+    groups: UnitGroups = Field(
+        default={},
+        description="单位分组：分组名 → 各组 → 单位，如 部门类别: {专业部门: [教育局, 卫健委]}",
+    )
+    vetoes: list[Veto] = Field(default=[], description="一票否决事项 / conditions that veto")
 
     @model_validator(mode="after")
     def _status_column(self) -> Scheme:
@@ -492,9 +567,12 @@ class Scheme(_Strict):
         return list(self.grades)[-1]
 
 
-def rules_summary(rules: Rules) -> str:
-    """How a project is scored, in one line: 目标任务完成 60%（linear） · 资金拨付 25%（tiers） · −督查扣分."""
-    parts = [f"{i.name} {i.share:.0%}（{i.method}）" for i in rules.indicators or []]
+def rules_summary(rules: Rules, lang: str | None = None) -> str:
+    """How a project is scored, in one line: 目标任务完成 60%（linear） · 资金拨付 25%（tiers） · −督查扣分;
+    with ``lang`` the methods by their practice names (目标任务完成 60%（线性扣分）)."""
+    parts = [
+        f"{i.name} {i.share:.0%}（{method_label(i.method, lang)}）" for i in rules.indicators or []
+    ]
     parts += [f"−{d.name}" for d in rules.deductions or []]
     parts += [f"+{b.name}" for b in rules.bonuses or []]
     return " · ".join(parts)

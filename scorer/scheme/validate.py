@@ -14,6 +14,7 @@ from ..formula import FormulaError, parse_formula
 from .load import LineMap, parse_rule_text, read_rule_file
 from .model import ID_COLUMNS, METHOD_NAMES, SURVEY_WORDS, Scheme
 from .names import normalize_name
+from .shape_checks import check_shapes, uses_applies_to
 from .wording import describe_error, dotted_path, plain_number
 
 # column keys the data table uses for itself (intake adds them to every row)
@@ -143,12 +144,13 @@ def _semantic_issues(raw: dict, lines: LineMap, file: str) -> list[Issue]:
     _check_project_names(raw, add)
     _check_grades(raw, add)
     _check_columns(columns, add)
-    _check_formulas(raw, templates, _FormulaCheck(columns, add))
+    _check_formulas(raw, templates, _FormulaCheck(columns, add, _mapping(raw, "groups"), raw))
     _check_templates(raw, templates, add)
     _check_tie_break(raw, add)
     _check_awards(raw, columns, add)
     _check_text_columns(columns, add)
     _check_roster(raw, add)
+    check_shapes(raw, columns, add)
     return issues
 
 
@@ -158,6 +160,8 @@ def _check_weights(raw: dict, add: Add) -> None:
     total = _number(raw.get("total"))
     weights = [_number(p.get("weight")) for p in projects]
     known = [w for w in weights if w is not None]
+    if uses_applies_to(raw):
+        return  # items for some units only: checked per unit (shape_checks)
     if total is not None and projects and len(known) == len(weights):
         weight_sum = sum(known)
         if abs(weight_sum - total) > 1e-6:
@@ -279,8 +283,22 @@ class _FormulaCheck:
     """Checks one formula: it parses, compares only in checks, sums only at district level, and
     names number columns that exist."""
 
-    def __init__(self, columns: dict, add: Add):
+    def __init__(
+        self, columns: dict, add: Add, groups: dict | None = None, raw: dict | None = None
+    ):
         self.add = add
+        # what mean_of(x, grouping) may name: the scheme's groups, and the 所属市 column
+        self.groupings = {normalize_name(g) for g in groups or {}}
+        # what a survey item's formula may name: the survey's satisfaction
+        survey = (raw or {}).get("survey")
+        survey = survey if isinstance(survey, dict) else {}
+        labels = [
+            survey.get("label", "满意度"),
+            *(survey.get("aliases") or ["满意率", "群众满意度"]),
+        ]
+        self.survey_names = {
+            normalize_name(x) for x in [*labels, "satisfaction"] if isinstance(x, str)
+        }
         self.known_names: set[str] = set()  # what a formula may name: the number columns
         self.text_columns: dict[str, str] = {}  # names of the district, project, status, city
         for key, column in columns.items():
@@ -288,12 +306,16 @@ class _FormulaCheck:
             if isinstance(column, dict):
                 labels = [column.get("label"), *_listed(column, "aliases")]
                 names |= {normalize_name(x) for x in labels if isinstance(x, str)}
+            if key == "city":
+                self.groupings |= names
             if key in ID_COLUMNS:
                 self.text_columns.update(dict.fromkeys(names, key))
             else:
                 self.known_names |= names
 
-    def __call__(self, text: Any, loc: tuple, aggregated: bool, comparison: bool = False) -> None:
+    def __call__(
+        self, text: Any, loc: tuple, aggregated: bool, comparison: bool = False, survey=False
+    ) -> None:
         if not isinstance(text, str):
             return
         try:
@@ -308,6 +330,25 @@ class _FormulaCheck:
         if formula.aggregated and not aggregated:
             detail = "sum() 只能用于 level: district 的项目 (sum() is for district items)"
             self.add("bad-formula", {"formula": text, "detail": detail}, loc)
+        if formula.peers and comparison:
+            detail = "mean_of() 等汇总函数只能用于计分公式 (peer aggregates are for scoring)"
+            self.add("bad-formula", {"formula": text, "detail": detail}, loc)
+        for grouping in formula.groupings:
+            if normalize_name(grouping) not in self.groupings:
+                detail = (
+                    f"没有名为“{grouping}”的分组；可用所属市（city 列）或方案 groups 中的分组"
+                    f" (no grouping named {grouping})"
+                )
+                self.add("bad-formula", {"formula": text, "detail": detail}, loc)
+        if survey:
+            other = [n for n in formula.names if normalize_name(n) not in self.survey_names]
+            if other:
+                detail = (
+                    f"level: survey 的公式只能用社情民意的满意度，不能用“{other[0]}”"
+                    f" (a survey item's formula names the satisfaction only)"
+                )
+                self.add("bad-formula", {"formula": text, "detail": detail}, loc)
+            return
         texts = [n for n in formula.names if normalize_name(n) in self.text_columns]
         if texts:
             key = self.text_columns[normalize_name(texts[0])]
@@ -326,10 +367,15 @@ class _FormulaCheck:
 def _check_formulas(raw: dict, templates: dict, check: _FormulaCheck) -> None:
     """Every formula of the templates, the projects and the checks."""
 
-    def check_rules(rules: dict, loc: tuple, aggregated: bool) -> None:
+    def check_rules(rules: dict, loc: tuple, aggregated: bool, survey: bool = False) -> None:
         for i, indicator in enumerate(rules.get("indicators") or []):
             if isinstance(indicator, dict):
-                check(indicator.get("value"), (*loc, "indicators", i, "value"), aggregated)
+                at = (*loc, "indicators", i)
+                check(indicator.get("value"), (*at, "value"), aggregated, survey=survey)
+                for side in ("gain", "loss"):
+                    step = indicator.get(side)
+                    if isinstance(step, dict):
+                        check(step.get("by"), (*at, side, "by"), aggregated, survey=survey)
         for kind in ("deductions", "bonuses"):
             for i, item in enumerate(rules.get(kind) or []):
                 if isinstance(item, dict):
@@ -341,10 +387,14 @@ def _check_formulas(raw: dict, templates: dict, check: _FormulaCheck) -> None:
             check_rules(template, ("templates", name), aggregated=False)
     for index, project in enumerate(raw.get("projects") or []):
         if isinstance(project, dict):
-            check_rules(project, ("projects", index), project.get("level") == "district")
+            level = project.get("level")
+            check_rules(project, ("projects", index), level == "district", level == "survey")
     for index, item in enumerate(raw.get("checks") or []):
         if isinstance(item, dict):
             check(item.get("when"), ("checks", index, "when"), False, comparison=True)
+    for index, item in enumerate(raw.get("vetoes") or []):
+        if isinstance(item, dict):
+            check(item.get("when"), ("vetoes", index, "when"), False, comparison=True)
 
 
 def _check_templates(raw: dict, templates: dict, add: Add) -> None:

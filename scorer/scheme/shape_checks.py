@@ -1,0 +1,177 @@
+"""Checking the rule shapes of issue 13 across fields, each at its line: vetoes naming real
+grades, projects and awards; items for some units naming real groups and adding up per unit;
+groupings without a unit in two groups; survey items with a survey to score."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .names import normalize_name
+from .wording import plain_number
+
+Add = Callable[[str, dict, Iterable], None]
+
+
+def _dicts(value: Any) -> list[tuple[int, dict]]:
+    return (
+        [(i, v) for i, v in enumerate(value or []) if isinstance(v, dict)]
+        if isinstance(value, list)
+        else []
+    )
+
+
+def _schema(add: Add, field: str, detail: str, loc: tuple) -> None:
+    add("schema", {"field": field, "detail": detail}, loc)
+
+
+def uses_applies_to(raw: dict) -> bool:
+    """Whether some project is for some units only and left out for the others: the weights
+    then add up to the total per unit, not over all projects."""
+    return any(
+        isinstance(p.get("applies_to"), dict) and p.get("others", "excluded") == "excluded"
+        for _, p in _dicts(raw.get("projects"))
+    )
+
+
+def check_shapes(raw: dict, columns: dict, add: Add) -> None:
+    """Every cross-field rule of the shapes."""
+    groups = raw.get("groups") if isinstance(raw.get("groups"), dict) else {}
+    _check_groups(groups, add)
+    _check_applies_to(raw, groups, add)
+    _check_unit_weights(raw, groups, add)
+    _check_vetoes(raw, add)
+    _check_survey_items(raw, add)
+
+
+def _check_groups(groups: dict, add: Add) -> None:
+    """A unit belongs to at most one group of each grouping."""
+    for grouping, members in groups.items():
+        if not isinstance(members, dict):
+            continue
+        seen: dict[str, str] = {}
+        for group, units in members.items():
+            for position, unit in enumerate(units if isinstance(units, list) else []):
+                if not isinstance(unit, str):
+                    continue
+                key = normalize_name(unit)
+                if key in seen and seen[key] != group:
+                    detail = (
+                        f"单位“{unit}”同时在“{seen[key]}”和“{group}”两个组中，每个单位只能属于一组"
+                        f" (a unit in two groups)"
+                    )
+                    _schema(
+                        add, f"groups.{grouping}", detail, ("groups", grouping, group, position)
+                    )
+                seen.setdefault(key, group)
+
+
+def _check_applies_to(raw: dict, groups: dict, add: Add) -> None:
+    """applies_to names a grouping of ``groups`` and groups in it; others needs applies_to."""
+    for index, project in _dicts(raw.get("projects")):
+        rule = project.get("applies_to")
+        loc = ("projects", index)
+        if "others" in project and rule is None:
+            detail = "others 只用于写了 applies_to 的项目 (others needs applies_to)"
+            _schema(add, f"projects[{index}].others", detail, (*loc, "others"))
+        if not isinstance(rule, dict) or not isinstance(rule.get("group"), str):
+            continue
+        grouping = rule["group"]
+        if grouping not in groups:
+            known = "、".join(groups) or "（方案没有 groups）"
+            detail = (
+                f"没有名为“{grouping}”的分组，可用：{known}；分组写在方案的 groups 中"
+                f" (no such grouping)"
+            )
+            _schema(
+                add, f"projects[{index}].applies_to.group", detail, (*loc, "applies_to", "group")
+            )
+            continue
+        members = groups[grouping] if isinstance(groups[grouping], dict) else {}
+        for position, name in enumerate(rule.get("in") or []):
+            if name not in members:
+                detail = (
+                    f"分组“{grouping}”中没有“{name}”，可用：{'、'.join(members)} (no such group)"
+                )
+                _schema(add, f"projects[{index}].applies_to.in", detail,
+                        (*loc, "applies_to", "in", position))  # fmt: skip
+
+
+def _units_named(raw: dict, groups: dict) -> list[str]:
+    units: list[str] = []
+    for members in groups.values():
+        for listed in (members or {}).values() if isinstance(members, dict) else []:
+            units += [u for u in listed or [] if isinstance(u, str)]
+    for _, project in _dicts(raw.get("projects")):
+        rule = project.get("applies_to")
+        if isinstance(rule, dict):
+            units += [u for u in rule.get("units") or [] if isinstance(u, str)]
+    return list(dict.fromkeys(units))
+
+
+def _applies(project: dict, unit: str, groups: dict) -> bool:
+    rule = project.get("applies_to")
+    if not isinstance(rule, dict) or project.get("others", "excluded") != "excluded":
+        return True
+    wanted = normalize_name(unit)
+    if isinstance(rule.get("units"), list):
+        return wanted in {normalize_name(u) for u in rule["units"] if isinstance(u, str)}
+    members = groups.get(rule.get("group"), {}) if isinstance(groups, dict) else {}
+    return any(
+        wanted in {normalize_name(u) for u in members.get(g, []) or [] if isinstance(u, str)}
+        for g in rule.get("in") or []
+        if isinstance(members, dict)
+    )
+
+
+def _check_unit_weights(raw: dict, groups: dict, add: Add) -> None:
+    """With items for some units only, each unit's items add up to the total (40 + 60 = 100),
+    so that no unit's total is rescaled: checked for every unit the scheme names."""
+    if not uses_applies_to(raw):
+        return
+    total = raw.get("total")
+    if isinstance(total, bool) or not isinstance(total, (int, float)):
+        return
+    projects = [p for _, p in _dicts(raw.get("projects"))]
+    weights = [p.get("weight") for p in projects]
+    if any(isinstance(w, bool) or not isinstance(w, (int, float)) for w in weights):
+        return
+    for unit in _units_named(raw, groups):
+        weight_sum = sum(p["weight"] for p in projects if _applies(p, unit, groups))
+        if abs(weight_sum - total) > 1e-6:
+            params = {"unit": unit, "sum": plain_number(weight_sum), "total": plain_number(total)}
+            add("unit-weights-total", params, ("total",))
+
+
+def _check_vetoes(raw: dict, add: Add) -> None:
+    """A veto's grade, project and awards exist."""
+    grades = raw.get("grades") if isinstance(raw.get("grades"), dict) else {}
+    names = set()
+    for _, project in _dicts(raw.get("projects")):
+        aliases = project.get("aliases") if isinstance(project.get("aliases"), list) else []
+        names |= {normalize_name(n) for n in [project.get("name"), *aliases] if isinstance(n, str)}
+    award_names = [a.get("name") for _, a in _dicts(raw.get("awards"))]
+    for index, veto in _dicts(raw.get("vetoes")):
+        loc = ("vetoes", index)
+        grade = veto.get("grade")
+        if isinstance(grade, str) and grades and grade not in grades:
+            detail = f"没有等次“{grade}”，可选：{'、'.join(grades)} (no such grade)"
+            _schema(add, f"vetoes[{index}].grade", detail, (*loc, "grade"))
+        project = veto.get("project")
+        if isinstance(project, str) and normalize_name(project) not in names:
+            detail = f"没有名为“{project}”的项目 (no such project)"
+            _schema(add, f"vetoes[{index}].project", detail, (*loc, "project"))
+        listed = veto.get("awards")
+        for position, name in enumerate(listed if isinstance(listed, list) else []):
+            if name not in award_names:
+                known = "、".join(str(n) for n in award_names) or "（方案没有 awards）"
+                detail = f"没有名为“{name}”的奖项，可用：{known} (no such award)"
+                _schema(add, f"vetoes[{index}].awards", detail, (*loc, "awards", position))
+
+
+def _check_survey_items(raw: dict, add: Add) -> None:
+    """A project scored on the survey needs the scheme's survey section."""
+    for index, project in _dicts(raw.get("projects")):
+        if project.get("level") == "survey" and not isinstance(raw.get("survey"), dict):
+            detail = "level: survey 的项目按社情民意计分，方案须有 survey 一节 (needs a survey)"
+            _schema(add, f"projects[{index}].level", detail, ("projects", index, "level"))
