@@ -197,11 +197,18 @@ def test_english_output():
     assert "Rank" in result.stdout and "Scheme:" in result.stderr
 
 
-def test_python_dash_m_and_version():
+@pytest.mark.parametrize(
+    "lang, said", [("zh", "scorer 版本 0.1.0\n"), ("en", "scorer, version 0.1.0\n")]
+)
+def test_python_dash_m_and_version(lang, said):
     out = subprocess.run(
-        [sys.executable, "-m", "scorer", "--version"], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, "-m", "scorer", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "SCORER_LANG": lang},
     )
-    assert out.returncode == 0 and out.stdout.startswith("scorer, version")
+    assert out.returncode == 0 and out.stdout == said
 
 
 def test_readme_commands_run_and_show_real_output():

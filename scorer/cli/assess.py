@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING
 import click
 
 from . import EXIT_PROBLEMS
+from .help import Command
 from .options import (
     data_options,
     format_option,
     lang_option,
     level_option,
+    option,
     output_option,
     top_option,
 )
@@ -25,14 +27,12 @@ if TYPE_CHECKING:
     from ..ranking import Ranking
 
 
-@click.command()
+@click.command(cls=Command, help="help_assess", short_help="help_short_assess")
 @data_options
 @format_option
 @top_option
-@output_option("写出报告：.html、.md、.xlsx 或 .json，可多次使用 / write a report (repeatable).")
-@click.option(
-    "--city", metavar="市", help="只显示该市的县（市、区） / show one city's counties only."
-)
+@output_option("help_opt_output_assess")
+@option("--city", metavar="metavar_city", help="help_opt_city")
 @level_option
 @lang_option
 @click.pass_context
@@ -47,11 +47,7 @@ def assess(
     city: str | None,
     lang: str,
 ) -> None:
-    """对 DATA（xlsx/xls/ods/csv 文件、文件夹）计分并排名。
-
-    Score and rank the districts in DATA (files or folders). Without --rules the scheme is the
-    only one in ./rules/, else the bundled one whose year is in the data file's name.
-    """
+    """Score and rank the districts in DATA; print the ranking and awards, write reports."""
     check_outputs(outputs, data, lang, rules=rules)
     result = run(data, rules, month, lang)
     from ..render import issues_json, to_json  # after the run: it imports pandas, the run hides it
@@ -91,7 +87,7 @@ def _city(result: Result, wanted: str | None, lang: str) -> str | None:
     return found
 
 
-@click.command()
+@click.command(cls=Command, help="help_check", short_help="help_short_check")
 @data_options
 @format_option
 @lang_option
@@ -104,11 +100,7 @@ def check(
     fmt: str,
     lang: str,
 ) -> None:
-    """检查填报数据，列出全部问题及所在单元格（不排名）；能计分时退出码为 0。
-
-    Check DATA without ranking: every problem with its file, sheet and cell. Exit 0 when the
-    data can be scored, 1 otherwise.
-    """
+    """Check DATA without ranking: every problem with its cell; exit 0 when it can be scored."""
     result = run(data, rules, month, lang)
     from ..render import issues_json
 
