@@ -31,13 +31,20 @@ def display_width(text: str) -> int:
 # Chinese line-breaking rules (避头尾): these never begin a line, those never end one.
 _NO_START = set("，。、；：？！）》」』】〕〉”’…～%,.;:?!)]}")
 _NO_END = set("（《「『【〔〈“‘～([{")
-# wide: Hangul Jamo, CJK (radicals to Yi), Hangul, compatibility ideographs, CJK forms,
-# full-width forms, ideographs beyond the BMP; each is a token of its own, a run of others a word
-_WIDE = (
-    "\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f"
-    "\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd"
-)
-_TOKEN = re.compile(f"\\s+|[^\\s{_WIDE}]+|.")
+
+
+def _tokens(text: str) -> list[str]:
+    """Runs of spaces, runs of narrow characters (words), and each wide character alone."""
+    tokens: list[str] = []
+    kind = ""
+    for char in text:
+        now = "space" if char.isspace() else "wide" if display_width(char) == 2 else "word"
+        if now == kind and now != "wide":
+            tokens[-1] += char
+        else:
+            tokens.append(char)
+        kind = now
+    return tokens
 
 
 def _segments(text: str) -> list[str]:
@@ -45,7 +52,7 @@ def _segments(text: str) -> list[str]:
     Chinese characters, between Chinese and a word; never inside a word, never before a
     closing mark or after an opening one."""
     segments: list[str] = []
-    for token in _TOKEN.findall(text):
+    for token in _tokens(text):
         if (
             segments
             and not token.isspace()
