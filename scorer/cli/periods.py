@@ -156,11 +156,11 @@ def _print_behind(fell: pd.DataFrame, behind_now: pd.DataFrame, lang: str) -> No
     out.print()
     out.print(text["notice"], style="bold")
     for district, group in behind_now.groupby("district", sort=False):
-        items = "、".join(
+        items = text["lag_sep"].join(
             text["lag_item"].format(project=r.project, done=r.done, expected=r.expected)
             for r in group.itertuples(index=False)
         )
-        out.print(f"{district}（{len(group)}）：{items}")
+        out.print(text["lag_district"].format(district=district, n=len(group), items=items))
     if not len(behind_now):
         out.print(text["nothing"])
 

@@ -254,6 +254,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "version": "scorer 版本 {version}",
         "click_missing_option": "缺少选项“{name}”。",
         "click_missing_argument": "缺少参数“{name}”。",
+        "lag_district": "{district}（{n}）：{items}",
+        "lag_sep": "、",
         # click's own messages, keyed by click's English (its gettext msgids); language.py
         # reshapes the values click fills in ('--month' → “--month”, 1<=x<=12 → 1 至 12)
         "click": {
@@ -599,6 +601,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "version": "scorer, version {version}",
         "click_missing_option": "Missing option '{name}'.",
         "click_missing_argument": "Missing argument '{name}'.",
+        "lag_district": "{district} ({n}): {items}",
+        "lag_sep": ", ",
         # English: click's own words, untranslated
         "click": {},
     },
