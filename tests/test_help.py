@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from scorer import __version__
 from scorer.cli import main
 from scorer.cli.help import _NO_END, _NO_START, _segments, display_width, wrap
-from scorer.cli.language import _zh_range, lang_in, speaking
+from scorer.cli.language import _zh_list, _zh_range, lang_in, speaking
 from scorer.cli.text import TEXT
 
 
@@ -158,6 +158,11 @@ MESSAGES = [
         "Error: Option '--rules' requires an argument.\n",
     ),
     (
+        ["--debug"],
+        ROOT_USAGE["zh"] + "错误：缺少命令。\n",
+        ROOT_USAGE["en"] + "Error: Missing command.\n",
+    ),
+    (
         ["--debug=yes", "assess", "x"],
         "错误：选项“--debug”后面不能带值。\n",
         "Error: Option '--debug' does not take a value.\n",
@@ -171,6 +176,17 @@ def test_click_messages_in_both_languages(args, zh, en):
     assert (chinese.exit_code, chinese.stderr, chinese.stdout) == (2, zh, "")
     english = invoke(*args, lang="en")
     assert (english.exit_code, english.stderr, english.stdout) == (2, en, "")
+
+
+def test_an_interrupted_run_says_so_in_its_language(monkeypatch):
+    import scorer.scheme
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(scorer.scheme, "json_schema", interrupted)
+    assert invoke("rules", "schema").stderr == "\n已中止。\n"
+    assert invoke("rules", "schema", lang="en").stderr == "\nAborted!\n"
 
 
 @pytest.mark.parametrize(
@@ -205,6 +221,11 @@ def test_lang_is_read_before_click_parses():
     assert lang_in(["assess", "--", "--lang", "en"]) == "zh"  # after --, a file's name
     assert lang_in(["assess", "--lang"]) == "zh"
     assert lang_in(["assess", "--lang", "fr"]) == "zh"
+
+
+def test_lists_of_names_in_chinese_quotes():
+    assert _zh_list("'table', 'json'") == "“table”、“json”"
+    assert _zh_list("table,\n\tjson") == "“table”、“json”"  # Choose from:\n\t…
 
 
 def test_ranges_in_words():

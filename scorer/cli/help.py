@@ -53,13 +53,15 @@ def _segments(text: str) -> list[str]:
     closing mark or after an opening one."""
     segments: list[str] = []
     for token in _tokens(text):
-        if (
-            segments
-            and not token.isspace()
-            and not segments[-1].isspace()
-            and (token[0] in _NO_START or segments[-1][-1] in _NO_END)
+        if token.isspace() or not segments:
+            segments.append(token)
+            continue
+        # the segment before, or before the space before (kept, not broken at: "考 ，")
+        before = -2 if segments[-1].isspace() and len(segments) > 1 else -1
+        if not segments[before].isspace() and (
+            token[0] in _NO_START or segments[before][-1] in _NO_END
         ):
-            segments[-1] += token
+            segments[before:] = ["".join(segments[before:]) + token]
         else:
             segments.append(token)
     return segments
@@ -203,7 +205,7 @@ class _Speaking:
     help = Said()
     short_help = Said()
     options_metavar = Said()
-    context_class = Context
+    context_class: type[click.Context] = Context
 
     def get_short_help_str(self, limit: int = 45) -> str:
         if self.short_help:

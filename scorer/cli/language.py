@@ -115,11 +115,10 @@ def _zh_value(key: str, value: Any, about_a_path: bool = False) -> Any:
 
 
 def _zh_list(value: str) -> str:
-    """ "'table', 'json'" (click's list of quoted names) as “table”、“json”."""
-    names = re.findall(r"'((?:[^'\\]|\\.)*)'", value)
-    if not names:
-        return visible(value)
-    return "、".join(f"“{visible(name)}”" for name in names)
+    """ "'table', 'json'" (click's list of quoted names; or "table,\\n\\tjson", its list of
+    choices) as “table”、“json”."""
+    names = re.findall(r"'((?:[^'\\]|\\.)*)'", value) or [n.strip() for n in value.split(",")]
+    return "、".join(f"“{visible(name)}”" for name in names if name)
 
 
 def _zh_range(value: str) -> str:
