@@ -437,6 +437,12 @@ def test_gbk_console_gets_chinese_and_no_crash(tmp_path):
         assert out.returncode == 0, stderr
         assert "排名" in stdout and "内部错误" not in stderr and "Traceback" not in stderr
     assert "\\U00020000市" in stdout and "甲市" in stdout
+    as_json = subprocess.run(
+        [sys.executable, "-m", "scorer", "assess", *args, "--format", "json"],
+        capture_output=True,
+        env=env,
+    )
+    assert "𠀀市" in as_json.stdout.decode("utf-8")  # JSON is UTF-8 whatever the console
     help_text = subprocess.run(
         [sys.executable, "-m", "scorer", "--help"], capture_output=True, env=env, check=True
     )
