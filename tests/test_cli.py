@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import ANHUI_HEADER, ROOT, RULES, SAMPLES, anhui_projects, full_rows, write_xlsx
 
+from scorer import __version__
 from scorer.cli import main
 
 
@@ -197,16 +198,29 @@ def test_english_output():
     assert "Rank" in result.stdout and "Scheme:" in result.stderr
 
 
-def test_python_dash_m_and_version():
+@pytest.mark.parametrize(
+    "lang, said",
+    [("zh", f"scorer 版本 {__version__}\n"), ("en", f"scorer, version {__version__}\n")],
+)
+def test_python_dash_m_and_version(lang, said):
     out = subprocess.run(
-        [sys.executable, "-m", "scorer", "--version"], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, "-m", "scorer", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "SCORER_LANG": lang},
     )
-    assert out.returncode == 0 and out.stdout.startswith("scorer, version")
+    assert out.returncode == 0 and out.stdout == said
 
 
-def test_readme_commands_run_and_show_real_output():
-    """Every `$ scorer …` in the README runs, and the lines the README shows under it are real."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+READMES = [("README.md", "zh"), ("README.en.md", "en")]
+
+
+@pytest.mark.parametrize("name, lang", READMES)
+def test_readme_commands_run_and_show_real_output(name, lang):
+    """Every `$ scorer …` in each README runs, and the lines the README shows under it are real:
+    README.md in the default Chinese, README.en.md with --lang en."""
+    readme = (ROOT / name).read_text(encoding="utf-8")
     blocks = re.findall(r"```console\n(.*?)```", readme, flags=re.S)
     sessions = []
     for block in blocks:
@@ -214,15 +228,38 @@ def test_readme_commands_run_and_show_real_output():
             command, _, shown = chunk.partition("\n")
             if command.startswith("scorer "):
                 sessions.append((command, shown))
-    assert len(sessions) >= 3
+    assert len(sessions) >= 15
     for command, shown in sessions:
         args = shlex.split(command)[1:]
-        result = invoke(*args, cwd=ROOT, terminal_width=80)
+        assert ("--lang" in args) == (lang == "en"), command
+        result = CliRunner().invoke(
+            main, args, prog_name="scorer", env={"COLUMNS": "80", "SCORER_LANG": None}
+        )
         assert result.exit_code in (0, 1), (command, result.output)
         actual = result.output
         for line in shown.splitlines():
             if line.strip() and not line.startswith("…"):
                 assert line.rstrip() in actual, (command, line)
+
+
+@pytest.mark.parametrize("name, lang", READMES)
+def test_readme_tables_are_the_commands_real_options(name, lang, monkeypatch):
+    """The command and option tables are what `python tests/update_readme.py` makes of the
+    commands' --help records; an option added without regenerating them fails here."""
+    import update_readme
+
+    readme = (ROOT / name).read_text(encoding="utf-8")
+    assert readme.count("<!-- generated: ") == 2
+    assert update_readme.update_tables(readme, lang) == readme
+    check = main.commands["check"]
+    extra = click.Option(["--extra"], help="an option the README does not know")
+    monkeypatch.setattr(check, "params", [*check.params, extra])
+    assert update_readme.update_tables(readme, lang) != readme
+
+
+def test_readmes_link_each_other():
+    assert "[English](README.en.md)" in (ROOT / "README.md").read_text(encoding="utf-8")[:200]
+    assert "[中文](README.md)" in (ROOT / "README.en.md").read_text(encoding="utf-8")[:200]
 
 
 def test_check_lists_every_problem_with_value_and_exits_1():

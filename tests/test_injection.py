@@ -334,7 +334,7 @@ def test_compare_names_what_differs_between_schemes_of_one_name(tmp_path):
 def test_sensitivity_options_are_usage_errors(option, value, said):
     result = cli("sensitivity", "samples/2010.xlsx", option, value)
     assert result.exit_code == 2, result.output
-    assert f"Invalid value for '{option}': {said} (" in result.output
+    assert f"错误：“{option}”的值有误：{said}\n" in result.output  # Chinese only (issue 17)
     assert "内部错误" not in result.output
 
 

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import click
 
 from .. import __version__
 from ..untrusted import visible
+from . import language
+from .help import Group
+from .language import current, lang_in, say, speaking, tolerant_streams
+from .options import lang_option, option
 
 EXIT_PROBLEMS = 1
+
+language.install()
 
 
 @dataclass
@@ -20,7 +27,7 @@ class Settings:
     """What a run was asked for beyond its arguments: the language of its messages, whether
     tracebacks are shown, and the level districts are ranked at ("city": counties rolled up)."""
 
-    lang: str = "zh"
+    lang: str = field(default_factory=current)
     debug: bool = False
     level: str | None = None
 
@@ -30,8 +37,16 @@ def settings(ctx: click.Context | None = None) -> Settings:
     return (ctx or click.get_current_context()).ensure_object(Settings)
 
 
-class _Group(click.Group):
-    """Turns ScorerError into a message and an exit status, in one place."""
+class _Group(Group):
+    """The command line's root: reads the language first, and turns ScorerError into a message
+    and an exit status, in one place."""
+
+    def main(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, *rest: Any, **options: Any
+    ) -> Any:
+        tolerant_streams()
+        with speaking(lang_in(sys.argv[1:] if args is None else args)):
+            return super().main(args, *rest, **options)
 
     def invoke(self, ctx: click.Context) -> Any:
         from ..errors import ScorerError
@@ -99,16 +114,32 @@ def _silence_stdout() -> None:
         pass
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="scorer")
-@click.option("--debug", is_flag=True, help="出错时显示 Python 回溯 / show tracebacks.")
-@click.pass_context
-def main(ctx: click.Context, debug: bool) -> None:
-    """民生工程考核：按考核方案给各地区计分、排名并出报告。
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(say("version").format(version=__version__))
+        ctx.exit()
 
-    Score, rank and report how districts carry out livelihood projects.
-    """
-    settings(ctx).debug = debug
+
+@click.group(
+    cls=_Group,
+    help="help_main",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="help_opt_version",
+)
+@option("--debug", is_flag=True, help="help_opt_debug")
+@lang_option
+@click.pass_context
+def main(ctx: click.Context, debug: bool, lang: str) -> None:
+    """The group of scorer's commands (its help is the catalog's help_main)."""
+    state = settings(ctx)
+    state.debug, state.lang = debug, lang
 
 
 # The commands, one module each; they import Settings and EXIT_PROBLEMS from above.

@@ -8,11 +8,13 @@ import click
 
 from ..messages import render, words
 from . import EXIT_PROBLEMS
+from .help import Command
 from .options import (
     data_options,
     format_option,
     lang_option,
     level_option,
+    option,
     output_option,
     top_option,
 )
@@ -25,14 +27,12 @@ if TYPE_CHECKING:
     from ..ranking import Ranking
 
 
-@click.command()
+@click.command(cls=Command, help="help_assess", short_help="help_short_assess")
 @data_options
 @format_option
 @top_option
-@output_option("写出报告：.html、.md、.xlsx 或 .json，可多次使用 / write a report (repeatable).")
-@click.option(
-    "--city", metavar="市", help="只显示该市的县（市、区） / show one city's counties only."
-)
+@output_option("help_opt_output_assess")
+@option("--city", metavar="metavar_city", help="help_opt_city")
 @level_option
 @lang_option
 @click.pass_context
@@ -47,11 +47,7 @@ def assess(
     city: str | None,
     lang: str,
 ) -> None:
-    """对 DATA（xlsx/xls/ods/csv 文件、文件夹）计分并排名。
-
-    Score and rank the districts in DATA (files or folders). Without --rules the scheme is the
-    only one in ./rules/, else the bundled one whose year is in the data file's name.
-    """
+    """Score and rank the districts in DATA; print the ranking and awards, write reports."""
     check_outputs(outputs, data, lang, rules=rules)
     result = run(data, rules, month, lang)
     from ..render import issues_json, to_json  # after the run: it imports pandas, the run hides it

@@ -11,7 +11,8 @@ import click
 
 from ..messages import render
 from . import EXIT_PROBLEMS
-from .options import data_options, format_option, lang_option
+from .help import Command
+from .options import data_options, format_option, lang_option, option
 from .outputs import guard_outputs, said, write_output
 from .run import resolve_data, run
 from .terminal import errors, print_issues, say_units
@@ -20,16 +21,13 @@ if TYPE_CHECKING:
     from ..pipeline import Result
 
 
-@click.command()
+@click.command(cls=Command, help="help_check", short_help="help_short_check")
 @data_options
 @format_option
-@click.option(
-    "--output",
-    "-o",
-    "output",
-    type=click.Path(),
-    help="写出问题清单：.xlsx（每个地区一张表）或文件夹/（每个地区一个文件） / write the problem list.",
-)
+@option(
+    "--output", "-o", "output", type=click.Path(), metavar="metavar_file",
+    help="help_opt_output_check",
+)  # fmt: skip
 @lang_option
 @click.pass_context
 def check(

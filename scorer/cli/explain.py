@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 import click
 
 from ..messages import render, words
-from .options import lang_option, level_option, month_option, rules_option
+from .help import Command
+from .options import argument, lang_option, level_option, month_option, rules_option
 from .run import run
 from .terminal import console, line, require_ranking
 
@@ -15,18 +16,14 @@ if TYPE_CHECKING:
     from ..engine import Explanation, Item
 
 
-@click.command()
-@click.argument("args", nargs=-1, required=True, metavar="DATA... DISTRICT")
+@click.command(cls=Command, help="help_explain", short_help="help_short_explain")
+@argument("args", nargs=-1, required=True, metavar="metavar_explain")
 @rules_option()
 @month_option
 @level_option
 @lang_option
 def explain(args: tuple[str, ...], rules: str | None, month: int | None, lang: str) -> None:
-    """逐项说明一个地区的每一分：数据所在单元格、计分规则、得分与折算。
-
-    Account for every point of DISTRICT: for each project the input cells, the rule applied in
-    words, the points earned and lost, deductions, the rescaling, and the sum to the total.
-    """
+    """Account for every point of DISTRICT: cells, rule, points, deductions, rescaling, sum."""
     from ..errors import UsageError
     from ..names import find_district
 

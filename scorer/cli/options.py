@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -11,32 +10,37 @@ import click
 
 from ..messages import render
 from ..untrusted import visible
+from .help import Argument, Option
+from .language import LANGS, current
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-RULES_HELP = "考核方案（YAML）；缺省时自动选择 / rule file."
+
+def option(*decls: str, **attrs: Any) -> Callable[[F], F]:
+    """click.option with our Option: ``help`` and ``metavar`` are catalog keys."""
+    return click.option(*decls, cls=Option, **attrs)
+
+
+def argument(*decls: str, **attrs: Any) -> Callable[[F], F]:
+    """click.argument with our Argument: ``metavar`` is a catalog key."""
+    return click.argument(*decls, cls=Argument, **attrs)
 
 
 def lang_option(func: F) -> F:
-    """--lang zh|en, by default $SCORER_LANG or zh."""
-    return click.option(
-        "--lang",
-        type=click.Choice(["zh", "en"]),
-        default=lambda: os.environ.get("SCORER_LANG", "zh"),
-        show_default="zh",
-        help="输出语言 / output language.",
-    )(func)
+    """--lang zh|en, by default the language the command line was read in ($SCORER_LANG or
+    zh, or a --lang given before the command)."""
+    return option("--lang", type=click.Choice(LANGS), default=current, help="help_opt_lang")(func)
 
 
-def rules_option(required: bool = False, help: str = RULES_HELP) -> Callable[[F], F]:
+def rules_option(required: bool = False, help: str = "help_opt_rules") -> Callable[[F], F]:
     """--rules/-r FILE: the rule file, or a bundled scheme's name."""
-    return click.option("--rules", "-r", "rules", metavar="FILE", required=required, help=help)
+    return option("--rules", "-r", "rules", metavar="metavar_scheme", required=required, help=help)
 
 
 def month_option(func: F) -> F:
     """--month 1..12: the assessment month, for progress against the time schedule."""
-    return click.option(
-        "--month", type=click.IntRange(1, 12), help="考核月份（序时进度用）/ assessment month."
+    return option(
+        "--month", type=click.IntRange(1, 12), metavar="metavar_month", help="help_opt_month"
     )(func)
 
 
@@ -44,7 +48,7 @@ def data_options(func: F) -> F:
     """DATA, --rules and --month: what assess, check and sensitivity share."""
     func = month_option(func)
     func = rules_option()(func)
-    return click.argument("data", nargs=-1, required=True)(func)
+    return argument("data", nargs=-1, required=True, metavar="metavar_data")(func)
 
 
 def level_option(func: F) -> F:
@@ -56,39 +60,51 @@ def level_option(func: F) -> F:
         ctx.ensure_object(Settings).level = value
         return value
 
-    return click.option(
+    return option(
         "--level",
         type=click.Choice(["city"]),
         callback=remember,
         expose_value=False,
-        help="city：把各县数量、资金按所属市相加后按市计分排名 / roll counties up to cities.",
+        help="help_opt_level",
     )(func)
 
 
-def output_option(help_text: str) -> Callable[[F], F]:
+def output_option(help_key: str) -> Callable[[F], F]:
     """--output/-o FILE, repeatable: the reports to write."""
-    return click.option(
-        "--output", "-o", "outputs", multiple=True, type=click.Path(dir_okay=False), help=help_text
+    return option(
+        "--output",
+        "-o",
+        "outputs",
+        multiple=True,
+        type=click.Path(dir_okay=False),
+        metavar="metavar_file",
+        help=help_key,
     )
 
 
 def top_option(func: F) -> F:
     """--top N: show the first N rows only."""
-    return click.option(
-        "--top", type=click.IntRange(min=1), help="只显示前 N 名 / show the first N only."
-    )(func)
+    return option("--top", type=click.IntRange(min=1), metavar="metavar_n", help="help_opt_top")(
+        func
+    )
 
 
 def format_option(func: F) -> F:
     """--format table|json."""
-    return click.option(
-        "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    return option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "json"]),
+        default="table",
+        show_default=True,
+        help="help_opt_format",
     )(func)
 
 
-def _both(key: str, **params: object) -> str:
-    """A usage message in Chinese and English, for option checks that run before --lang is read."""
-    return f"{render(key, 'zh', **params)} ({render(key, 'en', **params)})"
+def _said(key: str, **params: object) -> str:
+    """A usage message in the language the command line was read in (options are checked
+    before --lang itself is)."""
+    return render(key, current(), **params)
 
 
 def spread(text: str) -> float:
@@ -98,7 +114,7 @@ def spread(text: str) -> float:
     except ValueError:
         value = math.nan
     if not 0 <= value < 1:  # nan and inf too
-        raise click.BadParameter(_both("bad_spread", value=visible(text)))
+        raise click.BadParameter(_said("bad_spread", value=visible(text)))
     return value
 
 
@@ -109,5 +125,5 @@ def seed(text: str) -> int:
     except ValueError:
         value = -1
     if value < 0:
-        raise click.BadParameter(_both("bad_seed", value=visible(text)))
+        raise click.BadParameter(_said("bad_seed", value=visible(text)))
     return value

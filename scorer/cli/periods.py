@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..messages import render, say, words
-from .options import format_option, lang_option, level_option, output_option, rules_option
+from .help import Command
+from .options import (
+    argument,
+    format_option,
+    lang_option,
+    level_option,
+    output_option,
+    rules_option,
+)
 from .outputs import check_outputs, names_in_report, write_report
 from .run import run
 from .terminal import console, number, print_rank_changes, require_ranking, sparkline
@@ -59,19 +67,15 @@ def _period_label(path: str, lang: str) -> str:
     return (f"{month}月" if lang == "zh" else f"M{month}") if month else Path(path).stem
 
 
-@click.command()
-@click.argument("earlier")
-@click.argument("later")
+@click.command(cls=Command, help="help_compare", short_help="help_short_compare")
+@argument("earlier", metavar="metavar_earlier")
+@argument("later", metavar="metavar_later")
 @rules_option()
 @format_option
 @level_option
 @lang_option
 def compare(earlier: str, later: str, rules: str | None, fmt: str, lang: str) -> None:
-    """两期考核比较：名次与总分变化、本期新落后于序时进度的项目、按地区通报落后项目。
-
-    Compare two periods (一月一考核): rank and total changes, projects that fell behind the time
-    schedule (序时进度) since the earlier period, and the lagging projects to notify by district.
-    """
+    """Compare two periods: rank changes, who fell behind the time schedule, whom to notify."""
     from ..periods import behind_schedule, newly_behind, rank_changes
     from ..render import dumps
 
@@ -171,21 +175,17 @@ def _print_behind(fell: pd.DataFrame, behind_now: pd.DataFrame, lang: str) -> No
         out.print(text["nothing"])
 
 
-@click.command()
-@click.argument("files", nargs=-1, required=True)
+@click.command(cls=Command, help="help_trend", short_help="help_short_trend")
+@argument("files", nargs=-1, required=True, metavar="metavar_periods")
 @rules_option()
 @format_option
-@output_option("写出走势报告：.html（含走势图）或 .json / write the trend report.")
+@output_option("help_opt_output_trend")
 @level_option
 @lang_option
 def trend(
     files: tuple[str, ...], rules: str | None, fmt: str, outputs: tuple[str, ...], lang: str
 ) -> None:
-    """各期走势：每个地区各期的总分与名次，及总分走势图（按文件名中的月份排序）。
-
-    Each district's total and rank across periods, with a sparkline of its totals; periods are
-    ordered by the month in the file names.
-    """
+    """Each district's total and rank across periods, ordered by the month in the names."""
     import glob as globbing
 
     from ..periods import month_in_name

@@ -6,21 +6,28 @@ import click
 
 from ..messages import render, words
 from . import EXIT_PROBLEMS
-from .options import lang_option
+from .help import Group
+from .options import argument, lang_option
 from .terminal import console, echo_scheme_issues, number, shown
 
 
-@click.group()
+@click.group(cls=Group, help="help_rules", short_help="help_short_rules")
 def rules() -> None:
-    """考核方案：检查、查看、导出 JSON Schema / work with rule files."""
+    """Work with rule files: check, show, schema."""
 
 
-@rules.command("check")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@rules.command("check", help="help_rules_check", short_help="help_short_rules_check")
+@argument(
+    "files",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    metavar="metavar_rule_files",
+)
 @lang_option
 @click.pass_context
 def rules_check(ctx: click.Context, files: tuple[str, ...], lang: str) -> None:
-    """检查考核方案，逐条列出问题及所在行 / list every problem of each rule file with its line."""
+    """List every problem of each rule file with its line."""
     from ..scheme import check_scheme_file
 
     failed = False
@@ -38,11 +45,11 @@ def rules_check(ctx: click.Context, files: tuple[str, ...], lang: str) -> None:
         ctx.exit(EXIT_PROBLEMS)
 
 
-@rules.command("show")
-@click.argument("file", required=False)
+@rules.command("show", help="help_rules_show", short_help="help_short_rules_show")
+@argument("file", required=False, metavar="metavar_rule")
 @lang_option
 def rules_show(file: str | None, lang: str) -> None:
-    """打印方案的项目分值表 / print the weight table. FILE may name a bundled scheme."""
+    """Print the weight table; FILE may name a bundled scheme."""
     from rich.table import Table
 
     from ..scheme import choose_scheme, load_scheme, rules_summary
@@ -89,9 +96,9 @@ def rules_show(file: str | None, lang: str) -> None:
         out.print(f"{text['template']}“{template}”: {summary}")
 
 
-@rules.command("schema")
+@rules.command("schema", help="help_rules_schema", short_help="help_short_rules_schema")
 def rules_schema() -> None:
-    """打印考核方案的 JSON Schema，供编辑器自动补全 / print the rule files' JSON Schema."""
+    """Print the rule files' JSON Schema."""
     import json
 
     from ..scheme import json_schema

@@ -8,11 +8,13 @@ import click
 
 from ..messages import render, words
 from ..untrusted import visible
+from .help import Command
 from .options import (
     data_options,
     format_option,
     lang_option,
     level_option,
+    option,
     output_option,
     seed,
     spread,
@@ -26,32 +28,35 @@ if TYPE_CHECKING:
     from ..sensitivity import Sensitivity
 
 
-@click.command()
+@click.command(cls=Command, help="help_sensitivity", short_help="help_short_sensitivity")
 @data_options
-@click.option(
+@option(
     "--draws",
     type=click.IntRange(1, 1_000_000),
     default=2000,
     show_default=True,
-    help="抽样次数 / number of draws.",
+    metavar="metavar_n",
+    help="help_opt_draws",
 )
-@click.option(
+@option(
     "--spread",
     default="20%",
     show_default=True,
     callback=lambda ctx, param, value: spread(value),
-    help="分值上下浮动的幅度 / how far each weight may move.",
+    metavar="metavar_share",
+    help="help_opt_spread",
 )
-@click.option(
+@option(
     "--seed",
     default="0",
     show_default=True,
     callback=lambda ctx, param, value: seed(value),
-    help="随机种子，相同种子结果相同 / random seed.",
+    metavar="metavar_seed",
+    help="help_opt_seed",
 )
 @format_option
 @top_option
-@output_option("写出含排名区间图的报告：.html 或 .md / write the report with rank-interval bars.")
+@output_option("help_opt_output_sensitivity")
 @level_option
 @lang_option
 def sensitivity(
@@ -66,12 +71,7 @@ def sensitivity(
     outputs: tuple[str, ...],
     lang: str,
 ) -> None:
-    """分值浮动时名次和等次有多稳：各地区的中位排名、5%–95% 排名区间、保持等次的比例。
-
-    How firm is each rank when the weights move? Monte Carlo over the weights (total kept):
-    for each district the nominal and median rank, the 5th–95th percentile range, and the share
-    of draws in which it keeps its grade. The same --seed gives the same result.
-    """
+    """How firm is each rank when the weights move? Monte Carlo over the weights (total kept)."""
     check_outputs(outputs, data, lang, (".html", ".htm", ".md"), rules)
     result = run(data, rules, month, lang)
     from ..render import dumps

@@ -8,30 +8,27 @@ from pathlib import Path
 import click
 
 from ..messages import render, words
-from .options import lang_option, rules_option
+from .help import Command
+from .options import lang_option, option, rules_option
 from .outputs import guard_outputs, said, write_output
 
 
-@click.command()
-@rules_option(required=True, help="考核方案 / rule file (or a bundled scheme's name).")
-@click.option("--districts", "-d", help="地区名单，以逗号或顿号分隔 / districts, comma-separated.")
-@click.option("--layout", type=click.Choice(["long", "sheets"]), default="long", show_default=True,
-              help="long：一张表含地区列；sheets：每个地区一张表 / one sheet, or a sheet per district.")  # fmt: skip
-@click.option(
+@click.command(cls=Command, help="help_template", short_help="help_short_template")
+@rules_option(required=True, help="help_opt_rules_template")
+@option("--districts", "-d", metavar="metavar_districts", help="help_opt_districts")
+@option("--layout", type=click.Choice(["long", "sheets"]), default="long", show_default=True,
+        help="help_opt_layout")  # fmt: skip
+@option(
     "--output",
     "-o",
     required=True,
     type=click.Path(dir_okay=False),
-    help="输出的 xlsx 文件 / the workbook to write.",
+    metavar="metavar_file",
+    help="help_opt_output_template",
 )
 @lang_option
 def template(rules: str, districts: str | None, layout: str, output: str, lang: str) -> None:
-    """生成各地区填写的填报表（xlsx）/ write the intake workbook districts fill in.
-
-    The scheme's columns with Chinese labels and units, a row per project, checks on numeric
-    cells, a drop-down for 状态, a frozen header and an instructions sheet. A filled-in template
-    passes `scorer check` with no further setup.
-    """
+    """Write the intake workbook (xlsx) the districts fill in; see the catalog's help_template."""
     from ..errors import UsageError
     from ..render.template import SheetNameTaken, template_xlsx
     from ..scheme import choose_scheme, load_scheme

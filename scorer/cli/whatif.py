@@ -8,11 +8,14 @@ import click
 
 from ..messages import Message, render, say, words
 from ..untrusted import visible
+from .help import Command
 from .options import (
+    argument,
     format_option,
     lang_option,
     level_option,
     month_option,
+    option,
     rules_option,
     top_option,
 )
@@ -24,22 +27,12 @@ if TYPE_CHECKING:
     from ..scheme import Scheme
 
 
-@click.command()
-@click.argument("data", nargs=-1, required=True)
+@click.command(cls=Command, help="help_whatif", short_help="help_short_whatif")
+@argument("data", nargs=-1, required=True, metavar="metavar_data")
 @rules_option()
-@click.option("--set", "edits", multiple=True, metavar="项目=分值",
-              help="改分值（项目=分值）或参数（项目.指标.参数=值），可多次使用 / change a weight or parameter.")  # fmt: skip
-@click.option(
-    "--keep-total",
-    is_flag=True,
-    help="按比例缩放各项目分值，保持总分 / rescale weights to keep the total.",
-)
-@click.option(
-    "--rules-b",
-    "rules_b",
-    metavar="FILE",
-    help="与另一个完整的方案比较 / compare with another whole scheme.",
-)
+@option("--set", "edits", multiple=True, metavar="metavar_set", help="help_opt_set")
+@option("--keep-total", is_flag=True, help="help_opt_keep_total")
+@option("--rules-b", "rules_b", metavar="metavar_scheme", help="help_opt_rules_b")
 @month_option
 @format_option
 @top_option
@@ -56,12 +49,7 @@ def whatif(
     top: int | None,
     lang: str,
 ) -> None:
-    """如果改了分值或方案，排名会怎样？打印名次变化表（不修改方案文件）。
-
-    What if the weights (or a method parameter, or the whole scheme) were different? Prints the
-    rank-change table: old rank, new rank, change, old and new totals. The rule file is not
-    modified.
-    """
+    """What if the weights, a parameter or the whole scheme were different? The rank changes."""
     from ..errors import UsageError
     from ..whatif import changed
 
