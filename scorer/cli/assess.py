@@ -15,7 +15,7 @@ from .options import (
     output_option,
     top_option,
 )
-from .outputs import check_outputs, write_reports
+from .outputs import check_outputs, document_options, write_reports
 from .run import run
 from .terminal import GRADE_STYLE, console, errors, line, number, print_issues
 from .text import TEXT
@@ -29,7 +29,10 @@ if TYPE_CHECKING:
 @data_options
 @format_option
 @top_option
-@output_option("写出报告：.html、.md、.xlsx 或 .json，可多次使用 / write a report (repeatable).")
+@output_option(
+    "写出报告：.html、.md、.xlsx、.json、.docx（通报）、.pdf 或 .csv（排名），可多次使用 / write a report (repeatable)."
+)
+@document_options
 @click.option(
     "--city", metavar="市", help="只显示该市的县（市、区） / show one city's counties only."
 )

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .options import lang_option, level_option, month_option, rules_option
+from .options import lang_option, level_option, month_option, output_option, rules_option
+from .outputs import check_outputs, names_in_report, said, write_output
 from .run import run
 from .terminal import console, line, require_ranking
 from .text import TEXT
@@ -19,9 +20,14 @@ if TYPE_CHECKING:
 @click.argument("args", nargs=-1, required=True, metavar="DATA... DISTRICT")
 @rules_option()
 @month_option
+@output_option(
+    "把这一地区的得分说明写成文件，发给该地区：.docx、.pdf 或 .md / write the explanation to send."
+)
 @level_option
 @lang_option
-def explain(args: tuple[str, ...], rules: str | None, month: int | None, lang: str) -> None:
+def explain(
+    args: tuple[str, ...], rules: str | None, month: int | None, outputs: tuple[str, ...], lang: str
+) -> None:
     """逐项说明一个地区的每一分：数据所在单元格、计分规则、得分与折算。
 
     Account for every point of DISTRICT: for each project the input cells, the rule applied in
@@ -33,13 +39,38 @@ def explain(args: tuple[str, ...], rules: str | None, month: int | None, lang: s
     if len(args) < 2:
         raise UsageError(TEXT[lang]["explain_usage"])
     *data, wanted = args
+    check_outputs(outputs, tuple(data), lang, (".docx", ".pdf", ".md"), rules)
     result = run(tuple(data), rules, month, lang)
     require_ranking(result)
     district, close = find_district(wanted, result.data.districts)
     if district is None:
         known = "、".join(close or result.data.districts)
         raise UsageError(TEXT[lang]["no_district"].format(name=wanted, known=known))
-    _print_explanation(result.explainer()(district), lang)
+    explanation = result.explainer()(district)
+    for output in outputs:
+        with names_in_report(output, result.data.files, lang):
+            data = _explanation_document(output, result, district, explanation, lang)
+        write_output(output, data, lang)
+        click.echo(TEXT[lang]["explain_written"].format(district=district, path=said(output)), err=True)
+    _print_explanation(explanation, lang)
+
+
+def _explanation_document(output: str, result, district: str, explanation, lang: str) -> bytes:
+    """One district's explanation in the format the output's suffix names."""
+    from pathlib import Path
+
+    suffix = Path(output).suffix.lower()
+    if suffix == ".docx":
+        from ..render.docx import render_explanation_docx
+
+        return render_explanation_docx(explanation, lang)
+    if suffix == ".pdf":
+        from ..render.pdf import render_explanation_pdf
+
+        return render_explanation_pdf(result, district, lang)
+    from ..render.markdown import render_explanation_markdown
+
+    return render_explanation_markdown(explanation, lang).encode("utf-8")
 
 
 def _print_explanation(explanation: Explanation, lang: str) -> None:

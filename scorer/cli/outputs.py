@@ -68,6 +68,13 @@ def check_outputs(
         return
     from ..errors import UsageError
     from ..render.report import REPORT_SUFFIXES
+
+    given_date = document_given().get("date")
+    if given_date:
+        from ..render.notice import parse_date
+
+        if parse_date(given_date) is None:
+            raise UsageError(TEXT[lang]["bad_date"].format(value=said(given_date)))
     from ..sheets import expand_paths
 
     known = known or REPORT_SUFFIXES
@@ -159,9 +166,43 @@ def write_reports(
     result: Result, outputs: tuple[str, ...], lang: str, robustness: Sensitivity | None = None
 ) -> None:
     """Each report rendered in full, then renamed into place: there or not at all."""
+    from ..render.notice import letterhead
     from ..render.report import render
 
+    head = letterhead(result.scheme, document_given())
     for output in outputs:
         with names_in_report(output, result.data.files, lang):
-            data = render(result, Path(output).suffix, lang, robustness)
+            data = render(result, Path(output).suffix, lang, robustness, head)
         write_report(output, data, lang)
+
+
+DOCUMENT = "scorer.document"
+
+
+def document_given() -> dict[str, object]:
+    """What --full, --issuer, --doc-number and --date gave in this command (none outside one)."""
+    ctx = click.get_current_context(silent=True)
+    return dict(ctx.meta.get(DOCUMENT, {})) if ctx is not None else {}
+
+
+def document_options(func):
+    """--full (the PDF's full report), --issuer, --doc-number, --date: the 通报's and the PDF's
+    heading fields over the scheme's report: section. Kept in the context, not passed on."""
+
+    def remember(ctx: click.Context, param: click.Parameter, value: object) -> object:
+        ctx.meta.setdefault(DOCUMENT, {})[param.name] = value
+        return value
+
+    options = [
+        click.option("--date", "date", metavar="日期", callback=remember, expose_value=False,
+                     help="通报、PDF 的成文日期，如 2011-03-08 / the date of the notice."),
+        click.option("--doc-number", "number", metavar="文号", callback=remember,
+                     expose_value=False, help="通报的文号，如 皖民生办〔2011〕1号 / document number."),
+        click.option("--issuer", "issuer", metavar="机关", callback=remember, expose_value=False,
+                     help="发文机关（也是署名）/ issuing office."),
+        click.option("--full", "full", is_flag=True, callback=remember, expose_value=False,
+                     help="PDF 写全文（各地区逐项计分）；缺省为考核结果概要 / the full PDF report."),
+    ]  # fmt: skip
+    for option in options:
+        func = option(func)
+    return func

@@ -31,14 +31,16 @@ def _period(path: str, rules: str | None, lang: str) -> Result:
 def same_scheme(a: Scheme, b: Scheme, earlier: str, later: str, lang: str) -> None:
     """Periods compare (and follow in a trend) only under one scheme: else a usage error
     naming what differs."""
-    if a == b:
+    # the report: section says who issues the documents, not how anything is scored
+    scored = [f for f in type(a).model_fields if f != "report"]
+    if all(getattr(a, f) == getattr(b, f) for f in scored):
         return
     from ..errors import UsageError
 
     text = TEXT[lang]
     parts = text["scheme_parts"]
     sep = "、" if lang == "zh" else ", "
-    what = sep.join(parts.get(f, f) for f in type(a).model_fields if getattr(a, f) != getattr(b, f))
+    what = sep.join(parts.get(f, f) for f in scored if getattr(a, f) != getattr(b, f))
     raise UsageError(
         text["schemes_differ"].format(
             a=_period_label(earlier, lang),
@@ -62,9 +64,14 @@ def _period_label(path: str, lang: str) -> str:
 @click.argument("later")
 @rules_option()
 @format_option
+@output_option(
+    "写出通报用的落后项目清单：.docx、.xlsx（另有名次变化）或 .json / write the list of lagging projects."
+)
 @level_option
 @lang_option
-def compare(earlier: str, later: str, rules: str | None, fmt: str, lang: str) -> None:
+def compare(
+    earlier: str, later: str, rules: str | None, fmt: str, outputs: tuple[str, ...], lang: str
+) -> None:
     """两期考核比较：名次与总分变化、本期新落后于序时进度的项目、按地区通报落后项目。
 
     Compare two periods (一月一考核): rank and total changes, projects that fell behind the time
@@ -74,12 +81,18 @@ def compare(earlier: str, later: str, rules: str | None, fmt: str, lang: str) ->
     from ..render import dumps
 
     text = TEXT[lang]
+    check_outputs(outputs, (earlier, later), lang, (".docx", ".xlsx", ".json"), rules)
     before, after = _period(earlier, rules, lang), _period(later, rules, lang)
     same_scheme(before.scheme, after.scheme, earlier, later, lang)
     ranking_before, ranking_after = require_ranking(before), require_ranking(after)
     changes = rank_changes(ranking_before, ranking_after)
     behind_now = behind_schedule(ranking_after.assessment)
     fell = newly_behind(behind_schedule(ranking_before.assessment), behind_now)
+    read = [*before.data.files, *after.data.files]
+    for output in outputs:
+        with names_in_report(output, read, lang):
+            data = _lagging_document(output, after.scheme, earlier, later, changes, fell, behind_now, lang)
+        write_report(output, data, lang)
     if fmt == "json":
         click.echo(dumps(_compare_json(earlier, later, changes, fell, behind_now)), nl=False)
         return
@@ -89,6 +102,28 @@ def compare(earlier: str, later: str, rules: str | None, fmt: str, lang: str) ->
     )
     print_rank_changes(changes, scheme.precision, title, lang)
     _print_behind(fell, behind_now, lang)
+
+
+def _lagging_document(
+    output: str, scheme: Scheme, earlier: str, later: str, changes: pd.DataFrame,
+    fell: pd.DataFrame, behind: pd.DataFrame, lang: str,
+) -> bytes:  # fmt: skip
+    """The list to notify as the output's suffix says: Word, Excel (with the rank changes), JSON."""
+    from ..render import dumps
+    from ..render.labels import LABELS
+
+    suffix = Path(output).suffix.lower()
+    if suffix == ".json":
+        return dumps(_compare_json(earlier, later, changes, fell, behind)).encode("utf-8")
+    period = f"（{_period_label(later, lang)}）" if lang == "zh" else f" ({_period_label(later, lang)})"
+    title = LABELS[lang]["lagging_title"].format(name=scheme.name, period=period)
+    if suffix == ".docx":
+        from ..render.lagging import render_lagging_docx
+
+        return render_lagging_docx(title, scheme, behind, fell, lang)
+    from ..render.lagging import render_lagging_xlsx
+
+    return render_lagging_xlsx(title, scheme, behind, fell, changes, lang)
 
 
 def _lag(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -139,6 +139,9 @@ TEXT: dict[str, dict[str, Any]] = {
         },
         "bad_spread": "应为 0 与 100% 之间的数，如 20%，读到“{value}”",
         "bad_seed": "应为不小于 0 的整数，如 0 或 42，读到“{value}”",
+        # --- issue 14: the documents an office sends (通报, PDF, CSV)
+        "bad_date": "日期“{value}”无法识别：请写成 2011-03-08 或 2011年3月8日",
+        "explain_written": "已写出{district}的得分说明：{path}",
     },
     "en": {
         "scheme": "Scheme",
@@ -292,5 +295,8 @@ TEXT: dict[str, dict[str, Any]] = {
         },
         "bad_spread": "a number between 0 and 100%, such as 20%; found “{value}”",
         "bad_seed": "a whole number of 0 or more, such as 0 or 42; found “{value}”",
+        # --- issue 14: the documents an office sends (通报, PDF, CSV)
+        "bad_date": "cannot read the date “{value}”: write it as 2011-03-08",
+        "explain_written": "wrote the explanation of {district}: {path}",
     },
 }

@@ -157,6 +157,11 @@ LABELS = {
         "missing_glyphs": "字库中没有以下字符，显示为空白：{chars}",
         "explain_title": "{district}得分说明",
         "lagging_none": "没有未达到进度要求的项目。",
+        "fell_new": "本期新落后",
+        "lagging_sheet": "落后项目",
+        "moves_sheet": "名次变化",
+        "rank_before": "原排名",
+        "total_before": "原总分",
     },
     "en": {
         "report": "assessment report",
@@ -334,5 +339,10 @@ LABELS = {
         "missing_glyphs": "The font lacks these characters, shown blank: {chars}",
         "explain_title": "{district}: how the points came about",
         "lagging_none": "No project is behind its progress requirement.",
+        "fell_new": "Newly behind",
+        "lagging_sheet": "Lagging",
+        "moves_sheet": "Rank changes",
+        "rank_before": "Rank before",
+        "total_before": "Total before",
     },
 }

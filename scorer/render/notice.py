@@ -117,9 +117,12 @@ def period_words(scheme, month: int | None, lang: str) -> str:
 
 def shown_month(result) -> int | None:
     """The month a document names: only for a scheme that scores against the time schedule."""
-    from ..pipeline import needs_month
-
-    return result.month if needs_month(result.scheme) else None
+    scheme = result.scheme
+    every = [scheme.rules_of(p).indicators or [] for p in scheme.projects]
+    timed = scheme.schedule.expected is not None or any(
+        i.method == "schedule" for indicators in every for i in indicators
+    )  # as pipeline.needs_month decides, which render may not import
+    return result.month if timed else None
 
 
 def sep(lang: str) -> str:
