@@ -12,6 +12,7 @@ is written to scorer/fonts/ with the licence beside it; the same source gives th
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -24,10 +25,8 @@ def gb2312() -> set[str]:
     found = set()
     for high in range(0xA1, 0xF8):
         for low in range(0xA1, 0xFF):
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 found.add(bytes([high, low]).decode("gb2312"))
-            except UnicodeDecodeError:
-                pass
     return found
 
 
@@ -37,7 +36,11 @@ def wanted() -> set[str]:
                        (0x2190, 0x2200), (0x2460, 0x24A0), (0x25A0, 0x2600), (0x2605, 0x2607),
                        (0x2713, 0x2715), (0x3000, 0x3040), (0xFF00, 0xFF66)):  # fmt: skip
         chars |= {chr(c) for c in range(start, end)}
-    texts = [*ROOT.glob("rules/*.yaml"), *ROOT.glob("scorer/**/*.py"), *ROOT.glob("scorer/templates/*")]
+    texts = [
+        *ROOT.glob("rules/*.yaml"),
+        *ROOT.glob("scorer/**/*.py"),
+        *ROOT.glob("scorer/templates/*"),
+    ]
     for path in texts:
         chars |= set(path.read_text(encoding="utf-8"))
     sys.path.insert(0, str(ROOT))

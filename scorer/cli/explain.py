@@ -51,7 +51,9 @@ def explain(
         with names_in_report(output, result.data.files, lang):
             data = _explanation_document(output, result, district, explanation, lang)
         write_output(output, data, lang)
-        click.echo(TEXT[lang]["explain_written"].format(district=district, path=said(output)), err=True)
+        click.echo(
+            TEXT[lang]["explain_written"].format(district=district, path=said(output)), err=True
+        )
     _print_explanation(explanation, lang)
 
 

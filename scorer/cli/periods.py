@@ -91,7 +91,9 @@ def compare(
     read = [*before.data.files, *after.data.files]
     for output in outputs:
         with names_in_report(output, read, lang):
-            data = _lagging_document(output, after.scheme, earlier, later, changes, fell, behind_now, lang)
+            data = _lagging_document(
+                output, after.scheme, earlier, later, changes, fell, behind_now, lang
+            )
         write_report(output, data, lang)
     if fmt == "json":
         click.echo(dumps(_compare_json(earlier, later, changes, fell, behind_now)), nl=False)
@@ -115,7 +117,9 @@ def _lagging_document(
     suffix = Path(output).suffix.lower()
     if suffix == ".json":
         return dumps(_compare_json(earlier, later, changes, fell, behind)).encode("utf-8")
-    period = f"（{_period_label(later, lang)}）" if lang == "zh" else f" ({_period_label(later, lang)})"
+    period = (
+        f"（{_period_label(later, lang)}）" if lang == "zh" else f" ({_period_label(later, lang)})"
+    )
     title = LABELS[lang]["lagging_title"].format(name=scheme.name, period=period)
     if suffix == ".docx":
         from ..render.lagging import render_lagging_docx

@@ -28,7 +28,9 @@ def _text(value: Any) -> str:
     return escape(visible(value))
 
 
-def _run(text: str, size: float, font: str = BODY_FONT, bold: bool = False, colour: str = "") -> str:
+def _run(
+    text: str, size: float, font: str = BODY_FONT, bold: bool = False, colour: str = ""
+) -> str:
     props = (
         f'<w:rFonts w:ascii="{LATIN_FONT}" w:hAnsi="{LATIN_FONT}" w:eastAsia="{font}" w:cs="{LATIN_FONT}"/>'
         + ("<w:b/>" if bold else "")
@@ -66,7 +68,11 @@ def _table(columns: list[str], rows: list[list[str]], widths: list[float], size:
     )
 
     def row(cells: list[str], header: bool) -> str:
-        head = '<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>' if header else "<w:trPr><w:cantSplit/></w:trPr>"
+        head = (
+            "<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>"
+            if header
+            else "<w:trPr><w:cantSplit/></w:trPr>"
+        )
         out = []
         for text, width in zip(cells, twips):
             run = _run(text, size, HEADING_FONT if header else BODY_FONT)
@@ -79,7 +85,7 @@ def _table(columns: list[str], rows: list[list[str]], widths: list[float], size:
     body = "".join(row(r, False) for r in rows)
     return (
         f'<w:tbl><w:tblPr><w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:jc w:val="center"/>'
-        f"<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type=\"fixed\"/></w:tblPr>"
+        f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr>'
         f"<w:tblGrid>{grid}</w:tblGrid>{row(columns, True)}{body}</w:tbl>"
     )
 
@@ -102,7 +108,11 @@ def _section(landscape: bool, footer_id: str | None, last: bool = False) -> str:
     footer = f'<w:footerReference w:type="default" r:id="{footer_id}"/>' if footer_id else ""
     orient = ' w:orient="landscape"' if landscape else ""
     props = f'{footer}<w:pgSz w:w="{w}" w:h="{h}"{orient}/>{margins}<w:docGrid w:type="lines" w:linePitch="579"/>'
-    return f"<w:sectPr>{props}</w:sectPr>" if last else f"<w:p><w:pPr><w:sectPr>{props}</w:sectPr></w:pPr></w:p>"
+    return (
+        f"<w:sectPr>{props}</w:sectPr>"
+        if last
+        else f"<w:p><w:pPr><w:sectPr>{props}</w:sectPr></w:pPr></w:p>"
+    )
 
 
 def _footer_xml() -> bytes:
@@ -113,14 +123,14 @@ def _footer_xml() -> bytes:
         f'<w:r>{run}<w:fldChar w:fldCharType="begin"/></w:r>'
         f'<w:r>{run}<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
         f'<w:r>{run}<w:fldChar w:fldCharType="separate"/></w:r>'
-        f'<w:r>{run}<w:t>1</w:t></w:r>'
+        f"<w:r>{run}<w:t>1</w:t></w:r>"
         f'<w:r>{run}<w:fldChar w:fldCharType="end"/></w:r>'
         f'<w:r>{run}<w:t xml:space="preserve"> —</w:t></w:r>'
     )
     return (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:ftr {_NS}>'
         f'<w:p><w:pPr><w:jc w:val="center"/></w:pPr>{field}</w:p></w:ftr>'
-    ).encode("utf-8")
+    ).encode()
 
 
 def _document(body: str, title: str) -> bytes:
@@ -140,9 +150,7 @@ def _document(body: str, title: str) -> bytes:
         document.part.package,
     )
     footer_id = document.part.relate_to(footer, RT.FOOTER)
-    element = parse_xml(
-        f"<w:body {_NS}>{body.replace('{FOOTER}', footer_id)}</w:body>"
-    )
+    element = parse_xml(f"<w:body {_NS}>{body.replace('{FOOTER}', footer_id)}</w:body>")
     document.element.replace(document.element.body, element)
     from datetime import datetime
 
@@ -228,7 +236,14 @@ def render_table_docx(title: str, lines: list[str], columns: list[str], rows: li
     parts += [_para(_run(line, 12), "left", pitch=20) for line in lines]
     if columns:
         width = 620 if landscape else 440
-        parts.append(_table(columns, rows, _widths(columns, width) if len(columns) > 2 else [width / 2] * 2, 10.5))
+        parts.append(
+            _table(
+                columns,
+                rows,
+                _widths(columns, width) if len(columns) > 2 else [width / 2] * 2,
+                10.5,
+            )
+        )
     parts.append(_section(landscape, "{FOOTER}", last=True))
     return _document("".join(parts), title)
 
@@ -244,7 +259,9 @@ def render_explanation_docx(explanation, lang: str = "zh") -> bytes:
         score = t["suspended"] if item.suspended else f"{item.score:.2f}"
         rows.append([f"{number}. {item_title(item, lang)}", "", "", score])
         for line in item.lines:
-            rows.append([line.name, inputs_text(line, lang), line.words[lang], f"{line.points:+.2f}"])
+            rows.append(
+                [line.name, inputs_text(line, lang), line.words[lang], f"{line.points:+.2f}"]
+            )
     closing = explanation_summary(explanation, lang, closing=True).split("\n")
     title = explanation_summary(explanation, lang)
     columns = [t["item"], t["inputs"], t["rule"], t["points"]]
@@ -264,7 +281,11 @@ def _append_lines(data: bytes, lines: list[str]) -> bytes:
     from docx.oxml import parse_xml
 
     for line in lines:
-        sect.addprevious(parse_xml(f"<w:p {_NS}><w:pPr><w:spacing w:before=\"60\"/></w:pPr>{_run(line, 12, bold=True)}</w:p>"))
+        sect.addprevious(
+            parse_xml(
+                f'<w:p {_NS}><w:pPr><w:spacing w:before="60"/></w:pPr>{_run(line, 12, bold=True)}</w:p>'
+            )
+        )
     buffer = io.BytesIO()
     document.save(buffer)
     return _fixed_zip(buffer.getvalue())

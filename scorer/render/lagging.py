@@ -45,7 +45,9 @@ def render_lagging_xlsx(title: str, scheme, behind, fell, changes, lang: str = "
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     book.set_properties({"title": title, "created": XLSX_CREATED})
     font = {"font_name": "宋体"}
-    head = book.add_format({**font, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
+    head = book.add_format(
+        {**font, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True}
+    )
     text = book.add_format({**font, "border": 1})
     share = book.add_format({**font, "border": 1, "num_format": "0.0%"})
     number = book.add_format({**font, "border": 1, "num_format": "#,##0.00"})

@@ -42,13 +42,21 @@ def render_explanation_markdown(explanation, lang: str = "zh") -> str:
     t = LABELS[lang]
     out = [f"# {md_text(explanation_summary(explanation, lang))}", ""]
     out.append(md_text(t["data_from"] + "；".join(district_view(explanation).sources)))
-    out += ["", f"| {t['item']} | {t['inputs']} | {t['rule']} | {t['points']} |", "|---|---|---|---:|"]
+    out += [
+        "",
+        f"| {t['item']} | {t['inputs']} | {t['rule']} | {t['points']} |",
+        "|---|---|---|---:|",
+    ]
     for number, item in enumerate(explanation.items, 1):
         score = t["suspended"] if item.suspended else f"{item.score:.2f}"
-        out.append(f"| **{number}. {md_text(item_title(item, lang))}** | | | **{md_text(score)}** |")
+        out.append(
+            f"| **{number}. {md_text(item_title(item, lang))}** | | | **{md_text(score)}** |"
+        )
         for line in item.lines:
             out.append(f"| {md_text(line.name)} | {md_text(inputs_text(line, lang))} | "
                        f"{md_text(line.words[lang])} | {line.points:+.2f} |")  # fmt: skip
     out.append("")
-    out += [md_text(s) + "  " for s in explanation_summary(explanation, lang, closing=True).split("\n")]
+    out += [
+        md_text(s) + "  " for s in explanation_summary(explanation, lang, closing=True).split("\n")
+    ]
     return "\n".join(out).rstrip() + "\n"

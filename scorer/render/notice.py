@@ -157,7 +157,9 @@ def end_rows(rows: list[dict[str, Any]], k: int, last: bool = False) -> list[dic
 # ----------------------------------------------------------------------------- the figures
 
 
-def _column(scheme, wanted: str | None, defaults: tuple[str, ...], rows: pd.DataFrame) -> str | None:
+def _column(
+    scheme, wanted: str | None, defaults: tuple[str, ...], rows: pd.DataFrame
+) -> str | None:
     """The data column a figure sums: the one the scheme's report.figures names, else the
     first default key the scheme and the data have."""
     if wanted is not None:
@@ -315,11 +317,17 @@ def _overall(scheme, found: Figures, units: int, unit: str, lang: str) -> str:
     text = t["notice_scope"].format(projects=projects, n=units, unit=unit, tasks=found.tasks)
     parts = []
     if found.done is not None and (found.done or found.on_schedule is None):
-        parts.append(t["notice_completed"].format(
-            tasks=found.tasks, done=found.done, share=share(found.done, found.tasks)))
+        parts.append(
+            t["notice_completed"].format(
+                tasks=found.tasks, done=found.done, share=share(found.done, found.tasks)
+            )
+        )
     if found.on_schedule is not None:
-        parts.append(t["notice_on_schedule"].format(
-            done=found.on_schedule, share=share(found.on_schedule, found.scheduled)))
+        parts.append(
+            t["notice_on_schedule"].format(
+                done=found.on_schedule, share=share(found.on_schedule, found.scheduled)
+            )
+        )
     if found.suspended:
         parts.append(t["notice_suspended_count"].format(n=found.suspended))
     if parts:
@@ -328,16 +336,21 @@ def _overall(scheme, found: Figures, units: int, unit: str, lang: str) -> str:
     if found.budget is not None:
         money.append(t["notice_funds"].format(budget=money_words(found.budget, found.unit, lang)))
         if found.issued is not None:
-            money.append(t["notice_issued"].format(
-                issued=money_words(found.issued, found.unit, lang),
-                share=share(found.issued, found.budget)))
+            money.append(
+                t["notice_issued"].format(
+                    issued=money_words(found.issued, found.unit, lang),
+                    share=share(found.issued, found.budget),
+                )
+            )
         if found.executed is not None:
             said = t["notice_executed"].format(
                 executed=money_words(found.executed, found.unit, lang),
-                share=share(found.executed, found.budget))
+                share=share(found.executed, found.budget),
+            )
             if found.issued:
                 said += comma + t["notice_executed_of_issued"].format(
-                    share=share(found.executed, found.issued))
+                    share=share(found.executed, found.issued)
+                )
             money.append(said)
     if money:
         text += ("；" if lang == "zh" else "; ").join(money) + stop
@@ -361,28 +374,47 @@ def _results(result, rows: list[dict[str, Any]], unit: str, lang: str) -> list[s
     for grade in scheme.grades:
         names = [r["district"] for r in rows if r["grade"] == grade]
         if names:
-            grades.append(t["notice_grade"].format(grade=grade, n=len(names), names=_names(names, lang)))
-    out.append(spread + ("；" if lang == "zh" else "; ").join(grades) + ("。" if lang == "zh" else "."))
+            grades.append(
+                t["notice_grade"].format(grade=grade, n=len(names), names=_names(names, lang))
+            )
+    out.append(
+        spread + ("；" if lang == "zh" else "; ").join(grades) + ("。" if lang == "zh" else ".")
+    )
     ends = t["notice_top"].format(k=k, places=places(end_rows(rows, k), lang))
     if len(rows) > 2 * k:
         ends += ("；" if lang == "zh" else "; ") + t["notice_bottom"].format(
-            k=k, places=places(end_rows(rows, k, last=True), lang))
+            k=k, places=places(end_rows(rows, k, last=True), lang)
+        )
     out.append(ends + ("。" if lang == "zh" else "."))
     rescaled = [r["district"] for r in rows if r["rescaled"]]
     if rescaled:
-        out.append(t["notice_rescaled"].format(names=_names(rescaled, lang), total=f"{scheme.total:,g}"))
+        out.append(
+            t["notice_rescaled"].format(names=_names(rescaled, lang), total=f"{scheme.total:,g}")
+        )
     survey = survey_word(scheme, lang)
     if survey and len(ranking.survey):
-        first = [{"rank": int(s.rank), "district": s.district}
-                 for s in ranking.survey.itertuples(index=False)]
-        out.append(t["notice_survey"].format(survey=survey, k=k, places=places(end_rows(first, k), lang)))
+        first = [
+            {"rank": int(s.rank), "district": s.district}
+            for s in ranking.survey.itertuples(index=False)
+        ]
+        out.append(
+            t["notice_survey"].format(survey=survey, k=k, places=places(end_rows(first, k), lang))
+        )
     for award in ranking.awards:
         if award.skipped:
             continue
-        groups = [t["notice_award_group"].format(city=g.group, names=sep(lang).join(g.winners))
-                  for g in award.groups if g.winners]
-        out.append(t["notice_award"].format(
-            award=award.name, n=len(award.winners), groups=("；" if lang == "zh" else "; ").join(groups)))
+        groups = [
+            t["notice_award_group"].format(city=g.group, names=sep(lang).join(g.winners))
+            for g in award.groups
+            if g.winners
+        ]
+        out.append(
+            t["notice_award"].format(
+                award=award.name,
+                n=len(award.winners),
+                groups=("；" if lang == "zh" else "; ").join(groups),
+            )
+        )
     return out  # fmt: skip
 
 
@@ -414,12 +446,20 @@ def _problems(result, found: Figures, month: int | None, unit: str, lang: str) -
                 t["notice_lag_worst"].format(district=d, done=f"{r:.1%}") for d, r in entry["worst"]
             )
             line = t["notice_lag_line"].format(
-                project=entry["project"], count=entry["count"], unit=unit, worst=worst,
-                short=short.removeprefix("are ").removeprefix("fall "))
+                project=entry["project"],
+                count=entry["count"],
+                unit=unit,
+                worst=worst,
+                short=short.removeprefix("are ").removeprefix("fall "),
+            )
             by_lead.setdefault(entry["given_lead"], []).append(line)  # fmt: skip
         for lead, lines in by_lead.items():
             items = ("；" if lang == "zh" else "; ").join(lines)
-            out.append(t["notice_lag_lead"].format(lead=lead, items=items) if lead else items + ("。" if lang == "zh" else "."))
+            out.append(
+                t["notice_lag_lead"].format(lead=lead, items=items)
+                if lead
+                else items + ("。" if lang == "zh" else ".")
+            )
         counts = pd.Series([e["district"] for e in found.lagging]).value_counts(sort=False)
         counts = counts.sort_values(ascending=False, kind="stable").head(result.scheme.report.top)
         names = sep(lang).join(
@@ -459,11 +499,18 @@ def lagging_by_lead(result, found: Figures, lang: str) -> list[dict[str, Any]]:
                     "given_lead": given.get(project),
                     "count": len(units), "worst": units[:3], "units": units,
                     "expected": expected[project]})  # fmt: skip
-    out.sort(key=lambda e: (leads.index(e["lead"]) if e["lead"] in leads else 0, order.get(e["project"], 0)))
+    out.sort(
+        key=lambda e: (
+            leads.index(e["lead"]) if e["lead"] in leads else 0,
+            order.get(e["project"], 0),
+        )
+    )
     return out
 
 
-def attachment_table(result, rows: list[dict[str, Any]], lang: str) -> tuple[list[str], list[list[str]]]:
+def attachment_table(
+    result, rows: list[dict[str, Any]], lang: str
+) -> tuple[list[str], list[list[str]]]:
     """The ranking as the attachment prints it: rank, unit, total, grade, (city), survey."""
     t = LABELS[lang]
     scheme = result.scheme

@@ -20,7 +20,13 @@ SYSTEM_FONTS = (
     ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
     ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
 )
-INK, MUTED, LINE, HEAD, ACCENT = (31, 41, 51), (97, 110, 124), (190, 200, 210), (238, 243, 248), (31, 95, 153)
+INK, MUTED, LINE, HEAD, ACCENT = (
+    (31, 41, 51),
+    (97, 110, 124),
+    (190, 200, 210),
+    (238, 243, 248),
+    (31, 95, 153),
+)
 MM = 1.0
 
 
@@ -158,7 +164,9 @@ class _Writer:
                 if wrap:
                     pdf.rect(x, y, width, row_height)
                     pdf.set_xy(x + 1, y + 0.5)
-                    pdf.multi_cell(width - 2, height, pdf.text_of(text), align=align, wrapmode="CHAR")
+                    pdf.multi_cell(
+                        width - 2, height, pdf.text_of(text), align=align, wrapmode="CHAR"
+                    )
                 else:
                     pdf.set_xy(x, y)
                     pdf.cell(width, row_height, pdf.text_of(text), border=1, align=align)
@@ -219,7 +227,8 @@ def _build(result, head: Letterhead, lang: str, fallback: bool):
     pdf.used_missing = _missing(pdf)
     if pdf.used_missing:
         pdf.set_font("scorer", size=8)
-        write.para(t["missing_glyphs"].format(chars=" ".join(pdf.used_missing)), 8, muted=True)
+        chars = " ".join(f"U+{ord(c):04X}" for c in pdf.used_missing)
+        write.para(t["missing_glyphs"].format(chars=chars), 8, muted=True)
     return pdf
 
 
@@ -245,7 +254,14 @@ def _contents(lang: str):
     def render(pdf, outline) -> None:
         pdf.set_font("scorer", size=14)
         pdf.set_x(pdf.l_margin)
-        pdf.cell(pdf.epw, 10, pdf.text_of(LABELS[lang]["contents"]), align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(
+            pdf.epw,
+            10,
+            pdf.text_of(LABELS[lang]["contents"]),
+            align="C",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
         pdf.set_font("scorer", size=10)
         for section in outline:
             if section.level > 1:
@@ -254,7 +270,9 @@ def _contents(lang: str):
             indent = 6 * section.level
             pdf.set_x(pdf.l_margin + indent)
             pdf.cell(pdf.epw - indent - 14, 6, section.name, link=link)
-            pdf.cell(14, 6, str(section.page_number), align="R", link=link, new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(
+                14, 6, str(section.page_number), align="R", link=link, new_x="LMARGIN", new_y="NEXT"
+            )
 
     return render
 
@@ -264,7 +282,9 @@ def _summary(write: _Writer, result, head: Letterhead, lang: str) -> None:
     found = notice(result, head, lang)
     write.heading(t["summary"])
     blocks = found.blocks
-    stop = next(i for i, (k, text) in enumerate(blocks) if k == "heading" and text == t["notice_h_problems"])
+    stop = next(
+        i for i, (k, text) in enumerate(blocks) if k == "heading" and text == t["notice_h_problems"]
+    )
     for kind, text in blocks[:stop]:
         if kind == "para":
             write.para(text, indent=True)
@@ -293,16 +313,17 @@ def _dot_chart(write: _Writer, rows: list[dict], scheme, lang: str) -> None:
     row = 5.0 if len(rows) <= 40 else 3.6
     width = pdf.epw - label - 18
     write.para(t["dot_chart"].format(low=f"{low:,g}"), 9, muted=True)
+    left = pdf.l_margin + label
+
+    def x(value: float) -> float:
+        return left + (value - low) / ((high - low) or 1) * width
+
     for start in range(0, len(rows), 48):
         part = rows[start : start + 48]
         needed = len(part) * row + 10
         if pdf.get_y() + needed > pdf.h - pdf.b_margin:
             pdf.add_page()
         top = pdf.get_y() + 2
-        left = pdf.l_margin + label
-
-        def x(value: float) -> float:
-            return left + (value - low) / ((high - low) or 1) * width
 
         pdf.set_font("scorer", size=7)
         for tick in ticks:
@@ -349,7 +370,12 @@ def _heat_map(write: _Writer, result, rows: list[dict], lang: str) -> None:
     for start in range(0, len(districts), per_page):
         part = districts[start : start + per_page]
         pdf.add_page()
-        write.para(t["heatmap"] + "：" + t["heat_values"] if lang == "zh" else f"{t['heatmap']}: {t['heat_values']}", 9)
+        write.para(
+            t["heatmap"] + "：" + t["heat_values"]
+            if lang == "zh"
+            else f"{t['heatmap']}: {t['heat_values']}",
+            9,
+        )
         top = pdf.get_y() + 1
         pdf.set_font("scorer", size=7)
         head_h = longest * 2.9 + 2
@@ -371,7 +397,12 @@ def _heat_map(write: _Writer, result, rows: list[dict], lang: str) -> None:
                 pdf.rect(x, y, cell_w - 0.4, cell_h - 0.4, style="F")
                 pdf.set_text_color(*_rgb(ink))
                 pdf.set_xy(x, y)
-                pdf.cell(cell_w - 0.4, cell_h - 0.4, "" if share is None else f"{share * 100:.0f}", align="C")
+                pdf.cell(
+                    cell_w - 0.4,
+                    cell_h - 0.4,
+                    "" if share is None else f"{share * 100:.0f}",
+                    align="C",
+                )
             pdf.set_text_color(*INK)
             y += cell_h
         pdf.set_xy(pdf.l_margin, y + 2)
@@ -393,7 +424,9 @@ def _awards(write: _Writer, result, lang: str) -> None:
     for award in result.ranking.awards:
         if award.skipped:
             continue
-        write.heading(f"{award.name}（{len(award.winners)} / {sum(g.quota for g in award.groups)}）")
+        write.heading(
+            f"{award.name}（{len(award.winners)} / {sum(g.quota for g in award.groups)}）"
+        )
         write.para(award.rule[lang], 8.5, muted=True)
         rows = [[g.group or "—", str(g.quota), str(g.eligible),
                  "、".join(g.winners) + (f"（{g.note[lang]}）" if g.note else "")]
@@ -439,7 +472,10 @@ def _survey(write: _Writer, result, lang: str) -> None:
     from .notice import survey_word
 
     write.heading(f"{survey_word(result.scheme, lang)}排名" if lang == "zh" else t["survey"])
-    rows = [[str(int(s.rank)), s.district, f"{s.satisfaction:,.2f}%"] for s in survey.itertuples(index=False)]
+    rows = [
+        [str(int(s.rank)), s.district, f"{s.satisfaction:,.2f}%"]
+        for s in survey.itertuples(index=False)
+    ]
     write.table([t["rank"], t["district"], t["satisfaction"]], rows, [1, 3, 2], "RLR")
 
 
@@ -465,7 +501,9 @@ def _weights(write: _Writer, result, lang: str) -> None:
     weights, templates = weight_rows(result.scheme, lang)
     write.heading(t["weights"], new_page=True)
     rows = [[str(w["number"]), w["name"], f"{w['weight']:,g}", w["method"]] for w in weights]
-    write.table(["#", t["project"], t["weight"], t["method"]], rows, [0.5, 3, 0.8, 5], "RLRL", wrap=True)
+    write.table(
+        ["#", t["project"], t["weight"], t["method"]], rows, [0.5, 3, 0.8, 5], "RLRL", wrap=True
+    )
     for name, summary in templates.items():
         write.para(f"{t['template']}“{name}”：{summary}", 8.5)
 
@@ -516,7 +554,9 @@ def render_explanation_pdf(result, district: str, lang: str = "zh") -> bytes:
     pdf.add_page()
     e = result.explainer()(district)
     pdf.set_font("scorer", size=15)
-    pdf.multi_cell(pdf.epw, 8, pdf.text_of(result.scheme.name), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        pdf.epw, 8, pdf.text_of(result.scheme.name), align="C", new_x="LMARGIN", new_y="NEXT"
+    )
     write.para(explanation_summary(e, lang), 11)
     _one_district(write, result, e, lang)
     return bytes(pdf.output())
@@ -530,8 +570,6 @@ def _one_district(write: _Writer, result, e, lang: str) -> None:
     _explanation_table(write, e, lang, 7.5)
     for sentence in explanation_summary(e, lang, closing=True).split("\n"):
         write.para(sentence, 9)
-
-
 
 
 def pdf_low(write: _Writer) -> bool:

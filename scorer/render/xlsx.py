@@ -51,6 +51,7 @@ class _Book:
             "text_wrap": True,
             "valign": "vcenter",
         }
+
         def add(properties: dict):
             return workbook.add_format({**FONT, **properties})
 

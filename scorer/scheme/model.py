@@ -375,13 +375,16 @@ class ReportRules(_Strict):
     """The documents an office sends (通报, PDF): who issues them, to whom, on what basis, and
     the words the scheme uses. What is not given shows as a visible placeholder."""
 
-    issuer: str | None = Field(default=None, description="发文机关，如“安徽省民生工程领导小组办公室”")
+    issuer: str | None = Field(
+        default=None, description="发文机关，如“安徽省民生工程领导小组办公室”"
+    )
     number: str | None = Field(default=None, description="文号，如“皖民生办〔2011〕1号”")
     recipients: str | None = Field(
         default=None, description="主送机关，如“各市人民政府，省直有关单位” / addressees"
     )
     basis: str | None = Field(
-        default=None, description="考核依据，如“《安徽省2010年度民生工程考核办法》（皖政办秘〔2010〕72号）”"
+        default=None,
+        description="考核依据，如“《安徽省2010年度民生工程考核办法》（皖政办秘〔2010〕72号）”",
     )
     signature: str | None = Field(default=None, description="署名，缺省为发文机关 / signed by")
     date: str | None = Field(default=None, description="成文日期，如 2011-03-08 / date")
