@@ -55,10 +55,12 @@ def heat_colour(share: float | None, low: float = 0.5) -> tuple[str, str]:
 
 
 def heat_floor(shares: list[float]) -> float:
-    """Where the heat map's scale starts: the lowest share, rounded down to 5%, at most 50%."""
+    """Where the heat map's scale starts: the lowest share rounded down to 5% (at most 75%, so
+    that the five classes span at least five points each); the classes then part the shares
+    the data have, not a range nobody reached."""
     if not shares:
         return 0.5
-    return min(0.5, math.floor(min(shares) * 20) / 20)
+    return max(0.0, min(0.75, math.floor(min(shares) * 20) / 20))
 
 
 def legend(low: float) -> list[tuple[str, str, str]]:

@@ -82,6 +82,24 @@ def report_context(result, lang: str = "zh", robustness=None) -> dict[str, Any]:
         "ties": ranking.ties,
         "chain": "、".join(name for name, _ in ranking.chain),
         "robust": _robust_layout(robustness, lang) if robustness is not None else None,
+        **_summary(result, lang),
+    }
+
+
+def _summary(result, lang: str) -> dict[str, Any]:
+    """The summary the report opens with, as the 通报 words it: the overall picture and the
+    results in sentences, and the projects behind (by 牵头单位)."""
+    from .notice import figures, lagging_by_lead, letterhead, notice, shown_month
+
+    t = LABELS[lang]
+    found = notice(result, letterhead(result.scheme), lang)
+    stop = next(
+        i for i, (kind, text) in enumerate(found.blocks)
+        if kind == "heading" and text == t["notice_h_problems"]
+    )  # fmt: skip
+    return {
+        "summary": [text for kind, text in found.blocks[:stop] if kind == "para"],
+        "lagging": lagging_by_lead(result, figures(result, shown_month(result)), lang),
     }
 
 

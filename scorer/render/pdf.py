@@ -453,8 +453,19 @@ def _lagging(write: _Writer, result, head: Letterhead, lang: str) -> None:
              sep.join(f"{d} {r:.1%}" for d, r in (e["units"] if head.full else e["worst"]))]
             for e in entries
         ]  # fmt: skip
-        write.table([t["lead"], t["project"], t["count_units"], t["done"]], rows, [1.6, 2.4, 0.6, 4],
-                    "LLRL", size=8, wrap=True)  # fmt: skip
+        columns, widths, aligns = (
+            [t["lead"], t["project"], t["count_units"], t["done"]],
+            [1.6, 2.4, 0.6, 4],
+            "LLRL",
+        )
+        if not any(e["given_lead"] for e in entries):  # the scheme names no 牵头单位
+            rows, columns, widths, aligns = (
+                [r[1:] for r in rows],
+                columns[1:],
+                widths[1:],
+                aligns[1:],
+            )
+        write.table(columns, rows, widths, aligns, size=8, wrap=True)
     held = result.ranking.assessment.suspended
     items = [
         f"{p}（{'、'.join(d for d in result.ranking.table['district'] if held.at[d, p])}）"
