@@ -26,7 +26,13 @@ def html(sample):
 
 
 def test_the_summary_comes_first_and_internal_material_last(html, sample):
-    order = ["考核结果概况", "<h2>排名</h2>", "各项目得分率", "未达到进度要求的项目", "考核方案分值表"]
+    order = [
+        "考核结果概况",
+        "<h2>排名</h2>",
+        "各项目得分率",
+        "未达到进度要求的项目",
+        "考核方案分值表",
+    ]
     places = [html.index(word) for word in order]
     assert places == sorted(places)
     last_district = max(html.index(f"<h2>{d}：") for d in sample.ranking.table["district"])
@@ -45,7 +51,9 @@ def page(sample, tmp_path_factory):
     path = tmp_path_factory.mktemp("html") / "report.html"
     path.write_bytes(render(sample, ".html"))
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
         page = browser.new_page(viewport={"width": 1100, "height": 1400})
         page.goto(path.as_uri())
         yield page

@@ -89,7 +89,7 @@ def report_context(result, lang: str = "zh", robustness=None) -> dict[str, Any]:
 def _summary(result, lang: str) -> dict[str, Any]:
     """The summary the report opens with, as the 通报 words it: the overall picture and the
     results in sentences, and the projects behind (by 牵头单位)."""
-    from .notice import figures, lagging_by_lead, letterhead, notice, shown_month
+    from .notice import letterhead, notice
 
     t = LABELS[lang]
     found = notice(result, letterhead(result.scheme), lang)
@@ -99,7 +99,7 @@ def _summary(result, lang: str) -> dict[str, Any]:
     )  # fmt: skip
     return {
         "summary": [text for kind, text in found.blocks[:stop] if kind == "para"],
-        "lagging": lagging_by_lead(result, figures(result, shown_month(result)), lang),
+        "lagging": found.lagging,
     }
 
 
@@ -113,8 +113,9 @@ def ranking_rows(ranking) -> list[dict[str, Any]]:
     whether it was rescaled (折算), and its city and rank there when the data have cities."""
     assessment = ranking.assessment
     grades = list(assessment.scheme.grades)
+    rescaled = assessment.suspended.any(axis=1).reindex(ranking.table["district"]).to_numpy()
     rows = []
-    for r in ranking.table.itertuples(index=False):
+    for r, any_suspended in zip(ranking.table.itertuples(index=False), rescaled):
         rows.append(
             {
                 "rank": int(r.rank),
@@ -123,7 +124,7 @@ def ranking_rows(ranking) -> list[dict[str, Any]]:
                 "grade": r.grade,
                 "grade_index": grades.index(r.grade),
                 "survey_rank": None if pd.isna(r.survey_rank) else int(r.survey_rank),
-                "rescaled": bool(assessment.suspended.loc[r.district].any()),
+                "rescaled": bool(any_suspended),
                 "city": getattr(r, "city", None),
                 "city_rank": int(r.city_rank) if hasattr(r, "city_rank") else None,
             }

@@ -180,7 +180,8 @@ class Figures:
     issued: float | None = None
     executed: float | None = None
     unit: str = ""
-    lagging: list[dict[str, Any]] = field(default_factory=list)
+    # district, project, done, expected: every task behind (a frame: 10,000 units have 150,000)
+    lagging: pd.DataFrame = field(default_factory=lambda: _lag_frame([], [], [], []))
     expected: float = 1.0
     scheduled: int = 0
 
@@ -213,14 +214,25 @@ def figures(result, month: int | None) -> Figures:
         found.tasks = int(valid.sum())
         found.done = int((rate >= 1 - 1e-9).sum())
         if month is None:  # an annual scheme: a task is behind when its target is not met
-            short = live[valid][rate < 1 - 1e-9]
-            found.lagging = [
-                {"district": d, "project": p, "done": float(r), "expected": 1.0}
-                for d, p, r in zip(short["district"], short["project"], rate[rate < 1 - 1e-9])
-            ]
+            behind = rate < 1 - 1e-9
+            short = live[valid][behind]
+            found.lagging = _lag_frame(
+                short["district"], short["project"], rate[behind], [1.0] * int(behind.sum())
+            )
     if month is not None:  # the engine's own 序时进度 figures, as scorer compare gives them
         _behind_schedule(result, found)
     return found
+
+
+def _lag_frame(districts, projects, done, expected) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "district": pd.Series(districts, dtype=object).to_numpy(),
+            "project": pd.Series(projects, dtype=object).to_numpy(),
+            "done": pd.Series(done, dtype=float).to_numpy(),
+            "expected": pd.Series(expected, dtype=float).to_numpy(),
+        }
+    )
 
 
 def _behind_schedule(result, found: Figures) -> None:
@@ -230,11 +242,9 @@ def _behind_schedule(result, found: Figures) -> None:
     details = assessment.details
     scheduled = details[details["method"] == "schedule"]
     behind = behind_schedule(assessment)
-    found.lagging = [
-        {"district": r.district, "project": r.project, "done": float(r.done),
-         "expected": float(r.expected)}
-        for r in behind.itertuples(index=False)
-    ]  # fmt: skip
+    found.lagging = _lag_frame(
+        behind["district"], behind["project"], behind["done"], behind["expected"]
+    )
     if len(scheduled):
         found.on_schedule = len(scheduled) - len(behind)
         found.scheduled = len(scheduled)
@@ -283,6 +293,7 @@ def notice(result, head: Letterhead, lang: str = "zh") -> Notice:
     unit = unit_word(scheme, lang)
     rows = ranking_rows(ranking)
     found = figures(result, month)
+    lagging = lagging_by_lead(result, found, lang)
     basis = head.basis or t["notice_basis_none"].format(name=scheme.name)
     blocks: list[tuple[str, str]] = [
         ("para", t["notice_basis"].format(
@@ -292,7 +303,7 @@ def notice(result, head: Letterhead, lang: str = "zh") -> Notice:
         ("heading", t["notice_h_results"]),
         *[("para", text) for text in _results(result, rows, unit, lang)],
         ("heading", t["notice_h_problems"]),
-        *[("para", text) for text in _problems(result, found, month, unit, lang)],
+        *[("para", text) for text in _problems(result, found, lagging, month, unit, lang)],
         ("heading", t["notice_h_next"]),
         ("para", t["notice_next"].format(unit=unit)),
     ]  # fmt: skip
@@ -306,7 +317,7 @@ def notice(result, head: Letterhead, lang: str = "zh") -> Notice:
         columns=columns,
         table=table,
         rows=rows,
-        lagging=lagging_by_lead(result, found, lang),
+        lagging=lagging,
     )
 
 
@@ -428,12 +439,13 @@ def _names(names: list[str], lang: str, limit: int = 60) -> str:
     return sep(lang).join(names[:limit]) + tail
 
 
-def _problems(result, found: Figures, month: int | None, unit: str, lang: str) -> list[str]:
+def _problems(
+    result, found: Figures, lagging: list[dict], month: int | None, unit: str, lang: str
+) -> list[str]:
     """The project tasks behind (by lead department), the units with most, the suspended."""
     t = LABELS[lang]
     out = []
-    lagging = lagging_by_lead(result, found, lang)
-    if not found.lagging:
+    if found.lagging.empty:
         if found.done is not None or found.scheduled:
             out.append(t["notice_lag_none"].format(unit=unit))
     else:
@@ -460,22 +472,30 @@ def _problems(result, found: Figures, month: int | None, unit: str, lang: str) -
                 if lead
                 else items + ("。" if lang == "zh" else ".")
             )
-        counts = pd.Series([e["district"] for e in found.lagging]).value_counts(sort=False)
+        counts = found.lagging["district"].value_counts(sort=False)
         counts = counts.sort_values(ascending=False, kind="stable").head(result.scheme.report.top)
         names = sep(lang).join(
             t["notice_lag_unit"].format(district=d, n=int(n)) for d, n in counts.items()
         )
         out.append(t["notice_lag_units"].format(unit=unit, names=names, short=short))
-    held = result.ranking.assessment.suspended
-    items = []
-    for project in held.columns:
-        districts = [d for d in result.ranking.table["district"] if held.at[d, project]]
-        if districts:
-            items.append(t["notice_suspended_item"].format(
-                project=project, districts=_names(districts, lang, 20)))  # fmt: skip
+    items = [
+        t["notice_suspended_item"].format(project=project, districts=_names(districts, lang, 20))
+        for project, districts in suspended_by_project(result.ranking)
+    ]
     if items:
         out.append(t["notice_suspended"].format(items=sep(lang).join(items)))
     return out
+
+
+def suspended_by_project(ranking) -> list[tuple[str, list[str]]]:
+    """Each project suspended somewhere, with its units in rank order."""
+    order = list(ranking.table["district"])
+    held = ranking.assessment.suspended.reindex(order)
+    return [
+        (project, [d for d, h in zip(order, held[project].to_numpy(dtype=bool)) if h])
+        for project in held.columns
+        if held[project].any()
+    ]
 
 
 def lagging_by_lead(result, found: Figures, lang: str) -> list[dict[str, Any]]:
@@ -487,18 +507,14 @@ def lagging_by_lead(result, found: Figures, lang: str) -> list[dict[str, Any]]:
     lead = {p.name: p.lead or t["notice_no_lead"] for p in scheme.projects}
     order = {p.name: i for i, p in enumerate(scheme.projects)}
     leads = list(dict.fromkeys(lead[p.name] for p in scheme.projects))
-    by_project: dict[str, list[tuple[str, float]]] = {}
-    expected: dict[str, float] = {}
-    for entry in found.lagging:
-        by_project.setdefault(entry["project"], []).append((entry["district"], entry["done"]))
-        expected[entry["project"]] = entry["expected"]
     out = []
-    for project, units in by_project.items():
-        units.sort(key=lambda u: u[1])
+    frame = found.lagging.sort_values("done", kind="stable")
+    for project, group in frame.groupby("project", sort=False):
+        units = list(zip(group["district"].tolist(), group["done"].tolist()))
         out.append({"lead": lead.get(project, t["notice_no_lead"]), "project": project,
                     "given_lead": given.get(project),
                     "count": len(units), "worst": units[:3], "units": units,
-                    "expected": expected[project]})  # fmt: skip
+                    "expected": float(group["expected"].iat[0])})  # fmt: skip
     out.sort(
         key=lambda e: (
             leads.index(e["lead"]) if e["lead"] in leads else 0,
