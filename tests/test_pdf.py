@@ -224,3 +224,20 @@ def test_reports_of_every_new_kind_from_the_command_line(tmp_path):
     counties = assess([SAMPLES / "2010-counties.xlsx"], RULES / "anhui-2010.yaml")
     text = render(counties, ".csv").decode("utf-8-sig").splitlines()
     assert text[0].split(",")[6:8] == ["所属市", "市内名次"]
+
+
+def test_explain_writes_a_pdf_to_send_to_the_unit(poppler, tmp_path):
+    out = tmp_path / "铜陵市.pdf"
+    result = run("explain", "samples/2010.xlsx", "铜陵", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    text = tool("pdftotext", "-layout", str(out), "-")
+    assert "铜陵市：总分 3,092.80，第 11 名，良好" in text
+    assert "折算：3,004.43 × 3,500 ÷ 3,400 = 3,092.80" in text
+    assert "D202" in text  # the cells the points came from
+    assert len(tool("pdffonts", str(out)).splitlines()[2:]) == 1
+
+
+def test_an_unknown_suffix_for_explain_is_refused_with_the_known_ones(tmp_path):
+    result = run("explain", "samples/2010.xlsx", "铜陵", "-o", str(tmp_path / "a.html"))
+    assert result.exit_code == 2
+    assert "报告可以是 .docx、.pdf、.md" in result.stderr

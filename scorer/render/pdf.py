@@ -307,7 +307,7 @@ def _summary(write: _Writer, result, head: Letterhead, lang: str) -> None:
                 "RLRLRLR"[: len(found.columns)])  # fmt: skip
     if any(r["rescaled"] for r in rows):
         write.para(t["rescaled_note"].format(total=f"{result.scheme.total:,g}"), 8.5, muted=True)
-    write.heading(t["charts"])
+    write.heading(t["charts"], new_page=write.pdf.get_y() > write.pdf.h - 110)
     _dot_chart(write, rows[:DETAIL_LIMIT], result.scheme, lang)
     _heat_map(write, result, rows[:DETAIL_LIMIT], lang)
     _awards(write, result, lang)
