@@ -254,8 +254,10 @@ def _behind_schedule(result, found: Figures) -> None:
 
 def money_words(value: float, unit: str, lang: str) -> str:
     """An amount as the seeds write it: 万元 beyond 10,000 in 亿元 (36亿元, 18.22亿元)."""
+    if unit == "万元" and lang != "zh":
+        return f"{value / 100:,.2f} million yuan"
     if unit == "万元" and abs(value) >= 10_000:
-        return f"{value / 10_000:,.2f}亿元" if lang == "zh" else f"{value / 10_000:,.2f} 亿元"
+        return f"{value / 10_000:,.2f}亿元"
     space = "" if lang == "zh" else " "
     return f"{value:,.2f}{space}{unit}".rstrip()
 
@@ -389,7 +391,10 @@ def _results(result, rows: list[dict[str, Any]], unit: str, lang: str) -> list[s
                 t["notice_grade"].format(grade=grade, n=len(names), names=_names(names, lang))
             )
     out.append(
-        spread + ("；" if lang == "zh" else "; ").join(grades) + ("。" if lang == "zh" else ".")
+        spread
+        + ("" if lang == "zh" else " ")
+        + ("；" if lang == "zh" else "; ").join(grades)
+        + ("。" if lang == "zh" else ".")
     )
     ends = t["notice_top"].format(k=k, places=places(end_rows(rows, k), lang))
     if len(rows) > 2 * k:

@@ -436,15 +436,16 @@ def _legend(pdf, low: float, t: dict) -> None:
 
 def _awards(write: _Writer, result, lang: str) -> None:
     t = LABELS[lang]
+    open_, close, sep = ("（", "）", "、") if lang == "zh" else (" (", ")", ", ")
     for award in result.ranking.awards:
         if award.skipped:
             continue
         write.heading(
-            f"{award.name}（{len(award.winners)} / {sum(g.quota for g in award.groups)}）"
+            f"{award.name}{open_}{len(award.winners)} / {sum(g.quota for g in award.groups)}{close}"
         )
         write.para(award.rule[lang], 8.5, muted=True)
         rows = [[g.group or "—", str(g.quota), str(g.eligible),
-                 "、".join(g.winners) + (f"（{g.note[lang]}）" if g.note else "")]
+                 sep.join(g.winners) + (f"{open_}{g.note[lang]}{close}" if g.note else "")]
                 for g in award.groups]  # fmt: skip
         write.table([t["city"], t["quota"], t["eligible"], t["winners"]], rows, [1.2, 0.6, 0.8, 5],
                     "LRRL", wrap=True)  # fmt: skip
