@@ -24,14 +24,13 @@ ZH_MAY_SAY = {
     "ANSI", "Ctrl", "End", "Excel", "FALSE", "GBK", "KB", "README", "SHA-256", "TRUE", "UTF-8",
     "B", "WPS", "YAML", "zip", "Office", "PDF", "HTML", "XML", "doc", "assess", "awards", "awards.quotas", "city", "count", "csv", "explain",
     "indicators", "long", "rules", "applies_to", "en", "check", "whatif", "sensitivity",
-    "compare", "trend", "show", "schema", "JSON", "Schema", "md", "html", "pdf", "docx", "csv",
-    "json", "table", "N", "Python", "zh", "SCORER_LANG", "anhui-2010", "ods", "quota", "quotas", "schedule.month", "scorer", "share", "sheets",
+    "compare", "trend", "show", "schema", "JSON", "Schema", "md", "html", "pdf", "docx", "json", "table", "N", "Python", "zh", "SCORER_LANG", "anhui-2010", "ods", "quota", "quotas", "schedule.month", "scorer", "share", "sheets",
     "sum", "template", "total", "xls", "xlsx",
 }  # fmt: skip
 # Chinese an English sentence may hold: a value the data must contain, written as the data say it.
 EN_MAY_SAY = {"暂缓实施", "是", "否", "有", "无", "完成", "未完成"}
 # Placeholders only the Chinese names: the rule file's own (Chinese) label for its units.
-ZH_ONLY = {"units_found": {"label"}}
+ZH_ONLY = {"units_found": {"label"}, "notice_lag_intro": {"unit"}, "notice_lag_none": {"unit"}}
 
 
 def test_both_catalogs_have_the_same_codes_and_placeholders():

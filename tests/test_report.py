@@ -111,7 +111,7 @@ def test_output_that_is_an_input_is_refused(tmp_path):
 
 
 def test_unknown_report_format_is_refused_before_any_work(tmp_path):
-    result = run("assess", "samples/2010.xlsx", "-o", str(tmp_path / "report.pdf"))
+    result = run("assess", "samples/2010.xlsx", "-o", str(tmp_path / "report.doc"))
     assert result.exit_code == 2
     assert "报告可以是" in result.stderr
     assert "考核方案" not in result.stderr  # nothing was read

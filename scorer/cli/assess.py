@@ -18,7 +18,7 @@ from .options import (
     output_option,
     top_option,
 )
-from .outputs import check_outputs, write_reports
+from .outputs import check_outputs, document_options, write_reports
 from .run import run
 from .terminal import GRADE_STYLE, console, errors, line, number, print_issues, say_units
 
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 @format_option
 @top_option
 @output_option("help_opt_output_assess")
+@document_options
 @option("--city", metavar="metavar_city", help="help_opt_city")
 @level_option
 @lang_option

@@ -8,7 +8,8 @@ import click
 
 from ..messages import render, words
 from .help import Command
-from .options import argument, lang_option, level_option, month_option, rules_option
+from .options import argument, lang_option, level_option, month_option, output_option, rules_option
+from .outputs import check_outputs, names_in_report, said, write_output
 from .run import run
 from .terminal import console, line, require_ranking
 
@@ -20,9 +21,12 @@ if TYPE_CHECKING:
 @argument("args", nargs=-1, required=True, metavar="metavar_explain")
 @rules_option()
 @month_option
+@output_option("help_opt_output_explain")
 @level_option
 @lang_option
-def explain(args: tuple[str, ...], rules: str | None, month: int | None, lang: str) -> None:
+def explain(
+    args: tuple[str, ...], rules: str | None, month: int | None, outputs: tuple[str, ...], lang: str
+) -> None:
     """Account for every point of DISTRICT: cells, rule, points, deductions, rescaling, sum."""
     from ..errors import UsageError
     from ..names import find_district
@@ -30,13 +34,38 @@ def explain(args: tuple[str, ...], rules: str | None, month: int | None, lang: s
     if len(args) < 2:
         raise UsageError(words(lang)["explain_usage"])
     *data, wanted = args
+    check_outputs(outputs, tuple(data), lang, (".docx", ".pdf", ".md"), rules)
     result = run(tuple(data), rules, month, lang)
     require_ranking(result)
     district, close = find_district(wanted, result.data.districts)
     if district is None:
         known = close or result.data.districts
         raise UsageError(render("no_district", lang, name=wanted, known=known))
-    _print_explanation(result.explainer()(district), lang)
+    explanation = result.explainer()(district)
+    for output in outputs:
+        with names_in_report(output, result.data.files, lang):
+            data = _explanation_document(output, result, district, explanation, lang)
+        write_output(output, data, lang)
+        click.echo(render("explain_written", lang, district=district, path=said(output)), err=True)
+    _print_explanation(explanation, lang)
+
+
+def _explanation_document(output: str, result, district: str, explanation, lang: str) -> bytes:
+    """One district's explanation in the format the output's suffix names."""
+    from pathlib import Path
+
+    suffix = Path(output).suffix.lower()
+    if suffix == ".docx":
+        from ..render.docx import render_explanation_docx
+
+        return render_explanation_docx(explanation, lang)
+    if suffix == ".pdf":
+        from ..render.pdf import render_explanation_pdf
+
+        return render_explanation_pdf(result, district, lang)
+    from ..render.markdown import render_explanation_markdown
+
+    return render_explanation_markdown(explanation, lang).encode("utf-8")
 
 
 def _print_explanation(explanation: Explanation, lang: str) -> None:

@@ -70,6 +70,13 @@ def check_outputs(
         return
     from ..errors import UsageError
     from ..render.report import REPORT_SUFFIXES
+
+    given_date = document_given().get("date")
+    if given_date:
+        from ..render.notice import parse_date
+
+        if parse_date(given_date) is None:
+            raise UsageError(render("bad_date", lang, value=said(given_date)))
     from ..sheets import expand_paths
 
     known = known or REPORT_SUFFIXES
@@ -157,9 +164,45 @@ def write_reports(
     result: Result, outputs: tuple[str, ...], lang: str, robustness: Sensitivity | None = None
 ) -> None:
     """Each report rendered in full, then renamed into place: there or not at all."""
+    from ..render.notice import letterhead
     from ..render.report import render
 
+    head = letterhead(result.scheme, document_given())
     for output in outputs:
         with names_in_report(output, result.data.files, lang):
-            data = render(result, Path(output).suffix, lang, robustness)
+            data = render(result, Path(output).suffix, lang, robustness, head)
         write_report(output, data, lang)
+
+
+DOCUMENT = "scorer.document"
+
+
+def document_given() -> dict[str, object]:
+    """What --full, --issuer, --doc-number and --date gave in this command (none outside one)."""
+    ctx = click.get_current_context(silent=True)
+    return dict(ctx.meta.get(DOCUMENT, {})) if ctx is not None else {}
+
+
+def document_options(func):
+    """--full (the PDF's full report), --issuer, --doc-number, --date: the 通报's and the PDF's
+    heading fields over the scheme's report: section. Kept in the context, not passed on."""
+
+    def remember(ctx: click.Context, param: click.Parameter, value: object) -> object:
+        ctx.meta.setdefault(DOCUMENT, {})[param.name] = value
+        return value
+
+    from .options import option
+
+    options = [
+        option("--date", "date", metavar="metavar_date", callback=remember, expose_value=False,
+               help="help_opt_date"),
+        option("--doc-number", "number", metavar="metavar_doc_number", callback=remember,
+               expose_value=False, help="help_opt_doc_number"),
+        option("--issuer", "issuer", metavar="metavar_issuer", callback=remember,
+               expose_value=False, help="help_opt_issuer"),
+        option("--full", "full", is_flag=True, callback=remember, expose_value=False,
+               help="help_opt_full"),
+    ]  # fmt: skip
+    for add in options:
+        func = add(func)
+    return func

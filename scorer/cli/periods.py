@@ -39,13 +39,15 @@ def _period(path: str, rules: str | None, lang: str) -> Result:
 def same_scheme(a: Scheme, b: Scheme, earlier: str, later: str, lang: str) -> None:
     """Periods compare (and follow in a trend) only under one scheme: else a usage error
     naming what differs."""
-    if a == b:
+    # the report: section says who issues the documents, not how anything is scored
+    scored = [f for f in type(a).model_fields if f != "report"]
+    if all(getattr(a, f) == getattr(b, f) for f in scored):
         return
     from ..errors import UsageError
 
     text = words(lang)
     sep = "、" if lang == "zh" else ", "
-    fields = [f for f in type(a).model_fields if getattr(a, f) != getattr(b, f)]
+    fields = [f for f in scored if getattr(a, f) != getattr(b, f)]
     what = sep.join(text.get(f"scheme_parts.{f}", f) for f in fields)
     raise UsageError(
         render(
@@ -72,19 +74,30 @@ def _period_label(path: str, lang: str) -> str:
 @argument("later", metavar="metavar_later")
 @rules_option()
 @format_option
+@output_option("help_opt_output_compare")
 @level_option
 @lang_option
-def compare(earlier: str, later: str, rules: str | None, fmt: str, lang: str) -> None:
+def compare(
+    earlier: str, later: str, rules: str | None, fmt: str, outputs: tuple[str, ...], lang: str
+) -> None:
     """Compare two periods: rank changes, who fell behind the time schedule, whom to notify."""
     from ..periods import behind_schedule, newly_behind, rank_changes
     from ..render import dumps
 
+    check_outputs(outputs, (earlier, later), lang, (".docx", ".xlsx", ".json"), rules)
     before, after = _period(earlier, rules, lang), _period(later, rules, lang)
     same_scheme(before.scheme, after.scheme, earlier, later, lang)
     ranking_before, ranking_after = require_ranking(before), require_ranking(after)
     changes = rank_changes(ranking_before, ranking_after)
     behind_now = behind_schedule(ranking_after.assessment)
     fell = newly_behind(behind_schedule(ranking_before.assessment), behind_now)
+    read = [*before.data.files, *after.data.files]
+    for output in outputs:
+        with names_in_report(output, read, lang):
+            data = _lagging_document(
+                output, after.scheme, earlier, later, changes, fell, behind_now, lang
+            )
+        write_report(output, data, lang)
     if fmt == "json":
         click.echo(dumps(_compare_json(earlier, later, changes, fell, behind_now)), nl=False)
         return
@@ -98,6 +111,29 @@ def compare(earlier: str, later: str, rules: str | None, fmt: str, lang: str) ->
     )
     print_rank_changes(changes, scheme.precision, title, lang)
     _print_behind(fell, behind_now, lang)
+
+
+def _lagging_document(
+    output: str, scheme: Scheme, earlier: str, later: str, changes: pd.DataFrame,
+    fell: pd.DataFrame, behind: pd.DataFrame, lang: str,
+) -> bytes:  # fmt: skip
+    """The list to notify as the output's suffix says: Word, Excel (with the rank changes), JSON."""
+    from ..render import dumps
+
+    suffix = Path(output).suffix.lower()
+    if suffix == ".json":
+        return dumps(_compare_json(earlier, later, changes, fell, behind)).encode("utf-8")
+    period = (
+        f"（{_period_label(later, lang)}）" if lang == "zh" else f" ({_period_label(later, lang)})"
+    )
+    title = render("lagging_title", lang, name=scheme.name, period=period)
+    if suffix == ".docx":
+        from ..render.lagging import render_lagging_docx
+
+        return render_lagging_docx(title, scheme, behind, fell, lang)
+    from ..render.lagging import render_lagging_xlsx
+
+    return render_lagging_xlsx(title, scheme, behind, fell, changes, lang)
 
 
 def _lag(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -88,6 +88,24 @@ def report_context(result, lang: str = "zh", robustness=None) -> dict[str, Any]:
         "ties": ranking.ties,
         "chain": "、".join(name for name, _ in ranking.chain),
         "robust": _robust_layout(robustness, lang) if robustness is not None else None,
+        **_summary(result, lang),
+    }
+
+
+def _summary(result, lang: str) -> dict[str, Any]:
+    """The summary the report opens with, as the 通报 words it: the overall picture and the
+    results in sentences, and the projects behind (by 牵头单位)."""
+    from .notice import letterhead, notice
+
+    t = words(lang)
+    found = notice(result, letterhead(result.scheme), lang)
+    stop = next(
+        i for i, (kind, text) in enumerate(found.blocks)
+        if kind == "heading" and text == t["notice_h_problems"]
+    )  # fmt: skip
+    return {
+        "summary": [text for kind, text in found.blocks[:stop] if kind == "para"],
+        "lagging": found.lagging,
     }
 
 
@@ -101,8 +119,9 @@ def ranking_rows(ranking) -> list[dict[str, Any]]:
     whether it was rescaled (折算), and its city and rank there when the data have cities."""
     assessment = ranking.assessment
     grades = list(assessment.scheme.grades)
+    rescaled = assessment.suspended.any(axis=1).reindex(ranking.table["district"]).to_numpy()
     rows = []
-    for r in ranking.table.itertuples(index=False):
+    for r, any_suspended in zip(ranking.table.itertuples(index=False), rescaled):
         rows.append(
             {
                 "rank": int(r.rank),
@@ -111,7 +130,7 @@ def ranking_rows(ranking) -> list[dict[str, Any]]:
                 "grade": r.grade,
                 "grade_index": grades.index(r.grade),
                 "survey_rank": None if pd.isna(r.survey_rank) else int(r.survey_rank),
-                "rescaled": bool(assessment.suspended.loc[r.district].any()),
+                "rescaled": bool(any_suspended),
                 "city": getattr(r, "city", None),
                 "city_rank": int(r.city_rank) if hasattr(r, "city_rank") else None,
             }

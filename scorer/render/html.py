@@ -6,45 +6,59 @@ from pathlib import Path
 from typing import Any
 
 from ..messages import words
+from .charts import axis, heat_colour, heat_floor, legend, text_width
 from .context import DETAIL_LIMIT, file_digests, report_context
 from .jinja import environment
 
 
 def render_html(result, lang: str = "zh", robustness=None) -> str:
     context = report_context(result, lang, robustness)
-    context["chart"] = _bar_chart(context["rows"][:DETAIL_LIMIT], context["scheme"].total)
+    context["chart"] = _dot_chart(context["rows"][:DETAIL_LIMIT], context["scheme"])
     context["heat"] = _heat_layout(context["shares"], context["items"])
     return environment().get_template("report.html.j2").render(**context)
 
 
-def _bar_chart(rows: list[dict], total: float) -> dict[str, Any]:
-    """Geometry of a horizontal bar chart of the totals, in rank order (the template draws it)."""
-    bar, gap, left, width = 18, 6, 110, 520
-    top = max((r["total"] for r in rows), default=total) or total
-    scale = max(total, top)
-    bars = []
-    for index, row in enumerate(rows):
-        length = max(0.0, row["total"]) / scale * width
-        bars.append({**row, "y": index * (bar + gap), "length": length})
-    ticks = [scale * f for f in (0, 0.25, 0.5, 0.75, 1.0)]
+def _dot_chart(rows: list[dict], scheme) -> dict[str, Any]:
+    """A dot per district on an axis from a round number below the lowest total to one above
+    the highest: totals from 2,804 to 3,275 are told apart (the chart says where the axis
+    starts). The left margin takes the longest name, so that none is clipped."""
+    row, width = 22, 520
+    left = max((text_width(r["district"], 12) for r in rows), default=40) + 14
+    low, high, ticks = axis([r["total"] for r in rows], scheme.total)
+
+    def x(value: float) -> float:
+        return round(left + (value - low) / ((high - low) or 1) * width, 1)
+
+    dots = [{**r, "y": i * row + row / 2, "x": x(r["total"])} for i, r in enumerate(rows)]
     return {
-        "bars": bars,
-        "bar": bar,
+        "dots": dots,
         "left": left,
         "width": width,
-        "height": len(rows) * (bar + gap) + 24,
-        "ticks": [{"x": left + t / scale * width, "label": f"{t:,.0f}"} for t in ticks],
+        "low": f"{low:,g}",
+        "height": len(rows) * row + 24,
+        "ticks": [{"x": x(t), "label": f"{t:,g}"} for t in ticks],
     }
 
 
 def _heat_layout(shares: list[dict], items: list[str]) -> dict[str, Any]:
-    cell, left, top = 20, 90, 190
+    """The heat map's geometry: cells wide enough for their value, the left margin the longest
+    district name, the top the longest project name at 60°: no label is clipped."""
+    cell = 26
+    left = max((text_width(s["district"], 11) for s in shares), default=40) + 12
+    longest = max((text_width(name, 10) for name in items), default=40)
+    top = round(longest * 0.87 + 16)
+    every = [c["share"] for s in shares for c in s["cells"] if c["share"] is not None]
+    low = heat_floor(every)
+    for entry in shares:
+        for c in entry["cells"]:
+            c["fill"], c["ink"] = heat_colour(c["share"], low)
     return {
         "cell": cell,
         "left": left,
         "top": top,
-        "width": left + cell * len(items) + 10,
+        "width": round(left + cell * len(items) + longest * 0.5 + 10),
         "height": top + cell * len(shares) + 10,
+        "legend": legend(low),
     }
 
 

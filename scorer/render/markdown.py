@@ -32,3 +32,31 @@ def md_text(value: Any) -> Any:
         return value
     text = visible(value).translate(_HTML_SPECIAL)
     return _MD_SPECIAL.sub(lambda m: "\\" + m.group(), text)
+
+
+def render_explanation_markdown(explanation, lang: str = "zh") -> str:
+    """One district's explanation in Markdown: a row per indicator with its cells and rule."""
+    from ..explain import district_view, explanation_summary, inputs_text, item_title
+    from ..messages import words
+
+    t = words(lang)
+    out = [f"# {md_text(explanation_summary(explanation, lang))}", ""]
+    out.append(md_text(t["data_from"] + "；".join(district_view(explanation).sources)))
+    out += [
+        "",
+        f"| {t['item']} | {t['inputs']} | {t['rule']} | {t['points']} |",
+        "|---|---|---|---:|",
+    ]
+    for number, item in enumerate(explanation.items, 1):
+        score = t["suspended"] if item.suspended else f"{item.score:.2f}"
+        out.append(
+            f"| **{number}. {md_text(item_title(item, lang))}** | | | **{md_text(score)}** |"
+        )
+        for line in item.lines:
+            out.append(f"| {md_text(line.name)} | {md_text(inputs_text(line, lang))} | "
+                       f"{md_text(line.words[lang])} | {line.points:+.2f} |")  # fmt: skip
+    out.append("")
+    out += [
+        md_text(s) + "  " for s in explanation_summary(explanation, lang, closing=True).split("\n")
+    ]
+    return "\n".join(out).rstrip() + "\n"

@@ -23,6 +23,9 @@ def _safe_text(worksheet, row: int, col: int, text: Any, fmt, guarded) -> None:
         worksheet.write_string(row, col, text, fmt)
 
 
+# Excel and WPS on a Chinese system have 宋体; LibreOffice maps it to the CJK font it has.
+FONT = {"font_name": "宋体"}
+
 _COLOUR_SCALE = {
     "type": "3_color_scale",
     "min_color": "#F8696B",
@@ -35,18 +38,23 @@ class _Book:
     """The workbook being written, its cell formats (made once, in a fixed order, so the same
     input gives the same bytes) and the report's words."""
 
-    def __init__(self, workbook, lang: str):
+    def __init__(self, workbook, lang: str, title: str = ""):
         self.workbook = workbook
         self.lang = lang
         self.t = words(lang)
+        self.page_title = title
         heading = {
+            **FONT,
             "bold": True,
             "bg_color": "#DDEBF7",
             "border": 1,
             "text_wrap": True,
             "valign": "vcenter",
         }
-        add = workbook.add_format
+
+        def add(properties: dict):
+            return workbook.add_format({**FONT, **properties})
+
         self.header = add(heading)
         self.guarded_header = add({**heading, "quote_prefix": True})
         self.text = add({"border": 1})
@@ -57,9 +65,20 @@ class _Book:
         self.title = add({"bold": True, "font_size": 13})
         self.guarded_title = add({"bold": True, "font_size": 13, "quote_prefix": True})
 
-    def sheet(self, label: str):
-        """A new worksheet, named by the report's word ``label``."""
-        return self.workbook.add_worksheet(self.t[label])
+    def sheet(self, label: str, header_row: int = 0):
+        """A new worksheet, named by the report's word ``label``, set up to print: A4
+        landscape, one page wide, the header row repeated, the scheme and the sheet at the top
+        of each page, page numbers at the foot."""
+        sheet = self.workbook.add_worksheet(self.t[label])
+        sheet.set_landscape()
+        sheet.set_paper(9)
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(header_row)
+        sheet.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.6)
+        title = self.page_title.replace("&", "&&")
+        sheet.set_header(f'&L&"宋体,常规"{title}&R&"宋体,常规"{self.t[label]}')
+        sheet.set_footer('&C&"宋体,常规"&P / &N')
+        return sheet
 
     def write_text(self, sheet, row: int, col: int, text: Any) -> None:
         """A bordered cell of text from the input, never a formula."""
@@ -84,7 +103,10 @@ def render_xlsx(result, lang: str = "zh") -> bytes:
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
     workbook.set_properties({"title": f"{scheme.name} {t['report']}", "created": XLSX_CREATED})
-    book = _Book(workbook, lang)
+    from .notice import period_words, shown_month
+
+    period = period_words(scheme, shown_month(result), lang)
+    book = _Book(workbook, lang, f"{scheme.name}  {period}")
     _ranking_sheet(book, ranking)
     _awards_sheet(book, ranking)
     _scores_sheet(book, ranking)
@@ -223,7 +245,7 @@ def _problems_sheet(book: _Book, issues) -> None:
 def _scheme_sheet(book: _Book, scheme) -> None:
     """考核方案: the weight table with each project's scoring, the grades and the templates."""
     t = book.t
-    sheet = book.sheet("scheme_sheet")
+    sheet = book.sheet("scheme_sheet", header_row=2)
     _safe_text(sheet, 0, 0, scheme.name, book.title, book.guarded_title)
     for col, (name, width) in enumerate(
         zip(["#", t["project"], t["weight"], t["method"]], [5, 36, 8, 70])

@@ -365,6 +365,11 @@ class Project(Rules):
             wanted in {normalize_name(u) for u in grouping.get(g, [])} for g in rule.in_ or []
         )
 
+    lead: str | None = Field(
+        default=None,
+        description="牵头单位，如“交通运输局”；通报按牵头单位列出落后的项目 / lead department",
+    )
+
 
 class Survey(_Strict):
     """社情民意: satisfaction per district, ranked on its own and never added to the total."""
@@ -446,6 +451,44 @@ class ScheduleTable(_Strict):
     )
 
 
+class ReportFigures(_Strict):
+    """Which columns the 通报's overall picture sums: targets, completion and the money."""
+
+    target: str | None = Field(default=None, description="目标任务列（键或列名）/ target column")
+    completed: str | None = Field(default=None, description="完成列 / completed column")
+    budget: str | None = Field(default=None, description="计划资金（预算）列 / budget column")
+    issued: str | None = Field(default=None, description="到位（下达）资金列 / funds issued")
+    executed: str | None = Field(default=None, description="拨付（执行）资金列 / funds paid out")
+    unit: str | None = Field(default=None, description="资金单位，缺省取资金列的 unit，如 万元")
+
+
+class ReportRules(_Strict):
+    """The documents an office sends (通报, PDF): who issues them, to whom, on what basis, and
+    the words the scheme uses. What is not given shows as a visible placeholder."""
+
+    issuer: str | None = Field(
+        default=None, description="发文机关，如“安徽省民生工程领导小组办公室”"
+    )
+    number: str | None = Field(default=None, description="文号，如“皖民生办〔2011〕1号”")
+    recipients: str | None = Field(
+        default=None, description="主送机关，如“各市人民政府，省直有关单位” / addressees"
+    )
+    basis: str | None = Field(
+        default=None,
+        description="考核依据，如“《安徽省2010年度民生工程考核办法》（皖政办秘〔2010〕72号）”",
+    )
+    signature: str | None = Field(default=None, description="署名，缺省为发文机关 / signed by")
+    date: str | None = Field(default=None, description="成文日期，如 2011-03-08 / date")
+    unit_word: str | None = Field(
+        default=None, description="参评单位的称谓，缺省为地区列的列名，如 地区、县区 / unit word"
+    )
+    survey_name: str | None = Field(
+        default=None, description="满意度调查的名称，如 社情民意、群众满意度 / survey name"
+    )
+    top: Whole = Field(default=3, ge=1, description="通报点名靠前、靠后的个数 / named at each end")
+    figures: ReportFigures = ReportFigures()
+
+
 class Scheme(_Strict):
     """A whole 考核方案."""
 
@@ -477,6 +520,7 @@ class Scheme(_Strict):
         description="单位分组：分组名 → 各组 → 单位，如 部门类别: {专业部门: [教育局, 卫健委]}",
     )
     vetoes: list[Veto] = Field(default=[], description="一票否决事项 / conditions that veto")
+    report: ReportRules = ReportRules()
 
     @model_validator(mode="after")
     def _status_column(self) -> Scheme:

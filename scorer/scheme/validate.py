@@ -406,7 +406,7 @@ def _check_templates(raw: dict, templates: dict, add: Add) -> None:
         loc = ("projects", index)
         template = project.get("template")
         if template is not None and template not in templates:
-            known = ", ".join(templates) or "（无）"
+            known = ", ".join(map(str, templates)) or "（无）"  # a YAML key may be a number
             params = {"project": project.get("name"), "template": template, "known": known}
             add("unknown-template", params, (*loc, "template"))
         elif template is None and not project.get("indicators") and len(templates) != 1:

@@ -1,4 +1,5 @@
-"""The performance benchmark: every target of issue 6 beside its baseline, in one run.
+"""The performance benchmark: every target of issue 6 (and the 通报 and PDF of issue 14) beside
+its baseline, in one run.
 
     python tests/benchmarks/bench.py            # 5 runs of each, medians
     python tests/benchmarks/bench.py --runs 3   # quicker
@@ -170,7 +171,7 @@ def main() -> None:
         "times = []\n"
     )
     sizes = {}
-    for suffix in (".html", ".xlsx"):
+    for suffix in (".html", ".xlsx", ".docx", ".pdf"):  # the 通报 and the summary PDF too
         with tempfile.TemporaryDirectory() as folder_:
             target = Path(folder_) / f"report{suffix}"
             code = setup + (
