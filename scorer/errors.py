@@ -381,6 +381,14 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "the name “{value}” holds characters that show nothing; they were ignored",
         "delete the invisible characters (such as zero-width spaces); read as “{name}”",
     ),
+    # --- A: the workbook limits (issue 11)
+    "sheet-malformed": (
+        "工作表的 XML 结构异常（文件可能已损坏或被改动），无法确定其数据范围，未读取",
+        "用 Excel 或 WPS 打开后另存为 .xlsx 再运行",
+        "the sheet's XML is irregular (the file may be damaged or altered), so its extent cannot "
+        "be established; it was not read",
+        "open it in Excel or WPS and save it as .xlsx",
+    ),
 }
 
 

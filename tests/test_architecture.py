@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "scorer"
 # scheme → intake → engine → ranking → features → render → service → command line. A module
 # may import its own stage and those before it, never one after.
 STAGES = [
-    {"errors", "bundled", "formula", "untrusted"},
+    {"errors", "bundled", "formula", "untrusted", "cells"},
     {"scheme", "methods", "whatif"},  # whatif: Scheme -> Scheme; validate checks alternatives
     {"sheets", "intake"},
     {"engine"},
