@@ -28,7 +28,7 @@ MEMORY_PER_CELL = 256  # sheet within its claim fits (calamine keeps ~100 bytes 
 def available() -> bool:
     """Whether sheets can be parsed apart here: a forking system that bounds a process's
     address space."""
-    return sys.platform.startswith("linux") and hasattr(os, "fork")
+    return sys.platform.startswith("linux") and hasattr(os, "memfd_create")
 
 
 class ReaderDied(Exception):
@@ -78,49 +78,51 @@ def parse_apart(
     """``reader.load_sheet(name, **options).to_arrow_with_errors()`` in a forked child, with
     the columns selected: the Arrow batch, the cells not of their column's type, and each
     column's (name, index in the batch, index from A, type). ``ReaderComplaint`` when the
-    reader refused the sheet, ``ReaderDied`` when the child ended without a word."""
+    reader refused the sheet, ``ReaderDied`` when the child ended without a word.
+
+    The child writes its result to a file in memory, which this process maps: the batch's
+    columns are read where the child wrote them, not copied through a pipe."""
     import warnings
 
-    import pyarrow.ipc  # here, once: the child then has it, and this process needs it anyway
+    import pyarrow  # here, once: the child then has it, and this process needs it anyway
 
     budget = MEMORY_FLOOR + MEMORY_PER_CELL * claimed_cells
-    readable, writable = os.pipe()
+    shared = os.memfd_create("scorer-sheet", os.MFD_CLOEXEC)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # "fork() with threads": _child
             pid = os.fork()
     except OSError as exc:  # no child to be had (out of processes or memory): read it here
-        os.close(readable)
-        os.close(writable)
+        os.close(shared)
         raise ReaderDied(name) from exc
     if pid == 0:
-        _child(readable, writable, source, name, options, budget)
-    os.close(writable)
+        _child(shared, source, name, options, budget)
     try:
-        with os.fdopen(readable, "rb") as stream:
-            result = _receive(stream, pyarrow.ipc)
-    except BaseException:
-        _end(pid, kill=True)
-        raise
-    left = _end(pid)
+        try:
+            left = _end(pid)
+        except BaseException:
+            _end(pid, kill=True)
+            raise
+        result = _receive(shared, pyarrow) if left else None
+    finally:
+        os.close(shared)  # (a mapping of it stays, as long as the batch does)
     if isinstance(result, ReaderComplaint):
         raise result
-    if result is None or not left:
+    if result is None:
         raise ReaderDied(name)
     return result
 
 
-def _child(readable, writable, source, name, options, budget) -> None:
-    """The child: parse, send the result (or the reader's complaint), and leave at once, with
+def _child(shared: int, source, name, options, budget) -> None:
+    """The child: parse, write the result (or the reader's complaint), and leave at once, with
     no clean-up of its parent's state (its threads are not here, their locks may be held)."""
     status = 1
     try:
-        os.close(readable)
         quiet = os.open(os.devnull, os.O_WRONLY)  # the reader's last words are not the user's
         os.dup2(quiet, 2)
         faulthandler.disable()  # (nor a traceback of the abort, where Python was asked for one)
         _bound_memory(budget)
-        with os.fdopen(writable, "wb", buffering=1 << 20) as stream:
+        with os.fdopen(os.dup(shared), "wb", buffering=1 << 20) as stream:
             _send(stream, source, name, options)
         status = 0
     finally:
@@ -163,21 +165,28 @@ def _send(stream, source, name: str, options: dict[str, Any]) -> None:
         else [(list(e.offset_position), e.detail) for e in errors.errors],
     }
     encoded = json.dumps(meta).encode()
+    encoded += b" " * (-(9 + len(encoded)) % 64)  # the columns start aligned, as Arrow reads them
     stream.write(b"K" + len(encoded).to_bytes(8, "little") + encoded)
     with pa.ipc.new_stream(stream, batch.schema) as writer:
         writer.write_batch(batch)
 
 
-def _receive(stream, ipc) -> tuple[Any, CellErrors | None, list] | ReaderComplaint | None:
-    kind = stream.read(1)
+def _receive(shared: int, pa) -> tuple[Any, CellErrors | None, list] | ReaderComplaint | None:
+    import mmap
+
+    size = os.fstat(shared).st_size
+    if size < 9:
+        return None
+    mapped = mmap.mmap(shared, size, prot=mmap.PROT_READ)
     try:
-        if kind == b"E":
-            return ReaderComplaint(json.loads(stream.read()))
-        if kind != b"K":
+        if mapped[:1] == b"E":
+            return ReaderComplaint(json.loads(mapped[1:]))
+        if mapped[:1] != b"K":
             return None
-        meta = json.loads(stream.read(int.from_bytes(stream.read(8), "little")))
-        batch = ipc.open_stream(stream).read_next_batch()
-    except (ValueError, OSError):  # cut short: the child died on the way (pyarrow's errors too)
+        length = int.from_bytes(mapped[1:9], "little")
+        meta = json.loads(mapped[9 : 9 + length])
+        batch = pa.ipc.open_stream(pa.py_buffer(mapped)[9 + length :]).read_next_batch()
+    except (ValueError, pa.ArrowException):  # cut short: the child died on the way
         return None
     errors = meta["errors"]
     if errors is not None:
