@@ -224,7 +224,7 @@ def far_reference(draw, member: str = "xl/worksheets/sheet1.xml"):
     return Reference(member, ref, to, draw(st.sampled_from(sorted(REFERENCE_FORMS))))
 
 
-@fuzz(examples=12)
+@fuzz(examples=8)
 @given(mutation=far_reference(), command=st.sampled_from(["assess", "check"]))
 def test_references_however_written_in_a_subprocess(mutation, command):
     """A far reference in any form the reader takes is refused (or read, when near): never an
