@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "scorer"
 # may import its own stage and those before it, never one after.
 STAGES = [
     {"messages"},
-    {"errors", "bundled", "formula", "untrusted"},
+    {"errors", "bundled", "formula", "untrusted", "cells"},
     {"scheme", "methods", "whatif"},  # whatif: Scheme -> Scheme; validate checks alternatives
     {"sheets", "intake"},
     {"engine"},

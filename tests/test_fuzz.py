@@ -18,13 +18,16 @@ import pytest
 import yaml
 from fuzzing import (
     CELL_KINDS,
+    REFERENCE_FORMS,
     RULES,
     Bytes,
     Cell,
     Dimension,
+    Grow,
     Member,
     Merged,
     MoveCell,
+    Reference,
     SharedString,
     SheetName,
     assert_sound,
@@ -208,6 +211,50 @@ def test_damaged_workbooks_in_a_subprocess(book, command):
             args, outputs = args + ["-o", str(out / "r.html")], ["r.html"]
         outcome = run_subprocess(args, folder)
         assert_sound(outcome, folder, before, outputs, out)
+
+
+FAR_REFS = ["XFD1048576", "A1048576", "ZZ99999", "A4294967297", "AAAAA1"]  # refused
+NEAR_REFS = ["XFD1", "J35"]  # within the limits: read
+
+
+@st.composite
+def far_reference(draw, member: str = "xl/worksheets/sheet1.xml"):
+    ref = draw(st.sampled_from(cell_refs("2010.xlsx", member)[:60]))
+    to = draw(st.sampled_from(FAR_REFS + NEAR_REFS))
+    return Reference(member, ref, to, draw(st.sampled_from(sorted(REFERENCE_FORMS))))
+
+
+@fuzz(examples=8)
+@given(mutation=far_reference(), command=st.sampled_from(["assess", "check"]))
+def test_references_however_written_in_a_subprocess(mutation, command):
+    """A far reference in any form the reader takes is refused (or read, when near): never an
+    abort. Before the fix, lower case, quotes and blanks hid it and the reader aborted."""
+    with workspace({"2010.xlsx": build_workbook("2010.xlsx", [mutation])}) as (folder, out):
+        before = digest(folder)
+        outcome = run_subprocess([command, "2010.xlsx"], folder)
+        assert_sound(outcome, folder, before)
+        if mutation.to in FAR_REFS:
+            assert outcome.exit_code == 1 and "超过上限" in outcome.output, outcome.describe()
+
+
+@fuzz(examples=4)
+@given(
+    grow=st.builds(Grow, st.just("xl/worksheets/sheet1.xml"), st.sampled_from(["K", "Z", "AB"]),
+                   st.sampled_from([40, 600, 5000]), st.integers(0, 3)),
+    lie=st.one_of(st.none(), far_reference(),
+                  st.builds(Dimension, st.just("xl/worksheets/sheet1.xml"),
+                            st.sampled_from(["A1:J40", "", "A1:XFD1048576"]))),
+)  # fmt: skip
+def test_large_sheets_that_lie_in_a_subprocess(grow, lie):
+    """A sheet packed over 2 MiB is parsed apart: whatever its cells and its <dimension>
+    claim, the run ends 0, 1 or 2, with no abort, and a far cell is refused at its place."""
+    mutations = [grow] + ([lie] if lie is not None else [])
+    with workspace({"2010.xlsx": build_workbook("2010.xlsx", mutations)}) as (folder, out):
+        before = digest(folder)
+        outcome = run_subprocess(["assess", "2010.xlsx", "-o", str(out / "r.html")], folder)
+        assert_sound(outcome, folder, before, ["r.html"], out)
+        if isinstance(lie, Reference) and lie.to in FAR_REFS:
+            assert outcome.exit_code == 1 and "超过上限" in outcome.output, outcome.describe()
 
 
 @fuzz(examples=6)

@@ -430,6 +430,7 @@ def test_first_rows_from_the_xml_read_as_calamine_reads_them(sample, monkeypatch
     import fastexcel
 
     from scorer import sheets
+    from scorer.intake.xlsx import xlsx_head
     from scorer.scheme import choose_scheme, load_scheme
 
     path = ROOT / "samples" / sample
@@ -437,7 +438,7 @@ def test_first_rows_from_the_xml_read_as_calamine_reads_them(sample, monkeypatch
     monkeypatch.setattr(sheets, "_LARGE_XLSX", 2**40)  # no file "large": calamine's rows
     by_calamine = sheets._heads(path, names)
     for name in names:
-        assert sheets._xlsx_head(path, name, sheets.HEADER_SEARCH_ROWS) == by_calamine[name], name
+        assert xlsx_head(path, name, sheets.HEADER_SEARCH_ROWS) == by_calamine[name], name
     scheme = load_scheme(choose_scheme([str(path)], None)[0])
     small = read_data([path], scheme)
     monkeypatch.setattr(sheets, "_LARGE_XLSX", 0)  # every file "large": heads from the XML

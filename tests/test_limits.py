@@ -11,22 +11,16 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import pytest
 import xlsxwriter
 from conftest import ANHUI_HEADER, RULES, flat, full_rows, write_xlsx
 
+from scorer.cells import column_letter
 from scorer.intake import read_data
 
 _SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-
-
-def _letter(index: int) -> str:
-    letters, index = "", index + 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _cell(ref: str, value) -> str:
@@ -39,7 +33,9 @@ def sheet_xml(rows: list[list], after: str = "", dimension: str | None = None) -
     """A sheet's XML with the given rows from A1, and raw XML ``after`` them."""
     body = "".join(
         f'<row r="{r + 1}">'
-        + "".join(_cell(f"{_letter(c)}{r + 1}", v) for c, v in enumerate(row) if v is not None)
+        + "".join(
+            _cell(f"{column_letter(c)}{r + 1}", v) for c, v in enumerate(row) if v is not None
+        )
         + "</row>"
         for r, row in enumerate(rows)
     )
@@ -303,3 +299,168 @@ def test_many_sheets_open_the_workbook_once(tmp_path, monkeypatch, anhui):
     data = read_data([path], anhui)
     assert reads.count("xl/workbook.xml") == 1
     assert len(data.districts) == 40
+
+
+# ----------------------------------------------------------------------------- the reader's view
+#
+# calamine takes a reference in lower case, in single quotes, with blanks around "=" or none
+# before "r", and places a cell by its largest row wherever it stands: each of these hid a cell at
+# XFD1048576 from the scan, and the reader aborted the process (exit 134). Each runs in a child
+# process first, so that an abort fails the test instead of ending pytest.
+
+FAR_CELLS = {
+    "lower case": '<row r="35"><c r="xfd1048576"><v>1</v></c></row>',
+    "single quotes": "<row r='35'><c r='XFD1048576'><v>1</v></c></row>",
+    "a tab before r": '<row r="35"><c\tr="XFD1048576"><v>1</v></c></row>',
+    "no blank before r": '<row r="35"><c s="0"r="XFD1048576"><v>1</v></c></row>',
+    "blanks around =": '<row r="35"><c r = "XFD1048576"><v>1</v></c></row>',
+    "a second r": '<row r="35"><c r="A35" r="XFD1048576"><v>1</v></c></row>',
+    "in the middle": '<row r="35"><c r="A35"><v>1</v></c></row><row r="1048576"><c '
+    'r="XFD1048576"><v>1</v></c></row><row r="36"><c r="A36"><v>1</v></c></row>',
+    "prefixed": '<x:row r="35"><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row>',
+}
+
+
+@pytest.mark.parametrize("how", sorted(FAR_CELLS))
+def test_a_far_cell_however_written_is_refused_at_its_cell(tmp_path, anhui, how):
+    xml = sheet_xml(a_return(), FAR_CELLS[how]).replace(
+        "<worksheet ", f'<worksheet xmlns:x="{_SHEET_NS}" '
+    )
+    path = write_zip_xlsx(tmp_path / "far.xlsx", {"合肥市": xml})
+    status, output, peak = run_scorer(path)
+    assert status == 1, output
+    assert "超过上限" in output and peak < 1024 * 1024
+    assert located(path, anhui)[0][:3] == ("合肥市", "XFD1048576", "sheet-too-large")
+
+
+def test_cells_without_references_are_placed_as_the_reader_places_them(tmp_path, anhui):
+    """Cells written without r="…" go after the cell before them: 16,385 of them in one row reach
+    past XFD, and are refused; a return written so (as some writers do) is read."""
+    rows = "".join(
+        "<row>"
+        + "".join("<c></c>" if v is None else _cell("", v).replace(' r=""', "") for v in row)
+        + "</row>"
+        for row in a_return()
+    )
+    plain = f'<worksheet xmlns="{_SHEET_NS}"><sheetData>{rows}</sheetData></worksheet>'
+    path = write_zip_xlsx(tmp_path / "plain.xlsx", {"合肥市": plain})
+    data = read_data([path], anhui)
+    assert [i.code for i in data.issues if i.severity == "error"] == []
+    assert data.districts == ["合肥市"]
+    wide = "<row>" + "<c><v>1</v></c>" * 16_385 + "</row>"
+    path = write_zip_xlsx(
+        tmp_path / "wide.xlsx", {"合肥市": plain.replace("</sheetData>", wide + "</sheetData>")}
+    )
+    status, output, _ = run_scorer(path)
+    assert status == 1 and "超过上限" in output, output
+    assert located(path, anhui)[0][:3] == ("合肥市", "XFE35", "sheet-too-large")
+
+
+def test_a_sheet_with_comments_among_irregular_cells_is_refused(tmp_path, anhui):
+    """Followed tag by tag, a sheet must hold nothing the reader skips: a comment could hide a
+    cell from the scan, or show one the reader does not see."""
+    xml = sheet_xml(a_return(), "<!-- </row> --><row><c><v>1</v></c></row>")
+    path = write_zip_xlsx(tmp_path / "comment.xlsx", {"合肥市": xml})
+    assert [x[:3] for x in located(path, anhui)] == [("合肥市", None, "sheet-malformed")]
+
+
+# ----------------------------------------------------------------------------- large sheets
+#
+# A sheet packed larger than 2 MiB is not scanned before it is read: its <dimension> is checked,
+# and it is parsed in a child process, whose abort is an error here. Then it is scanned, and
+# refused at its cell.
+
+
+@pytest.fixture(scope="module")
+def filler() -> str:
+    """Rows of random text in column K (no scheme column): over 2 MiB packed."""
+    import random
+
+    draw = random.Random(11)
+    return "".join(
+        f'<row r="{r}"><c r="K{r}" t="inlineStr"><is><t>{draw.getrandbits(64):x}</t></is></c></row>'
+        for r in range(40, 160_000)
+    )
+
+
+def large_return(tmp_path: Path, filler: str, far: str = "", dimension: str | None = None):
+    path = write_zip_xlsx(
+        tmp_path / "large.xlsx", {"合肥市": sheet_xml(a_return(), filler + far, dimension)}
+    )
+    with zipfile.ZipFile(path) as archive:
+        assert archive.getinfo("xl/worksheets/sheet1.xml").compress_size > 2 << 20
+    return path
+
+
+LATE = '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+MIDDLE = '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row><row r="170000"><c r="K170000">'
+MIDDLE += "<v>1</v></c></row>"
+
+
+@pytest.mark.parametrize(
+    "far, dimension",
+    [(LATE, "A1:K160000"), (LATE, None), (MIDDLE, "A1:K170000")],
+    ids=["a dimension that lies", "no dimension", "rows out of order"],
+)
+def test_a_large_sheet_whose_cells_pass_its_claim_is_refused_never_aborts(
+    tmp_path, anhui, filler, far, dimension
+):
+    path = large_return(tmp_path, filler, far, dimension)
+    status, output, peak = run_scorer(path, "--format", "json")
+    assert status == 1, output
+    assert '"code":"sheet-too-large"' in output.replace(" ", "")
+    assert '"cell":"XFD1048576"' in output.replace(" ", "")
+    assert "large.xlsx" in output and "合肥市" in output
+    assert "memory allocation" not in output  # the child's last words are not shown
+    assert peak < 1024 * 1024, peak  # KiB, the child's included
+    assert located(path, anhui)[0][:3] == ("合肥市", "XFD1048576", "sheet-too-large")
+
+
+def test_a_large_sheet_within_its_claim_is_parsed_apart_and_read_as_a_small_one(
+    tmp_path, anhui, filler, monkeypatch
+):
+    from scorer.intake import isolation
+
+    small = write_zip_xlsx(tmp_path / "small.xlsx", {"合肥市": sheet_xml(a_return())})
+    large = large_return(tmp_path, filler, dimension="A1:K159999")
+    apart = []
+    real = isolation.parse_apart
+    monkeypatch.setattr(isolation, "parse_apart", lambda *a: apart.append(a[1]) or real(*a))
+    expected, found = read_data([small], anhui), read_data([large], anhui)
+    assert apart == ["合肥市"] if isolation.available() else apart == []
+    assert [i.code for i in found.issues if i.severity == "error"] == []
+    columns = [c for c in expected.rows.columns if c not in ("_source",)]
+    assert found.rows[columns].equals(expected.rows[columns])
+
+
+def test_a_child_that_dies_on_a_sheet_within_the_limits_leaves_it_to_be_read_here(
+    tmp_path, anhui, filler, monkeypatch
+):
+    """The child's address space too small for the parse: it dies, the sheet is scanned, found
+    within the limits and parsed in this process."""
+    from scorer.intake import isolation, limits
+
+    if not isolation.available():
+        pytest.skip("no child processes here")
+    monkeypatch.setattr(isolation, "MEMORY_FLOOR", 1 << 20)
+    monkeypatch.setattr(isolation, "MEMORY_PER_CELL", 0)
+    scanned = []
+    real = limits.sheet_extent
+    monkeypatch.setattr(limits, "sheet_extent", lambda *a: scanned.append(a[2]) or real(*a))
+    data = read_data([large_return(tmp_path, filler, dimension="A1:K159999")], anhui)
+    assert scanned == ["合肥市"]
+    assert [i.code for i in data.issues if i.severity == "error"] == []
+    assert data.districts == ["合肥市"]
+
+
+def test_without_child_processes_a_large_sheet_is_scanned_before_it_is_read(
+    tmp_path, anhui, filler, monkeypatch
+):
+    from scorer.intake import isolation
+
+    monkeypatch.setattr(isolation, "available", lambda: False)
+    monkeypatch.setattr(isolation, "parse_apart", None)  # would fail if called
+    path = large_return(tmp_path, filler, LATE, "A1:K160000")
+    assert located(path, anhui)[0][:3] == ("合肥市", "XFD1048576", "sheet-too-large")
+    path = large_return(tmp_path, filler, dimension="A1:K159999")
+    assert read_data([path], anhui).districts == ["合肥市"]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..cells import column_index
 from ..messages import render, words
 from ..untrusted import visible
 
@@ -189,10 +190,7 @@ def _cell_order(cell: str | None) -> tuple[int, int]:
     match = re.fullmatch(r"([A-Z]+)(\d+)", cell or "")
     if not match:
         return (1 << 30, 0)  # problems of a whole sheet or district come after the cells
-    column = 0
-    for letter in match.group(1):
-        column = column * 26 + ord(letter) - 64
-    return (int(match.group(2)), column)
+    return (int(match.group(2)), column_index(match.group(1)))
 
 
 def print_issues(issues: list[Issue], lang: str, severity: bool = False) -> None:

@@ -250,6 +250,10 @@ def _headless(path: Path, sheet: Sheet, labels: str) -> Issue:
 
 
 def _unreadable(path: Path, sheet: Sheet, exc: UnreadableSheet) -> Issue:
+    refused = exc.refused  # a limit found passed only once the sheet's parse had begun
+    if refused is not None:
+        return Issue(refused.code, refused.params, file=str(path), sheet=sheet.name,
+                     cell=refused.cell)  # fmt: skip
     return Issue("unreadable-file", {"detail": str(exc)}, file=str(path), sheet=sheet.name)
 
 

@@ -591,4 +591,7 @@ MESSAGES: dict[str, str] = {
     "metavar_date": "DATE",
     "metavar_doc_number": "NUMBER",
     "metavar_issuer": "OFFICE",
+    # --- i11-limits
+    "sheet-malformed": "the sheet's XML is irregular (the file may be damaged or altered), so its extent cannot be established; it was not read",
+    "sheet-malformed.todo": "open it in Excel or WPS and save it as .xlsx",
 }

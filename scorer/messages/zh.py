@@ -591,6 +591,9 @@ MESSAGES: dict[str, str] = {
     "moves_sheet": "名次变化",
     "rank_before": "原排名",
     "total_before": "原总分",
+    # --- i11-limits
+    "sheet-malformed": "工作表的 XML 结构异常（文件可能已损坏或被改动），无法确定其数据范围，未读取",
+    "sheet-malformed.todo": "用 Excel 或 WPS 打开后另存为 .xlsx 再运行",
 }
 
 
