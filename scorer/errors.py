@@ -381,6 +381,241 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "the name “{value}” holds characters that show nothing; they were ignored",
         "delete the invisible characters (such as zero-width spaces); read as “{name}”",
     ),
+    # --- Task C: YAML mistakes explained (a recognised mistake names what to write instead)
+    "yaml-full-width-colon": (
+        "用了全角冒号“：”（第 {column} 列）：{text}",
+        "YAML 只认半角冒号“:”，冒号后还要空一格，应写成：{fixed}",
+        "a full-width colon “：” (column {column}): {text}",
+        "YAML needs an ASCII colon followed by a space: write {fixed}",
+    ),
+    "yaml-full-width-comma": (
+        "括号中用了全角逗号“，”分隔（第 {column} 列）：{text}",
+        "各项之间用半角逗号“,”加一个空格分隔，应写成：{fixed}",
+        "a full-width comma “，” separates the items in brackets (column {column}): {text}",
+        "separate the items with an ASCII comma and a space: write {fixed}",
+    ),
+    "yaml-full-width-space": (
+        "冒号后是全角空格（第 {column} 列）：{text}",
+        "冒号后要用半角空格，应写成：{fixed}",
+        "a full-width space after the colon (column {column}): {text}",
+        "use an ASCII space after the colon: write {fixed}",
+    ),
+    "yaml-full-width-space-indent": (
+        "行首用全角空格缩进：{text}",
+        "缩进只能用半角空格：删去全角空格，改为 {spaces} 个半角空格",
+        "the line is indented with full-width spaces: {text}",
+        "indent with ASCII spaces only: replace them by {spaces} spaces",
+    ),
+    "yaml-tab-indent": (
+        "行首用 Tab 键缩进：{text}",
+        "YAML 只能用空格缩进：把 Tab 换成 {spaces} 个空格（编辑器可设置按 Tab 键插入空格）",
+        "the line is indented with a tab: {text}",
+        "YAML indents with spaces only: replace the tab by {spaces} spaces "
+        "(editors can insert spaces for the Tab key)",
+    ),
+    "yaml-no-space-after-colon": (
+        "“{key}:”的冒号后缺少空格：{text}",
+        "YAML 的冒号后必须空一格，应写成：{fixed}",
+        "no space after the colon of “{key}:”: {text}",
+        "YAML needs a space after the colon: write {fixed}",
+    ),
+    "yaml-full-width-quotes": (
+        "值外面用了中文引号“”（第 {column} 列）：{text}",
+        "YAML 的引号须是半角的 \" 或 '，应写成：{fixed}",
+        "the value is put in Chinese quotation marks “” (column {column}): {text}",
+        "YAML's quotes are the ASCII \" and ': write {fixed}",
+    ),
+    "yaml-unclosed-quote": (
+        "第 {column} 列的引号 {quote} 没有闭合：{text}",
+        "在值的末尾补上 {quote}，应写成：{fixed}",
+        "the quote {quote} at column {column} is never closed: {text}",
+        "close it at the end of the value: write {fixed}",
+    ),
+    "yaml-mixed-quotes": (
+        "引号前后不一致：第 {column} 列以半角 {quote} 开头，却以中文引号 {wrong} 结尾：{text}",
+        "两头都用半角 {quote}，应写成：{fixed}",
+        "the quotes do not match: ASCII {quote} at column {column}, but a Chinese {wrong} at the "
+        "end: {text}",
+        "use {quote} at both ends: write {fixed}",
+    ),
+    "yaml-unclosed-bracket": (
+        "第 {column} 列的“{bracket}”没有对应的“{closing}”：{text}",
+        "在末尾补上“{closing}”，应写成：{fixed}",
+        "the “{bracket}” at column {column} is never closed by “{closing}”: {text}",
+        "close it at the end: write {fixed}",
+    ),
+    "yaml-extra-bracket": (
+        "第 {column} 列多了一个“{bracket}”，前面没有与之对应的“{opening}”：{text}",
+        "删去多余的“{bracket}”，或在前面补上“{opening}”",
+        "the “{bracket}” at column {column} closes nothing: no “{opening}” comes before it: {text}",
+        "delete it, or add the missing “{opening}”",
+    ),
+    "yaml-colon-in-value": (
+        "值中有“: ”（冒号加空格），YAML 会把它当作又一个键（第 {column} 列）：{text}",
+        "给整个值加上半角引号，应写成：{fixed}",
+        "the value holds “: ” (a colon and a space), which YAML reads as another key "
+        "(column {column}): {text}",
+        "put the whole value in ASCII quotes: write {fixed}",
+    ),
+    "yaml-special-start": (
+        "值不能以“{char}”开头：{text}",
+        "给整个值加上半角引号，应写成：{fixed}",
+        "a value cannot start with “{char}”: {text}",
+        "put the whole value in ASCII quotes: write {fixed}",
+    ),
+    "yaml-missing-colon": (
+        "“{key}”后缺少冒号：{text}",
+        "写成“键: 值”，用半角冒号，冒号后空一格，应写成：{fixed}",
+        "no colon after “{key}”: {text}",
+        "write “key: value”, with an ASCII colon and a space: write {fixed}",
+    ),
+    "yaml-bad-indent": (
+        "这一行缩进 {spaces} 格，与上下文对不齐：{text}",
+        "同一级的键要左端对齐：改为缩进 {expected} 格，与第 {other} 行的“{key}”对齐",
+        "the line is indented {spaces} spaces, which matches no level above it: {text}",
+        "keys of one level line up: indent it {expected} spaces, like “{key}” on line {other}",
+    ),
+    "yaml-list-item-depth": (
+        "列表项“- ”缩进 {spaces} 格，与同一列表的其他项没有对齐：{text}",
+        "同一列表各项的“- ”要上下对齐：改为缩进 {expected} 格，与第 {other} 行的“- ”对齐",
+        "the list item “- ” is indented {spaces} spaces, out of line with the other items: {text}",
+        "the “- ” of one list line up: indent it {expected} spaces, like line {other}",
+    ),
+    "yaml-duplicate-key": (
+        "键“{key}”重复：第 {first} 行已经写过",
+        "同一层中每个键只能写一次：删去其中一处，或把两处的内容合并到一处",
+        "the key “{key}” appears twice: it is already on line {first}",
+        "each key may appear once at its level: delete one, or merge the two",
+    ),
+    "formula-in-quotes": (
+        "公式外面加了中文引号：{formula}",
+        "公式不需要引号，直接写：{inner}",
+        "the formula is put in Chinese quotation marks: {formula}",
+        "a formula needs no quotes: write {inner}",
+    ),
+    "number-percent": (
+        "{field}：“{text}”是百分数，方案中的比例要写成小数",
+        "写 {fraction}",
+        "{field}: “{text}” is a percentage; shares and rates are written as fractions",
+        "write {fraction}",
+    ),
+    "number-with-unit": (
+        "{field}：“{text}”带了单位“{unit}”，这里只写数字",
+        "写 {number}",
+        "{field}: “{text}” carries the unit “{unit}”; write the number alone",
+        "write {number}",
+    ),
+    "number-as-text": (
+        "{field}：{text} 不是 YAML 认得的数字（全角数字、中文句号“。”、千位分隔符或引号都会使它成为文字）",
+        "用半角数字写成 {number}，不加引号",
+        "{field}: {text} is no number YAML reads (full-width digits, a Chinese full stop, "
+        "thousands separators or quotes make it text)",
+        "write {number}, in ASCII digits and without quotes",
+    ),
+    # pyyaml's problem by its kind, when no known mistake is found at the line
+    "yaml-tab": (
+        "这里有 Tab 字符（第 {column} 列）：{text}",
+        "YAML 只认空格：把 Tab 换成空格",
+        "a tab character here (column {column}): {text}",
+        "YAML takes spaces only: replace the tab by spaces",
+    ),
+    "yaml-escape": (
+        "双引号中的反斜杠“\\”后面不是 YAML 认得的写法（第 {column} 列）：{text}",
+        "改用单引号 '…'（其中的 \\ 照原样保留），或把 \\ 写成 \\\\",
+        "a backslash “\\” in double quotes starts an escape YAML does not know "
+        "(column {column}): {text}",
+        "use single quotes '…' (which keep \\ as it is), or write \\\\",
+    ),
+    "yaml-key-not-text": (
+        "键不能是列表或键值表（第 {column} 列）：{text}",
+        "键要写成文字，如 name:；列表或键值表写在冒号后面，作为值",
+        "a key cannot be a list or a mapping (column {column}): {text}",
+        "write keys as text, such as name:; put a list or a mapping after the colon, as the value",
+    ),
+    "yaml-anchor": (
+        "锚点“&”或别名“*”的写法有误（第 {column} 列）：{text}",
+        "别名 *名称 只能引用前面用 &名称 标出的内容，同一名称只标一次；"
+        "如“&”“*”是文字的一部分，给整个值加上半角引号",
+        "an anchor “&” or alias “*” is wrong here (column {column}): {text}",
+        "an alias *name refers to content marked &name before it, each name marked once; "
+        "if “&” or “*” is text, put the whole value in ASCII quotes",
+    ),
+    "yaml-tag": (
+        "“!”开头的写法是 YAML 标签，考核方案不用标签（第 {column} 列）：{text}",
+        "删去“!”开头的这一段；如“!”是文字的一部分，给整个值加上半角引号",
+        "text starting with “!” is a YAML tag, which rule files do not use (column {column}): {text}",
+        "delete the part starting with “!”; if “!” is text, put the whole value in ASCII quotes",
+    ),
+    "yaml-directive": (
+        "以“%”开头的行是 YAML 指令，考核方案不用：{text}",
+        "删去这一行；如“%”是文字的一部分，给整个值加上半角引号",
+        "a line starting with “%” is a YAML directive, which rule files do not use: {text}",
+        "delete the line; if “%” is text, put the whole value in ASCII quotes",
+    ),
+    "yaml-documents": (
+        "文件被“---”或“...”分成了不止一份 YAML 文档：{text}",
+        "一个文件只写一个考核方案：删去多余的“---”“...”；另一个方案另存为一个文件",
+        "“---” or “...” splits the file into more than one YAML document: {text}",
+        "one file holds one scheme: delete the extra “---” or “...”; save another scheme in a "
+        "file of its own",
+    ),
+    "yaml-block-text": (
+        "“|”或“>”后的多行文字写法有误（第 {column} 列）：{text}",
+        "“|”“>”后直接换行，文字的每一行都比键多缩进 2 个空格",
+        "the multi-line text after “|” or “>” is written wrongly (column {column}): {text}",
+        "end the line after “|” or “>”, and indent each line of the text 2 spaces more than the key",
+    ),
+    "yaml-quoted-text": (
+        "引号中的文字写法有误（第 {column} 列）：{text}",
+        "引号要成对使用，并包住整个值",
+        "the quoted text is written wrongly (column {column}): {text}",
+        "quotes come in pairs, around the whole value",
+    ),
+    "yaml-brackets": (
+        "方括号 [ ] 或花括号 {{ }} 中的写法有误（第 {column} 列）：{text}",
+        "括号要成对；各项之间用半角逗号加空格分隔；某项中有逗号、冒号或括号时，给这一项加上半角引号",
+        "the brackets [ ] or {{ }} are written wrongly (column {column}): {text}",
+        "brackets come in pairs; separate items with an ASCII comma and a space; put an item "
+        "holding a comma, colon or bracket in ASCII quotes",
+    ),
+    "yaml-no-colon": (
+        "这一行不是“键: 值”的写法，缺少冒号：{text}",
+        "写成“键: 值”（半角冒号，冒号后空一格）；如这一行是上一行的值断开的后半截，把它接回上一行",
+        "the line is no “key: value”: it has no colon: {text}",
+        "write “key: value” (an ASCII colon and a space); if the line continues the value above, "
+        "join it to that line",
+    ),
+    "yaml-bad-character": (
+        "“{char}”不能出现在这里（第 {column} 列）：{text}",
+        "给含有这个字符的值加上半角引号",
+        "“{char}” cannot stand here (column {column}): {text}",
+        "put the value holding it in ASCII quotes",
+    ),
+    "yaml-structure": (
+        "层次结构有误，缩进或“- ”的位置不对（第 {column} 列）：{text}",
+        "对照上一行检查：同一级的键左端对齐，下一级多缩进 2 个空格，同一列表各项的“- ”上下对齐",
+        "the structure is wrong: the indentation or a “- ” is out of place (column {column}): {text}",
+        "compare with the line above: keys of one level line up, the next level is indented 2 "
+        "spaces more, and the “- ” of one list line up",
+    ),
+    "yaml-control-character": (
+        "第 {column} 列有看不见的控制字符 {char}",
+        "删去这个字符再保存；从网页、Word 或聊天软件复制来的文字常带有这类字符",
+        "an invisible control character {char} at column {column}",
+        "delete it and save; text copied from web pages, Word or chat apps often carries them",
+    ),
+    "yaml-error": (
+        "YAML 写法有误（第 {column} 列附近）：{text}",
+        "检查这一行和上一行的缩进、冒号、引号和括号",
+        "this is not valid YAML (near column {column}): {detail}",
+        "check the indentation, colons, quotes and brackets of this line and the one above",
+    ),
+    "rule-file-unreadable": (
+        "无法读取考核方案文件",
+        "确认文件存在、没有被其他程序占用，并且有读取权限",
+        "cannot read the rule file: {detail}",
+        "make sure it exists, is not held open by another program, and may be read",
+    ),
 }
 
 
