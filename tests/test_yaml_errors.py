@@ -5,10 +5,12 @@ refused with issues, never a traceback."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 import yaml
-from conftest import cli
+from conftest import ROOT, cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -480,3 +482,22 @@ def base_with_a_part_replaced(draw) -> object:
 @given(scheme=base_with_a_part_replaced())
 def test_a_scheme_with_any_part_of_any_shape_is_told_well(scheme):
     assert_told_well(yaml.safe_dump(scheme, allow_unicode=True))
+
+
+def test_a_good_rule_file_is_checked_without_the_mistake_explainer():
+    """Explaining mistakes (and difflib, for suggesting a name) is loaded only for a file that
+    needs it: `rules check` and `rules show` start as quickly as before (issue 17)."""
+    code = (
+        "import sys\n"
+        "from scorer.cli import main\n"
+        "try:\n"
+        "    main(['rules', 'check', 'rules/anhui-2010.yaml'], standalone_mode=False)\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "lazy = ('scorer.scheme.yaml_errors', 'difflib')\n"
+        "print('loaded:' + ','.join(m for m in lazy if m in sys.modules), file=sys.stderr)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stderr.strip().splitlines()[-1] == "loaded:", out.stderr

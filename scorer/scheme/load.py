@@ -11,11 +11,16 @@ from typing import Any
 import yaml
 
 from ..errors import Issue
-from .yaml_errors import explain, unprintable
 
 # libyaml's loader (in PyYAML's wheels) parses ten times as fast as the pure-Python one; both
 # give the same values and the same line numbers.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The characters YAML refuses anywhere in a file, lone surrogates included (which stop libyaml
+# before it can say where): pyyaml's own compiled pattern, as compiling one costs more than all
+# the rest of reading a rule file; the same set written as its complement if it is not there.
+_UNPRINTABLE = getattr(yaml.reader.Reader, "NON_PRINTABLE", None) or re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+)
 
 
 # ---- limits on rule files (issue 11): a rule file is a few dozen KB; these are far above any
@@ -170,9 +175,10 @@ def parse_rule_text(text: str, file: str) -> tuple[Any, LineMap | None, list[Iss
     if len(text) > MAX_RULE_BYTES:
         size = {"size": size_text(len(text.encode())), "limit": size_text(MAX_RULE_BYTES)}
         return None, None, [Issue("rule-file-too-large", size, file=file)]
-    refused = unprintable(text, file)
-    if refused is not None:
-        return None, None, [refused]
+    if _UNPRINTABLE.search(text):
+        from .yaml_errors import unprintable
+
+        return None, None, [unprintable(text, file)]
     try:
         root, raw = parse_yaml(text)
         lines = LineMap(root, file)
@@ -190,4 +196,6 @@ def _syntax_issue(exc: yaml.YAMLError, text: str, file: str) -> Issue:
         # libyaml's own limit, met while scanning ahead
         line = mark.line + 1 if mark else None
         return Issue("yaml-too-deep", {"limit": MAX_YAML_DEPTH}, file=file, line=line)
+    from .yaml_errors import explain  # only for a file with a mistake: start-up stays quick
+
     return explain(exc, text, file)

@@ -1,7 +1,8 @@
 """The rule file's format as pydantic models (考核方案), and the views derived from a Scheme."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: pydantic would evaluate each of the ~120 field
+# annotations from its text when the models are built (a compile() apiece), which is about a
+# quarter of building them, paid by every command that reads a rule file.
 import re
 from typing import Annotated, Any, Literal
 
@@ -115,7 +116,7 @@ class Linear(_IndicatorBase):
     floor: Number = Field(default=0, description="最低得分比例，默认 0（扣完为止）")
 
     @model_validator(mode="after")
-    def _pairs(self) -> Linear:
+    def _pairs(self) -> "Linear":
         if self.loss_per_point is None and self.loss_points_per_point is None:
             raise ValueError(
                 "linear 需要 loss_per_point 或 loss_points_per_point（每少1个百分点扣多少）"
@@ -135,7 +136,7 @@ class Tier(_Strict):
     points: Number | None = Field(default=None, description="得分 / points")
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> Tier:
+    def _exactly_one(self) -> "Tier":
         if (self.score is None) == (self.points is None):
             raise ValueError("每档写 score（比例）或 points（分数）之一 (give score or points)")
         return self
@@ -149,7 +150,7 @@ class Tiers(_IndicatorBase):
     otherwise: Number = Field(default=0, description="低于所有档时的得分比例")
 
     @model_validator(mode="after")
-    def _descending(self) -> Tiers:
+    def _descending(self) -> "Tiers":
         mins = [t.min for t in self.tiers]
         if any(a <= b for a, b in zip(mins, mins[1:])):
             raise ValueError("各档 min 须从高到低排列 (list tiers highest first)")
@@ -176,7 +177,7 @@ class Schedule(_IndicatorBase):
     )
 
     @model_validator(mode="after")
-    def _pairs(self) -> Schedule:
+    def _pairs(self) -> "Schedule":
         _one_of(self, ("loss_per_point", "loss_points_per_point"))
         return self
 
@@ -197,7 +198,7 @@ class RankBand(_Strict):
         return low, high
 
     @model_validator(mode="after")
-    def _valid(self) -> RankBand:
+    def _valid(self) -> "RankBand":
         self.bounds()
         return self
 
@@ -246,7 +247,7 @@ class Adjustment(_Strict):
     max_points: Number | None = Field(default=None, ge=0, description="本项最多扣（加）的分数")
 
     @model_validator(mode="after")
-    def _shape(self) -> Adjustment:
+    def _shape(self) -> "Adjustment":
         if (self.points is None) == (self.count is None):
             raise ValueError("写 points（分数）或 count + per_event（次数×每次分数）之一")
         if self.count is not None and self.per_event is None:
@@ -379,7 +380,7 @@ class Scheme(_Strict):
     sensitivity: SensitivityRules = SensitivityRules()
 
     @model_validator(mode="after")
-    def _status_column(self) -> Scheme:
+    def _status_column(self) -> "Scheme":
         # reading the data asks every row for its status (暂缓实施): a scheme that names no
         # status column gets the usual optional one
         if "status" not in self.columns:

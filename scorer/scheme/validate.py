@@ -16,7 +16,6 @@ from .load import LineMap, parse_rule_text, read_rule_file
 from .model import ID_COLUMNS, METHOD_NAMES, SURVEY_WORDS, Scheme
 from .names import normalize_name
 from .wording import describe_error, dotted_path, plain_number, value_mistake
-from .yaml_errors import line_mistake, read_layout
 
 # column keys the data table uses for itself (intake adds them to every row)
 RESERVED_COLUMN_KEYS = ("suspended",)
@@ -89,6 +88,8 @@ def _structure_issues(
             issues.append(Issue(*mistake, file=file, line=line))
             continue
         if line is not None and _typed(error):
+            from .yaml_errors import line_mistake, read_layout
+
             layout = layout if layout is not None else read_layout(text)
             found = line_mistake(layout, line)
             if found is not None:

@@ -66,8 +66,8 @@ _COUNTED = {
     "loss_points_per_point", "gain_points_per_point", "otherwise_points", "min_total", "quota",
     "count", "year", "precision", "month", "ranks",
 }  # fmt: skip
-_PERCENT = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*[%％]")
-_WITH_UNIT = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*([^\d\s.,+\-][^\d]*)")
+_PERCENT = r"([+-]?\d+(?:\.\d+)?)\s*[%％]"
+_WITH_UNIT = r"([+-]?\d+(?:\.\d+)?)\s*([^\d\s.,+\-][^\d]*)"
 _QUOTES = "\"'“”‘’「」"
 
 
@@ -83,11 +83,11 @@ def value_mistake(error: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None
     text = unicodedata.normalize("NFKC", given).strip().strip(_QUOTES).strip()
     text = text.replace("。", ".")
     counted = str(next((p for p in reversed(error["loc"]) if isinstance(p, str)), "")) in _COUNTED
-    percent = _PERCENT.fullmatch(text)
+    percent = re.fullmatch(_PERCENT, text)
     if percent and not counted:
         fraction = _decimal(percent.group(1)) / 100
         return "number-percent", {"field": field, "text": given, "fraction": _plain(fraction)}
-    unit = _WITH_UNIT.fullmatch(text)
+    unit = re.fullmatch(_WITH_UNIT, text)
     if unit:
         number = _plain(_decimal(unit.group(1)))
         return "number-with-unit", {"field": field, "text": given, "number": number,

@@ -10,9 +10,6 @@ from typing import Any
 
 from ..errors import Issue
 
-# The characters YAML refuses anywhere in a file (pyyaml's NON_PRINTABLE; libyaml's is the same),
-# lone surrogates included: they are found before the parser is asked, at their line and column.
-_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # what YAML counts as a line break, so line numbers agree with pyyaml's marks
 _BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _PAIRS = {"{": "}", "[": "]"}
@@ -565,13 +562,14 @@ def _by_kind(lines: list[Line], at: Line | None, began: Line | None, mark: Any, 
 # ----------------------------------------------------------------------------- before parsing
 
 
-def unprintable(text: str, file: str) -> Issue | None:
-    """A character YAML refuses anywhere (a control character, a lone surrogate), at its line
-    and column: found here, since libyaml gives only an offset, and a lone surrogate stops it
-    before it can say anything."""
+def unprintable(text: str, file: str) -> Issue:
+    """The first character YAML refuses anywhere (a control character, a lone surrogate), at its
+    line and column: found before parsing, since libyaml gives only an offset, and a lone
+    surrogate stops it before it can say anything."""
+    from .load import _UNPRINTABLE
+
     match = _UNPRINTABLE.search(text)
-    if match is None:
-        return None
+    assert match is not None, "called for a text with such a character"
     before = split_lines(text[: match.start()])
     params = {"column": len(before[-1]) + 1, "char": f"U+{ord(match.group()):04X}"}
     return Issue("yaml-control-character", params, file=file, line=len(before))
