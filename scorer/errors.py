@@ -384,7 +384,7 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
     # --- Task C: YAML mistakes explained (a recognised mistake names what to write instead)
     "yaml-full-width-colon": (
         "用了全角冒号“：”（第 {column} 列）：{text}",
-        "YAML 只认半角冒号“:”，冒号后还要空一格，应写成：{fixed}",
+        "YAML 只识别半角冒号“:”，冒号后还要空一格，应写成：{fixed}",
         "a full-width colon “：” (column {column}): {text}",
         "YAML needs an ASCII colon followed by a space: write {fixed}",
     ),
@@ -506,7 +506,7 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
         "write {number}",
     ),
     "number-as-text": (
-        "{field}：{text} 不是 YAML 认得的数字（全角数字、中文句号“。”、千位分隔符或引号都会使它成为文字）",
+        "{field}：{text} 不是 YAML 能识别的数字（全角数字、中文句号“。”、千位分隔符或引号都会使它成为文字）",
         "用半角数字写成 {number}，不加引号",
         "{field}: {text} is no number YAML reads (full-width digits, a Chinese full stop, "
         "thousands separators or quotes make it text)",
@@ -515,12 +515,12 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
     # pyyaml's problem by its kind, when no known mistake is found at the line
     "yaml-tab": (
         "这里有 Tab 字符（第 {column} 列）：{text}",
-        "YAML 只认空格：把 Tab 换成空格",
+        "YAML 只识别空格：把 Tab 换成空格",
         "a tab character here (column {column}): {text}",
         "YAML takes spaces only: replace the tab by spaces",
     ),
     "yaml-escape": (
-        "双引号中的反斜杠“\\”后面不是 YAML 认得的写法（第 {column} 列）：{text}",
+        "双引号中的反斜杠“\\”后面不是 YAML 能识别的写法（第 {column} 列）：{text}",
         "改用单引号 '…'（其中的 \\ 照原样保留），或把 \\ 写成 \\\\",
         "a backslash “\\” in double quotes starts an escape YAML does not know "
         "(column {column}): {text}",

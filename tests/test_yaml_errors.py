@@ -2,6 +2,7 @@
 line with what to write instead, in Chinese and English (issue 17); and rule files of any shape
 refused with issues, never a traceback."""
 
+# ruff: noqa: E501 (the expected lines are whole lines as `scorer rules check` prints them)
 from __future__ import annotations
 
 import re
@@ -48,21 +49,21 @@ MISTAKES = [
         "full-width-colon",
         "total: 220",
         "total：220",
-        "3: 用了全角冒号“：”（第 6 列）：total：220 — YAML 只认半角冒号“:”，冒号后还要空一格，应写成：total: 220",
+        "3: 用了全角冒号“：”（第 6 列）：total：220 — YAML 只识别半角冒号“:”，冒号后还要空一格，应写成：total: 220",
         "3: a full-width colon “：” (column 6): total：220 — YAML needs an ASCII colon followed by a space: write total: 220",
     ),
     (
         "full-width-colon-in-braces",
         "{name: 完成, share: 1,",
         "{name: 完成, share：1,",
-        "14: 用了全角冒号“：”（第 25 列）：- {name: 完成, share：1, method: proportional, value: 完成 / 目标任务} — YAML 只认半角冒号“:”，冒号后还要空一格，应写成：- {name: 完成, share: 1, method: proportional, value: 完成 / 目标任务}",
+        "14: 用了全角冒号“：”（第 25 列）：- {name: 完成, share：1, method: proportional, value: 完成 / 目标任务} — YAML 只识别半角冒号“:”，冒号后还要空一格，应写成：- {name: 完成, share: 1, method: proportional, value: 完成 / 目标任务}",
         "14: a full-width colon “：” (column 25): - {name: 完成, share：1, method: proportional, value: 完成 / 目标任务} — YAML needs an ASCII colon followed by a space: write - {name: 完成, share: 1, method: proportional, value: 完成 / 目标任务}",
     ),
     (
         "full-width-colon-list-item",
         "      - name: 完成",
         "      - name：完成",
-        "18: 用了全角冒号“：”（第 13 列）：- name：完成 — YAML 只认半角冒号“:”，冒号后还要空一格，应写成：- name: 完成",
+        "18: 用了全角冒号“：”（第 13 列）：- name：完成 — YAML 只识别半角冒号“:”，冒号后还要空一格，应写成：- name: 完成",
         "18: a full-width colon “：” (column 13): - name：完成 — YAML needs an ASCII colon followed by a space: write - name: 完成",
     ),
     (
@@ -118,7 +119,7 @@ MISTAKES = [
         "full-width-quotes-number",
         "    weight: 100",
         "    weight: “100”",
-        "16: projects[1].weight：“100” 不是 YAML 认得的数字（全角数字、中文句号“。”、千位分隔符或引号都会使它成为文字） — 用半角数字写成 100，不加引号",
+        "16: projects[1].weight：“100” 不是 YAML 能识别的数字（全角数字、中文句号“。”、千位分隔符或引号都会使它成为文字） — 用半角数字写成 100，不加引号",
         "16: projects[1].weight: “100” is no number YAML reads (full-width digits, a Chinese full stop, thousands separators or quotes make it text) — write 100, in ASCII digits and without quotes",
     ),
     (
@@ -146,14 +147,14 @@ MISTAKES = [
         "full-width-digits",
         "    weight: 100",
         "    weight: １００",
-        "16: projects[1].weight：１００ 不是 YAML 认得的数字（全角数字、中文句号“。”、千位分隔符或引号都会使它成为文字） — 用半角数字写成 100，不加引号",
+        "16: projects[1].weight：１００ 不是 YAML 能识别的数字（全角数字、中文句号“。”、千位分隔符或引号都会使它成为文字） — 用半角数字写成 100，不加引号",
         "16: projects[1].weight: １００ is no number YAML reads (full-width digits, a Chinese full stop, thousands separators or quotes make it text) — write 100, in ASCII digits and without quotes",
     ),
     (
         "chinese-full-stop",
         "        share: 1",
         "        share: 0。6",
-        "19: projects[1].indicators[0].share：0。6 不是 YAML 认得的数字（全角数字、中文句号“。”、千位分隔符或引号都会使它成为文字） — 用半角数字写成 0.6，不加引号",
+        "19: projects[1].indicators[0].share：0。6 不是 YAML 能识别的数字（全角数字、中文句号“。”、千位分隔符或引号都会使它成为文字） — 用半角数字写成 0.6，不加引号",
         "19: projects[1].indicators[0].share: 0。6 is no number YAML reads (full-width digits, a Chinese full stop, thousands separators or quotes make it text) — write 0.6, in ASCII digits and without quotes",
     ),
     (
