@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -134,12 +135,19 @@ def _set_parameter(
     before = found[0].get(parameter, model.model_fields[parameter].default)
     found[0][parameter] = value
     try:
-        TypeAdapter(Indicator).validate_python(found[0])
+        _indicator_adapter().validate_python(found[0])
     except ValidationError as exc:
         raise UsageError(
             say("set.bad_value", setting=setting, detail=describe_error(exc.errors()[0]))
         ) from None
     return before
+
+
+@functools.cache
+def _indicator_adapter() -> TypeAdapter:
+    """The validator of one indicator, built once rather than for every parameter changed:
+    building it costs about as much as validating a whole scheme."""
+    return TypeAdapter(Indicator)
 
 
 def _settle_total(raw: dict, total: float, keep_total: bool) -> list[Said]:

@@ -15,6 +15,12 @@ from ..errors import Issue
 # libyaml's loader (in PyYAML's wheels) parses ten times as fast as the pure-Python one; both
 # give the same values and the same line numbers.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The characters YAML refuses anywhere in a file, lone surrogates included (which stop libyaml
+# before it can say where): pyyaml's own compiled pattern, as compiling one costs more than all
+# the rest of reading a rule file; the same set written as its complement if it is not there.
+_UNPRINTABLE = getattr(yaml.reader.Reader, "NON_PRINTABLE", None) or re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+)
 
 
 # ---- limits on rule files (issue 11): a rule file is a few dozen KB; these are far above any
@@ -39,7 +45,9 @@ def read_rule_file(path: str | Path) -> tuple[str | None, list[Issue]]:
         with path.open("rb") as stream:
             data = stream.read(MAX_RULE_BYTES + 1)
     except OSError as exc:
-        return None, [Issue("yaml-syntax", {"detail": exc.strerror or str(exc)}, file=file)]
+        return None, [
+            Issue("rule-file-unreadable", {"detail": exc.strerror or str(exc)}, file=file)
+        ]
     if len(data) > MAX_RULE_BYTES:
         size = path.stat().st_size if path.is_file() else len(data)
         params = {"size": size_text(max(size, len(data))), "limit": size_text(MAX_RULE_BYTES)}
@@ -126,19 +134,16 @@ class LineMap:
     def _walk(self, node: yaml.Node, path: tuple) -> None:
         self.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
-            seen: set[str] = set()
+            seen: dict[str, int] = {}  # key -> its first line
             for key_node, value_node in node.value:
                 key = key_node.value
+                line = key_node.start_mark.line + 1
                 if key in seen:
+                    params = {"key": key, "first": seen[key]}
                     self.issues.append(
-                        Issue(
-                            "duplicate-key",
-                            {"key": key},
-                            file=self.file,
-                            line=key_node.start_mark.line + 1,
-                        )
+                        Issue("yaml-duplicate-key", params, file=self.file, line=line)
                     )
-                seen.add(key)
+                seen.setdefault(key, line)
                 sub = (*path, _yaml_key(key))
                 self.lines[sub] = key_node.start_mark.line + 1
                 self._walk(value_node, sub)
@@ -170,24 +175,27 @@ def parse_rule_text(text: str, file: str) -> tuple[Any, LineMap | None, list[Iss
     if len(text) > MAX_RULE_BYTES:
         size = {"size": size_text(len(text.encode())), "limit": size_text(MAX_RULE_BYTES)}
         return None, None, [Issue("rule-file-too-large", size, file=file)]
+    if _UNPRINTABLE.search(text):
+        from .yaml_errors import unprintable
+
+        return None, None, [unprintable(text, file)]
     try:
         root, raw = parse_yaml(text)
         lines = LineMap(root, file)
     except YamlLimit as exc:
         return None, None, [Issue(exc.code, exc.params, file=file, line=exc.line)]
     except yaml.YAMLError as exc:
-        return None, None, [_syntax_issue(exc, file)]
+        return None, None, [_syntax_issue(exc, text, file)]
     return raw, lines, list(lines.issues)
 
 
-def _syntax_issue(exc: yaml.YAMLError, file: str) -> Issue:
-    """A YAML error as the issue a clerk reads: where it is, and where what it broke began."""
+def _syntax_issue(exc: yaml.YAMLError, text: str, file: str) -> Issue:
+    """A YAML error as the issue a clerk reads: the mistake at its line and what to write."""
     mark = getattr(exc, "problem_mark", None)
-    detail = getattr(exc, "problem", None) or str(exc)
-    if "maximum nesting depth" in detail:  # libyaml's own limit, met while scanning ahead
+    if "maximum nesting depth" in (getattr(exc, "problem", None) or str(exc)):
+        # libyaml's own limit, met while scanning ahead
         line = mark.line + 1 if mark else None
         return Issue("yaml-too-deep", {"limit": MAX_YAML_DEPTH}, file=file, line=line)
-    context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-    if context and start is not None and (mark is None or start.line != mark.line):
-        detail += f"（{context}，始于第 {start.line + 1} 行 / started on line {start.line + 1}）"
-    return Issue("yaml-syntax", {"detail": detail}, file=file, line=mark.line + 1 if mark else None)
+    from .yaml_errors import explain  # only for a file with a mistake: start-up stays quick
+
+    return explain(exc, text, file)

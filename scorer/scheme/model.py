@@ -1,7 +1,8 @@
 """The rule file's format as pydantic models (考核方案), and the views derived from a Scheme."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: pydantic would evaluate each of the ~120 field
+# annotations from its text when the models are built (a compile() apiece), which is about a
+# quarter of building them, paid by every command that reads a rule file.
 import re
 from typing import Annotated, Any, Literal
 
@@ -123,7 +124,7 @@ class Linear(_IndicatorBase):
     )
 
     @model_validator(mode="after")
-    def _pairs(self) -> Linear:
+    def _pairs(self) -> "Linear":
         old_loss = self.loss_per_point is not None or self.loss_points_per_point is not None
         old_gain = self.gain_per_point is not None or self.gain_points_per_point is not None
         if not old_loss and self.loss is None and self.gain is None:
@@ -158,7 +159,7 @@ class Tier(_Strict):
     points: Number | None = Field(default=None, description="得分 / points")
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> Tier:
+    def _exactly_one(self) -> "Tier":
         if (self.score is None) == (self.points is None):
             raise ValueError("每档写 score（比例）或 points（分数）之一 (give score or points)")
         if (self.min is None) == (self.max is None):
@@ -179,7 +180,7 @@ class Tiers(_IndicatorBase):
     otherwise: Number = Field(default=0, description="低于所有档时的得分比例")
 
     @model_validator(mode="after")
-    def _descending(self) -> Tiers:
+    def _descending(self) -> "Tiers":
         if self.lower_is_better():
             if any(t.max is None for t in self.tiers):
                 raise ValueError("better: lower 时每档写 max（不高于） (give max for each tier)")
@@ -215,7 +216,7 @@ class Schedule(_IndicatorBase):
     )
 
     @model_validator(mode="after")
-    def _pairs(self) -> Schedule:
+    def _pairs(self) -> "Schedule":
         _one_of(self, ("loss_per_point", "loss_points_per_point"))
         if self.lower_is_better():
             raise ValueError("序时进度越高越好，不能写 better: lower")
@@ -238,7 +239,7 @@ class RankBand(_Strict):
         return low, high
 
     @model_validator(mode="after")
-    def _valid(self) -> RankBand:
+    def _valid(self) -> "RankBand":
         self.bounds()
         return self
 
@@ -256,7 +257,7 @@ class RankPoints(_IndicatorBase):
     otherwise_points: Number = Field(default=0)
 
     @model_validator(mode="after")
-    def _one_rule(self) -> RankPoints:
+    def _one_rule(self) -> "RankPoints":
         if (self.bands is None) == (self.sequence is None):
             raise ValueError("rank_points 写 bands（分档）或 sequence（依次赋分）之一")
         return self
@@ -310,7 +311,7 @@ class Adjustment(_Strict):
     max_points: Number | None = Field(default=None, ge=0, description="本项最多扣（加）的分数")
 
     @model_validator(mode="after")
-    def _shape(self) -> Adjustment:
+    def _shape(self) -> "Adjustment":
         if (self.points is None) == (self.count is None):
             raise ValueError("写 points（分数）或 count + per_event（次数×每次分数）之一")
         if self.count is not None and self.per_event is None:
@@ -523,7 +524,7 @@ class Scheme(_Strict):
     report: ReportRules = ReportRules()
 
     @model_validator(mode="after")
-    def _status_column(self) -> Scheme:
+    def _status_column(self) -> "Scheme":
         # reading the data asks every row for its status (暂缓实施): a scheme that names no
         # status column gets the usual optional one
         if "status" not in self.columns:

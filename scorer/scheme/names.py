@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..untrusted import INVISIBLE
 
@@ -30,9 +28,9 @@ def normalize_name(text: object) -> str:
     return unicodedata.normalize("NFKC", str(text)).translate(_DROPPED)
 
 
-@dataclass(frozen=True)
-class NameMatch:
-    """What a written project name resolves to."""
+class NameMatch(NamedTuple):
+    """What a written project name resolves to (a named tuple, not a dataclass: a dataclass is
+    compiled at import, and every command that reads a scheme imports this)."""
 
     project: Project | None
     exact: bool = True  # False: a shortened name found inside exactly one project's names
@@ -61,5 +59,7 @@ class ProjectIndex:
                 return NameMatch(next(iter(hits.values())), exact=False)
             if len(hits) > 1:
                 return NameMatch(None, ambiguous=tuple(sorted(hits)))
+        import difflib  # only for a name no project has: start-up stays quick
+
         close = difflib.get_close_matches(key, list(self.by_key), n=1, cutoff=0.5)
         return NameMatch(None, suggestion=self.by_key[close[0]].name if close else None)

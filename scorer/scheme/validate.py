@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from .load import LineMap, parse_rule_text, read_rule_file
 from .model import ID_COLUMNS, METHOD_NAMES, SURVEY_WORDS, Scheme
 from .names import normalize_name
 from .shape_checks import check_shapes, uses_applies_to
-from .wording import describe_error, dotted_path, plain_number
+from .wording import describe_error, dotted_path, plain_number, value_mistake
 
 # column keys the data table uses for itself (intake adds them to every row)
 RESERVED_COLUMN_KEYS = ("suspended",)
@@ -38,7 +39,7 @@ def check_scheme_text(text: str, file: str) -> tuple[Scheme | None, list[Issue]]
             )
         )
         return None, issues
-    scheme, structure = _structure_issues(raw, lines, file)
+    scheme, structure = _structure_issues(raw, lines, file, text)
     issues += structure
     issues.extend(_semantic_issues(raw, lines, file))
     if scheme is not None and not issues:
@@ -62,23 +63,55 @@ def load_scheme(path: str | Path) -> Scheme:
     return scheme
 
 
-def _structure_issues(raw: dict, lines: LineMap, file: str) -> tuple[Scheme | None, list[Issue]]:
-    """The Scheme pydantic builds from the values, or every structural problem it found."""
+def _structure_issues(
+    raw: dict, lines: LineMap, file: str, text: str
+) -> tuple[Scheme | None, list[Issue]]:
+    """The Scheme pydantic builds from the values, or every structural problem it found; where
+    a clerk's typing made the wrong value (120分, 60%, a key "share:1" written without its
+    space), what to write instead."""
     try:
         return Scheme.model_validate(raw), []
     except ValidationError as exc:
         errors = exc.errors()
     issues = []
+    explained: set[int | None] = set()  # lines whose typing mistake says it all
+    layout: list | None = None
     for error in errors:
         loc = error["loc"]
+        line = lines.line(loc)
         if error["type"] == "union_tag_invalid":
             params = {"method": error["ctx"]["tag"], "known": ", ".join(METHOD_NAMES)}
             line = lines.line((*loc, "method"))
             issues.append(Issue("unknown-method", params, file=file, line=line))
             continue
+        mistake = value_mistake(error)
+        if mistake is not None:
+            issues.append(Issue(*mistake, file=file, line=line))
+            continue
+        if line is not None and _typed(error):
+            from .yaml_errors import line_mistake, read_layout
+
+            layout = layout if layout is not None else read_layout(text)
+            found = line_mistake(layout, line)
+            if found is not None:
+                issues.append(found.issue(file))
+                explained.add(line)
+                continue
         params = {"field": dotted_path(loc), "detail": describe_error(error)}
-        issues.append(Issue("schema", params, file=file, line=lines.line(loc)))
-    return None, issues
+        issues.append(Issue("schema", params, file=file, line=line))
+    return None, [i for i in issues if i.code != "schema" or i.line not in explained]
+
+
+def _typed(error: Mapping[str, Any]) -> bool:
+    """Whether the value or key pydantic refused holds what a Chinese keyboard types in place of
+    YAML's signs (："，“”‘’ and the full-width space) or a colon with no space after it."""
+    given, last = error.get("input"), error["loc"][-1] if error["loc"] else None
+    texts = [
+        t
+        for t in (given, last if error["type"] == "extra_forbidden" else None)
+        if isinstance(t, str)
+    ]
+    return any(re.search(r"[：，“”‘’\u3000]|:\S", t) for t in texts)
 
 
 def _alternative_issues(scheme: Scheme, lines: LineMap, file: str) -> list[Issue]:
@@ -128,6 +161,12 @@ def _listed(raw: dict, key: str) -> list:
     return value if isinstance(value, list) else []
 
 
+def _entries(raw: dict, key: str) -> list[tuple[int, dict]]:
+    """The mappings in the list raw[key], with their indexes; whatever else a clerk wrote there
+    (a number, a text, a list in a list) pydantic reports, and the checks across fields skip."""
+    return [(i, item) for i, item in enumerate(_listed(raw, key)) if isinstance(item, dict)]
+
+
 # ----------------------------------------------------------------------------- across fields
 
 
@@ -156,7 +195,7 @@ def _semantic_issues(raw: dict, lines: LineMap, file: str) -> list[Issue]:
 
 def _check_weights(raw: dict, add: Add) -> None:
     """The projects' weights add up to the total."""
-    projects = [p for p in raw.get("projects") or [] if isinstance(p, dict)]
+    projects = [p for _, p in _entries(raw, "projects")]
     total = _number(raw.get("total"))
     weights = [_number(p.get("weight")) for p in projects]
     known = [w for w in weights if w is not None]
@@ -185,18 +224,15 @@ def _check_shares(raw: dict, templates: dict, add: Add) -> None:
     for name, template in templates.items():
         if isinstance(template, dict):
             check(template.get("indicators"), f"模板 {name}", ("templates", name, "indicators"))
-    for index, project in enumerate(raw.get("projects") or []):
-        if isinstance(project, dict):
-            owner = str(project.get("name"))
-            check(project.get("indicators"), owner, ("projects", index, "indicators"))
+    for index, project in _entries(raw, "projects"):
+        owner = str(project.get("name"))
+        check(project.get("indicators"), owner, ("projects", index, "indicators"))
 
 
 def _check_project_names(raw: dict, add: Add) -> None:
     """No two projects share a name or alias, compared as users write them."""
     seen: dict[str, str] = {}
-    for index, project in enumerate(raw.get("projects") or []):
-        if not isinstance(project, dict):
-            continue
+    for index, project in _entries(raw, "projects"):
         own: set[str] = set()
         for position, name in enumerate([project.get("name"), *_listed(project, "aliases")]):
             if not isinstance(name, str):
@@ -321,6 +357,10 @@ class _FormulaCheck:
         try:
             formula = parse_formula(text)
         except FormulaError as exc:
+            inner = text.strip()
+            if len(inner) > 2 and (inner[0], inner[-1]) in (("“", "”"), ("‘", "’")):
+                self.add("formula-in-quotes", {"formula": text, "inner": inner[1:-1].strip()}, loc)
+                return
             shown = text if len(text) <= 60 else text[:60] + "…"  # a huge one is not repeated
             self.add("bad-formula", {"formula": shown, "detail": str(exc)}, loc)
             return
@@ -368,43 +408,38 @@ def _check_formulas(raw: dict, templates: dict, check: _FormulaCheck) -> None:
     """Every formula of the templates, the projects and the checks."""
 
     def check_rules(rules: dict, loc: tuple, aggregated: bool, survey: bool = False) -> None:
-        for i, indicator in enumerate(rules.get("indicators") or []):
-            if isinstance(indicator, dict):
-                at = (*loc, "indicators", i)
-                check(indicator.get("value"), (*at, "value"), aggregated, survey=survey)
-                for side in ("gain", "loss"):
-                    step = indicator.get(side)
-                    if isinstance(step, dict):
-                        check(step.get("by"), (*at, side, "by"), aggregated, survey=survey)
+        for i, indicator in _entries(rules, "indicators"):
+            at = (*loc, "indicators", i)
+            check(indicator.get("value"), (*at, "value"), aggregated, survey=survey)
+            for side in ("gain", "loss"):
+                step = indicator.get(side)
+                if isinstance(step, dict):
+                    check(step.get("by"), (*at, side, "by"), aggregated, survey=survey)
         for kind in ("deductions", "bonuses"):
-            for i, item in enumerate(rules.get(kind) or []):
-                if isinstance(item, dict):
-                    for field in ("points", "count"):
-                        check(item.get(field), (*loc, kind, i, field), aggregated)
+            for i, item in _entries(rules, kind):
+                for field in ("points", "count"):
+                    check(item.get(field), (*loc, kind, i, field), aggregated)
 
     for name, template in templates.items():
         if isinstance(template, dict):
             check_rules(template, ("templates", name), aggregated=False)
-    for index, project in enumerate(raw.get("projects") or []):
-        if isinstance(project, dict):
-            level = project.get("level")
-            check_rules(project, ("projects", index), level == "district", level == "survey")
-    for index, item in enumerate(raw.get("checks") or []):
-        if isinstance(item, dict):
-            check(item.get("when"), ("checks", index, "when"), False, comparison=True)
-    for index, item in enumerate(raw.get("vetoes") or []):
-        if isinstance(item, dict):
-            check(item.get("when"), ("vetoes", index, "when"), False, comparison=True)
+    for index, project in _entries(raw, "projects"):
+        level = project.get("level")
+        check_rules(project, ("projects", index), level == "district", level == "survey")
+    for index, item in _entries(raw, "checks"):
+        check(item.get("when"), ("checks", index, "when"), False, comparison=True)
+    for index, item in _entries(raw, "vetoes"):
+        check(item.get("when"), ("vetoes", index, "when"), False, comparison=True)
 
 
 def _check_templates(raw: dict, templates: dict, add: Add) -> None:
     """A project names a template that exists, or has indicators of its own, or there is one
     template for it to use."""
-    for index, project in enumerate(raw.get("projects") or []):
-        if not isinstance(project, dict):
-            continue
+    for index, project in _entries(raw, "projects"):
         loc = ("projects", index)
         template = project.get("template")
+        if not isinstance(template, (str, type(None))):
+            continue  # pydantic reports what it is instead
         if template is not None and template not in templates:
             known = ", ".join(map(str, templates)) or "（无）"  # a YAML key may be a number
             params = {"project": project.get("name"), "template": template, "known": known}
@@ -416,12 +451,13 @@ def _check_templates(raw: dict, templates: dict, add: Add) -> None:
 def _check_tie_break(raw: dict, add: Add) -> None:
     """ranking.tie_break names a project or the survey, and the survey only if there is one."""
     names = set()
-    for project in raw.get("projects") or []:
-        if isinstance(project, dict):
-            aliases = _listed(project, "aliases")
-            names |= {normalize_name(n) for n in [project.get("name"), *aliases] if n}
+    for _, project in _entries(raw, "projects"):
+        written = [project.get("name"), *_listed(project, "aliases")]
+        names |= {normalize_name(n) for n in written if isinstance(n, str) and n}
     survey = raw.get("survey")
-    for index, name in enumerate(_mapping(raw, "ranking").get("tie_break") or []):
+    for index, name in enumerate(_listed(_mapping(raw, "ranking"), "tie_break")):
+        if not isinstance(name, str):
+            continue  # pydantic reports what it is instead
         key = normalize_name(name)
         if key in names:
             continue
@@ -439,12 +475,10 @@ def _check_tie_break(raw: dict, add: Add) -> None:
 def _check_awards(raw: dict, columns: dict, add: Add) -> None:
     """Awards name real grades, have a 所属市 column to share quotas by, or a count when not."""
     grades = _mapping(raw, "grades")
-    for index, award in enumerate(raw.get("awards") or []):
-        if not isinstance(award, dict):
-            continue
+    for index, award in _entries(raw, "awards"):
         grade = award.get("min_grade")
-        if grade is not None and grades and grade not in grades:
-            detail = f"没有等次“{grade}”，可选：{'、'.join(grades)} (no such grade)"
+        if isinstance(grade, str) and grades and grade not in grades:
+            detail = f"没有等次“{grade}”，可选：{'、'.join(map(str, grades))} (no such grade)"
             add("schema", {"field": f"awards[{index}].min_grade", "detail": detail},
                 ("awards", index, "min_grade"))  # fmt: skip
         if award.get("per", "city") == "city" and columns and "city" not in columns:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .model import METHOD_NAMES
@@ -55,6 +58,57 @@ def describe_error(error: Mapping[str, Any]) -> str:
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     return error["msg"]
+
+
+# fields counted in points, days or units, where "60%" is no share of anything
+_COUNTED = {
+    "weight", "total", "points", "per_event", "max_points", "max_gain_points",
+    "loss_points_per_point", "gain_points_per_point", "otherwise_points", "min_total", "quota",
+    "count", "year", "precision", "month", "ranks",
+}  # fmt: skip
+_PERCENT = r"([+-]?\d+(?:\.\d+)?)\s*[%％]"
+_WITH_UNIT = r"([+-]?\d+(?:\.\d+)?)\s*([^\d\s.,+\-][^\d]*)"
+_QUOTES = "\"'“”‘’「」"
+
+
+def value_mistake(error: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """A number typed as a clerk would on a Chinese keyboard (60%, 120分, １２０, 0。6, “120”):
+    the Issue code and params that say what to write instead; None for any other error."""
+    given = error.get("input")
+    if error["type"] not in ("float_type", "int_type", "float_parsing", "int_parsing"):
+        return None
+    if not isinstance(given, str) or (numeric_text(given) and given.isascii()):
+        return None  # a number in ASCII quotes (or 5e1) has its own wording
+    field = dotted_path(error["loc"])
+    text = unicodedata.normalize("NFKC", given).strip().strip(_QUOTES).strip()
+    text = text.replace("。", ".")
+    counted = str(next((p for p in reversed(error["loc"]) if isinstance(p, str)), "")) in _COUNTED
+    percent = re.fullmatch(_PERCENT, text)
+    if percent and not counted:
+        fraction = _decimal(percent.group(1)) / 100
+        return "number-percent", {"field": field, "text": given, "fraction": _plain(fraction)}
+    unit = re.fullmatch(_WITH_UNIT, text)
+    if unit:
+        number = _plain(_decimal(unit.group(1)))
+        return "number-with-unit", {"field": field, "text": given, "number": number,
+                                    "unit": unit.group(2).strip()}  # fmt: skip
+    digits = re.sub(r"(?<=\d)[,，](?=\d{3}\b)", "", text)
+    if numeric_text(digits):
+        return "number-as-text", {"field": field, "text": given, "number": _plain(_decimal(digits))}
+    return None
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        return Decimal(text.replace("_", ""))
+    except InvalidOperation:  # numeric_text let it through, so this does not happen
+        return Decimal(0)
+
+
+def _plain(value: Decimal) -> str:
+    """0.6, not 0.60 or 6E-1; 120, not 1.2E+2."""
+    text = format(value.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def numeric_text(text: str) -> bool:
