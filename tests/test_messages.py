@@ -19,18 +19,24 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "scorer"
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
 
-# English words a Chinese sentence may hold: rule-file keys a clerk types, commands, formats.
+# English words a Chinese sentence may hold: rule-file keys a clerk types, commands, formats and
+# the names of programs and keys (file names and options are taken out before the check).
 ZH_MAY_SAY = {
-    "ANSI", "Ctrl", "End", "Excel", "FALSE", "GBK", "KB", "README", "SHA-256", "TRUE", "UTF-8",
-    "B", "WPS", "YAML", "zip", "Office", "PDF", "HTML", "XML", "doc", "assess", "awards", "awards.quotas", "city", "count", "csv", "explain",
-    "indicators", "long", "rules", "applies_to", "en", "check", "whatif", "sensitivity",
-    "compare", "trend", "show", "schema", "JSON", "Schema", "md", "html", "pdf", "docx", "json", "table", "N", "Python", "zh", "SCORER_LANG", "anhui-2010", "ods", "quota", "quotas", "schedule.month", "scorer", "share", "sheets",
-    "sum", "template", "total", "xls", "xlsx",
+    # rule-file keys and values
+    "applies_to", "awards", "city", "count", "indicators", "name", "quota", "quotas", "share",
+    "sum", "template", "total", "long", "sheets", "table", "json", "zh", "en", "N",
+    # commands and the program
+    "scorer", "assess", "check", "explain", "whatif", "sensitivity", "compare", "trend", "rules",
+    "show", "schema", "anhui-2010", "SCORER_LANG", "Python",
+    # formats, programs and keys of the keyboard
+    "JSON", "Schema", "YAML", "README", "Excel", "WPS", "Word", "Office", "PDF", "HTML", "XML",
+    "zip", "doc", "docx", "csv", "md", "html", "pdf", "ods", "xls", "xlsx", "ANSI", "GBK",
+    "UTF-8", "SHA-256", "KB", "TRUE", "FALSE", "Ctrl", "End", "Tab", "B",
 }  # fmt: skip
-# Chinese an English sentence may hold: a value the data must contain, written as the data say it.
+# Chinese an English sentence may hold: what the user typed or the data must contain.
 EN_MAY_SAY = {"：", "，", "　", "。", "暂缓实施", "是", "否", "有", "无", "完成", "未完成"}
-# Placeholders only the Chinese names: the rule file's own (Chinese) label for its units.
-# ... and only the English names: what pyyaml or the system said, in English.
+# Placeholders only one language names: in English what pyyaml or the system said; in Chinese
+# the rule file's own (Chinese) label for its units, and the bracket the line already shows.
 EN_ONLY = {"yaml-error": {"detail"}, "rule-file-unreadable": {"detail"}}
 ZH_ONLY = {
     "yaml-unclosed-quote.todo": {"quote"},  # English says "close it": the line shows which
