@@ -374,4 +374,14 @@ MESSAGES: dict[str, str] = {
     "trend_note": "Each cell is the period's total (rank); the small chart on the right is the total over time, ranks at the points.",
     "period": "Period",
     "sheet": "Sheet",
+    # --- issue 16: serve, history, store
+    "store.unusable": "Cannot use the database of runs {path}: {detail}",
+    "store.too_new": "The database of runs {path} was made by a newer scorer (schema version {found}; this one knows up to {known}): upgrade scorer",
+    "store.no_scheme": "The database has no scheme number {id}",
+    "store.no_run": "The database {path} has no run {id}; scorer history list shows the stored runs",
+    "store.no_scheme_file": "This run's scheme was not read from a file and cannot be saved: name the rule file with --rules",
+    "store.published": "Run {id} was published (定稿) on {when} and can no longer be changed or deleted",
+    "store.publish_unranked": "Run {id} has errors in its data and no ranking: it cannot be published",
+    "store.no_file": "A file is missing from the database (SHA-256 {sha256})",
+    "store.file_changed": "The stored file “{name}” does not match its recorded SHA-256 {sha256}: the database may be damaged",
 }

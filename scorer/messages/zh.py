@@ -374,4 +374,14 @@ MESSAGES: dict[str, str] = {
     "trend_heading": "各期走势",
     "trend_note": "每格为该期总分（名次）；右侧小图为总分走势，点上标注名次。",
     "period": "期",
+    # --- issue 16: serve, history, store
+    "store.unusable": "无法使用运行记录数据库 {path}：{detail}",
+    "store.too_new": "运行记录数据库 {path} 由更新版本的 scorer 建立（结构版本 {found}，本版本只认识到 {known}）；请升级 scorer",
+    "store.no_scheme": "数据库中没有编号为 {id} 的考核方案",
+    "store.no_run": "数据库 {path} 中没有第 {id} 次运行；用 scorer history list 查看已保存的运行",
+    "store.no_scheme_file": "这次运行的考核方案不是从文件读入的，无法保存；请用 --rules 指定方案文件",
+    "store.published": "第 {id} 次运行已于 {when} 定稿，不能再修改或删除",
+    "store.publish_unranked": "第 {id} 次运行的数据有错误、没有排名，不能定稿",
+    "store.no_file": "数据库中缺少文件（SHA-256 {sha256}）",
+    "store.file_changed": "数据库中的文件“{name}”与记录的 SHA-256 {sha256} 不符，数据库可能已损坏",
 }
