@@ -333,7 +333,7 @@ class Store:
         row = self.db.execute("SELECT * FROM schemes WHERE id = ?", (scheme_id,)).fetchone()
         if row is None:
             raise StoreUsageError(say("store.no_scheme", id=scheme_id))
-        return StoredScheme(**{k: row[k] for k in row.keys()} | {"saved": bool(row["saved"])})
+        return StoredScheme(**dict(row) | {"saved": bool(row["saved"])})
 
     def saved_schemes(self) -> list[StoredScheme]:
         """The office's schemes, newest first."""

@@ -380,7 +380,7 @@ MESSAGES: dict[str, str] = {
     "store.no_scheme": "The database has no scheme number {id}",
     "store.no_run": "The database {path} has no run {id}; scorer history list shows the stored runs",
     "store.no_scheme_file": "This run's scheme was not read from a file and cannot be saved: name the rule file with --rules",
-    "store.published": "Run {id} was published (定稿) on {when} and can no longer be changed or deleted",
+    "store.published": "Run {id} was published on {when} and can no longer be changed or deleted",
     "store.publish_unranked": "Run {id} has errors in its data and no ranking: it cannot be published",
     "store.no_file": "A file is missing from the database (SHA-256 {sha256})",
     "store.file_changed": "The stored file “{name}” does not match its recorded SHA-256 {sha256}: the database may be damaged",
