@@ -114,6 +114,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 # The commands, one module each; they import Settings and EXIT_PROBLEMS from above.
 from .assess import assess, check  # noqa: E402
 from .explain import explain  # noqa: E402
+from .history import history  # noqa: E402
 from .periods import compare, trend  # noqa: E402
 from .rules import rules  # noqa: E402
 from .sensitivity import sensitivity  # noqa: E402
@@ -121,7 +122,9 @@ from .template import template  # noqa: E402
 from .terminal import sparkline  # noqa: E402
 from .whatif import whatif  # noqa: E402
 
-for _command in (assess, check, template, explain, whatif, sensitivity, compare, trend, rules):
+for _command in (
+    assess, check, template, explain, whatif, sensitivity, compare, trend, rules, history
+):  # fmt: skip
     main.add_command(_command)
 
 __all__ = ["EXIT_PROBLEMS", "Settings", "main", "settings", "sparkline"]

@@ -10,6 +10,7 @@ from ..messages import render, words
 from . import EXIT_PROBLEMS
 from .options import (
     data_options,
+    db_option,
     format_option,
     lang_option,
     level_option,
@@ -33,6 +34,10 @@ if TYPE_CHECKING:
 @click.option(
     "--city", metavar="市", help="只显示该市的县（市、区） / show one city's counties only."
 )
+@click.option(
+    "--save", is_flag=True, help="把本次运行存入运行记录数据库 / keep this run in the database."
+)
+@db_option
 @level_option
 @lang_option
 @click.pass_context
@@ -45,6 +50,8 @@ def assess(
     top: int | None,
     outputs: tuple[str, ...],
     city: str | None,
+    save: bool,
+    db: str | None,
     lang: str,
 ) -> None:
     """对 DATA（xlsx/xls/ods/csv 文件、文件夹）计分并排名。
@@ -59,6 +66,10 @@ def assess(
     shown_city = _city(result, city, lang) if fmt != "json" else None
     if result.ranking is not None:  # before the ranking is printed: a closed stdout loses nothing
         write_reports(result, outputs, lang)
+    if save:
+        from .history import save_run
+
+        save_run(result, db, lang)
 
     if fmt == "json":
         if result.ranking is None:

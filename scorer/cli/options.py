@@ -86,6 +86,16 @@ def format_option(func: F) -> F:
     )(func)
 
 
+def db_option(func: F) -> F:
+    """--db FILE: the database of runs (default: $SCORER_DB, else in the user's data folder)."""
+    return click.option(
+        "--db",
+        metavar="FILE",
+        type=click.Path(dir_okay=False),
+        help="运行记录数据库（SQLite），缺省在用户数据文件夹 / the database of runs.",
+    )(func)
+
+
 def _both(key: str, **params: object) -> str:
     """A usage message in Chinese and English, for option checks that run before --lang is read."""
     return f"{render(key, 'zh', **params)} ({render(key, 'en', **params)})"

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..messages import render, say, words
-from .options import format_option, lang_option, level_option, output_option, rules_option
+from .options import (
+    db_option,
+    format_option,
+    lang_option,
+    level_option,
+    output_option,
+    rules_option,
+)
 from .outputs import check_outputs, names_in_report, write_report
 from .run import run
 from .terminal import console, number, print_rank_changes, require_ranking, sparkline
@@ -21,9 +28,21 @@ if TYPE_CHECKING:
     from ..scheme import Scheme
 
 
-def _period(path: str, rules: str | None, lang: str) -> Result:
-    """One period's assessment; stops with the problems if its data cannot be scored."""
-    result = run((path,), rules, None, lang)
+def _period(path: str, rules: str | None, lang: str, db: str | None = None) -> Result:
+    """One period's assessment, of a file or of a stored run (run:12, scored again from its
+    stored files); stops with the problems if its data cannot be scored."""
+    from ..store import STORED_RUN
+
+    stored = STORED_RUN.match(path)
+    if stored and not Path(path).exists():
+        from . import settings
+        from .history import open_store, stored_result
+
+        settings().lang = lang
+        with open_store(db) as store:
+            result = stored_result(store, int(stored.group(1)))
+    else:
+        result = run((path,), rules, None, lang)
     require_ranking(result)
     return result
 
@@ -52,10 +71,10 @@ def same_scheme(a: Scheme, b: Scheme, earlier: str, later: str, lang: str) -> No
     )
 
 
-def _period_label(path: str, lang: str) -> str:
+def _period_label(path: str, lang: str, month: int | None = None) -> str:
     from ..periods import month_in_name
 
-    month = month_in_name([path])
+    month = month or month_in_name([path])
     return (f"{month}月" if lang == "zh" else f"M{month}") if month else Path(path).stem
 
 
@@ -64,18 +83,22 @@ def _period_label(path: str, lang: str) -> str:
 @click.argument("later")
 @rules_option()
 @format_option
+@db_option
 @level_option
 @lang_option
-def compare(earlier: str, later: str, rules: str | None, fmt: str, lang: str) -> None:
+def compare(
+    earlier: str, later: str, rules: str | None, fmt: str, db: str | None, lang: str
+) -> None:
     """两期考核比较：名次与总分变化、本期新落后于序时进度的项目、按地区通报落后项目。
 
     Compare two periods (一月一考核): rank and total changes, projects that fell behind the time
     schedule (序时进度) since the earlier period, and the lagging projects to notify by district.
+    EARLIER and LATER are data files or stored runs (run:12, see scorer history list).
     """
     from ..periods import behind_schedule, newly_behind, rank_changes
     from ..render import dumps
 
-    before, after = _period(earlier, rules, lang), _period(later, rules, lang)
+    before, after = _period(earlier, rules, lang, db), _period(later, rules, lang, db)
     same_scheme(before.scheme, after.scheme, earlier, later, lang)
     ranking_before, ranking_after = require_ranking(before), require_ranking(after)
     changes = rank_changes(ranking_before, ranking_after)
@@ -89,11 +112,19 @@ def compare(earlier: str, later: str, rules: str | None, fmt: str, lang: str) ->
         "compare_title",
         lang,
         name=scheme.name,
-        a=_period_label(earlier, lang),
-        b=_period_label(later, lang),
+        a=_period_label(earlier, lang, _stored_month(earlier, before)),
+        b=_period_label(later, lang, _stored_month(later, after)),
     )
     print_rank_changes(changes, scheme.precision, title, lang)
     _print_behind(fell, behind_now, lang)
+
+
+def _stored_month(path: str, result: Result) -> int | None:
+    """A stored run's month, when it has one, to label its period."""
+    from ..store import STORED_RUN
+
+    stored = STORED_RUN.match(path) and not Path(path).exists()
+    return result.month if stored and result.month_source is not None else None
 
 
 def _lag(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -176,15 +207,21 @@ def _print_behind(fell: pd.DataFrame, behind_now: pd.DataFrame, lang: str) -> No
 @rules_option()
 @format_option
 @output_option("写出走势报告：.html（含走势图）或 .json / write the trend report.")
+@db_option
 @level_option
 @lang_option
 def trend(
-    files: tuple[str, ...], rules: str | None, fmt: str, outputs: tuple[str, ...], lang: str
+    files: tuple[str, ...],
+    rules: str | None,
+    fmt: str,
+    outputs: tuple[str, ...],
+    db: str | None,
+    lang: str,
 ) -> None:
     """各期走势：每个地区各期的总分与名次，及总分走势图（按文件名中的月份排序）。
 
     Each district's total and rank across periods, with a sparkline of its totals; periods are
-    ordered by the month in the file names.
+    ordered by the month in the file names. A stored run (run:12) may stand for a file.
     """
     import glob as globbing
 
@@ -192,14 +229,19 @@ def trend(
     from ..periods import trend as follow
     from ..render import dumps
 
-    check_outputs(outputs, files, lang, (".html", ".htm", ".json"), rules)
+    from ..store import STORED_RUN
+
+    files_named = tuple(f for f in files if not STORED_RUN.match(f) or Path(f).exists())
+    check_outputs(outputs, files_named, lang, (".html", ".htm", ".json"), rules)
     paths = [p for given in files for p in (sorted(globbing.glob(given)) or [given])]
     paths.sort(key=lambda p: (month_in_name([p]) or 0, p))
-    periods = [(p, _period(p, rules, lang)) for p in paths]
+    periods = [(p, _period(p, rules, lang, db)) for p in paths]
+    periods.sort(key=lambda pr: (_stored_month(*pr) or month_in_name([pr[0]]) or 0, pr[0]))
+    paths = [p for p, _ in periods]
     for path, period in periods[1:]:
         same_scheme(periods[0][1].scheme, period.scheme, periods[0][0], path, lang)
     rankings = [require_ranking(r) for _, r in periods]
-    found = follow([_period_label(p, lang) for p, _ in periods], rankings)
+    found = follow([_period_label(p, lang, _stored_month(p, r)) for p, r in periods], rankings)
     scheme = periods[-1][1].scheme
     body = {"periods": found.periods, "files": paths,
             "districts": [{"district": d, "totals": found.totals[d], "ranks": found.ranks[d]}
