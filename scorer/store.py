@@ -171,6 +171,13 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def local_time(stamp: str | None) -> str:
+    """A stored UTC time as the user's clock shows it: 2026-03-01 14:05."""
+    if not stamp:
+        return ""
+    return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
 def who() -> str:
     """The user's login name, as runs record who made them."""
     try:
@@ -451,7 +458,7 @@ class Store:
         """Mark a run 定稿: from now on it can be neither changed nor deleted."""
         run = self.run(run_id)
         if run.published:
-            raise StoreError(say("store.published", id=run_id, when=run.published_at))
+            raise StoreError(say("store.published", id=run_id, when=local_time(run.published_at)))
         if not run.ranked:
             raise StoreError(say("store.publish_unranked", id=run_id))
         with self._transaction() as db:
@@ -464,7 +471,7 @@ class Store:
         """Remove a run that is not published (its files stay while another run uses them)."""
         run = self.run(run_id)
         if run.published:
-            raise StoreError(say("store.published", id=run_id, when=run.published_at))
+            raise StoreError(say("store.published", id=run_id, when=local_time(run.published_at)))
         with self._transaction() as db:
             for table in ("issues", "points", "results", "run_files"):
                 db.execute(f"DELETE FROM {table} WHERE run_id = ?", (run_id,))

@@ -58,6 +58,8 @@ def history_list(db: str | None, lang: str) -> None:
 
     settings().lang = lang
     text = words(lang)
+    from ..store import local_time
+
     with open_store(db) as store:
         runs = store.runs()
         path = str(store.path)
@@ -73,7 +75,7 @@ def history_list(db: str | None, lang: str) -> None:
         state = text["history.published"] if run.published else (
             text["history.ranked"] if run.ranked else text["history.errors"])  # fmt: skip
         shown.add_row(
-            str(run.id), run.created_at.replace("T", " ")[:16], run.scheme_name,
+            str(run.id), local_time(run.created_at), run.scheme_name,
             "" if run.month_source is None else str(run.month), str(len(run.files)),
             str(run.districts), state, f"{run.created_by} ({text['history.origin_' + run.origin]})",
         )  # fmt: skip
@@ -90,6 +92,8 @@ def history_show(run_id: int, top: int | None, db: str | None, lang: str) -> Non
     from . import settings
 
     settings().lang = lang
+    from ..store import local_time
+
     text = words(lang)
     with open_store(db) as store:
         run = store.run(run_id)
@@ -98,7 +102,7 @@ def history_show(run_id: int, top: int | None, db: str | None, lang: str) -> Non
         issues = store.issues(run_id, lang)
     out = console()
     out.print(render("history.title", lang, id=run.id, name=scheme.name), style="bold")
-    said = render("history.made", lang, when=run.created_at, by=run.created_by,
+    said = render("history.made", lang, when=local_time(run.created_at), by=run.created_by,
                   origin=text["history.origin_" + run.origin])  # fmt: skip
     out.print(said)
     out.print(
@@ -108,7 +112,7 @@ def history_show(run_id: int, top: int | None, db: str | None, lang: str) -> Non
     if run.month_source is not None:
         out.print(f"{text['month']}: {run.month}")
     if run.published:
-        out.print(render("history.published_on", lang, when=run.published_at,
+        out.print(render("history.published_on", lang, when=local_time(run.published_at),
                          by=run.published_by), style="bold green")  # fmt: skip
     for file in run.files:
         out.print(f"  {visible(file.name)}  {file.size:,} B  {file.sha256}", soft_wrap=True)

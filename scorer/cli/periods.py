@@ -228,7 +228,6 @@ def trend(
     from ..periods import month_in_name
     from ..periods import trend as follow
     from ..render import dumps
-
     from ..store import STORED_RUN
 
     files_named = tuple(f for f in files if not STORED_RUN.match(f) or Path(f).exists())

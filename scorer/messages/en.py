@@ -388,7 +388,7 @@ MESSAGES: dict[str, str] = {
     "history.differs": "Note: run {id} gives other results than run(s) {ids} on the same scheme and input files",
     "history.differs_published": "Note: run {id} gives other results than the published run(s) {ids} on the same scheme and input files",
     "history.none": "The database {path} holds no runs yet: scorer assess --save keeps one",
-    "history.when": "When (UTC)",
+    "history.when": "When",
     "history.scheme": "Scheme",
     "history.districts": "Districts",
     "history.state": "State",

@@ -388,7 +388,7 @@ MESSAGES: dict[str, str] = {
     "history.differs": "注意：第 {id} 次运行与同一方案、同样输入文件的运行 {ids} 结果不同",
     "history.differs_published": "注意：第 {id} 次运行与已定稿的运行 {ids}（同一方案、同样输入文件）结果不同",
     "history.none": "数据库 {path} 中还没有保存的运行；用 scorer assess --save 保存",
-    "history.when": "时间（UTC）",
+    "history.when": "时间",
     "history.scheme": "考核方案",
     "history.districts": "地区数",
     "history.state": "状态",
