@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import yaml
 
 from ..errors import Issue
-from .load import YamlLimit, _check_yaml_limits, _YAML_LOADER
+from .load import _YAML_LOADER, YamlLimit, _check_yaml_limits
 from .validate import check_scheme_text
 from .wording import plain_number
 
