@@ -25,7 +25,7 @@ ZH_MAY_SAY = {
     "B", "WPS", "YAML", "zip", "Office", "PDF", "HTML", "XML", "doc", "assess", "awards", "awards.quotas", "city", "count", "csv", "explain",
     "indicators", "long", "rules", "ods", "quota", "quotas", "schedule.month", "scorer", "share", "sheets",
     "sum", "template", "total", "xls", "xlsx",
-    "history", "serve", "list", "show", "compare", "save", "db", "run", "token", "SQLite", "CSRF",
+    "history", "serve", "list", "show", "compare", "save", "db", "run", "token", "SQLite", "C",
 }  # fmt: skip
 # Chinese an English sentence may hold: a value the data must contain, written as the data say it.
 EN_MAY_SAY = {"暂缓实施"}
