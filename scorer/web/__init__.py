@@ -48,11 +48,15 @@ class Server:
     work: Work
     httpd: object
 
+    serving: bool = False
+
     def serve_forever(self) -> None:
+        self.serving = True
         self.httpd.serve_forever()  # type: ignore[attr-defined]
 
     def shutdown(self) -> None:
-        self.httpd.shutdown()  # type: ignore[attr-defined]
+        if self.serving:  # shutdown() waits for serve_forever: never started, never ends
+            self.httpd.shutdown()  # type: ignore[attr-defined]
         self.httpd.server_close()  # type: ignore[attr-defined]
         self.work.close()
 
