@@ -294,7 +294,13 @@ def test_uploaded_names_are_never_paths(server, tmp_path):
     work = server.work
     folder = work.folder("upload")
     data = (SAMPLES / "2010.xlsx").read_bytes()
-    names = ["../../etc/2010.xlsx", "/abs/2010.xlsx", "..\\..\\2010.xlsx", "2010.xlsx", "a\x00b.xlsx"]
+    names = [
+        "../../etc/2010.xlsx",
+        "/abs/2010.xlsx",
+        "..\\..\\2010.xlsx",
+        "2010.xlsx",
+        "a\x00b.xlsx",
+    ]
     files = [FileStorage(io.BytesIO(data), filename=n) for n in names]
     taken = work.take_files(files, folder)
     assert len(taken.paths) == len(names)
