@@ -190,7 +190,7 @@ def main() -> None:
         "    c = http.client.HTTPConnection('127.0.0.1', server.port)\n"
         "    c.request('GET', '/'); r = c.getresponse(); body = r.read().decode()\n"
         "    cookie = r.getheader('Set-Cookie').split(';')[0]\n"
-        "    csrf = re.search('name=\"csrf\" value=\"([^\"]+)\"', body).group(1)\n"
+        '    csrf = re.search(\'name="csrf" value="([^"]+)"\', body).group(1)\n'
         "    data = open(name, 'rb').read(); b = uuid.uuid4().hex\n"
         "    part = lambda n, v: f'--{b}\\r\\nContent-Disposition: form-data; name=\"{n}\"\\r\\n\\r\\n{v}\\r\\n'.encode()\n"
         "    payload = part('csrf', csrf) + part('scheme', 'auto') + (f'--{b}\\r\\nContent-Disposition: form-data; name=\"files\"; filename=\"{name.rsplit(\"/\", 1)[-1]}\"\\r\\n\\r\\n').encode() + data + f'\\r\\n--{b}--\\r\\n'.encode()\n"
@@ -207,7 +207,9 @@ def main() -> None:
     )
     for label, sample, limit in (("bundled sample", "2010.xlsx", 1.0),
                                  ("105 counties", "2010-counties.xlsx", 3.0)):  # fmt: skip
-        filled = code.replace("NAME", repr(str(ROOT / "samples" / sample))).replace("RUNS", str(runs))
+        filled = code.replace("NAME", repr(str(ROOT / "samples" / sample))).replace(
+            "RUNS", str(runs)
+        )
         seconds = in_process(runs, filled)
         row(f"6. serve: upload → ranking, {label} (< {limit:g} s)", f"{seconds:.2f} s", "", "",
             seconds < limit)  # fmt: skip
