@@ -320,3 +320,28 @@ def test_too_many_files_are_refused(server):
     answer = client.post("/runs", data={"csrf": csrf, "files": files}, headers=host)
     assert answer.status_code == 413
     assert str(MAX_FILES) in answer.text
+
+
+def test_edit_a_scheme_problems_at_their_fields_then_a_new_version(page, server):
+    page.goto(server.url + "schemes/bundled/anhui-2010.yaml")
+    page.fill("input[name='projects.0.weight']", "-5")
+    page.click("#scheme-save")
+    page.wait_for_selector("tr.invalid")
+    invalid = page.eval_on_selector_all("tr.invalid input", "xs => xs.map(x => x.name)")
+    assert invalid == ["total", "projects.0.weight"]  # weights no longer add up; below zero
+    assert "各项目分值合计 3375 分" in page.inner_text("tr.invalid >> nth=0")
+    # 120 → 110 and 100 → 110 keep the total: saved as a new version, only those numbers changed
+    page.fill("input[name='projects.0.weight']", "110")
+    page.fill("input[name='projects.5.weight']", "110")
+    page.click("#scheme-save")
+    page.wait_for_selector(".flash-ok")
+    new_id = int(page.url.rsplit("/", 1)[1])
+    with Store(server.work.db_path) as store:
+        new = store.scheme(new_id)
+        old = store.scheme(new.parent_id)
+    assert new.saved and old.text == (ROOT / "rules" / "anhui-2010.yaml").read_text("utf-8")
+    changed = [(a, b) for a, b in zip(old.text.splitlines(), new.text.splitlines()) if a != b]
+    assert len(changed) == 2 and all("weight: 110" in b for _, b in changed)
+    assert old.text.count("#") == new.text.count("#")  # every comment kept
+    rows = table_rows(page, "#weights")
+    assert rows[0][2] == "110" and rows[5][2] == "110"
