@@ -53,6 +53,8 @@ class Result:
     issues: list[Issue]
     month: int | None = None
     month_source: str | None = None
+    scheme_path: Path | None = None  # the rule file the scheme was read from (None: given)
+    level: str | None = None  # "city": counties rolled up into their cities
 
     def explainer(self) -> Explainer:
         """Explanations of every district's points (needs a ranking: data without errors)."""
@@ -133,7 +135,9 @@ def run(
     scheme = plan.scheme
 
     def result(data: Dataset, ranking: Ranking | None, issues: list[Issue]) -> Result:
-        return Result(scheme, data, ranking, issues, plan.month, plan.month_source)
+        return Result(
+            scheme, data, ranking, issues, plan.month, plan.month_source, plan.scheme_path, level
+        )
 
     data = read_data(plan.paths, scheme, progress, plan.workbooks)
     issues = list(data.issues)
@@ -176,4 +180,5 @@ def rescore(result: Result, scheme: Scheme, month: int | None = None) -> Result:
     assessment = score(scheme, result.data, month)
     issues = [*result.data.issues, *assessment.issues]
     ranking = None if has_errors(issues) else rank(assessment)
-    return Result(scheme, result.data, ranking, issues, month, result.month_source)
+    return Result(scheme, result.data, ranking, issues, month, result.month_source, None,
+                  result.level)  # fmt: skip

@@ -21,8 +21,8 @@ STAGES = [
     {"ranking", "awards"},
     {"sensitivity", "periods", "explain", "names"},
     {"render"},
-    {"pipeline"},
-    {"cli", "__main__", "__init__"},
+    {"pipeline", "store"},  # store: keeps the pipeline's runs; reruns them through it
+    {"cli", "web", "__main__", "__init__"},  # web: the page, a front end beside the command line
 ]
 STAGE = {name: number for number, names in enumerate(STAGES) for name in names}
 

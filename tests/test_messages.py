@@ -27,7 +27,8 @@ ZH_MAY_SAY = {
     "sum", "template", "total", "long", "sheets", "table", "json", "zh", "en", "N",
     # commands and the program
     "scorer", "assess", "check", "explain", "whatif", "sensitivity", "compare", "trend", "rules",
-    "show", "schema", "anhui-2010", "SCORER_LANG", "Python",
+    "show", "schema", "anhui-2010", "SCORER_LANG", "Python", "history", "serve", "list", "save", "http",
+    "db", "run", "token", "SQLite", "SCORER_TOKEN", "SCORER_DB", "C",
     # formats, programs and keys of the keyboard
     "JSON", "Schema", "YAML", "README", "Excel", "WPS", "Word", "Office", "PDF", "HTML", "XML",
     "zip", "doc", "docx", "csv", "md", "html", "pdf", "ods", "xls", "xlsx", "ANSI", "GBK",

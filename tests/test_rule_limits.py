@@ -387,3 +387,13 @@ def test_whatif_set_beyond_the_points_limit_is_a_usage_error():
     assert result.output.splitlines()[-1] == (
         "scorer: --set 资金保障=5000000：total 应不大于 1000000 (must be ≤ 1000000)"
     )
+
+
+def test_a_number_of_thousands_of_digits_is_refused_at_its_line(tmp_path):
+    """Python refuses to build an int past 4,300 digits; the rule file's line says why first."""
+    path = tmp_path / "long.yaml"
+    path.write_text("name: x\ntotal: " + "9" * 5000 + "\n", encoding="utf-8")
+    result = cli("rules", "check", str(path))
+    assert result.exit_code == 1, result.output
+    assert "数字有 5000 位，不像是分值或参数" in result.output
+    assert "Traceback" not in result.output and "4300" not in result.output

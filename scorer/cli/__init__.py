@@ -146,14 +146,18 @@ def main(ctx: click.Context, debug: bool, lang: str) -> None:
 from .assess import assess  # noqa: E402
 from .check import check  # noqa: E402
 from .explain import explain  # noqa: E402
+from .history import history  # noqa: E402
 from .periods import compare, trend  # noqa: E402
 from .rules import rules  # noqa: E402
 from .sensitivity import sensitivity  # noqa: E402
+from .serve import serve  # noqa: E402
 from .template import template  # noqa: E402
 from .terminal import sparkline  # noqa: E402
 from .whatif import whatif  # noqa: E402
 
-for _command in (assess, check, template, explain, whatif, sensitivity, compare, trend, rules):
+for _command in (
+    assess, check, template, explain, whatif, sensitivity, compare, trend, rules, history, serve
+):  # fmt: skip
     main.add_command(_command)
 
 __all__ = ["EXIT_PROBLEMS", "Settings", "main", "settings", "sparkline"]

@@ -11,6 +11,7 @@ from . import EXIT_PROBLEMS
 from .help import Command
 from .options import (
     data_options,
+    db_option,
     format_option,
     lang_option,
     level_option,
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 @output_option("help_opt_output_assess")
 @document_options
 @option("--city", metavar="metavar_city", help="help_opt_city")
+@option("--save", is_flag=True, help="help_opt_save")
+@db_option
 @level_option
 @lang_option
 @click.pass_context
@@ -46,6 +49,8 @@ def assess(
     top: int | None,
     outputs: tuple[str, ...],
     city: str | None,
+    save: bool,
+    db: str | None,
     lang: str,
 ) -> None:
     """Score and rank the districts in DATA; print the ranking and awards, write reports."""
@@ -57,6 +62,10 @@ def assess(
     shown_city = _city(result, city, lang) if fmt != "json" else None
     if result.ranking is not None:  # before the ranking is printed: a closed stdout loses nothing
         write_reports(result, outputs, lang)
+    if save:
+        from .history import save_run
+
+        save_run(result, db, lang)
 
     if fmt == "json":
         if result.ranking is None:

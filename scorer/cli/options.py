@@ -101,6 +101,13 @@ def format_option(func: F) -> F:
     )(func)
 
 
+def db_option(func: F) -> F:
+    """--db FILE: the database of runs (default: $SCORER_DB, else in the user's data folder)."""
+    return option(
+        "--db", metavar="metavar_file", type=click.Path(dir_okay=False), help="help_opt_db"
+    )(func)
+
+
 def _said(key: str, **params: object) -> str:
     """A usage message in the language the command line was read in (options are checked
     before --lang itself is)."""

@@ -11,6 +11,7 @@ from ..messages import render, say, words
 from .help import Command
 from .options import (
     argument,
+    db_option,
     format_option,
     lang_option,
     level_option,
@@ -29,9 +30,21 @@ if TYPE_CHECKING:
     from ..scheme import Scheme
 
 
-def _period(path: str, rules: str | None, lang: str) -> Result:
-    """One period's assessment; stops with the problems if its data cannot be scored."""
-    result = run((path,), rules, None, lang)
+def _period(path: str, rules: str | None, lang: str, db: str | None = None) -> Result:
+    """One period's assessment, of a file or of a stored run (run:12, scored again from its
+    stored files); stops with the problems if its data cannot be scored."""
+    from ..store import STORED_RUN
+
+    stored = STORED_RUN.match(path)
+    if stored and not Path(path).exists():
+        from . import settings
+        from .history import open_store, stored_result
+
+        settings().lang = lang
+        with open_store(db) as store:
+            result = stored_result(store, int(stored.group(1)))
+    else:
+        result = run((path,), rules, None, lang)
     require_ranking(result)
     return result
 
@@ -62,10 +75,10 @@ def same_scheme(a: Scheme, b: Scheme, earlier: str, later: str, lang: str) -> No
     )
 
 
-def _period_label(path: str, lang: str) -> str:
+def _period_label(path: str, lang: str, month: int | None = None) -> str:
     from ..periods import month_in_name
 
-    month = month_in_name([path])
+    month = month or month_in_name([path])
     return (f"{month}月" if lang == "zh" else f"M{month}") if month else Path(path).stem
 
 
@@ -75,17 +88,25 @@ def _period_label(path: str, lang: str) -> str:
 @rules_option()
 @format_option
 @output_option("help_opt_output_compare")
+@db_option
 @level_option
 @lang_option
 def compare(
-    earlier: str, later: str, rules: str | None, fmt: str, outputs: tuple[str, ...], lang: str
+    earlier: str,
+    later: str,
+    rules: str | None,
+    fmt: str,
+    outputs: tuple[str, ...],
+    db: str | None,
+    lang: str,
 ) -> None:
-    """Compare two periods: rank changes, who fell behind the time schedule, whom to notify."""
+    """Compare two periods (files or stored runs such as run:12): rank changes, who fell behind
+    the time schedule, whom to notify."""
     from ..periods import behind_schedule, newly_behind, rank_changes
     from ..render import dumps
 
     check_outputs(outputs, (earlier, later), lang, (".docx", ".xlsx", ".json"), rules)
-    before, after = _period(earlier, rules, lang), _period(later, rules, lang)
+    before, after = _period(earlier, rules, lang, db), _period(later, rules, lang, db)
     same_scheme(before.scheme, after.scheme, earlier, later, lang)
     ranking_before, ranking_after = require_ranking(before), require_ranking(after)
     changes = rank_changes(ranking_before, ranking_after)
@@ -106,8 +127,8 @@ def compare(
         "compare_title",
         lang,
         name=scheme.name,
-        a=_period_label(earlier, lang),
-        b=_period_label(later, lang),
+        a=_period_label(earlier, lang, _stored_month(earlier, before)),
+        b=_period_label(later, lang, _stored_month(later, after)),
     )
     print_rank_changes(changes, scheme.precision, title, lang)
     _print_behind(fell, behind_now, lang)
@@ -134,6 +155,14 @@ def _lagging_document(
     from ..render.lagging import render_lagging_xlsx
 
     return render_lagging_xlsx(title, scheme, behind, fell, changes, lang)
+
+
+def _stored_month(path: str, result: Result) -> int | None:
+    """A stored run's month, when it has one, to label its period."""
+    from ..store import STORED_RUN
+
+    stored = STORED_RUN.match(path) and not Path(path).exists()
+    return result.month if stored and result.month_source is not None else None
 
 
 def _lag(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -216,26 +245,37 @@ def _print_behind(fell: pd.DataFrame, behind_now: pd.DataFrame, lang: str) -> No
 @rules_option()
 @format_option
 @output_option("help_opt_output_trend")
+@db_option
 @level_option
 @lang_option
 def trend(
-    files: tuple[str, ...], rules: str | None, fmt: str, outputs: tuple[str, ...], lang: str
+    files: tuple[str, ...],
+    rules: str | None,
+    fmt: str,
+    outputs: tuple[str, ...],
+    db: str | None,
+    lang: str,
 ) -> None:
-    """Each district's total and rank across periods, ordered by the month in the names."""
+    """Each district's total and rank across periods, ordered by the month in the names; a
+    stored run (run:12) may stand for a file."""
     import glob as globbing
 
     from ..periods import month_in_name
     from ..periods import trend as follow
     from ..render import dumps
+    from ..store import STORED_RUN
 
-    check_outputs(outputs, files, lang, (".html", ".htm", ".json"), rules)
+    files_named = tuple(f for f in files if not STORED_RUN.match(f) or Path(f).exists())
+    check_outputs(outputs, files_named, lang, (".html", ".htm", ".json"), rules)
     paths = [p for given in files for p in (sorted(globbing.glob(given)) or [given])]
     paths.sort(key=lambda p: (month_in_name([p]) or 0, p))
-    periods = [(p, _period(p, rules, lang)) for p in paths]
+    periods = [(p, _period(p, rules, lang, db)) for p in paths]
+    periods.sort(key=lambda pr: (_stored_month(*pr) or month_in_name([pr[0]]) or 0, pr[0]))
+    paths = [p for p, _ in periods]
     for path, period in periods[1:]:
         same_scheme(periods[0][1].scheme, period.scheme, periods[0][0], path, lang)
     rankings = [require_ranking(r) for _, r in periods]
-    found = follow([_period_label(p, lang) for p, _ in periods], rankings)
+    found = follow([_period_label(p, lang, _stored_month(p, r)) for p, r in periods], rankings)
     scheme = periods[-1][1].scheme
     body = {"periods": found.periods, "files": paths,
             "districts": [{"district": d, "totals": found.totals[d], "ranks": found.ranks[d]}

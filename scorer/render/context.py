@@ -87,7 +87,7 @@ def report_context(result, lang: str = "zh", robustness=None) -> dict[str, Any]:
         "awards": awards_list(ranking, lang),
         "ties": ranking.ties,
         "chain": "、".join(name for name, _ in ranking.chain),
-        "robust": _robust_layout(robustness, lang) if robustness is not None else None,
+        "robust": robust_layout(robustness, lang) if robustness is not None else None,
         **_summary(result, lang),
     }
 
@@ -182,7 +182,7 @@ def weight_rows(scheme, lang: str) -> tuple[list[dict[str, Any]], dict[str, str]
     return rows, templates_used
 
 
-def _robust_layout(found, lang: str) -> dict[str, Any]:
+def robust_layout(found, lang: str) -> dict[str, Any]:
     """Rank-interval bars of a sensitivity run, for the first DETAIL_LIMIT districts: x is the
     rank (1 on the left), the bar spans the 5th–95th percentile ranks."""
     table = found.table.head(DETAIL_LIMIT)

@@ -30,6 +30,10 @@ MAX_YAML_VALUES = 100_000  # nodes with every alias expanded, as validation woul
 MAX_YAML_DEPTH = 40
 
 
+MAX_NUMBER_DIGITS = 100
+_DIGITS = re.compile(r"[-+]?[0-9_,.eE+-]+")
+
+
 class YamlLimit(Exception):
     """A rule file beyond a limit, found before its values are built."""
 
@@ -99,6 +103,11 @@ def _check_yaml_limits(text: str) -> None:
             continue
         elif isinstance(event, yaml.ScalarEvent):
             count = 1
+            value = event.value
+            if len(value) > MAX_NUMBER_DIGITS and not event.style and _DIGITS.fullmatch(value):
+                # YAML would build an int of it: Python refuses past 4,300 digits, and no
+                # weight or threshold needs more than a few
+                raise YamlLimit("yaml-number-too-long", {"digits": len(value)}, line)
             if event.anchor:
                 sizes[event.anchor] = 1
         else:

@@ -1,0 +1,347 @@
+"""scorer serve in a real browser: Chromium (Debian's, no browser download) driven by Playwright
+against the real server on a free port, as a clerk would use it (issue 16's "Done when")."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import ROOT, SAMPLES, write_xlsx
+from test_injection import HOSTILE, SHEET, hostile_rows
+from werkzeug.test import Client
+
+from scorer import assess
+from scorer.messages import render
+from scorer.render.report import REPORT_SUFFIXES
+from scorer.store import Store
+from scorer.web import make_app, start
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SCREENSHOT = ROOT / "docs" / "serve.png"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    db = tmp_path_factory.mktemp("serve") / "runs.sqlite"
+    running = start("127.0.0.1", 0, db)
+    thread = threading.Thread(target=running.serve_forever, daemon=True)
+    thread.start()
+    yield running
+    running.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.skip("needs Debian's chromium (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server, tmp_path):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+    context.tmp_shot = str(tmp_path / "shot.png")  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.requests = []  # type: ignore[attr-defined]
+    page.problems = []  # type: ignore[attr-defined]
+    page.on("request", lambda r: page.requests.append(r.url))
+    page.on("console", lambda m: page.problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    yield page
+    context.close()
+
+
+def upload(page, server, *files: Path, scheme: str | None = None) -> None:
+    page.goto(server.url)
+    if scheme:
+        page.select_option("#scheme", scheme)
+    page.set_input_files("#files", [str(f) for f in files])
+    page.click("#go")
+    page.wait_for_selector("#ranking, #problems", timeout=30_000)
+
+
+def table_rows(page, selector: str) -> list[list[str]]:
+    return page.eval_on_selector_all(
+        f"{selector} tbody tr",
+        "rows => rows.map(r => Array.from(r.cells).map(c => c.innerText.trim()))",
+    )
+
+
+def run_id(page) -> int:
+    return int(re.search(r"/runs/(\d+)", page.url).group(1))
+
+
+# ----------------------------------------------------------------------------- Done when
+
+
+def test_upload_the_sample_and_see_the_ranking_of_scorer_assess(page, server):
+    upload(page, server, SAMPLES / "2010.xlsx")
+    expected = assess([SAMPLES / "2010.xlsx"]).ranking.table
+    rows = table_rows(page, "#ranking")
+    assert [(int(r[0]), r[1].rstrip(" *"), r[2], r[3]) for r in rows] == [
+        (int(e.rank), e.district, f"{e.total:,.2f}", e.grade) for e in expected.itertuples()
+    ]
+    # nothing fetched from anywhere but the server itself, and no script error
+    assert all(u.startswith(server.url) for u in page.requests), page.requests
+    assert page.problems == []
+    # the downloads are the dispatcher's formats: a new one appears without changes here
+    links = page.eval_on_selector_all("#downloads a", "a => a.map(x => x.getAttribute('href'))")
+    assert [link.rsplit("report", 1)[1] for link in links] == [
+        s for s in REPORT_SUFFIXES if s != ".htm"
+    ]
+    # the README's picture: rewritten with SCORER_SCREENSHOT=1 (it holds the time of the run)
+    shot = SCREENSHOT if os.environ.get("SCORER_SCREENSHOT") else Path(page.context.tmp_shot)
+    page.screenshot(path=str(shot), full_page=False)
+    from PIL import Image
+
+    histogram = Image.open(shot).convert("L").histogram()
+    assert max(histogram) < 0.97 * sum(histogram), "the page looks blank"
+
+
+def test_a_districts_every_point_explained(page, server):
+    upload(page, server, SAMPLES / "2010.xlsx")
+    page.click("#ranking >> text=铜陵市")
+    page.wait_for_selector("#summary")
+    result = assess([SAMPLES / "2010.xlsx"])
+    from scorer.explain import explanation_summary
+
+    explanation = result.explainer()("铜陵市")
+    assert page.inner_text("#summary") == explanation_summary(explanation, "zh")
+    text = page.inner_text("main")
+    assert "D202" in text and "C202" in text  # the cells the points came from
+    assert "109.26%，达到100%，得满分" in text  # the rule in words
+
+
+def test_change_a_weight_and_see_who_moves(page, server):
+    upload(page, server, SAMPLES / "2010.xlsx")
+    page.click("text=" + render("serve.whatif", "zh"))
+    index = page.eval_on_selector_all(
+        "#whatif-form label", "ls => ls.findIndex(l => l.innerText.trim() === '资金保障')"
+    )
+    page.fill(f"#w{index}", "300")
+    page.click("#whatif-go")
+    page.wait_for_selector("#moves")
+    rows = {r[2]: r for r in table_rows(page, "#moves")}
+    # as scorer whatif --set 资金保障=300 says: 淮南市 moves from 6th to 5th, total 3,399.39
+    assert rows["淮南市"][0] == "6" and rows["淮南市"][3] == "5" and rows["淮南市"][5] == "↑1"
+    assert rows["淮南市"][4] == "3,399.39"
+    assert "3500 → 3700" in page.inner_text("main")
+
+
+def test_download_the_reports_as_the_command_line_writes_them(page, server, tmp_path):
+    upload(page, server, SAMPLES / "2010.xlsx")
+    with page.expect_download() as info:
+        page.click("#downloads a[href$='.xlsx']")
+    path = tmp_path / "report.xlsx"
+    info.value.save_as(path)
+    book = openpyxl.load_workbook(path, read_only=True)
+    sheet = book[book.sheetnames[0]]
+    rows = list(sheet.iter_rows(values_only=True))
+    table = assess([SAMPLES / "2010.xlsx"]).ranking.table
+    assert rows[0][:4] == ("排名", "地区", "总分", "等次")
+    assert [r[1] for r in rows[1 : 1 + len(table)]] == list(table["district"])
+    with page.expect_download() as info:
+        page.click("#downloads a[href$='.json']")
+    info.value.save_as(tmp_path / "report.json")
+    from scorer.render.report import render as report
+
+    expected = report(assess([SAMPLES / "2010.xlsx"]), ".json", "zh")
+    assert (tmp_path / "report.json").read_bytes() == expected
+
+
+def test_every_problem_of_the_errors_sample_at_its_cell(page, server):
+    upload(page, server, SAMPLES / "2010-errors.xlsx")
+    result = assess([SAMPLES / "2010-errors.xlsx"])
+    shown = {(r[2], r[3], r[5]) for r in table_rows(page, "#problems")}
+    expected = {(i.sheet or "", i.cell or "", i.message("zh")) for i in result.issues}
+    assert shown == expected and len(expected) >= 7
+    assert page.locator("#ranking").count() == 0
+    text = page.inner_text("main")
+    assert "D7" in text and "约1000" in text and "是否应为“农村五保供养”？" in text
+
+
+def test_a_published_run_cannot_be_changed(page, server):
+    upload(page, server, SAMPLES / "2010.xlsx")
+    number = run_id(page)
+    page.click("#publish")
+    page.wait_for_selector("#published")
+    page.click("#delete")
+    page.wait_for_selector(".flash-error")
+    assert "已于" in page.inner_text(".flash-error") and "定稿" in page.inner_text(".flash-error")
+    with Store(server.work.db_path) as store:
+        assert store.run(number).published
+        with pytest.raises(Exception, match="published run"):
+            store.db.execute("UPDATE results SET total = 0 WHERE run_id = ?", (number,))
+
+
+def test_a_rerun_that_gives_other_numbers_says_so(server, tmp_path):
+    """The same files scored under the same stored scheme, but the stored results tampered
+    with as an older scorer might have scored them: the new run says they differ."""
+    with Store(server.work.db_path) as store:
+        before = store.save(assess([SAMPLES / "2010.xlsx"]))
+        store.db.execute("UPDATE results SET total = total + 1 WHERE run_id = ?", (before.run_id,))
+        again = store.save(assess([SAMPLES / "2010.xlsx"]))
+    assert before.run_id in again.differs
+
+
+def test_english_page_holds_no_chinese_words_of_its_own(page, server):
+    from scorer.scheme import known_schemes, load_scheme
+
+    page.goto(server.url + "?lang=en")
+    text = page.inner_text("main")
+    assert "Upload the returns and score them" in text
+    names = "\n".join(load_scheme(p).name for p in known_schemes())  # the schemes' own names
+    with Store(server.work.db_path) as store:
+        names += "\n".join(r.created_by for r in store.runs())
+    own = [run for run in re.findall(r"[\u4e00-\u9fff]+", text) if run not in names]
+    assert own == [], own
+
+
+def test_keyboard_only_upload(page, server):
+    """The form can be used with the keyboard: every control is reached with Tab."""
+    page.goto(server.url)
+    seen = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate("document.activeElement.id || document.activeElement.name"))
+    assert {"scheme", "files", "go"} <= set(seen), seen
+
+
+# ----------------------------------------------------------------------------- security
+
+
+def test_forms_without_the_csrf_token_are_refused(server):
+    app, work = make_app(server.work.db_path)
+    client = Client(app)
+    client.get("/")
+    answer = client.post("/runs/1/delete", data={"csrf": "guess"})
+    assert answer.status_code == 403
+    assert render("serve.csrf", "zh") in answer.text
+    work.close()
+
+
+def test_another_host_name_is_refused_on_127_0_0_1(server):
+    app = server.app
+    client = Client(app)
+    answer = client.get("/", headers={"Host": "evil.example:80"})
+    assert answer.status_code == 421
+
+
+def test_every_page_has_a_strict_content_security_policy(server):
+    answer = Client(server.app).get("/", headers={"Host": f"127.0.0.1:{server.port}"})
+    policy = answer.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "script-src 'self'" in policy
+    assert "unsafe" not in policy and "http" not in policy
+
+
+def test_with_a_token_only_the_login_is_open_and_logins_expire(tmp_path):
+    app, work = make_app(tmp_path / "runs.sqlite", token="s3cret", session_hours=1)
+    client = Client(app)
+    assert client.get("/").status_code == 303  # to the login
+    login = client.get("/login")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', login.text).group(1)
+    wrong = client.post("/login", data={"csrf": csrf, "token": "guess"})
+    assert client.get("/").status_code == 303 and wrong.status_code == 303
+    client.post("/login", data={"csrf": csrf, "token": "s3cret"})
+    assert client.get("/").status_code == 200
+    for session in app.sessions.open.values():
+        session.expires = time.time() - 1  # an hour later
+    assert client.get("/").status_code == 303
+    work.close()
+
+
+def test_remote_host_makes_a_token(tmp_path):
+    running = start("0.0.0.0", 0, tmp_path / "runs.sqlite")
+    try:
+        assert running.token and len(running.token) >= 16
+        assert running.app.token == running.token
+    finally:
+        running.shutdown()
+
+
+def test_hostile_names_are_shown_as_text(page, server, tmp_path):
+    folder = tmp_path / "up"
+    folder.mkdir()
+    book = write_xlsx(folder / "2010.xlsx", {SHEET: hostile_rows()})
+    evil = folder / "<img src=x onerror=alert(1)>.xlsx"
+    shutil.copy(book, evil)
+    upload(page, server, evil, scheme="bundled:anhui-2010.yaml")
+    assert page.problems == []
+    assert page.locator("img").count() == 0 and page.locator("main script").count() == 0
+    text = page.inner_text("main")
+    for shown in HOSTILE.values():
+        assert shown in text, shown
+    assert "\x1b" not in text
+
+
+def test_uploaded_names_are_never_paths(server, tmp_path):
+    from werkzeug.datastructures import FileStorage
+
+    work = server.work
+    folder = work.folder("upload")
+    data = (SAMPLES / "2010.xlsx").read_bytes()
+    names = [
+        "../../etc/2010.xlsx",
+        "/abs/2010.xlsx",
+        "..\\..\\2010.xlsx",
+        "2010.xlsx",
+        "a\x00b.xlsx",
+    ]
+    files = [FileStorage(io.BytesIO(data), filename=n) for n in names]
+    taken = work.take_files(files, folder)
+    assert len(taken.paths) == len(names)
+    for path in taken.paths:
+        assert path.resolve().is_relative_to(folder.resolve())
+    assert taken.names == names
+
+
+def test_too_many_files_are_refused(server):
+    from scorer.web.app import MAX_FILES
+
+    client = Client(server.app)
+    host = {"Host": f"127.0.0.1:{server.port}"}
+    home = client.get("/", headers=host)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', home.text).group(1)
+    files = [(io.BytesIO(b"x"), f"{n}.csv") for n in range(MAX_FILES + 1)]
+    answer = client.post("/runs", data={"csrf": csrf, "files": files}, headers=host)
+    assert answer.status_code == 413
+    assert str(MAX_FILES) in answer.text
+
+
+def test_edit_a_scheme_problems_at_their_fields_then_a_new_version(page, server):
+    page.goto(server.url + "schemes/bundled/anhui-2010.yaml")
+    page.fill("input[name='projects.0.weight']", "-5")
+    page.click("#scheme-save")
+    page.wait_for_selector("tr.invalid")
+    invalid = page.eval_on_selector_all("tr.invalid input", "xs => xs.map(x => x.name)")
+    assert invalid == ["total", "projects.0.weight"]  # weights no longer add up; below zero
+    assert "各项目分值合计 3375 分" in page.inner_text("tr.invalid >> nth=0")
+    # 120 → 110 and 100 → 110 keep the total: saved as a new version, only those numbers changed
+    page.fill("input[name='projects.0.weight']", "110")
+    page.fill("input[name='projects.5.weight']", "110")
+    page.click("#scheme-save")
+    page.wait_for_selector(".flash-ok")
+    new_id = int(page.url.rsplit("/", 1)[1])
+    with Store(server.work.db_path) as store:
+        new = store.scheme(new_id)
+        old = store.scheme(new.parent_id)
+    assert new.saved and old.text == (ROOT / "rules" / "anhui-2010.yaml").read_text("utf-8")
+    changed = [(a, b) for a, b in zip(old.text.splitlines(), new.text.splitlines()) if a != b]
+    assert len(changed) == 2 and all("weight: 110" in b for _, b in changed)
+    assert old.text.count("#") == new.text.count("#")  # every comment kept
+    rows = table_rows(page, "#weights")
+    assert rows[0][2] == "110" and rows[5][2] == "110"
