@@ -167,7 +167,12 @@ def _print_awards(ranking: Ranking, lang: str, city: str | None = None) -> None:
             if city is not None and group.group != city:
                 continue
             names = sep.join(group.winners) or render("award_none", lang, eligible=group.eligible)
-            label = render("award_group", lang, city=group.group, quota=group.quota)
+            # a province-wide award has one group with no city: its quota is in the title
+            label = (
+                render("award_group", lang, city=group.group, quota=group.quota)
+                if group.group
+                else ""
+            )
             out.print(f"  {label}{names}", soft_wrap=True)
             if group.note:
                 out.print(f"    {group.note[lang]}", style="yellow", soft_wrap=True)
