@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..cells import column_letter
 from ..errors import Issue
 
 
@@ -35,18 +36,9 @@ class Source:
             return self.fixed[key]
         if self.transposed is not None:
             row = self.transposed.get(key)
-            return None if row is None else f"{_letter(excel_row - 1)}{row}"
+            return None if row is None else f"{column_letter(excel_row - 1)}{row}"
         letter = self.letters.get(key)
         return f"{letter}{excel_row}" if letter else None
-
-
-def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 @dataclass
