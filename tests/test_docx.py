@@ -223,6 +223,30 @@ def test_libreoffice_prints_the_notice_with_chinese_fonts_and_a_landscape_attach
     assert max(histogram) < 0.995 * sum(histogram), "the first page looks blank"
 
 
+def test_libreoffice_prints_the_results_workbook_landscape_with_chinese_fonts(sample, tmp_path):
+    """report.xlsx as a clerk prints it: every page landscape, its ranking on one page for 17
+    units, the fonts embedded and every name reading back as its characters (no boxes)."""
+    if (SOFFICE is None or shutil.which("pdffonts") is None) and not IN_CI:
+        pytest.skip("needs LibreOffice and poppler-utils (.ci/run installs them)")
+    from scorer.render.report import render
+
+    path = tmp_path / "report.xlsx"
+    path.write_bytes(render(sample, ".xlsx"))
+    pdf = _to_pdf(path, tmp_path)
+    sizes = page_sizes(pdf)
+    assert sizes and all(w > h for w, h in sizes), sizes  # landscape, every page
+    fonts = subprocess.run(
+        ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    rows = fonts.splitlines()[2:]
+    assert rows and all(" yes " in row for row in rows), fonts
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout  # fmt: skip
+    first = text.split("\f")[0]  # the ranking sheet comes first: all 17 on its one page
+    for district in sample.ranking.table["district"]:
+        assert district in first, district
+
+
 def test_compare_writes_the_list_of_lagging_projects(tmp_path):
     outputs = [tmp_path / "落后项目.docx", tmp_path / "落后项目.xlsx"]
     result = run("compare", "samples/tongling-2015-06.xlsx", "samples/tongling-2015-07.xlsx",
