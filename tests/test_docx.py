@@ -47,10 +47,15 @@ def test_the_notice_reads_back_title_heading_fields_and_placeholders(notice_doc)
     ]
     body = "\n".join(lines)
     assert "根据《安徽省2010年度民生工程实施情况考核办法》（皖政办秘〔2010〕72号），" in body
-    assert "附件：安徽省2010年度民生工程实施情况考核结果排名表" in body
-    assert lines[-3:] == ["〔发文机关〕", "〔成文日期〕", "附件"] or lines[-4:-2] == [
+    assert "附件：1．安徽省2010年度民生工程实施情况考核结果排名表" in body
+    assert "2．安徽省2010年度民生工程实施情况考核未全面完成目标任务情况表" in body
+    assert lines[-6:] == [
         "〔发文机关〕",
         "〔成文日期〕",
+        "附件1",
+        "安徽省2010年度民生工程实施情况考核结果排名表",
+        "附件2",
+        "安徽省2010年度民生工程实施情况考核未全面完成目标任务情况表",
     ]
 
 
@@ -80,7 +85,7 @@ def test_the_attachment_is_the_ranking_on_a_landscape_page(sample, notice_doc):
     assert len(sections) == 2
     assert sections[0].page_width < sections[0].page_height  # the notice: portrait
     assert sections[1].page_width > sections[1].page_height  # the attachment: landscape
-    (table,) = notice_doc.tables
+    table, _ = notice_doc.tables
     cells = [[c.text for c in row.cells] for row in table.rows]
     assert cells[0] == ["排名", "地区", "总分", "等次", "社情民意排名"]
     published = json.loads(run("assess", "samples/2010.xlsx", "--format", "json").stdout)
@@ -139,11 +144,41 @@ def test_lagging_projects_are_grouped_by_lead_department(tmp_path):
     rules.write_text(text, encoding="utf-8")
     result = assess([SAMPLES / "2010.xlsx"], rules)
     body = "\n".join(texts(docx.Document(io.BytesIO(render_notice_docx(result)))))
+    # 乡镇综合文化站 is among the five with most units behind, 农家书屋 (10) is not: 附件2
+    assert "省文化厅牵头：乡镇综合文化站，11个地区未全面完成目标任务" in body
+    assert "农家书屋，10个地区" not in body
+    document = docx.Document(io.BytesIO(render_notice_docx(result)))
+    annex = [[c.text for c in row.cells] for row in document.tables[1].rows]
+    assert annex[0] == ["序号", "项目", "牵头单位", "地区数", "地区及完成率（由低到高）"]
+    books = next(row for row in annex if row[1] == "农家书屋")
+    assert books[2:4] == ["省新闻出版局", "10"]
+    assert books[4].startswith("池州市（79.9%）、安庆市（87.0%）、芜湖市（89.8%）")
+
+
+def test_the_body_names_the_five_projects_most_behind_and_the_rest_go_to_attachment_2(
+    sample, notice_doc
+):
+    """297 tasks in 33 projects fall short: the body names the five with the most units behind
+    (worked out here from the returns), 附件2 lists all 33 with every unit's completion."""
+    body = "\n".join(texts(notice_doc))
     assert (
-        "省新闻出版局牵头：农家书屋，10个地区未全面完成目标任务，完成率最低的是池州市（79.9%）"
+        "297项地区项目任务未全面完成目标任务，涉及33个项目，其中未全面完成目标任务的地区最多的5个项目是："
         in body
     )
-    assert "省文化厅牵头：乡镇综合文化站，11个地区未全面完成目标任务" in body
+    assert "其余28个项目的情况见附件2。" in body
+    rows = sample.data.rows
+    done = rows["completed"] / rows["target"]
+    behind = rows[(done < 1) & ~rows["suspended"].astype(bool)]
+    counts = behind.groupby("project").size()
+    worst = behind.assign(done=done).groupby("project")["done"].min()
+    five = sorted(counts.index, key=lambda p: (-counts[p], worst[p]))[:5]
+    assert five[0] == "廉租住房保障" and counts["廉租住房保障"] == 15
+    named = [p for p in counts.index if f"{p}，{counts[p]}个地区未全面完成目标任务" in body]
+    assert sorted(named) == sorted(five)
+    annex = [[c.text for c in row.cells] for row in notice_doc.tables[1].rows]
+    assert [int(r[2]) for r in annex[1:]] == [counts[r[1]] for r in annex[1:]]
+    assert len(annex) - 1 == len(counts) == 33
+    assert notice_doc.sections[-1].page_width > notice_doc.sections[-1].page_height
 
 
 def test_names_from_the_returns_are_text_in_word(tmp_path, anhui):
@@ -214,8 +249,12 @@ def test_libreoffice_prints_the_notice_with_chinese_fonts_and_a_landscape_attach
     )
     for district in sample.ranking.table["district"]:
         assert district in text  # no box glyphs: every name reads back as its characters
-    last = text.split("\f")[-2] if text.count("\f") > 1 else text
-    assert "附件" in text.split("\f")[len(sizes) - 2] or "附件" in last
+    pages = [page.replace(" ", "") for page in text.split("\f")]
+    landscape = [i for i, (w, h) in enumerate(sizes) if w > h]
+    assert landscape == list(range(landscape[0], len(sizes)))  # the attachments, at the end
+    assert "附件1" in pages[landscape[0]] and "结果排名表" in pages[landscape[0]]
+    assert any("附件2" in pages[i] for i in landscape[1:])
+    assert "序号" in "".join(pages[landscape[1] :])  # the number column is wide enough
     subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
                    check=True)  # fmt: skip
     image = Image.open(next(tmp_path.glob("page*.png"))).convert("L")

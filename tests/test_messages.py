@@ -44,7 +44,6 @@ ZH_ONLY = {
     "yaml-unclosed-bracket.todo": {"closing"},
     "yaml-extra-bracket.todo": {"bracket"},
     "units_found": {"label"},
-    "notice_lag_intro": {"unit"},
     "notice_lag_none": {"unit"},
 }
 

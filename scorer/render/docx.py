@@ -42,8 +42,10 @@ def _run(
 
 def _para(runs: str, align: str = "both", indent: float = 0, right: float = 0,
           pitch: float | None = LINE_PITCH, before: float = 0, after: float = 0,
-          border: str = "", keep: bool = False, page_break: bool = False) -> str:  # fmt: skip
-    """A paragraph: alignment, first-line indent and right indent in points, exact line pitch."""
+          border: str = "", keep: bool = False, page_break: bool = False,
+          hang: float = 0) -> str:  # fmt: skip
+    """A paragraph: alignment, first-line indent and right indent in points, exact line pitch;
+    with ``hang``, the lines after the first start at ``hang`` points (the first at ``indent``)."""
     spacing = f'<w:spacing w:before="{round(before * 20)}" w:after="{round(after * 20)}"'
     spacing += f' w:line="{round(pitch * 20)}" w:lineRule="exact"/>' if pitch else "/>"
     props = (
@@ -51,15 +53,22 @@ def _para(runs: str, align: str = "both", indent: float = 0, right: float = 0,
         + ("<w:pageBreakBefore/>" if page_break else "")
         + border
         + spacing
-        + f'<w:ind w:firstLine="{round(indent * 20)}" w:right="{round(right * 20)}"/>'
+        + (
+            f'<w:ind w:left="{round(hang * 20)}" w:hanging="{round((hang - indent) * 20)}"'
+            f' w:right="{round(right * 20)}"/>'
+            if hang
+            else f'<w:ind w:firstLine="{round(indent * 20)}" w:right="{round(right * 20)}"/>'
+        )
         + f'<w:jc w:val="{align}"/>'
     )
     return f"<w:p><w:pPr>{props}</w:pPr>{runs}</w:p>"
 
 
-def _table(columns: list[str], rows: list[list[str]], widths: list[float], size: float) -> str:
+def _table(columns: list[str], rows: list[list[str]], widths: list[float], size: float,
+           left: frozenset[int] = frozenset()) -> str:  # fmt: skip
     """A bordered table with its header row repeated on every page; built as one XML string,
-    so that 10,000 rows take a moment (python-docx's cell API is quadratic)."""
+    so that 10,000 rows take a moment (python-docx's cell API is quadratic). Body cells are
+    centred, those of the ``left`` columns (long text) flush left."""
     twips = [round(w * 20) for w in widths]
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in twips)
     borders = "".join(
@@ -74,11 +83,12 @@ def _table(columns: list[str], rows: list[list[str]], widths: list[float], size:
             else "<w:trPr><w:cantSplit/></w:trPr>"
         )
         out = []
-        for text, width in zip(cells, twips):
+        for i, (text, width) in enumerate(zip(cells, twips)):
             run = _run(text, size, HEADING_FONT if header else BODY_FONT)
+            align = "left" if i in left and not header else "center"
             out.append(
                 f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
-                f'<w:p><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:before="30" w:after="30" w:line="{round(size * 26)}" w:lineRule="exact"/><w:jc w:val="center"/></w:pPr>{run}</w:p></w:tc>'
+                f'<w:p><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:before="30" w:after="30" w:line="{round(size * 26)}" w:lineRule="exact"/><w:jc w:val="{align}"/></w:pPr>{run}</w:p></w:tc>'
             )
         return f"<w:tr>{head}{''.join(out)}</w:tr>"
 
@@ -205,16 +215,36 @@ def _notice_body(found: Notice, lang: str) -> str:
         else:
             parts.append(_para(_run(text, 16), indent=32))
     parts.append(_para(""))
-    attached = render("notice_attachment", lang, items=found.attachment_title)
-    parts.append(_para(_run(attached, 16), "left", indent=32))
+    if found.annex is None:
+        attached = render("notice_attachment", lang, items=found.attachment_title)
+        parts.append(_para(_run(attached, 16), "left", indent=32))
+    else:  # GB/T 9704 7.3.3: 附件：1．…; the next number under the first; a long name's next
+        # line under its first character (附件： is three characters, "1．" a digit and one)
+        first = render("notice_attachment_first", lang, title=found.attachment_title)
+        second = render("notice_attachment_next", lang, n=2, title=found.annex[0])
+        number = 32 + 16 * (3 if lang == "zh" else 7)
+        name = number + 8 + 16
+        parts.append(_para(_run(first, 16), "left", indent=32, hang=name))
+        parts.append(_para(_run(second, 16), "left", indent=number, hang=name))
     parts.append(_para("") * 2)
     parts.append(_para(_run(h["signature"], 16), "right", right=64))
     parts.append(_para(_run(h["date"], 16), "right", right=64))
     parts.append(_section(False, "{FOOTER}"))
-    parts.append(_para(_run(t["attachment"], 16, HEADING_FONT), "left"))
+    numbered = found.annex is not None
+    first = render("attachment_n", lang, n=1) if numbered else t["attachment"]
+    parts.append(_para(_run(first, 16, HEADING_FONT), "left"))
     parts.append(_para(_run(found.attachment_title, 20, TITLE_FONT), "center", pitch=32, after=12))
     widths = _widths(found.columns, 620)
     parts.append(_table(found.columns, found.table, widths, 12))
+    if found.annex is not None:
+        title, columns, rows = found.annex
+        head = _run(render("attachment_n", lang, n=2), 16, HEADING_FONT)
+        parts.append(_para(head, "left", page_break=True))
+        parts.append(_para(_run(title, 20, TITLE_FONT), "center", pitch=32, after=12))
+        weights = [0.7, 2.0, *([1.4] if len(columns) == 5 else []), 0.8, 6.3]
+        scale = 620 / sum(weights)
+        widths = [w * scale for w in weights]
+        parts.append(_table(columns, rows, widths, 10.5, left=frozenset({len(columns) - 1})))
     parts.append(_section(True, "{FOOTER}", last=True))
     return "".join(parts)
 

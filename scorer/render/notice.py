@@ -282,6 +282,7 @@ class Notice:
     table: list[list[str]]
     rows: list[dict[str, Any]]
     lagging: list[dict[str, Any]]
+    annex: tuple[str, list[str], list[list[str]]] | None = None  # 附件2: every project behind
 
 
 def notice(result, head: Letterhead, lang: str = "zh") -> Notice:
@@ -320,6 +321,7 @@ def notice(result, head: Letterhead, lang: str = "zh") -> Notice:
         table=table,
         rows=rows,
         lagging=lagging,
+        annex=lag_annex(result, lagging, month, lang),
     )
 
 
@@ -460,21 +462,33 @@ def _names(names: list[str], lang: str, limit: int = 60) -> str:
     return sep(lang).join(names[:limit]) + tail
 
 
+BODY_PROJECTS = 5  # projects behind named in the body; past it, the rest go to 附件2
+
+
 def _problems(
     result, found: Figures, lagging: list[dict], month: int | None, unit: str, lang: str
 ) -> list[str]:
-    """The project tasks behind (by lead department), the units with most, the suspended."""
-    t = words(lang)
+    """The project tasks behind (by lead department), the units with most, the suspended. Past
+    ``BODY_PROJECTS`` projects behind, the body names those with the most units behind and sends
+    the reader to 附件2 for the rest (a 通报 is read, not searched)."""
     out = []
     if found.lagging.empty:
         if found.done is not None or found.scheduled:
             out.append(render("notice_lag_none", lang, unit=unit))
     else:
-        short = (render("notice_lag_schedule", lang, month=month) if month
-                 else t["notice_lag_target"])  # fmt: skip
-        out.append(render("notice_lag_intro", lang, short=short, n=len(found.lagging), unit=unit))
+        short = lag_words(month, lang)
+        shown = most_behind(lagging)
+        led = any(e["given_lead"] for e in shown)
+        kind = (
+            "notice_lag_intro_most" if len(shown) < len(lagging)
+            else "notice_lag_intro_lead" if led
+            else "notice_lag_intro"
+        )  # fmt: skip
+        n = len(found.lagging)
+        out.append(render(kind, lang, short=short, n=n, unit=unit, projects=len(lagging),
+                          k=len(shown)))  # fmt: skip
         by_lead: dict[str | None, list[str]] = {}
-        for entry in lagging:
+        for entry in shown:
             worst = sep(lang).join(
                 render("notice_lag_worst", lang, district=d, done=f"{r:.1%}")
                 for d, r in entry["worst"]
@@ -490,12 +504,13 @@ def _problems(
             )
             by_lead.setdefault(entry["given_lead"], []).append(line)  # fmt: skip
         for lead, lines in by_lead.items():
-            items = ("；" if lang == "zh" else "; ").join(lines)
-            out.append(
-                render("notice_lag_lead", lang, lead=lead, items=items)
-                if lead
-                else items + ("。" if lang == "zh" else ".")
-            )
+            if lead:
+                joined = ("；" if lang == "zh" else "; ").join(lines)
+                out.append(render("notice_lag_lead", lang, lead=lead, items=joined))
+            else:
+                out += [render("notice_lag_end", lang, line=line) for line in lines]
+        if len(shown) < len(lagging):
+            out.append(render("notice_lag_rest", lang, rest=len(lagging) - len(shown)))
         counts = found.lagging["district"].value_counts(sort=False)
         counts = counts.sort_values(ascending=False, kind="stable").head(result.scheme.report.top)
         names = sep(lang).join(
@@ -511,6 +526,53 @@ def _problems(
     if items:
         out.append(render("notice_suspended", lang, items=sep(lang).join(items)))
     return out
+
+
+def lag_words(month: int | None, lang: str) -> str:
+    """未全面完成目标任务, or 落后于6月序时进度 when the month is known."""
+    if month:
+        return render("notice_lag_schedule", lang, month=month)
+    return words(lang)["notice_lag_target"]
+
+
+def most_behind(lagging: list[dict]) -> list[dict]:
+    """The projects the body names, in the order of ``lagging``: all of them up to
+    ``BODY_PROJECTS``, else those with the most units behind (then the lowest completion)."""
+    if len(lagging) <= BODY_PROJECTS:
+        return lagging
+    ranked = sorted(
+        range(len(lagging)), key=lambda i: (-lagging[i]["count"], lagging[i]["worst"][0][1])
+    )
+    keep = set(ranked[:BODY_PROJECTS])
+    return [e for i, e in enumerate(lagging) if i in keep]
+
+
+def lag_annex(
+    result, lagging: list[dict], month: int | None, lang: str
+) -> tuple[str, list[str], list[list[str]]] | None:
+    """附件2, when the body names only some of the projects behind: every project behind with
+    its lead department, how many units and each unit's completion, lowest first."""
+    if len(most_behind(lagging)) == len(lagging):
+        return None
+    t = words(lang)
+    scheme = result.scheme
+    unit = scheme.columns["district"].label if lang == "zh" else t["district"]
+    period = render("notice_month", lang, month=month) if month else ""
+    short = lag_words(month, lang)
+    led = any(e["given_lead"] for e in lagging)
+    columns = [t["lag_annex_no"], t["project"], *([t["lead"]] if led else []),
+               render("lag_annex_count", lang, unit=unit),
+               render("lag_annex_units", lang, unit=unit)]  # fmt: skip
+    rows = []
+    for number, entry in enumerate(lagging, 1):
+        units = [
+            render("notice_lag_worst", lang, district=d, done=f"{r:.1%}") for d, r in entry["units"]
+        ]
+        rows.append([str(number), entry["project"],
+                     *([entry["given_lead"] or ""] if led else []),
+                     str(entry["count"]), _names(units, lang)])  # fmt: skip
+    title = render("lag_annex_title", lang, name=scheme.name, period=period, short=short)
+    return title, columns, rows
 
 
 def suspended_by_project(ranking) -> list[tuple[str, list[str]]]:
