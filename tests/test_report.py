@@ -177,7 +177,9 @@ def test_xlsx_has_the_five_sheets_formatted(sample, tmp_path):
     ranking = workbook["排名"]
     assert ranking.freeze_panes == "A2"
     assert ranking["C2"].number_format == "#,##0.00"
-    assert ranking.conditional_formatting  # colour scale on the totals
+    (scale,) = [rule for rules in ranking.conditional_formatting for rule in rules.rules]
+    colours = [c.rgb[-6:].upper() for c in scale.colorScale.color]  # one hue, as the HTML's Blues
+    assert colours == ["EFF3FF", "6BAED6"]
     deductions = workbook["扣分明细"]
     assert [c.value for c in deductions[2]][:5] == ["亳州市", "农村沼气建设", "督查扣分", 4, -4]
 

@@ -26,11 +26,13 @@ def _safe_text(worksheet, row: int, col: int, text: Any, fmt, guarded) -> None:
 # Excel and WPS on a Chinese system have 宋体; LibreOffice maps it to the CJK font it has.
 FONT = {"font_name": "宋体"}
 
+# The totals and scores shaded as the HTML and PDF heat maps are: ColorBrewer Blues, lighter
+# for lower, one hue (a red-to-green scale is lost on the one reader in twelve who cannot tell
+# the two apart); the dark end stays light enough for black figures.
 _COLOUR_SCALE = {
-    "type": "3_color_scale",
-    "min_color": "#F8696B",
-    "mid_color": "#FFEB84",
-    "max_color": "#63BE7B",
+    "type": "2_color_scale",
+    "min_color": "#EFF3FF",
+    "max_color": "#6BAED6",
 }
 
 
