@@ -157,6 +157,8 @@ class Explainer:
             cells = []
             for name in parse_formula(veto.when).names:
                 key = scheme.column_key(name)
+                if key is None:  # rules check refuses a veto naming no column
+                    continue
                 value = rows[key].iat[position]
                 at = where(self.data.sources, int(rows["_source"].iat[position]),
                            int(rows["_row"].iat[position]), key)  # fmt: skip

@@ -168,7 +168,7 @@ def _chain_keys(
     return pd.DataFrame(columns, index=pd.Index(assessment.districts, dtype=object), dtype=float)
 
 
-def _order(part: pd.DataFrame, keys: pd.DataFrame, precision: int) -> tuple[list, np.ndarray]:
+def _order(part: pd.DataFrame, keys: pd.DataFrame, precision: int) -> tuple[np.ndarray, np.ndarray]:
     """Districts best first by published total then the chain (missing values last); and for
     each, the tuple the order was decided on."""
     published = part["total"].round(precision).to_numpy()

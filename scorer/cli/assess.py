@@ -179,9 +179,9 @@ def _print_awards(ranking: Ranking, lang: str, city: str | None = None) -> None:
         for _, reason in award.removed:
             out.print(f"  {reason[lang]}", style="yellow", soft_wrap=True)
     if ranking.vetoed:
-        for district, names in ranking.vetoed.items():
-            said = render("vetoed_note", lang, district=district, names=sep.join(names))
-            out.print(said, style="yellow", soft_wrap=True)
+        for district, vetoing in ranking.vetoed.items():
+            note = render("vetoed_note", lang, district=district, names=sep.join(vetoing))
+            out.print(note, style="yellow", soft_wrap=True)
     if ranking.ties:
         _print_ties(ranking, lang, city)
 

@@ -14,7 +14,7 @@ from .run import run
 from .terminal import console, line, require_ranking
 
 if TYPE_CHECKING:
-    from ..engine import Explanation, Item
+    from ..explain import Explanation, Item
 
 
 @click.command(cls=Command, help="help_explain", short_help="help_short_explain")
@@ -44,8 +44,8 @@ def explain(
     explanation = result.explainer()(district)
     for output in outputs:
         with names_in_report(output, result.data.files, lang):
-            data = _explanation_document(output, result, district, explanation, lang)
-        write_output(output, data, lang)
+            document = _explanation_document(output, result, district, explanation, lang)
+        write_output(output, document, lang)
         click.echo(render("explain_written", lang, district=district, path=said(output)), err=True)
     _print_explanation(explanation, lang)
 

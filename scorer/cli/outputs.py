@@ -75,8 +75,8 @@ def check_outputs(
     if given_date:
         from ..render.notice import parse_date
 
-        if parse_date(given_date) is None:
-            raise UsageError(render("bad_date", lang, value=said(given_date)))
+        if parse_date(str(given_date)) is None:
+            raise UsageError(render("bad_date", lang, value=said(str(given_date))))
     from ..sheets import expand_paths
 
     known = known or REPORT_SUFFIXES

@@ -348,7 +348,9 @@ def _read_transposed(reader: _Reader, path: Path, sheet: Sheet, layout: Layout) 
             continue
         excel_row = first + position + 1
         if project not in project_cells:
-            col = layout.project_col if written and key == labels.get(name) else layout.label_col
+            col = layout.label_col
+            if written and key == labels.get(name) and layout.project_col is not None:
+                col = layout.project_col
             project_cells[project] = f"{column_letter(col)}{excel_row}"
         blocks.setdefault(project, {}).setdefault(key, position)
     names = list(layout.units.values())

@@ -236,7 +236,7 @@ def _lag_frame(districts, projects, done, expected) -> pd.DataFrame:
     )
 
 
-def _behind_schedule(result, found: Figures) -> None:
+def _behind_schedule(result, found: Figures) -> Figures:
     from ..periods import behind_schedule
 
     assessment = result.ranking.assessment

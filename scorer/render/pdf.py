@@ -4,6 +4,7 @@ the official summary by default, the full report on request, internal material i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -424,7 +425,7 @@ def _heat_map(write: _Writer, result, rows: list[dict], lang: str) -> None:
         _legend(pdf, low, t)
 
 
-def _legend(pdf, low: float, t: dict) -> None:
+def _legend(pdf, low: float, t: Mapping[str, str]) -> None:
     pdf.set_font("scorer", size=7)
     for fill, ink, label in [*legend(low), ("#d9d9d9", "#1f2933", t["suspended"])]:
         pdf.set_fill_color(*_rgb(fill))
