@@ -50,7 +50,7 @@ def test_assess_sample_prints_the_ranking():
     result = invoke("assess", str(SAMPLES / "2010.xlsx"), cwd=ROOT)
     assert result.exit_code == 0, result.output
     assert (
-        "考核方案: 安徽省2010年度民生工程实施情况考核  (rules/anhui-2010.yaml; 依据: 数据文件名中的年份 2010)"
+        "考核方案：安徽省2010年度民生工程实施情况考核（rules/anhui-2010.yaml；依据：数据文件名中的年份 2010）"
         in result.stderr
     )
     for city in ("合肥市", "巢湖市", "宣城市"):
@@ -138,7 +138,7 @@ def test_scheme_chosen_from_the_only_file_in_local_rules(tmp_path):
     path = write_xlsx(tmp_path / "returns.xlsx", {"s": [ANHUI_HEADER, *full_rows("甲市")]})
     result = invoke("assess", str(path), cwd=tmp_path)
     assert result.exit_code == 0, result.output
-    assert "rules/mine.yaml; 依据: ./rules/ 中唯一的方案" in result.stderr
+    assert "rules/mine.yaml；依据：./rules/ 中唯一的方案" in result.stderr
 
 
 def test_no_scheme_can_be_chosen_lists_the_known_ones(tmp_path):

@@ -109,7 +109,7 @@ def test_scheme_name_from_the_rule_file_is_printed_as_text(tmp_path):
     shown = "=1+1 [link=http://x]方案[/link] \\x1b[31m"
     result = cli("assess", str(data), "--rules", rules, cwd=tmp_path, width=250)
     assert result.exit_code == 0, result.output
-    assert f"考核方案: {shown}  (hostile-2010.yaml;" in result.output
+    assert f"考核方案：{shown}（hostile-2010.yaml；" in result.output
     assert f"{shown}  排名（满分 3,500）" in result.output
     shown_rules = cli("rules", "show", rules, cwd=tmp_path, width=250)
     assert shown_rules.exit_code == 0, shown_rules.output

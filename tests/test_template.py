@@ -124,7 +124,7 @@ def test_round_trip_template_filled_check_assess(tmp_path, layout):
     runner = CliRunner()
     # no --rules: the template records its scheme (its name says 2011, for which there is none)
     checked = runner.invoke(main, ["check", str(out), "--format", "json"])
-    assert "依据: 填报表记录的方案 anhui-2010.yaml" in checked.stderr
+    assert "依据：填报表记录的方案 anhui-2010.yaml" in checked.stderr
     report = json.loads(checked.stdout)
     assert checked.exit_code == 0, report
     assert report["ok"] and report["districts"] == 3 and report["rows"] == 99

@@ -31,7 +31,7 @@ def resolve_data(paths: tuple[str, ...], lang: str, quiet: bool = False) -> list
             and bundled.exists()
         ):
             if not quiet:
-                click.echo(f"{words(lang)['sample']}: {bundled}", err=True)
+                click.echo(render("sample_used", lang, path=bundled), err=True)
             resolved.append(str(bundled))
         else:
             resolved.append(given)
@@ -74,9 +74,9 @@ def _prepare(paths, rules: str | None, month: int | None, lang: str, progress) -
 
 def _say_plan(plan: Plan, lang: str) -> None:
     """Which scheme and why, and where the month came from, on stderr."""
-    text = words(lang)
     assert plan.scheme_path is not None and plan.reason is not None  # chosen by name, not given
-    where = f"{shown(plan.scheme_path)}; {text['because']}: {plan.reason.render(lang)}"
-    click.echo(visible(f"{text['scheme']}: {plan.scheme.name}  ({where})"), err=True)
+    chosen = render("scheme_chosen", lang, name=plan.scheme.name, path=shown(plan.scheme_path),
+                    reason=plan.reason.render(lang))  # fmt: skip
+    click.echo(visible(chosen), err=True)
     if plan.month_source is not None:
-        click.echo(text[f"month_from_{plan.month_source}"].format(month=plan.month), err=True)
+        click.echo(render(f"month_from_{plan.month_source}", lang, month=plan.month), err=True)

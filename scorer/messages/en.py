@@ -195,8 +195,9 @@ MESSAGES: dict[str, str] = {
     "sensitivity.held_no_data": "each district's share of each project's points (deductions and bonuses included) and its suspended projects; method parameters unchanged (the scheme's parameter alternatives were not drawn: no data given)",
     # ======================== the command line
     "scheme": "Scheme",
-    "because": "chosen by",
+    "scheme_chosen": "Scheme: {name}  ({path}; chosen by: {reason})",
     "sample": "using the bundled sample",
+    "sample_used": "using the bundled sample: {path}",
     "rank": "Rank",
     "district": "District",
     "total": "Total",

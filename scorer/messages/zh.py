@@ -195,8 +195,9 @@ MESSAGES: dict[str, str] = {
     "sensitivity.held_no_data": "各地区每个项目的得分率（得分 ÷ 分值，扣分与加分已在其中）和暂缓实施的项目；计分方法的参数不变（方案列出的可选参数未变动：未提供数据）",
     # ======================== the command line
     "scheme": "考核方案",
-    "because": "依据",
+    "scheme_chosen": "考核方案：{name}（{path}；依据：{reason}）",
     "sample": "使用内置示例数据",
+    "sample_used": "使用内置示例数据：{path}",
     "rank": "排名",
     "district": "地区",
     "total": "总分",
