@@ -25,6 +25,12 @@ ZH_MAY_SAY = {
     # rule-file keys and values
     "applies_to", "awards", "city", "count", "indicators", "name", "quota", "quotas", "share",
     "sum", "template", "total", "long", "sheets", "table", "json", "zh", "en", "N",
+    "bands", "better", "checks", "columns", "district", "gain", "gain_per_point", "group",
+    "groups", "in", "level", "linear", "loss", "loss_per_point", "loss_points_per_point", "lower",
+    "max", "max_gain", "mean_of", "method", "min", "null", "others", "per", "per_event", "points",
+    "rank_points", "score", "sequence", "survey", "units",
+    # YAML's own words for values: true, false, .inf, .nan and 5e1 (a number YAML reads as text)
+    "true", "false", "inf", "nan", "e1",
     # commands and the program
     "scorer", "assess", "check", "explain", "whatif", "sensitivity", "compare", "trend", "rules",
     "show", "schema", "anhui-2010", "SCORER_LANG", "Python", "history", "serve", "list", "save", "http",
@@ -38,7 +44,15 @@ ZH_MAY_SAY = {
 EN_MAY_SAY = {"：", "，", "　", "。", "暂缓实施", "是", "否", "有", "无", "完成", "未完成"}
 # Placeholders only one language names: in English what pyyaml or the system said; in Chinese
 # the rule file's own (Chinese) label for its units, and the bracket the line already shows.
-EN_ONLY = {"yaml-error": {"detail"}, "rule-file-unreadable": {"detail"}}
+EN_ONLY = {
+    "yaml-error": {"detail"},
+    "rule-file-unreadable": {"detail"},
+    "detail.other": {"text"},  # what pydantic said (in English) of an error the catalog lacks
+    # a rank in sequence: English says the step with its sign (-0.1), and the count with the place
+    **{f"words.sequence_{s}_{w}": {"signed"} for s in ("first", "last") for w in ("down", "up")},
+    "words.place_first": {"count"},
+    "words.place_last": {"count"},
+}
 ZH_ONLY = {
     "yaml-unclosed-quote.todo": {"quote"},  # English says "close it": the line shows which
     "yaml-unclosed-bracket.todo": {"closing"},
@@ -46,6 +60,12 @@ ZH_ONLY = {
     "units_found": {"label"},
     "notice_lag_intro": {"unit"},
     "notice_lag_none": {"unit"},
+    # Chinese says a step's size without its sign (减 0.1) and the count of units in its own place;
+    # English leaves out that a part of a step does not count
+    **{f"words.sequence_{s}_{w}": {"step"} for s in ("first", "last") for w in ("down", "up")},
+    "words.sequence": {"count"},
+    "words.sequence_beyond": {"count"},
+    **{f"words.step_{w}": {"part"} for w in ("gain", "gain_lower", "loss", "loss_lower")},
 }
 
 
