@@ -1,6 +1,7 @@
 """Every sentence a user reads, in English: code → template, filled by scorer.messages.
 
-A catalog, not logic: its length is the number of sentences the program says (one per line).
+Long because: a catalog, not logic; its length is the number of sentences the program
+says (one per line).
 """
 
 MESSAGES: dict[str, str] = {

@@ -1,6 +1,7 @@
 """每一句用户读到的话（中文）：代码 → 句子模板，由 scorer.messages 填入参数。
 
-A catalog, not logic: its length is the number of sentences the program says (one per line).
+Long because: a catalog, not logic; its length is the number of sentences the program
+says (one per line).
 """
 
 MESSAGES: dict[str, str] = {

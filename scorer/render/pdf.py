@@ -1,5 +1,8 @@
 """The PDF report, written directly with the Chinese font the package brings (subset, embedded):
-the official summary by default, the full report on request, internal material in an appendix."""
+the official summary by default, the full report on request, internal material in an appendix.
+
+Long because: one document laid out section by section with one writer (_Writer), which the
+one-unit explanation PDF at the end shares; each section is a function of its own."""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""The rule file's format as pydantic models (考核方案), and the views derived from a Scheme."""
+"""The rule file's format as pydantic models (考核方案), and the views derived from a Scheme.
+
+Long because: the format is one tree of models read top down (columns, the indicator of each
+method, projects, the scheme), each field with its description for the JSON Schema; the
+shapes of issue 13 and the kinds of value are in shapes.py and types.py already."""
 
 # No `from __future__ import annotations` here: pydantic would evaluate each of the ~120 field
 # annotations from its text when the models are built (a compile() apiece), which is about a
