@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .engine import Assessment
+from .messages import Clauses, Items, Message, say
 from .ranking import Tie, _strict_rank, grade_indexes
 
 
@@ -23,17 +24,17 @@ class Winners:
     quota: int
     eligible: int
     winners: list[str]
-    note: dict[str, str] | None = None  # zh, en: a tie on the quota line and how it was settled
+    note: Message | None = None  # a tie on the quota line and how it was settled
 
 
 @dataclass
 class AwardResult:
     name: str
     groups: list[Winners]
-    rule: dict[str, str]  # zh, en: the quotas, the floor and the tie rule, in words
-    skipped: dict[str, str] | None = None  # zh, en: why it was not awarded on these data
-    # units a veto (一票否决) removed from the award, and why: (district, {zh, en})
-    removed: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    rule: Message  # the quotas, the floor and the tie rule, in words
+    skipped: Message | None = None  # why it was not awarded on these data
+    # units a veto (一票否决) removed from the award, and why: (district, the reason)
+    removed: list[tuple[str, Message]] = field(default_factory=list)
 
     @property
     def winners(self) -> list[str]:
@@ -86,13 +87,7 @@ def decide(
     (一票否决) removes from the award is not eligible, and the result says why."""
     names = [name for name, _ in chain]
     if award.per == "city" and not cities:  # city-level data, or counties without 所属市
-        skipped = (
-            {"zh": "名额按市分给县；按市汇总（--level city）的排名不评选",
-             "en": "quotas go to each city's counties: not awarded on a ranking of cities"}
-            if level == "city"
-            else {"zh": "按所属市分配名额，在带“所属市”列的县级数据上评选；本次数据没有所属市，未评选",
-                  "en": "quotas are per city: awarded on county data with a 所属市 column; these data have none"}
-        )  # fmt: skip
+        skipped = say("awards.skip_city_level" if level == "city" else "awards.skip_no_city")
         return AwardResult(award.name, [], _award_rule(award, names, scheme), skipped)
     precision = scheme.precision
     grades = list(scheme.grades)
@@ -114,15 +109,14 @@ def decide(
     return AwardResult(award.name, groups, _award_rule(award, names, scheme), None, removed)
 
 
-def _removed(award, scheme, vetoes: dict) -> list[tuple[str, dict[str, str]]]:
+def _removed(award, scheme, vetoes: dict) -> list[tuple[str, Message]]:
     """The units a veto removes from this award, with the reason in words."""
     removed = []
     for district, hits in vetoes.items():
         names = [scheme.vetoes[k].name for k, _ in hits if scheme.vetoes[k].removes(award.name)]
         if names:
-            zh = f"{district}：{'、'.join(names)}，一票否决，取消“{award.name}”评选资格"
-            en = f"{district}: {'; '.join(names)} — vetoed, not eligible for {award.name}"
-            removed.append((district, {"zh": zh, "en": en}))
+            said = say("awards.vetoed", district=district, vetoes=Items(names), award=award.name)
+            removed.append((district, said))
     return removed
 
 
@@ -139,65 +133,53 @@ def _winners(group, part, quota, tie, keys, names, precision) -> Winners:
         return Winners(group, quota, len(part), list(above["district"]) + list(at_line["district"]))
     tied = list(at_line["district"])
     total = f"{line:,.{precision}f}"
-    zh = f"{'、'.join(tied)}总分同为 {total}，争 {seats} 个名额"
-    en = f"{', '.join(tied)} tie at {total} for {seats} place(s)"
+    settled: Message | str
     if tie == "all":
         winners = tied
-        zh += "：按方案都评上（超出名额）"
-        en += ": all honoured, as the scheme says (over the quota)"
+        settled = say("awards.tie_all")
     elif tie == "none":
         winners = []
-        zh += "：按方案都不评上（名额空出）"
-        en += ": none honoured, as the scheme says (places left empty)"
+        settled = say("awards.tie_none")
     else:
         ties: list[Tie] = []
         ranks = _strict_rank(at_line, keys, precision, ties, group)
         cut = ranks.to_numpy()
         winners = [d for d, r in zip(at_line["district"], cut) if r <= seats]
 
-        def listed(outer: str, inner: str) -> str:  # each district's chain values
-            if not (ties and names):
-                return ""
-            return outer.join(
-                f"{d} " + inner.join("—" if v is None else f"{v:,.2f}" for v in vals)
+        compared: Message | str = ""
+        if names:  # each district's chain values
+            values = Clauses(
+                say("awards.tie_values", district=d,
+                    values=["—" if v is None else f"{v:,.2f}" for v in vals])
                 for d, vals in zip(ties[0].districts, ties[0].values)
-            )
-
-        if names:
-            zh += f"；依次比较{'、'.join(names)}（{listed('；', '、')}）"
-            en += f"; compared on {', '.join(names)} ({listed('; ', ', ')})"
-        if len(winners) > seats:
-            zh += f"，仍相同，{'、'.join(winners)}都评上（超出名额）"
-            en += f", still equal: {', '.join(winners)} all honoured (over the quota)"
-        else:
-            zh += f"，{'、'.join(winners)}评上"
-            en += f": {', '.join(winners)} honoured"
-    return Winners(group, quota, len(part), list(above["district"]) + winners, {"zh": zh, "en": en})
+            ) if ties else ""  # fmt: skip
+            compared = say("awards.tie_compared", names=names, values=values)
+        outcome = "awards.tie_still" if len(winners) > seats else "awards.tie_won"
+        settled = say("awards.tie_chain", compared=compared, outcome=say(outcome, winners=winners))
+    note = say("awards.tie", tied=tied, total=total, seats=seats, settled=settled)
+    return Winners(group, quota, len(part), list(above["district"]) + winners, note)
 
 
-def _award_rule(award, names: list[str], scheme) -> dict[str, str]:
+def _award_rule(award, names: list[str], scheme) -> Message:
     if award.per == "city":
-        special = "、".join(f"{c}{q}个" for c, q in award.quotas.items())
-        zh = f"按所属市分配名额：{special + '，' if special else ''}其他各市{award.quota}个"
-        en_special = ", ".join(f"{c} {q}" for c, q in award.quotas.items())
-        en = f"quotas per city: {en_special + ', ' if en_special else ''}{award.quota} for every other city"
+        special: Message | str = ""
+        if award.quotas:
+            quotas = [say("awards.rule_quota", city=c, count=q) for c, q in award.quotas.items()]
+            special = say("awards.rule_special", quotas=quotas)
+        quotas_said = say("awards.rule_per_city", special=special, quota=award.quota)
     else:
-        zh, en = f"全省共{award.count}个", f"{award.count} in the province"
-    if award.min_grade is not None:
-        zh += f"；等次须为{award.min_grade}及以上"
-        en += f"; grade {award.min_grade} or better"
-    if award.min_total is not None:
-        zh += f"；总分须不低于 {award.min_total:g}"
-        en += f"; total at least {award.min_total:g}"
+        quotas_said = say("awards.rule_province", count=award.count)
+    grade = "" if award.min_grade is None else say("awards.rule_grade", grade=award.min_grade)
+    floor = (
+        "" if award.min_total is None else say("awards.rule_floor", total=f"{award.min_total:g}")
+    )
     settle = {
-        "tie_break": (f"按{'、'.join(names)}依次比较，仍相同的都评上" if names else "都评上",
-                      f"settled on {', '.join(names)}, then all still equal honoured" if names else "all honoured"),
-        "all": ("都评上", "all honoured"),
-        "none": ("都不评上", "none honoured"),
-    }[award.tie]  # fmt: skip
-    zh += f"；名额线上同分：{settle[0]}"
-    en += f"; a tie on the quota line: {settle[1]}"
-    return {"zh": zh, "en": en}
+        "tie_break": say("awards.settle_chain", names=names) if names else say("awards.settle_all"),
+        "all": say("awards.settle_all"),
+        "none": say("awards.settle_none"),
+    }[award.tie]
+    tie = say("awards.rule_tie", settle=settle)
+    return say("awards.rule", quotas=quotas_said, grade=grade, floor=floor, tie=tie)
 
 
 def honoured(award, assessment: Assessment, totals: np.ndarray) -> np.ndarray:

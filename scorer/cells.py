@@ -64,3 +64,7 @@ def odd_value(detail: str) -> Any:
             inner = inner.replace(escaped, plain)
         return inner
     return inner
+
+
+class PercentCell(float):
+    """A number Excel shows as a percentage: 0.935 shown as 93.5%."""

@@ -11,6 +11,7 @@ import pandas as pd
 from .errors import Issue
 from .formula import parse_formula
 from .intake import Dataset
+from .messages import say
 from .methods import METHODS, Context
 from .scheme import Adjustment, Project, Scheme, normalize_name
 
@@ -186,7 +187,7 @@ def _apply_rules(
                 issues.append(Issue("undefined-value", params))
             else:
                 labels = "、".join(scheme.columns[k].label for k in _keys(scheme, indicator.value))
-                detail = "分母合计为 0 (the denominator adds up to 0)"
+                detail = say("detail.zero_denominator_sum")
                 params = {
                     "district": district,
                     "project": project.name,

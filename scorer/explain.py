@@ -11,6 +11,7 @@ from .engine import Assessment
 from .formula import parse_formula
 from .intake import Dataset, Locator, span
 from .intake.dataset import where
+from .messages import Items, Message, render, say
 from .methods import Context, in_words
 from .scheme import Adjustment, Project
 
@@ -37,7 +38,7 @@ class Line:
     formula: str | None
     value: float | None
     inputs: list[Input]
-    words: dict[str, str]  # zh, en
+    words: Message  # what the rule did with the value
     method: str | None = None  # an indicator's scoring method (its key)
 
 
@@ -70,7 +71,7 @@ class Explanation:
     total: float
     scheme_total: float
     items: list[Item]
-    vetoes: list[dict[str, str]] = field(default_factory=list)  # 一票否决 that hold, in words
+    vetoes: list[Message] = field(default_factory=list)  # 一票否决 that hold, in words
 
     @property
     def rescaled(self) -> bool:
@@ -147,7 +148,7 @@ class Explainer:
             scheme.total, items, self._vetoes(district),
         )  # fmt: skip
 
-    def _vetoes(self, district: str) -> list[dict[str, str]]:
+    def _vetoes(self, district: str) -> list[Message]:
         """The vetoes (一票否决) that hold for a district, with the cell that set them off."""
         scheme = self.assessment.scheme
         said = []
@@ -163,22 +164,17 @@ class Explainer:
                 at = where(self.data.sources, int(rows["_source"].iat[position]),
                            int(rows["_row"].iat[position]), key)  # fmt: skip
                 shown = "—" if pd.isna(value) else f"{float(value):,.6g}"
+                cell = say("explain.at_cell", cell=at["cell"]) if at["cell"] else ""
                 cells.append(
-                    f"{scheme.columns[key].label} {shown}"
-                    + (f"（{at['cell']}）" if at["cell"] else "")
+                    say("explain.cell", label=scheme.columns[key].label, value=shown, at=cell)
                 )
-            zh = f"一票否决：{veto.name}（{rows['project'].iat[position]}：{'、'.join(cells)}）"
-            en = f"vetoed: {veto.name} ({rows['project'].iat[position]}: {'; '.join(cells)})"
-            if veto.grade:
-                zh, en = zh + f"，按{veto.grade}评定", en + f", graded {veto.grade}"
-            if veto.rank == "last":
-                zh, en = (
-                    zh + "，排在未被否决的单位之后",
-                    en + ", ranked below every unit not vetoed",
-                )
-            if veto.awards != "none":
-                zh, en = zh + "，取消评奖资格", en + ", not eligible for awards"
-            said.append({"zh": zh, "en": en})
+            said.append(
+                say("explain.vetoed", name=veto.name, project=rows["project"].iat[position],
+                    cells=Items(cells),
+                    grade=say("explain.vetoed_grade", grade=veto.grade) if veto.grade else "",
+                    rank=say("explain.vetoed_last") if veto.rank == "last" else "",
+                    awards=say("explain.vetoed_awards") if veto.awards != "none" else "")
+            )  # fmt: skip
         return said
 
     def _lines(self, district: str, project: Project, rows: list) -> list[Line]:
@@ -205,16 +201,10 @@ class Explainer:
                 full = context.points
             elif row.part == "mean":
                 count = int(row.value) if value is not None else 0
-                words = {
-                    "zh": f"本项不适用于本单位，取适用单位（{count}个）得分的平均分 {row.points:.2f} 分",
-                    "en": f"not applicable here: the mean of the {count} units it applies to, {row.points:.2f}",
-                }
+                words = say("explain.mean", count=count, points=f"{row.points:.2f}")
                 formula, full = None, None
             elif row.part == "floor":
-                words = {
-                    "zh": f"扣完为止，最低 0 分，补回 {row.points:.2f} 分",
-                    "en": f"no lower than 0: {row.points:.2f} given back",
-                }
+                words = say("explain.floor", points=f"{row.points:.2f}")
                 formula, full = None, None
             elif row.points == 0:
                 continue  # a deduction or bonus that did not apply
@@ -334,22 +324,22 @@ class Explainer:
         return [Input(label, float(first["satisfaction"]), **at)]
 
 
-def _adjustment_words(
-    part: str, item: Adjustment, value: float | None, points: float
-) -> dict[str, str]:
+def _adjustment_words(part: str, item: Adjustment, value: float | None, points: float) -> Message:
     """A deduction or bonus in words: 3 次 × 2 分 = 扣 6 分（最多 10 分）."""
-    verb_zh, verb_en = ("扣", "off") if part == "deduction" else ("加", "added")
+    way = "off" if part == "deduction" else "added"
     amount = abs(points)
     if item.points is not None:
-        zh, en = f"{verb_zh} {amount:g} 分", f"{amount:g} points {verb_en}"
+        said = say(f"explain.points_{way}", amount=f"{amount:g}")
     else:
         count = value or 0
         moved = count * (item.per_event or 0)
-        zh = f"{count:g} 次 × {item.per_event:g} 分 = {verb_zh} {moved:g} 分"
-        en = f"{count:g} × {item.per_event:g} points = {moved:g} points {verb_en}"
+        said = say(f"explain.events_{way}", count=f"{count:g}", per=f"{item.per_event:g}",
+                   moved=f"{moved:g}")  # fmt: skip
     if item.max_points is not None and amount >= item.max_points - 1e-9 and (value or 0) > 0:
-        zh, en = zh + f"（最多 {item.max_points:g} 分）", en + f" (at most {item.max_points:g})"
-    return {"zh": zh, "en": en}
+        return say(
+            "words.then", first=said, then=say("explain.at_most", most=f"{item.max_points:g}")
+        )
+    return said
 
 
 # ----------------------------------------------------------------------------- in words
@@ -361,11 +351,7 @@ def _num(value: float, places: int = 2) -> str:
 
 def item_title(item: Item, lang: str) -> str:
     """A project with its weight: 农家书屋（100分）."""
-    return (
-        f"{item.project}（{item.weight:g}分）"
-        if lang == "zh"
-        else f"{item.project} ({item.weight:g} points)"
-    )
+    return render("explain.item_title", lang, project=item.project, weight=f"{item.weight:g}")
 
 
 def inputs_text(line: Line, lang: str) -> str:
@@ -373,39 +359,34 @@ def inputs_text(line: Line, lang: str) -> str:
     parts = []
     for cell in line.inputs:
         value = "—" if cell.value is None else f"{cell.value:,.6g}"
-        where = f"（{cell.cell}）" if lang == "zh" else f" ({cell.cell})"
-        parts.append(f"{cell.label} {value}" + (where if cell.cell else ""))
-    return ("、" if lang == "zh" else "; ").join(parts)
+        at = render("explain.at_cell", lang, cell=cell.cell) if cell.cell else ""
+        parts.append(render("explain.cell", lang, label=cell.label, value=value, at=at))
+    return render("sep.items", lang).join(parts)
 
 
 def explanation_summary(e: Explanation, lang: str, closing: bool = False) -> str:
     """The heading of an explanation, or (closing) the sum and the rescaling to the total."""
     if not closing:
-        if lang == "zh":
-            return f"{e.district}：总分 {_num(e.total)}，第 {e.rank} 名，{e.grade}"
-        return f"{e.district}: total {_num(e.total)}, rank {e.rank}, {e.grade}"
+        return render("explain.heading", lang, district=e.district, total=_num(e.total),
+                      rank=e.rank, grade=e.grade)  # fmt: skip
     suspended = [i for i in e.items if i.suspended]
-    vetoes = [veto[lang] for veto in e.vetoes]  # 一票否决: said before the sum
-    if lang == "zh":
-        lines = [*vetoes, f"各项合计 {_num(e.earned)} 分（可考核分值 {e.available:,g} 分）"]
-        if e.rescaled:
-            names = "、".join(f"{i.project}（{i.weight:g}分）" for i in suspended)
-            lines.append(f"暂缓实施不计：{names}")
-            lines.append(
-                f"折算：{_num(e.earned)} × {e.scheme_total:,g} ÷ {e.available:,g} = {_num(e.total)}"
-            )
-        else:
-            lines.append(f"总分 {_num(e.total)}")
-        return "\n".join(lines)
-    lines = [*vetoes, f"Sum of the items {_num(e.earned)} (of {e.available:,g} points available)"]
+    vetoes = [veto.render(lang) for veto in e.vetoes]  # 一票否决: said before the sum
+    lines = [
+        *vetoes,
+        render("explain.sum", lang, earned=_num(e.earned), available=f"{e.available:,g}"),
+    ]
     if e.rescaled:
-        names = ", ".join(f"{i.project} ({i.weight:g})" for i in suspended)
-        lines.append(f"Suspended, left out: {names}")
+        names = [
+            say("explain.suspended_item", project=i.project, weight=f"{i.weight:g}")
+            for i in suspended
+        ]
+        lines.append(render("explain.suspended", lang, names=names))
         lines.append(
-            f"Rescaled: {_num(e.earned)} × {e.scheme_total:,g} ÷ {e.available:,g} = {_num(e.total)}"
-        )
+            render("explain.rescaled", lang, earned=_num(e.earned), total=f"{e.scheme_total:,g}",
+                   available=f"{e.available:,g}", result=_num(e.total))
+        )  # fmt: skip
     else:
-        lines.append(f"Total {_num(e.total)}")
+        lines.append(render("explain.total", lang, total=_num(e.total)))
     return "\n".join(lines)
 
 

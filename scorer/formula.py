@@ -9,6 +9,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, TypeGuard
 
+from .messages import Message, say
+
 _BINARY = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
@@ -51,7 +53,14 @@ def _is_number(value: object) -> TypeGuard[int | float]:
 
 
 class FormulaError(ValueError):
-    """A formula uses something the rule language does not allow."""
+    """A formula uses something the rule language does not allow; ``said`` says what."""
+
+    def __init__(self, said: Message):
+        super().__init__(said.code)
+        self.said = said
+
+    def __str__(self) -> str:
+        return self.said.render("zh")
 
 
 class Formula:
@@ -66,14 +75,11 @@ class Formula:
         self.text = text
         source = str(text).strip()
         if len(source) > MAX_FORMULA_CHARS:
-            raise FormulaError(
-                f"公式有 {len(source)} 个字符，最多 {MAX_FORMULA_CHARS} 个"
-                f" (longer than {MAX_FORMULA_CHARS} characters)"
-            )
+            raise FormulaError(say("formula.too_long", chars=len(source), most=MAX_FORMULA_CHARS))
         try:
             tree = ast.parse(source, mode="eval")
         except SyntaxError as exc:
-            raise FormulaError(f"语法错误 (syntax error at column {exc.offset})") from None
+            raise FormulaError(say("formula.syntax", column=exc.offset or 1)) from None
         except (RecursionError, MemoryError):
             raise FormulaError(self._too_deep()) from None
         self._source = source
@@ -88,18 +94,18 @@ class Formula:
         self.comparison = isinstance(root, ast.Compare)
         if isinstance(root, ast.Compare):
             if len(root.ops) != 1 or type(root.ops[0]) not in _COMPARE:
-                raise FormulaError("只能写一个比较 (one comparison only)")
+                raise FormulaError(say("formula.one_comparison"))
             self._check(root.left, inside_sum=False)
             self._check(root.comparators[0], inside_sum=False)
         else:
             self._check(self._root, inside_sum=False)
         if self.aggregated and self._outside_sum:
             name = self._outside_sum[0]
-            raise FormulaError(f"汇总公式中的“{name}”须写在 sum() 内 (wrap it in sum())")
+            raise FormulaError(say("formula.outside_sum", name=name))
 
     @staticmethod
-    def _too_deep() -> str:
-        return f"公式嵌套超过 {MAX_FORMULA_DEPTH} 层 (nested more than {MAX_FORMULA_DEPTH} deep)"
+    def _too_deep() -> Message:
+        return say("formula.too_deep", most=MAX_FORMULA_DEPTH)
 
     def _check(
         self, node: ast.AST, inside_sum: bool, depth: int = 0, inside_peer: bool = False
@@ -113,9 +119,7 @@ class Formula:
             right = self._check(node.right, inside_sum, depth, inside_peer)
             if isinstance(node.op, ast.Div) and right == 0:
                 shown = ast.unparse(node.right)
-                raise FormulaError(
-                    f"除数“{shown}”恒为 0，任何数据都无法计算 (division by a constant zero)"
-                )
+                raise FormulaError(say("formula.zero_divisor", divisor=shown))
             if left is None or right is None:
                 return None
             return self._finite(_BINARY[type(node.op)](left, right), node)
@@ -127,14 +131,12 @@ class Formula:
         elif isinstance(node, ast.Constant) and _is_number(node.value):
             written = ast.get_source_segment(self._source, node) or repr(node.value)
             if len(written) > MAX_NUMBER_CHARS:
-                raise FormulaError(
-                    f"数字“{written[:12]}…”过长（{len(written)} 个字符，最多 {MAX_NUMBER_CHARS} 个）"
-                    f" (a number longer than {MAX_NUMBER_CHARS} characters)"
-                )
+                params = {"start": written[:12], "chars": len(written), "most": MAX_NUMBER_CHARS}
+                raise FormulaError(say("formula.long_number", **params))
             return self._finite(float(node.value), node)
         elif isinstance(node, ast.Name):
             if node.id in _FUNCTIONS or node.id in PEER_FUNCTIONS:
-                raise FormulaError(f"{node.id} 需要括号 (use {node.id}(...))")
+                raise FormulaError(say("formula.needs_brackets", name=node.id))
             if node.id not in self.names:
                 self.names.append(node.id)
             if not inside_sum:
@@ -147,7 +149,7 @@ class Formula:
             and not node.keywords
         ):
             if inside_sum:
-                raise FormulaError("sum() 不能嵌套 (sum() cannot be nested)")
+                raise FormulaError(say("formula.nested_sum"))
             self.aggregated = True
             self._check(node.args[0], True, depth, inside_peer)
         elif (
@@ -158,24 +160,20 @@ class Formula:
             self._check_peer(node, inside_sum, inside_peer, depth)
         else:
             shown = ast.unparse(node)
-            raise FormulaError(f"不允许“{shown}” (not allowed)")
+            raise FormulaError(say("formula.not_allowed", shown=shown))
         return None
 
     def _check_peer(self, node: ast.Call, inside_sum: bool, inside_peer: bool, depth: int) -> None:
         """mean_of(x) or mean_of(x, grouping): one value over the units, not nested."""
         name = node.func.id  # type: ignore[attr-defined]
         if inside_sum or inside_peer:
-            raise FormulaError(f"{name}() 不能写在 sum() 或另一个汇总函数内 (cannot be nested)")
+            raise FormulaError(say("formula.nested_peer", name=name))
         if node.keywords or not 1 <= len(node.args) <= 2:
-            raise FormulaError(
-                f"{name}() 写成 {name}(列) 或 {name}(列, 分组) (one column, optionally a grouping)"
-            )
+            raise FormulaError(say("formula.peer_arguments", name=name))
         if len(node.args) == 2:
             group = node.args[1]
             if not isinstance(group, ast.Name):
-                raise FormulaError(
-                    f"{name}() 的第二项须是分组名 (the second argument is a grouping)"
-                )
+                raise FormulaError(say("formula.peer_grouping", name=name))
             if group.id not in self.groupings:
                 self.groupings.append(group.id)
         self.peers = True
@@ -184,7 +182,7 @@ class Formula:
     def _finite(self, value: float, node: ast.AST) -> float:
         if not math.isfinite(value):
             shown = ast.get_source_segment(self._source, node) or ast.unparse(node)
-            raise FormulaError(f"“{shown}”超出数字范围 (the number is out of range)")
+            raise FormulaError(say("formula.out_of_range", shown=shown))
         return value
 
     def denominator_names(self) -> list[str]:
@@ -224,15 +222,16 @@ class Formula:
                 return column(node.id)
             if isinstance(node, ast.Call) and node.func.id in PEER_FUNCTIONS:  # type: ignore[attr-defined]
                 if peer is None:
-                    raise FormulaError("汇总函数只能用于计分公式 (peer aggregates score only)")
+                    raise FormulaError(say("formula.peers_scoring_only"))
                 grouping = node.args[1].id if len(node.args) == 2 else None  # type: ignore[attr-defined]
                 kind = PEER_FUNCTIONS[node.func.id]  # type: ignore[attr-defined]
                 return peer(kind, walk(node.args[0]), grouping, ast.unparse(node.args[0]))
             if isinstance(node, ast.Call):
                 if group_sum is None:
-                    raise FormulaError("sum() 只能用于按地区汇总的项目 (district items only)")
+                    raise FormulaError(say("formula.sum_district_only"))
                 return group_sum(walk(node.args[0]))
-            raise FormulaError(type(node).__name__)  # unreachable: _check refused it
+            # unreachable: _check refused it
+            raise FormulaError(say("formula.unsupported", kind=type(node).__name__))
 
         return walk(self._root)
 

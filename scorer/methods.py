@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import scheme as s
+from .messages import Message, say
 
 # Rates shown to users are decimals; float noise (0.9499999999 for a published 95%) must never
 # drop a district into a lower band, so every "at least" comparison allows this much.
@@ -224,14 +225,15 @@ def _show(x: float, rate: bool) -> str:
     return _pct(x) if rate else _num(x)
 
 
-def _per(share: float | None, points: float | None) -> tuple[str, str]:
+def _per(share: float | None, points: float | None) -> Message | str:
     if points is not None:
-        return f"{_num(points)}分", f"{_num(points)} points"
-    return _pct(share or 0), _pct(share or 0)
+        return say("words.points", n=_num(points))
+    return _pct(share or 0)
 
 
-def _said(zh: str, en: str) -> dict[str, str]:
-    return {"zh": zh, "en": en}
+def _then(first: Message, then: Message | str) -> Message:
+    """One sentence and what follows it: 得84%（扣完为止）."""
+    return say("words.then", first=first, then=then)
 
 
 def _words_proportional(ind, value, fraction, ctx, peers):
@@ -240,17 +242,13 @@ def _words_proportional(ind, value, fraction, ctx, peers):
     rate = ind.full_at <= 2
     ratio = value / ind.full_at
     if ind.full_at == 1:
-        zh, en = (
-            f"{_pct(value)}，按比例得{_pct(fraction)}",
-            f"{_pct(value)}: {_pct(fraction)} in proportion",
-        )
+        said = say("words.in_proportion", value=_pct(value), got=_pct(fraction))
     else:
         quotient = f"{_show(value, rate)} ÷ {_show(ind.full_at, rate)} = {_pct(ratio)}"
-        zh = f"{quotient}，按比例得{_pct(fraction)}"
-        en = f"{quotient}: {_pct(fraction)} in proportion"
+        said = say("words.in_proportion", value=quotient, got=_pct(fraction))
     if ratio > 1:
-        zh, en = zh + "（满分为止）", en + " (capped at full marks)"
-    return _said(zh, en)
+        said = _then(said, say("words.capped"))
+    return said
 
 
 def _words_linear(ind, value, fraction, ctx, peers):
@@ -262,19 +260,21 @@ def _words_linear(ind, value, fraction, ctx, peers):
     v, full = _show(value, rate), _show(ind.full_at, rate)
     if value < ind.full_at - EPS:
         gap = _num((ind.full_at - value) * 100)
-        loss_zh, loss_en = _per(ind.loss_per_point, ind.loss_points_per_point)
-        zh = f"{v}，低于{full}共{gap}个百分点，每点扣{loss_zh}，得{_pct(fraction)}"
-        en = f"{v}, {gap} points below {full}, {loss_en} off per point: {_pct(fraction)}"
+        loss = _per(ind.loss_per_point, ind.loss_points_per_point)
+        said = say("words.linear_below", value=v, full=full, gap=gap, loss=loss, got=_pct(fraction))
         if fraction <= ind.floor + EPS:
-            zh, en = zh + "（扣完为止）", en + " (no lower)"
-        return _said(zh, en)
-    zh, en = f"{v}，达到{full}，得满分", f"{v}, at least {full}: full marks"
+            said = _then(said, say("words.no_lower"))
+        return said
+    said = say("words.reached", value=v, full=full)
     if fraction > 1 + EPS:
-        gain_zh, gain_en = _per(ind.gain_per_point, ind.gain_points_per_point)
+        gain = _per(ind.gain_per_point, ind.gain_points_per_point)
         over = _num((value - ind.full_at) * 100)
-        zh += f"；超出{over}个百分点，每点加{gain_zh}，共得{_pct(fraction)}"
-        en += f"; {over} points above, {gain_en} more per point: {_pct(fraction)} in all"
-    return _said(zh, en)
+        said = _then(said, say("words.linear_gain", over=over, gain=gain, got=_pct(fraction)))
+    return said
+
+
+def _tier_got(tier) -> Message | str:
+    return say("words.points", n=_num(tier.points)) if tier.points is not None else _pct(tier.score)
 
 
 def _words_tiers(ind, value, fraction, ctx, peers):
@@ -284,15 +284,10 @@ def _words_tiers(ind, value, fraction, ctx, peers):
     v = _show(value, rate)
     for tier in ind.tiers:
         if value >= tier.min - EPS:
-            got = f"{_num(tier.points)}分" if tier.points is not None else _pct(tier.score)
-            return _said(
-                f"{v}，不低于{_show(tier.min, rate)}，得{got}",
-                f"{v}, at least {_show(tier.min, rate)}: {got}",
-            )
+            bound = _show(tier.min, rate)
+            return say("words.tier_at_least", value=v, bound=bound, got=_tier_got(tier))
     lowest = _show(ind.tiers[-1].min, rate)
-    return _said(
-        f"{v}，低于{lowest}，得{_pct(ind.otherwise)}", f"{v}, below {lowest}: {_pct(ind.otherwise)}"
-    )
+    return say("words.tier_below", value=v, bound=lowest, got=_pct(ind.otherwise))
 
 
 def _words_pass_fail(ind, value, fraction, ctx, peers):
@@ -301,23 +296,20 @@ def _words_pass_fail(ind, value, fraction, ctx, peers):
     rate = ind.full_at <= 2
     v, full = _show(value, rate), _show(ind.full_at, rate)
     if fraction >= 1:
-        return _said(f"{v}，达到{full}，得满分", f"{v}, at least {full}: full marks")
-    return _said(f"{v}，未达到{full}，不得分", f"{v}, below {full}: no points")
+        return say("words.reached", value=v, full=full)
+    return say("words.not_reached", value=v, full=full)
 
 
 def _words_schedule(ind, value, fraction, ctx, peers):
     expected = ctx.scheme.expected_progress(ctx.month, ind.expected)
-    zh = f"{ctx.month}月应完成{_pct(expected)}，实际{_pct(value)}"
-    en = f"by month {ctx.month} {_pct(expected)} is due, {_pct(value)} done"
+    due = say("words.schedule_due", month=ctx.month, expected=_pct(expected), done=_pct(value))
     if value >= expected - EPS:
-        return _said(zh + "，达到序时进度，得满分", en + ": on schedule, full marks")
+        return _then(due, say("words.on_schedule"))
     if ind.loss_per_point is None and ind.loss_points_per_point is None:
-        return _said(zh + f"，按比例得{_pct(fraction)}", en + f": {_pct(fraction)} in proportion")
+        return _then(due, say("words.schedule_in_proportion", got=_pct(fraction)))
     gap = _num((expected - value) * 100)
-    loss_zh, loss_en = _per(ind.loss_per_point, ind.loss_points_per_point)
-    zh += f"，落后{gap}个百分点，每点扣{loss_zh}，得{_pct(fraction)}"
-    en += f": {gap} points behind, {loss_en} off per point, {_pct(fraction)}"
-    return _said(zh, en)
+    loss = _per(ind.loss_per_point, ind.loss_points_per_point)
+    return _then(due, say("words.schedule_behind", gap=gap, loss=loss, got=_pct(fraction)))
 
 
 def _words_rank_points(ind, value, fraction, ctx, peers):
@@ -327,18 +319,16 @@ def _words_rank_points(ind, value, fraction, ctx, peers):
     rank = int(ranks[(peers.round(9) == round(value, 9)).to_numpy()][0])
     rate = peers.abs().max() <= 2
     points = _num(fraction * ctx.points)
-    zh = f"{_show(value, rate)}，在{int(peers.notna().sum())}个地区中排第{rank}名，得{points}分"
-    en = f"{_show(value, rate)}, ranked {rank} of {int(peers.notna().sum())}: {points} points"
-    return _said(zh, en)
+    count = int(peers.notna().sum())
+    return say("words.ranked", value=_show(value, rate), count=count, rank=rank, points=points)
 
 
 def _words_relative_to_best(ind, value, fraction, ctx, peers):
     best = peers.max() if ind.descending() else peers.min()
     rate = peers.abs().max() <= 2
-    word_zh, word_en = ("最高", "best") if ind.descending() else ("最低", "lowest")
-    zh = f"{word_zh}{_show(best, rate)}，本地区{_show(value, rate)}，得{_pct(fraction)}"
-    en = f"{word_en} {_show(best, rate)}, this district {_show(value, rate)}: {_pct(fraction)}"
-    return _said(zh, en)
+    word = say("words.highest" if ind.descending() else "words.lowest")
+    return say("words.relative", best_word=word, best=_show(best, rate),
+               value=_show(value, rate), got=_pct(fraction))  # fmt: skip
 
 
 # ---- the shapes of issue 13 in words: steps, lower is better, points by rank in sequence
@@ -361,42 +351,44 @@ def _step_size(step, ind, unit: str | None) -> str:
     return _pct(step.per) if ind.full_at <= 2 else _num(step.per)
 
 
-def _step_worth(step) -> tuple[str, str]:
+def _step_worth(step) -> Message:
     if step.points is not None:
-        return f"{_num(step.points)}分", f"{_num(step.points)} points"
-    return f"本指标分值的{_pct(step.share)}", f"{_pct(step.share)} of the indicator"
+        return say("words.points", n=_num(step.points))
+    return say("words.share_of_indicator", share=_pct(step.share))
 
 
-def _side_words(step, distance: float, ind, ctx: Context, gain: bool) -> tuple[str, str]:
+# which way a step goes: (gain, lower is better) -> the sentence of one side of the rule
+_STEP_WORDS = {
+    (True, False): "words.step_gain",
+    (True, True): "words.step_gain_lower",
+    (False, False): "words.step_loss",
+    (False, True): "words.step_loss_lower",
+}
+
+
+def _side_words(step, distance: float, ind, ctx: Context, gain: bool) -> Message:
     """One side of a stepped rule: 超出12个百分点，每增加5%加1分，计2步（不足一步的不计），加2分."""
     unit = step.unit if step.by is not None else ind.unit
     rate = unit is None and ind.full_at <= 2
-    gap_zh = f"{_num(distance * 100)}个百分点" if rate else _shown(distance, ind, unit or "")
-    gap_en = f"{_num(distance * 100)} points" if rate else _shown(distance, ind, unit or "")
-    size = _step_size(step, ind, unit)
-    worth_zh, worth_en = _step_worth(step)
+    gap: Message | str = (
+        say("words.percentage_points", n=_num(distance * 100))
+        if rate
+        else _shown(distance, ind, unit or "")
+    )
     raw = max(distance, 0) / step.per
     count = step_count(np.array([distance]), step)[0]
     moved = float(step_amount(np.array([distance]), step, ctx)[0]) * ctx.points
-    lower = ind.lower_is_better()
-    if gain:
-        verb, word = "加", ("每减少" if lower else "每增加")
-    else:
-        verb, word = "扣", ("每超" if lower else "每少")
-    steps_zh = f"计{_num(count)}步" + (
-        "（不足一步的不计）" if step.whole and raw - count > EPS else ""
-    )
-    zh = f"{'超出' if gain != lower else '少'}{gap_zh}，{word}{size}{verb}{worth_zh}，{steps_zh}，{verb}{_num(moved)}分"
-    en = f"{gap_en} {'beyond' if gain else 'short'}, {worth_en} per {size}: {_num(count)} step(s), {_num(moved)} points"
+    part = say("words.part_step") if step.whole and raw - count > EPS else ""
+    said = say(_STEP_WORDS[(gain, ind.lower_is_better())], gap=gap,
+               size=_step_size(step, ind, unit), worth=_step_worth(step), count=_num(count),
+               part=part, moved=_num(moved))  # fmt: skip
     cap = step.cap(ctx.points)
     if cap is not None and count * step.amount(ctx.points) > cap + EPS:
         if step.max_share is not None and abs(step.max_share - 1) <= EPS and gain:
-            zh, en = zh + "（加分至基本分值封顶）", en + " (capped at the base points)"
-        else:
-            limit = _num(cap * ctx.points)
-            zh += f"（最多{verb}{limit}分）"
-            en += f" (at most {limit})"
-    return zh, en
+            return _then(said, say("words.capped_base"))
+        limit = _num(cap * ctx.points)
+        return _then(said, say("words.at_most_gain" if gain else "words.at_most_loss", limit=limit))
+    return said
 
 
 def _words_steps(ind, value, fraction, ctx):
@@ -408,52 +400,38 @@ def _words_steps(ind, value, fraction, ctx):
     short = (value - ind.full_at) if lower else (ind.full_at - value)
     if bool(_short_of(np.array([value]), ind)[0]):
         if ind.loss is None:
-            return _said(
-                f"{v}，未达到{full}，得{points}分", f"{v}, short of {full}: {points} points"
-            )
+            return say("words.short_of", value=v, full=full, points=points)
         distance = float(given["loss"][0]) if "loss" in given else short
-        side_zh, side_en = _side_words(ind.loss, distance, ind, ctx, gain=False)
-        where = "高于" if lower else "低于"
-        zh = f"{v}，{where}{full}；{side_zh}，得{points}分"
-        en = f"{v}, {'above' if lower else 'below'} {full}; {side_en}: {points} points"
+        side = _side_words(ind.loss, distance, ind, ctx, gain=False)
+        code = "words.steps_above" if lower else "words.steps_below"
+        said = say(code, value=v, full=full, side=side, points=points)
         if ind.full_at == 0 and ind.unit:  # the value is the difference itself (拨付 − 计划)
-            zh, en = f"{side_zh}，得{points}分", f"{side_en}: {points} points"
+            said = say("words.side_points", side=side, points=points)
         if fraction <= ind.floor + EPS:
-            zh, en = zh + "（扣完为止）", en + " (no lower)"
-        return _said(zh, en)
-    where = "不高于" if lower else "达到"
-    zh, en = (
-        f"{v}，{where}{full}，得满分",
-        f"{v}, {'at most' if lower else 'at least'} {full}: full marks",
-    )
+            said = _then(said, say("words.no_lower"))
+        return said
+    said = say("words.at_most_full" if lower else "words.reached", value=v, full=full)
     if ind.full_at == 0 and ind.unit:
-        zh = f"{v}，{'未超出' if lower else '未少于'}要求，得满分"
-        en = f"{v}, {'not above' if lower else 'not below'} the mark: full marks"
+        said = say("words.not_above_mark" if lower else "words.not_below_mark", value=v)
     distance = float(given["gain"][0]) if "gain" in given else -short
     if ind.gain is not None and distance > EPS:
-        side_zh, side_en = _side_words(ind.gain, distance, ind, ctx, gain=True)
-        zh += f"；{side_zh}，共得{points}分"
-        en += f"; {side_en}: {points} points in all"
-    return _said(zh, en)
+        side = _side_words(ind.gain, distance, ind, ctx, gain=True)
+        said = _then(said, say("words.steps_gain", side=side, points=points))
+    return said
 
 
 def _words_lower(ind, value, fraction, method):
     """Lower is better: 结转结余率12%，高于9%，按比例得 9% ÷ 12% = 75%."""
     v, full = _shown(value, ind), _shown(ind.full_at, ind)
     if value <= ind.full_at + EPS:
-        return _said(f"{v}，不高于{full}，得满分", f"{v}, at most {full}: full marks")
+        return say("words.at_most_full", value=v, full=full)
     if method == "pass_fail":
-        return _said(f"{v}，高于{full}，不得分", f"{v}, above {full}: no points")
+        return say("words.above_no_points", value=v, full=full)
     if method == "proportional":
-        return _said(
-            f"{v}，高于{full}，按比例得 {full} ÷ {v} = {_pct(fraction)}",
-            f"{v}, above {full}: {full} ÷ {v} = {_pct(fraction)} in proportion",
-        )
+        return say("words.lower_in_proportion", value=v, full=full, got=_pct(fraction))
     gap = _num((value - ind.full_at) * 100)
-    loss_zh, loss_en = _per(ind.loss_per_point, ind.loss_points_per_point)
-    zh = f"{v}，高于{full}共{gap}个百分点，每超1个百分点扣{loss_zh}，得{_pct(fraction)}"
-    en = f"{v}, {gap} points above {full}, {loss_en} off per point: {_pct(fraction)}"
-    return _said(zh, en)
+    loss = _per(ind.loss_per_point, ind.loss_points_per_point)
+    return say("words.lower_linear", value=v, full=full, gap=gap, loss=loss, got=_pct(fraction))
 
 
 def _words_lower_tiers(ind, value, ctx):
@@ -461,12 +439,11 @@ def _words_lower_tiers(ind, value, ctx):
     v = _shown(value, ind)
     for tier in ind.tiers:
         if value <= tier.max + EPS:
-            got = f"{_num(tier.points)}分" if tier.points is not None else _pct(tier.score)
             bound = _shown(tier.max, ind)
-            return _said(f"{v}，不高于{bound}，得{got}", f"{v}, at most {bound}: {got}")
+            return say("words.tier_at_most", value=v, bound=bound, got=_tier_got(tier))
     highest = _shown(ind.tiers[-1].max, ind)
-    got = _num(ind.otherwise * ctx.points)
-    return _said(f"{v}，高于{highest}，得{got}分", f"{v}, above {highest}: {got} points")
+    got = say("words.points", n=_num(ind.otherwise * ctx.points))
+    return say("words.tier_above", value=v, bound=highest, got=got)
 
 
 def _words_sequence(ind, value, fraction, ctx, peers):
@@ -479,24 +456,16 @@ def _words_sequence(ind, value, fraction, ctx, peers):
     count = int(peers.notna().sum())
     rate = peers.abs().max() <= 2
     points = _num(fraction * ctx.points)
-    change = "减" if seq.step < 0 else "加"
-    if seq.start == "first":
-        rule_zh = f"第1名{_num(seq.points)}分，每后1名{change}{_num(abs(seq.step))}分"
-        rule_en = f"rank 1 {_num(seq.points)} points, {_num(seq.step)} per rank after"
-        zh_place, en_place = f"排第{rank}名", f"ranked {rank} of {count}"
-    else:
-        rule_zh = f"倒数第1名{_num(seq.points)}分，每进1名{'扣' if seq.step < 0 else '加'}{_num(abs(seq.step))}分"
-        rule_en = f"last {_num(seq.points)} points, {_num(seq.step)} per rank higher"
-        zh_place, en_place = (
-            f"排第{rank}名（倒数第{place}名）",
-            f"ranked {rank} of {count} ({place} from last)",
-        )
-    zh = f"{_show(value, rate)}，在{count}个地区中{zh_place}；{rule_zh}，得{points}分"
-    en = f"{_show(value, rate)}, {en_place}; {rule_en}: {points} points"
+    start = "first" if seq.start == "first" else "last"
+    way = "down" if seq.step < 0 else "up"
+    rule = say(f"words.sequence_{start}_{way}", points=_num(seq.points),
+               step=_num(abs(seq.step)), signed=_num(seq.step))  # fmt: skip
+    where = say(f"words.place_{start}", rank=rank, count=count, place=place)
+    shown = _show(value, rate)
     if seq.through is not None and place > seq.through:
-        zh = f"{_show(value, rate)}，在{count}个地区中{zh_place}，不在前{seq.through}名，得{points}分"
-        en = f"{_show(value, rate)}, {en_place}, beyond {seq.through}: {points} points"
-    return _said(zh, en)
+        return say("words.sequence_beyond", value=shown, count=count, place=where,
+                   through=seq.through, points=points)  # fmt: skip
+    return say("words.sequence", value=shown, count=count, place=where, rule=rule, points=points)
 
 
 WORDS = {
@@ -512,8 +481,8 @@ WORDS = {
 
 def in_words(
     method: str, indicator, value: float, fraction: float, ctx: Context, peers: pd.Series
-) -> dict[str, str]:
-    """What the method did with one district's value, in Chinese and English."""
+) -> Message:
+    """What the method did with one district's value, as a Message (Chinese or English)."""
     if value is None or np.isnan(value):
-        return _said("无法计算", "cannot be computed")
+        return say("words.cannot_compute")
     return WORDS[method](indicator, value, fraction, ctx, peers)

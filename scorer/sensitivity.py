@@ -67,12 +67,7 @@ def sensitivity(
         earned = drawn @ shares_of(assessment)  # draws × districts
     available = drawn @ counted.astype(float)
     totals = np.round(scheme.total * earned / available, scheme.precision)
-    # 1-2-2-4 per draw: one more than the number of totals above (sorted, so memory stays linear)
-    ordered = np.sort(totals, axis=1)
-    count = totals.shape[1]
-    ranks = np.stack(
-        [count - np.searchsorted(ordered[i], totals[i], side="right") + 1 for i in range(draws)]
-    )
+    ranks = _draw_ranks(totals)
     grades = list(scheme.grades.items())
     nominal = assessment.total.round(scheme.precision).to_numpy()
     nominal_rank = (nominal[None, :] > nominal[:, None]).sum(axis=1) + 1
@@ -96,6 +91,28 @@ def sensitivity(
         columns["award"] = np.isin(assessment.districts, published.winners)
         columns["award_share"] = honoured(award, assessment, totals).mean(axis=0)
     table = pd.DataFrame(columns).sort_values("rank", kind="stable").reset_index(drop=True)
+    name = award.name if award is not None else None
+    varied, held = _what_moved(scheme, draws, spread, seed, alternatives, name)
+    return Sensitivity(table, draws, spread, seed, varied, held, name)
+
+
+def _draw_ranks(totals: np.ndarray) -> np.ndarray:
+    """1-2-2-4 per draw: one more than the number of totals above (sorted, so memory stays
+    linear)."""
+    ordered = np.sort(totals, axis=1)
+    count = totals.shape[1]
+    return np.stack(
+        [
+            count - np.searchsorted(ordered[i], totals[i], side="right") + 1
+            for i in range(len(totals))
+        ]
+    )
+
+
+def _what_moved(
+    scheme, draws: int, spread: float, seed: int, alternatives: dict, award: str | None
+) -> tuple[Clauses, Message]:
+    """What the draws changed and what they held fixed, in words."""
     varied = [say("sensitivity.varied", spread=spread, total=scheme.total, draws=draws, seed=seed)]
     held = say("sensitivity.held")
     if alternatives:
@@ -108,7 +125,5 @@ def sensitivity(
     elif scheme.sensitivity.alternatives:
         held = say("sensitivity.held_no_data")
     if award is not None:
-        varied.append(say("sensitivity.varied_award", award=award.name))
-    return Sensitivity(
-        table, draws, spread, seed, Clauses(varied), held, award.name if award else None
-    )
+        varied.append(say("sensitivity.varied_award", award=award))
+    return Clauses(varied), held

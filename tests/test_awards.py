@@ -19,7 +19,10 @@ def test_honoured_agrees_with_the_published_award():
     won = honoured(award, assessment, totals)[0]
     by_numpy = {d for d, w in zip(assessment.districts, won) if w}
     tied = {
-        d for g in published.groups if g.note for d in g.note["zh"].split("总分")[0].split("、")
+        d
+        for g in published.groups
+        if g.note
+        for d in g.note.render("zh").split("总分")[0].split("、")
     }
     # a tie on a quota line counts as honoured in the draws; the published award settles it
     assert set(published.winners) - tied == by_numpy - tied

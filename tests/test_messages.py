@@ -25,6 +25,12 @@ ZH_MAY_SAY = {
     # rule-file keys and values
     "applies_to", "awards", "city", "count", "indicators", "name", "quota", "quotas", "share",
     "sum", "template", "total", "long", "sheets", "table", "json", "zh", "en", "N",
+    "bands", "better", "checks", "columns", "district", "gain", "gain_per_point", "group",
+    "groups", "in", "level", "linear", "loss", "loss_per_point", "loss_points_per_point", "lower",
+    "max", "max_gain", "mean_of", "method", "min", "null", "others", "per", "per_event", "points",
+    "rank_points", "score", "sequence", "survey", "units",
+    # YAML's own words for values: true, false, .inf, .nan and 5e1 (a number YAML reads as text)
+    "true", "false", "inf", "nan", "e1",
     # commands and the program
     "scorer", "assess", "check", "explain", "whatif", "sensitivity", "compare", "trend", "rules",
     "show", "schema", "anhui-2010", "SCORER_LANG", "Python", "history", "serve", "list", "save", "http",
@@ -38,13 +44,27 @@ ZH_MAY_SAY = {
 EN_MAY_SAY = {"：", "，", "　", "。", "暂缓实施", "是", "否", "有", "无", "完成", "未完成"}
 # Placeholders only one language names: in English what pyyaml or the system said; in Chinese
 # the rule file's own (Chinese) label for its units, and the bracket the line already shows.
-EN_ONLY = {"yaml-error": {"detail"}, "rule-file-unreadable": {"detail"}}
+EN_ONLY = {
+    "yaml-error": {"detail"},
+    "rule-file-unreadable": {"detail"},
+    "detail.other": {"text"},  # what pydantic said (in English) of an error the catalog lacks
+    # a rank in sequence: English says the step with its sign (-0.1), and the count with the place
+    **{f"words.sequence_{s}_{w}": {"signed"} for s in ("first", "last") for w in ("down", "up")},
+    "words.place_first": {"count"},
+    "words.place_last": {"count"},
+}
 ZH_ONLY = {
     "yaml-unclosed-quote.todo": {"quote"},  # English says "close it": the line shows which
     "yaml-unclosed-bracket.todo": {"closing"},
     "yaml-extra-bracket.todo": {"bracket"},
     "units_found": {"label"},
     "notice_lag_none": {"unit"},
+    # Chinese says a step's size without its sign (减 0.1) and the count of units in its own place;
+    # English leaves out that a part of a step does not count
+    **{f"words.sequence_{s}_{w}": {"step"} for s in ("first", "last") for w in ("down", "up")},
+    "words.sequence": {"count"},
+    "words.sequence_beyond": {"count"},
+    **{f"words.step_{w}": {"part"} for w in ("gain", "gain_lower", "loss", "loss_lower")},
 }
 
 
@@ -136,10 +156,133 @@ def _codes_used() -> set[str]:
     return used
 
 
-def test_every_code_the_package_uses_is_in_the_catalog():
+def _codes_named() -> set[str]:
+    """Codes written as plain strings in the package's tables ("detail.number" for a pydantic
+    error type): every whole string of a dotted namespace the catalog has (detail., formula.),
+    not a piece of an f-string and not a file name (scheme.yaml)."""
+    spaces = {code.split(".")[0] for code in CATALOGS["zh"] if "." in code}
+    dotted = re.compile(r"[a-z][a-z0-9_-]*\.[a-z0-9_.-]*[a-z0-9]")  # "history.origin_" is a stem
+    named = set()
+    for path in _core_modules():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        pieces = {id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in n.values}
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in pieces
+            ):
+                text = node.value
+                if (
+                    dotted.fullmatch(text)
+                    and text.split(".")[0] in spaces
+                    and text.rsplit(".", 1)[-1] not in {"yaml", "yml", "xlsx", "json", "csv"}
+                ):
+                    named.add(text)
+    return named
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_code_the_package_uses_is_in_both_catalogs(lang):
     used = _codes_used()
     assert len(used) > 50  # the scan found the calls
-    assert sorted(used - set(CATALOGS["zh"])) == []
+    assert {"detail.number", "formula.too_long", "awards.tie"} <= used | _codes_named()
+    assert sorted((used | _codes_named()) - set(CATALOGS[lang])) == []
+
+
+# ----------------------------------------------------------------------------- sentences in the core
+
+# Where a string may hold both languages: the JSON Schema's field descriptions (``Field(
+# description="表头上的列名 / header label")``), which an editor shows whatever its language;
+# the schema has one description per field.
+BOTH_BY_DESIGN = {"description"}
+# Text for developers that is no sentence a user reads: the database's SQL, with its comments.
+FOR_DEVELOPERS = {"MIGRATIONS"}
+# An English sentence inside a Chinese string: an English gloss in brackets after Chinese
+# ("应大于 0 (must be > 0)"), or three English words in a row ("quotas are per city").
+GLOSS = re.compile(r"\((?:[^()]*\s)?[A-Za-z]{2,}[^()]*\s[^()]*\)|\([A-Za-z]{2,} [A-Za-z]{2,}\)")
+WORDS = re.compile(r"[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}")
+
+
+def _core_modules() -> list[Path]:
+    return sorted(
+        p for p in PACKAGE.rglob("*.py") if "messages" not in p.relative_to(PACKAGE).parts
+    )
+
+
+def _sentences_in_the_core(tree: ast.AST) -> list[tuple[int, str]]:
+    """Each string of a module as a person could read it (an f-string with its holes as {}),
+    leaving out docstrings and the arguments that hold both languages by design."""
+    skip = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+            skip.add(id(body[0].value))  # a docstring (or a bare string): for developers
+        if isinstance(node, ast.JoinedStr):
+            skip |= {id(v) for v in node.values}
+        if isinstance(node, ast.keyword) and node.arg in BOTH_BY_DESIGN:
+            skip.add(id(node.value))
+        targets = getattr(node, "targets", None) or [getattr(node, "target", None)]
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and any(
+            isinstance(t, ast.Name) and t.id in FOR_DEVELOPERS for t in targets
+        ):
+            skip |= {id(n) for n in ast.walk(node.value) if node.value is not None}
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found.append((node.lineno, node.value))
+        elif isinstance(node, ast.JoinedStr):
+            text = "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+            found.append((node.lineno, text))
+    return found
+
+
+def mixed_or_paired(source: str) -> list[str]:
+    """What in a module's source says one thing in both languages at once: a {"zh": …} dict, or
+    a string holding Chinese and an English sentence."""
+    tree = ast.parse(source)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
+            if {"zh", "en"} & keys:
+                found.append(f"{node.lineno}: a {{'zh': …, 'en': …}} dict")
+    for line, text in _sentences_in_the_core(tree):
+        if CJK.search(text) and (GLOSS.search(text) or WORDS.search(text)):
+            found.append(f"{line}: {text[:70]!r}")
+    return found
+
+
+def test_the_core_says_nothing_in_both_languages_at_once():
+    """Every sentence is a catalog code: no {"zh", "en"} dict, no "中文 (English)" string."""
+    found = [
+        f"{path.relative_to(ROOT)}:{entry}"
+        for path in _core_modules()
+        for entry in mixed_or_paired(path.read_text(encoding="utf-8"))
+    ]
+    assert found == [], "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    "source, count",
+    [
+        ('x = {"zh": "名额", "en": "quota"}', 1),
+        ('def f(n):\n    return f"应大于 {n} (must be > {n})"', 1),
+        ('raise ValueError("无法识别文件编码 (unknown text encoding)")', 1),
+        ('x = "quotas are per city: awarded with a 所属市 column"', 1),
+        ('x = "应为数字"', 0),
+        ('x = "4. 填好后可用 scorer check 检查"', 0),  # a command in a Chinese sentence
+        ('x = "名额按市分给县；按市汇总（--level city）的排名不评选"', 0),
+        ('def f():\n    """说明 (a docstring is for developers)."""', 0),
+        ('Field(description="表头上的列名 / header label of the column")', 0),
+        ('x = say("detail.number")', 0),
+        ('MIGRATIONS: list[str] = ["-- 方案 the text as it was used"]', 0),
+    ],
+)
+def test_the_scan_finds_both_languages_in_one_string(source, count):
+    assert len(mixed_or_paired(source)) == count, mixed_or_paired(source)
 
 
 def test_every_word_a_template_or_table_asks_for_is_in_the_catalog():

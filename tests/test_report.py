@@ -81,7 +81,7 @@ def test_cli_explain_unknown_district():
 
 def test_words_of_each_rule(sample):
     e = sample.explainer()("合肥市")
-    words = [line.words["zh"] for item in e.items for line in item.lines]
+    words = [line.words.render("zh") for item in e.items for line in item.lines]
     assert "96.43%，低于100%共3.57个百分点，每点扣2%，得92.86%" in words
     assert "92.65%，不低于85%，得80%" in words
     assert any(re.fullmatch(r"\d+(\.\d+)?%，按比例得\d+(\.\d+)?%", w) for w in words)

@@ -152,7 +152,7 @@ def _print_awards(ranking: Ranking, lang: str, city: str | None = None) -> None:
     for award in ranking.awards:
         if award.skipped:
             out.print(
-                f"{award.name}{'：' if lang == 'zh' else ': '}{award.skipped[lang]}",
+                f"{award.name}{'：' if lang == 'zh' else ': '}{award.skipped.render(lang)}",
                 style="dim",
                 soft_wrap=True,
             )
@@ -162,7 +162,7 @@ def _print_awards(ranking: Ranking, lang: str, city: str | None = None) -> None:
             render("award_title", lang, name=award.name, n=len(award.winners), quota=quota),
             style="bold",
         )
-        out.print(award.rule[lang], style="dim", soft_wrap=True)
+        out.print(award.rule.render(lang), style="dim", soft_wrap=True)
         for group in award.groups:
             if city is not None and group.group != city:
                 continue
@@ -175,9 +175,9 @@ def _print_awards(ranking: Ranking, lang: str, city: str | None = None) -> None:
             )
             out.print(f"  {label}{names}", soft_wrap=True)
             if group.note:
-                out.print(f"    {group.note[lang]}", style="yellow", soft_wrap=True)
+                out.print(f"    {group.note.render(lang)}", style="yellow", soft_wrap=True)
         for _, reason in award.removed:
-            out.print(f"  {reason[lang]}", style="yellow", soft_wrap=True)
+            out.print(f"  {reason.render(lang)}", style="yellow", soft_wrap=True)
     if ranking.vetoed:
         for district, vetoing in ranking.vetoed.items():
             note = render("vetoed_note", lang, district=district, names=sep.join(vetoing))

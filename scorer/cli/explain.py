@@ -93,7 +93,7 @@ def _print_explanation(explanation: Explanation, lang: str) -> None:
                 said = render("rule_method", lang, method=method_label(indicator.method, lang))
             else:
                 said = text["rule_short"]
-            out.print(f"      {said}{indicator.words[lang]}")
+            out.print(f"      {said}{indicator.words.render(lang)}")
     out.print()
     for sentence in explanation_summary(explanation, lang, closing=True).split("\n"):
         out.print(sentence, style="bold")

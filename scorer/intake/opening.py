@@ -38,5 +38,8 @@ def read_csv(path: Path) -> list[list[Any]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise ValueError("无法识别文件编码 (unknown text encoding)")
+        from ..messages import say
+        from .limits import RefusedFile
+
+        raise RefusedFile("unreadable-file", {"detail": say("detail.unknown_encoding")})
     return [list(r) for r in csv.reader(text.splitlines())]

@@ -27,7 +27,6 @@ from ..sheets import (
     find_header,
     label_table,
     locate,
-    marked_cells,
     open_files,
     split_label,
 )
@@ -39,6 +38,7 @@ from .levels import check_cities
 from .roster import roster_cities
 from .survey import check_survey, empty_survey, survey_frame
 from .texts import concat, judge, says_total, texts_as_objects
+from .xlsx import marked_cells
 
 SKIPPED_SHEETS = {"说明", "填报说明", "instructions"}  # a template's own instructions
 MONEY_UNITS = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}

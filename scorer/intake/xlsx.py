@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..cells import ExcelError, column_index
+from ..cells import ExcelError, PercentCell, column_index
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REF = re.compile(r"([A-Za-z]+)(\d+)")  # a reader takes lower case too
@@ -191,3 +191,96 @@ def scan_apart(path: Path, apart: dict[str, tuple[str, int]], names: list[str]) 
             if name in apart:
                 member, _ = apart.pop(name)
                 limits.sheet_extent(archive, archive.getinfo(member), name)
+
+
+# ----------------------------------------------------------------------------- cell kinds
+#
+# (issue 12) fastexcel gives a cell formatted as a percentage (0.935 shown as 93.5%) as 0.935,
+# and a TRUE/FALSE cell as 1/0, with nothing to tell them from typed numbers; the sheet's XML
+# and its styles do. Read only for xlsx files, only for a sheet whose styles hold a percent
+# format or whose XML has boolean cells; a sheet packed larger than SCAN_PACKED_BYTES (a
+# national workbook, not a district's return) is scanned only when it has percent formats.
+
+_PERCENT_BUILTIN = {9, 10}
+_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def _percent_styles(archive) -> set[int]:
+    """The cell styles (indexes into cellXfs) whose number format shows a percentage."""
+    from xml.etree import ElementTree
+
+    try:
+        styles = archive.read("xl/styles.xml")
+        if b"%" not in styles and b'numFmtId="9"' not in styles and b'numFmtId="10"' not in styles:
+            return set()  # the usual case, seen without parsing the XML
+        root = ElementTree.fromstring(styles)
+    except (KeyError, ElementTree.ParseError):
+        return set()
+    percent = set(_PERCENT_BUILTIN)
+    for fmt in root.iter(f"{_MAIN}numFmt"):
+        code = re.sub(r'"[^"]*"|\\.', "", fmt.get("formatCode", ""))
+        if "%" in code:
+            percent.add(int(fmt.get("numFmtId", "0")))
+    xfs = root.find(f"{_MAIN}cellXfs")
+    if xfs is None:
+        return set()
+    return {
+        number
+        for number, xf in enumerate(xfs.findall(f"{_MAIN}xf"))
+        if int(xf.get("numFmtId", "0")) in percent
+    }
+
+
+def marked_cells(path: Path) -> dict[str, dict[tuple[int, int], Any]]:
+    """Per sheet of an xlsx file, the cells that read as plain numbers but are not: (row,
+    column), 0-based from A1 -> ``PercentCell(value)`` for a number shown as a percentage,
+    True/False for a logical cell. The file is opened once for all its sheets; sheets with
+    neither, and other formats, are left out."""
+    import zipfile
+
+    from .limits import SCAN_PACKED_BYTES, sheet_members
+
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return {}
+    found: dict[str, dict[tuple[int, int], Any]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            percent = _percent_styles(archive)
+            styles = {f' s="{n}"'.encode() for n in percent}
+            by_member: dict[str, dict[tuple[int, int], Any]] = {}
+            for member in sheet_members(archive):
+                info = archive.getinfo(member)
+                if info.compress_size > SCAN_PACKED_BYTES and not percent:
+                    continue
+                marks = _marks(archive.read(member), styles)
+                if marks:
+                    by_member[member] = marks
+            if by_member:  # the sheets' names only for the sheets that have such cells
+                for name, member in XlsxPackage(archive).members.items():
+                    if member in by_member:
+                        found[name] = by_member[member]
+    except Exception:  # a damaged file: the reader says what is wrong with it
+        return found
+    return found
+
+
+def _marks(data: bytes, styles: set[bytes]) -> dict[tuple[int, int], Any]:
+    if b't="b"' not in data and not any(s in data for s in styles):
+        return {}
+    found: dict[tuple[int, int], Any] = {}
+    for match in _CELL.finditer(data):
+        attributes, inner = match.group(3), match.group(4) or b""
+        logical = b't="b"' in attributes
+        styled = any(s in attributes for s in styles) and b't="' not in attributes
+        if not (logical or styled):
+            continue
+        value = _VALUE.search(inner)
+        if value is None:
+            continue
+        place = (int(match.group(2)) - 1, column_index(match.group(1).decode()))
+        try:
+            found[place] = value.group(1) == b"1" if logical else PercentCell(value.group(1))
+        except ValueError:
+            continue
+    return found

@@ -21,29 +21,34 @@ class MessageError(LookupError):
     """A message code the catalog lacks, or a parameter its template needs and was not given."""
 
 
-class _Strict(dict):
-    def __init__(self, params: Mapping[str, Any], code: str, lang: str):
-        super().__init__(params)
-        self.code, self.lang = code, lang
-
-    def __missing__(self, key: str) -> Any:
-        raise MessageError(f"message {self.code!r} ({self.lang}) needs the parameter {key!r}")
+# the catalogs as plain dicts, and the codes both have: render and say run for every line of every
+# explanation, and a dict answers faster than its read-only view
+_TEMPLATES: dict[str, dict[str, str]] = {"zh": zh.MESSAGES, "en": en.MESSAGES}
+_IN_BOTH = frozenset(zh.MESSAGES) & frozenset(en.MESSAGES)
+_PLAIN = (str, int, float)
 
 
 def render(code: str, lang: str = "zh", /, **params: Any) -> str:
     """The sentence of ``code`` in ``lang`` with ``params`` filled in; loud on anything missing."""
     try:
-        template = CATALOGS[lang][code]
+        template = _TEMPLATES[lang][code]
     except KeyError:
         raise MessageError(f"no message {code!r} in the {lang!r} catalog") from None
-    filled = {k: _value(v, lang) for k, v in params.items()}
-    return template.format_map(_Strict(filled, code, lang))
+    for key, value in params.items():  # params is this call's own dict
+        if type(value) not in _PLAIN:
+            params[key] = _value(value, lang)
+    try:
+        return template.format_map(params)
+    except KeyError as missing:
+        raise MessageError(
+            f"message {code!r} ({lang}) needs the parameter {missing.args[0]!r}"
+        ) from None
 
 
 def _value(value: Any, lang: str) -> Any:
     """A parameter as the sentence shows it: a Message in the same language; a list joined as
     the language lists things (、 or a comma)."""
-    if isinstance(value, (Message, Given, Clauses)):
+    if isinstance(value, (Message, Given, Clauses, Items)):
         return value.render(lang)
     if isinstance(value, (list, tuple)):
         return CATALOGS[lang]["sep.list"].join(str(_value(v, lang)) for v in value)
@@ -99,11 +104,23 @@ class Clauses(tuple):
         return self.render("zh")
 
 
+class Items(tuple):
+    """Things listed that may hold commas of their own (a cell "完成 1,234 (D7)"): joined by 、
+    or, in English, a semicolon."""
+
+    def render(self, lang: str = "zh") -> str:
+        return CATALOGS[lang]["sep.items"].join(str(_value(m, lang)) for m in self)
+
+    def __str__(self) -> str:
+        return self.render("zh")
+
+
 def say(code: str, /, **params: Any) -> Message:
     """Message(code, params), checked now against both catalogs so a wrong code fails where made."""
-    for lang in LANGS:
-        if code not in CATALOGS[lang]:
-            raise MessageError(f"no message {code!r} in the {lang!r} catalog")
+    if code not in _IN_BOTH:
+        for lang in LANGS:
+            if code not in CATALOGS[lang]:
+                raise MessageError(f"no message {code!r} in the {lang!r} catalog")
     return Message(code, params)
 
 

@@ -290,7 +290,7 @@ def render_explanation_docx(explanation, lang: str = "zh") -> bytes:
         rows.append([f"{number}. {item_title(item, lang)}", "", "", score])
         for line in item.lines:
             rows.append(
-                [line.name, inputs_text(line, lang), line.words[lang], f"{line.points:+.2f}"]
+                [line.name, inputs_text(line, lang), line.words.render(lang), f"{line.points:+.2f}"]
             )
     closing = explanation_summary(explanation, lang, closing=True).split("\n")
     title = explanation_summary(explanation, lang)

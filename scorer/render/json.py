@@ -117,8 +117,8 @@ def awards_list(ranking: Ranking, lang: str = "zh") -> list[dict[str, Any]]:
     listed = [
         {
             "award": award.name,
-            "rule": award.rule[lang],
-            "skipped": award.skipped[lang] if award.skipped else None,
+            "rule": award.rule.render(lang),
+            "skipped": award.skipped.render(lang) if award.skipped else None,
             "quota": sum(g.quota for g in award.groups),
             "winners": award.winners,
             "groups": [
@@ -127,7 +127,7 @@ def awards_list(ranking: Ranking, lang: str = "zh") -> list[dict[str, Any]]:
                     "quota": g.quota,
                     "eligible": g.eligible,
                     "winners": g.winners,
-                    "tie": g.note[lang] if g.note else None,
+                    "tie": g.note.render(lang) if g.note else None,
                 }
                 for g in award.groups
             ],  # fmt: skip
@@ -136,7 +136,7 @@ def awards_list(ranking: Ranking, lang: str = "zh") -> list[dict[str, Any]]:
     ]
     for entry, award in zip(listed, ranking.awards):
         if award.removed:  # only where a veto (一票否决) removed a unit: other output unchanged
-            entry["removed"] = [{"district": d, "reason": r[lang]} for d, r in award.removed]
+            entry["removed"] = [{"district": d, "reason": r.render(lang)} for d, r in award.removed]
     return listed
 
 

@@ -54,7 +54,7 @@ def render_explanation_markdown(explanation, lang: str = "zh") -> str:
         )
         for line in item.lines:
             out.append(f"| {md_text(line.name)} | {md_text(inputs_text(line, lang))} | "
-                       f"{md_text(line.words[lang])} | {line.points:+.2f} |")  # fmt: skip
+                       f"{md_text(line.words.render(lang))} | {line.points:+.2f} |")  # fmt: skip
     out.append("")
     out += [
         md_text(s) + "  " for s in explanation_summary(explanation, lang, closing=True).split("\n")

@@ -95,7 +95,7 @@ def date_words(text: str, lang: str) -> str:
 
 def unit_word(scheme, lang: str) -> str:
     if lang != "zh":
-        return "units"
+        return render("notice.units", lang)
     return scheme.report.unit_word or scheme.columns["district"].label
 
 
@@ -103,7 +103,7 @@ def survey_word(scheme, lang: str) -> str | None:
     if scheme.survey is None:
         return None
     if lang != "zh":
-        return "public opinion"
+        return render("notice.public_opinion", lang)
     return scheme.report.survey_name or scheme.survey.sheet
 
 
@@ -256,7 +256,7 @@ def _behind_schedule(result, found: Figures) -> Figures:
 def money_words(value: float, unit: str, lang: str) -> str:
     """An amount as the seeds write it: 万元 beyond 10,000 in 亿元 (36亿元, 18.22亿元)."""
     if unit == "万元" and lang != "zh":
-        return f"{value / 100:,.2f} million yuan"
+        return render("notice.million_yuan", lang, amount=f"{value / 100:,.2f}")
     if unit == "万元" and abs(value) >= 10_000:
         return f"{value / 10_000:,.2f}亿元"
     space = "" if lang == "zh" else " "

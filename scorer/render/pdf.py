@@ -1,5 +1,8 @@
 """The PDF report, written directly with the Chinese font the package brings (subset, embedded):
-the official summary by default, the full report on request, internal material in an appendix."""
+the official summary by default, the full report on request, internal material in an appendix.
+
+Long because: one document laid out section by section with one writer (_Writer), which the
+one-unit explanation PDF at the end shares; each section is a function of its own."""
 
 from __future__ import annotations
 
@@ -444,9 +447,9 @@ def _awards(write: _Writer, result, lang: str) -> None:
         write.heading(
             f"{award.name}{open_}{len(award.winners)} / {sum(g.quota for g in award.groups)}{close}"
         )
-        write.para(award.rule[lang], 8.5, muted=True)
+        write.para(award.rule.render(lang), 8.5, muted=True)
         rows = [[g.group or "—", str(g.quota), str(g.eligible),
-                 sep.join(g.winners) + (f"{open_}{g.note[lang]}{close}" if g.note else "")]
+                 sep.join(g.winners) + (f"{open_}{g.note.render(lang)}{close}" if g.note else "")]
                 for g in award.groups]  # fmt: skip
         write.table([t["city"], t["quota"], t["eligible"], t["winners"]], rows, [1.2, 0.6, 0.8, 5],
                     "LRRL", wrap=True)  # fmt: skip
@@ -612,6 +615,6 @@ def _explanation_table(write: _Writer, e, lang: str, size: float) -> None:
             rows.append([title, "", "", "", ""])
         for index, line in enumerate(item.lines):
             rows.append([title if index == 0 else "", line.name, inputs_text(line, lang),
-                         line.words[lang], f"{line.points:+.2f}"])  # fmt: skip
+                         line.words.render(lang), f"{line.points:+.2f}"])  # fmt: skip
     write.table([t["project"], t["item"], t["inputs"], t["rule"], t["points"]], rows,
                 [2.4, 1.3, 3.2, 2.9, 0.7], "LLLLR", size=size, wrap=True)  # fmt: skip

@@ -170,9 +170,9 @@ def _awards_sheet(book: _Book, ranking) -> None:
             sheet.write_number(row, 2, group.quota, book.integer)
             sheet.write_number(row, 3, group.eligible, book.integer)
             book.write_text(sheet, row, 4, "、".join(group.winners))
-            book.write_text(sheet, row, 5, group.note[lang] if group.note else "")
+            book.write_text(sheet, row, 5, group.note.render(lang) if group.note else "")
             row += 1
-        book.write_text(sheet, row, 0, award.rule[lang])
+        book.write_text(sheet, row, 0, award.rule.render(lang))
         row += 2
 
 

@@ -1,4 +1,8 @@
-"""The rule file's format as pydantic models (考核方案), and the views derived from a Scheme."""
+"""The rule file's format as pydantic models (考核方案), and the views derived from a Scheme.
+
+Long because: the format is one tree of models read top down (columns, the indicator of each
+method, projects, the scheme), each field with its description for the JSON Schema; the
+shapes of issue 13 and the kinds of value are in shapes.py and types.py already."""
 
 # No `from __future__ import annotations` here: pydantic would evaluate each of the ~120 field
 # annotations from its text when the models are built (a compile() apiece), which is about a
@@ -8,10 +12,17 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AllowInfNan, Field, Strict, model_validator
 
-from ..messages import render
+from ..messages import render, say
 from .names import ProjectIndex, normalize_name
 from .shapes import Applicability, RankSequence, Step, UnitGroups, Veto
-from .types import LARGEST, Number, Whole, _one_of, _Strict  # noqa: F401  (LARGEST: its old home)
+from .types import (
+    LARGEST,  # noqa: F401  (its old home)
+    Number,
+    RuleValueError,
+    Whole,
+    _one_of,
+    _Strict,
+)
 
 ID_COLUMNS = ("district", "project", "status", "city")
 # what ranking.tie_break may write for the survey (社情民意)
@@ -128,15 +139,13 @@ class Linear(_IndicatorBase):
         old_loss = self.loss_per_point is not None or self.loss_points_per_point is not None
         old_gain = self.gain_per_point is not None or self.gain_points_per_point is not None
         if not old_loss and self.loss is None and self.gain is None:
-            raise ValueError(
-                "linear 需要 loss_per_point 或 loss_points_per_point（每少1个百分点扣多少）"
-            )
+            raise RuleValueError(say("detail.linear_needs_loss"))
         if old_loss and self.loss is not None:
-            raise ValueError("loss 与 loss_per_point（loss_points_per_point）只能写一种")
+            raise RuleValueError(say("detail.loss_twice"))
         if (old_gain or self.max_gain is not None or self.max_gain_points is not None) and (
             self.gain is not None
         ):
-            raise ValueError("gain 与 gain_per_point（max_gain…）只能写一种")
+            raise RuleValueError(say("detail.gain_twice"))
         _one_of(
             self,
             ("loss_per_point", "loss_points_per_point"),
@@ -161,9 +170,9 @@ class Tier(_Strict):
     @model_validator(mode="after")
     def _exactly_one(self) -> "Tier":
         if (self.score is None) == (self.points is None):
-            raise ValueError("每档写 score（比例）或 points（分数）之一 (give score or points)")
+            raise RuleValueError(say("detail.tier_score_or_points"))
         if (self.min is None) == (self.max is None):
-            raise ValueError("每档写 min（不低于）或 max（不高于）之一 (give min or max)")
+            raise RuleValueError(say("detail.tier_min_or_max"))
         return self
 
     @property
@@ -183,16 +192,16 @@ class Tiers(_IndicatorBase):
     def _descending(self) -> "Tiers":
         if self.lower_is_better():
             if any(t.max is None for t in self.tiers):
-                raise ValueError("better: lower 时每档写 max（不高于） (give max for each tier)")
+                raise RuleValueError(say("detail.tiers_need_max"))
             maxes = [t.max for t in self.tiers]
             if any(a >= b for a, b in zip(maxes, maxes[1:])):  # type: ignore[operator]
-                raise ValueError("各档 max 须从低到高排列 (list tiers lowest max first)")
+                raise RuleValueError(say("detail.tiers_max_order"))
             return self
         if any(t.min is None for t in self.tiers):
-            raise ValueError("每档写 min（不低于）；越低越好的指标写 better: lower 和 max")
+            raise RuleValueError(say("detail.tiers_need_min"))
         mins = [t.min for t in self.tiers]
         if any(a <= b for a, b in zip(mins, mins[1:])):  # type: ignore[operator]
-            raise ValueError("各档 min 须从高到低排列 (list tiers highest first)")
+            raise RuleValueError(say("detail.tiers_min_order"))
         return self
 
 
@@ -219,7 +228,7 @@ class Schedule(_IndicatorBase):
     def _pairs(self) -> "Schedule":
         _one_of(self, ("loss_per_point", "loss_points_per_point"))
         if self.lower_is_better():
-            raise ValueError("序时进度越高越好，不能写 better: lower")
+            raise RuleValueError(say("detail.schedule_not_lower"))
         return self
 
 
@@ -231,11 +240,11 @@ class RankBand(_Strict):
         text = str(self.ranks).replace("－", "-").replace("—", "-").replace("~", "-")
         match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", text)
         if not match:
-            raise ValueError(f"名次“{self.ranks}”应写成 3 或 “1-3”")
+            raise RuleValueError(say("detail.ranks_written", ranks=self.ranks))
         low = int(match.group(1))
         high = int(match.group(2) or low)
         if low < 1 or high < low:
-            raise ValueError(f"名次“{self.ranks}”的范围不对")
+            raise RuleValueError(say("detail.ranks_range", ranks=self.ranks))
         return low, high
 
     @model_validator(mode="after")
@@ -259,7 +268,7 @@ class RankPoints(_IndicatorBase):
     @model_validator(mode="after")
     def _one_rule(self) -> "RankPoints":
         if (self.bands is None) == (self.sequence is None):
-            raise ValueError("rank_points 写 bands（分档）或 sequence（依次赋分）之一")
+            raise RuleValueError(say("detail.bands_or_sequence"))
         return self
 
     def descending(self) -> bool:
@@ -313,9 +322,9 @@ class Adjustment(_Strict):
     @model_validator(mode="after")
     def _shape(self) -> "Adjustment":
         if (self.points is None) == (self.count is None):
-            raise ValueError("写 points（分数）或 count + per_event（次数×每次分数）之一")
+            raise RuleValueError(say("detail.points_or_count"))
         if self.count is not None and self.per_event is None:
-            raise ValueError("count 需要 per_event（每次扣/加几分）")
+            raise RuleValueError(say("detail.count_needs_per_event"))
         return self
 
     def formula_text(self) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..messages import Message, say
 from .names import normalize_name
 from .wording import plain_number
 
@@ -21,7 +22,7 @@ def _dicts(value: Any) -> list[tuple[int, dict]]:
     )
 
 
-def _schema(add: Add, field: str, detail: str, loc: tuple) -> None:
+def _schema(add: Add, field: str, detail: Message, loc: tuple) -> None:
     add("schema", {"field": field, "detail": detail}, loc)
 
 
@@ -56,9 +57,8 @@ def _check_groups(groups: dict, add: Add) -> None:
                     continue
                 key = normalize_name(unit)
                 if key in seen and seen[key] != group:
-                    detail = (
-                        f"单位“{unit}”同时在“{seen[key]}”和“{group}”两个组中，每个单位只能属于一组"
-                        f" (a unit in two groups)"
+                    detail = say(
+                        "detail.unit_in_two_groups", unit=unit, first=seen[key], second=group
                     )
                     _schema(
                         add, f"groups.{grouping}", detail, ("groups", grouping, group, position)
@@ -72,17 +72,14 @@ def _check_applies_to(raw: dict, groups: dict, add: Add) -> None:
         rule = project.get("applies_to")
         loc = ("projects", index)
         if "others" in project and rule is None:
-            detail = "others 只用于写了 applies_to 的项目 (others needs applies_to)"
+            detail = say("detail.others_needs_applies_to")
             _schema(add, f"projects[{index}].others", detail, (*loc, "others"))
         if not isinstance(rule, dict) or not isinstance(rule.get("group"), str):
             continue
         grouping = rule["group"]
         if grouping not in groups:
-            known = "、".join(groups) or "（方案没有 groups）"
-            detail = (
-                f"没有名为“{grouping}”的分组，可用：{known}；分组写在方案的 groups 中"
-                f" (no such grouping)"
-            )
+            known = list(groups) or say("detail.no_groups")
+            detail = say("detail.no_such_grouping", grouping=grouping, known=known)
             _schema(
                 add, f"projects[{index}].applies_to.group", detail, (*loc, "applies_to", "group")
             )
@@ -90,8 +87,8 @@ def _check_applies_to(raw: dict, groups: dict, add: Add) -> None:
         members = groups[grouping] if isinstance(groups[grouping], dict) else {}
         for position, name in enumerate(rule.get("in") or []):
             if name not in members:
-                detail = (
-                    f"分组“{grouping}”中没有“{name}”，可用：{'、'.join(members)} (no such group)"
+                detail = say(
+                    "detail.no_such_group", grouping=grouping, name=name, known=list(members)
                 )
                 _schema(add, f"projects[{index}].applies_to.in", detail,
                         (*loc, "applies_to", "in", position))  # fmt: skip
@@ -155,17 +152,17 @@ def _check_vetoes(raw: dict, add: Add) -> None:
         loc = ("vetoes", index)
         grade = veto.get("grade")
         if isinstance(grade, str) and grades and grade not in grades:
-            detail = f"没有等次“{grade}”，可选：{'、'.join(grades)} (no such grade)"
+            detail = say("detail.no_grade", grade=grade, grades=list(grades))
             _schema(add, f"vetoes[{index}].grade", detail, (*loc, "grade"))
         project = veto.get("project")
         if isinstance(project, str) and normalize_name(project) not in names:
-            detail = f"没有名为“{project}”的项目 (no such project)"
+            detail = say("detail.no_such_project", name=project)
             _schema(add, f"vetoes[{index}].project", detail, (*loc, "project"))
         listed = veto.get("awards")
         for position, name in enumerate(listed if isinstance(listed, list) else []):
             if name not in award_names:
-                known = "、".join(str(n) for n in award_names) or "（方案没有 awards）"
-                detail = f"没有名为“{name}”的奖项，可用：{known} (no such award)"
+                known = [str(n) for n in award_names] or say("detail.no_awards")
+                detail = say("detail.no_such_award", name=name, known=known)
                 _schema(add, f"vetoes[{index}].awards", detail, (*loc, "awards", position))
 
 
@@ -173,5 +170,5 @@ def _check_survey_items(raw: dict, add: Add) -> None:
     """A project scored on the survey needs the scheme's survey section."""
     for index, project in _dicts(raw.get("projects")):
         if project.get("level") == "survey" and not isinstance(raw.get("survey"), dict):
-            detail = "level: survey 的项目按社情民意计分，方案须有 survey 一节 (needs a survey)"
+            detail = say("detail.survey_item_needs_survey")
             _schema(add, f"projects[{index}].level", detail, ("projects", index, "level"))

@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .types import Number, Whole, _one_of, _Strict
+from ..messages import say
+from .types import Number, RuleValueError, Whole, _one_of, _Strict
 
 
 class Step(_Strict):
@@ -38,7 +39,7 @@ class Step(_Strict):
     @model_validator(mode="after")
     def _amount(self) -> Step:
         if (self.points is None) == (self.share is None):
-            raise ValueError("每步写 points（分数）或 share（比例）之一 (give points or share)")
+            raise RuleValueError(say("detail.step_points_or_share"))
         _one_of(self, ("max_points", "max_share"))
         return self
 
@@ -83,9 +84,9 @@ class Applicability(_Strict):
     @model_validator(mode="after")
     def _one_way(self) -> Applicability:
         if (self.units is None) == (self.group is None):
-            raise ValueError("applies_to 写 units（单位名单）或 group + in（分组）之一")
+            raise RuleValueError(say("detail.units_or_group"))
         if (self.group is None) != (self.in_ is None):
-            raise ValueError("applies_to 的 group 与 in 须一起写 (group needs in)")
+            raise RuleValueError(say("detail.group_needs_in"))
         return self
 
 

@@ -6,6 +6,20 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AllowInfNan, BaseModel, ConfigDict, Strict
 
+from ..messages import Message, say
+
+
+class RuleValueError(ValueError):
+    """A value of a rule file a validator refuses, with the Message that says why."""
+
+    def __init__(self, said: Message):
+        super().__init__(said.code)
+        self.said = said
+
+    def __str__(self) -> str:
+        return self.said.render("zh")
+
+
 # Every number of a rule file is a real YAML number: not text ("50", and 5e1, which YAML 1.1
 # reads as text), not true/false, not .inf/.nan, and not so large that sums overflow.
 LARGEST = 10**12
@@ -13,7 +27,7 @@ LARGEST = 10**12
 
 def _not_huge(value: float) -> float:
     if abs(value) > LARGEST:
-        raise ValueError(f"数值 {value:g} 过大，绝对值不能超过 10^12 (at most 10^12 in size)")
+        raise RuleValueError(say("detail.too_large", value=f"{value:g}"))
     return value
 
 
@@ -28,4 +42,4 @@ class _Strict(BaseModel):
 def _one_of(model: BaseModel, *pairs: tuple[str, str]) -> None:
     for a, b in pairs:
         if getattr(model, a) is not None and getattr(model, b) is not None:
-            raise ValueError(f"{a} 与 {b} 只能写一个 (give {a} or {b}, not both)")
+            raise RuleValueError(say("detail.only_one", a=a, b=b))

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from ..errors import Issue, SchemeError, UsageError
 from ..formula import FormulaError, parse_formula
+from ..messages import Message, say
 from .load import LineMap, parse_rule_text, read_rule_file
 from .model import ID_COLUMNS, METHOD_NAMES, SURVEY_WORDS, Scheme
 from .names import normalize_name
@@ -33,7 +34,7 @@ def check_scheme_text(text: str, file: str) -> tuple[Scheme | None, list[Issue]]
         issues.append(
             Issue(
                 "schema",
-                {"field": "(方案)", "detail": "应为键值表 (must be a mapping)"},
+                {"field": say("detail.whole_scheme"), "detail": say("detail.mapping")},
                 file=file,
                 line=1,
             )
@@ -124,7 +125,7 @@ def _alternative_issues(scheme: Scheme, lines: LineMap, file: str) -> list[Issue
         try:
             changed(scheme, [f"{key}={v}" for v in values])
         except UsageError as exc:
-            params = {"field": f"sensitivity.alternatives.{key}", "detail": str(exc)}
+            params = {"field": f"sensitivity.alternatives.{key}", "detail": exc.said}
             line = lines.line(("sensitivity", "alternatives", key))
             issues.append(Issue("schema", params, file=file, line=line))
     return issues
@@ -211,7 +212,7 @@ def _check_weights(raw: dict, add: Add) -> None:
 def _check_shares(raw: dict, templates: dict, add: Add) -> None:
     """The shares of each list of indicators, a template's or a project's, add up to 1."""
 
-    def check(indicators: Any, owner: str, loc: tuple) -> None:
+    def check(indicators: Any, owner: str | Message, loc: tuple) -> None:
         if not isinstance(indicators, list) or not indicators:
             return
         shares = [_number(i.get("share")) if isinstance(i, dict) else None for i in indicators]
@@ -223,7 +224,8 @@ def _check_shares(raw: dict, templates: dict, add: Add) -> None:
 
     for name, template in templates.items():
         if isinstance(template, dict):
-            check(template.get("indicators"), f"模板 {name}", ("templates", name, "indicators"))
+            said = say("detail.template_owner", name=name)
+            check(template.get("indicators"), said, ("templates", name, "indicators"))
     for index, project in _entries(raw, "projects"):
         owner = str(project.get("name"))
         check(project.get("indicators"), owner, ("projects", index, "indicators"))
@@ -257,18 +259,18 @@ def _check_grades(raw: dict, add: Add) -> None:
     if not isinstance(grades, dict):
         return
     if not grades:
-        add("bad-grades", {"detail": "等次表为空 (no grades)"}, ("grades",))
+        add("bad-grades", {"detail": say("detail.no_grades")}, ("grades",))
         return
     values = [_number(v) for v in grades.values()]
     numbers = [v for v in values if v is not None]
     if len(numbers) != len(values):
         return  # pydantic reports the non-number
     if any(not 0 <= v <= 1 for v in numbers):
-        detail = "比例须在 0 与 1 之间 (fractions must be within 0–1)"
+        detail = say("detail.grade_fractions")
     elif any(a <= b for a, b in zip(numbers, numbers[1:])):
-        detail = "须从高到低、依次递减 (list them best first, decreasing)"
+        detail = say("detail.grades_decreasing")
     elif numbers[-1] != 0:
-        detail = "最后一档须为 0，否则低分无等次 (the last band must be 0)"
+        detail = say("detail.grades_last_zero")
     else:
         return
     add("bad-grades", {"detail": detail}, ("grades",))
@@ -279,23 +281,20 @@ def _check_columns(columns: dict, add: Add) -> None:
     label meaning one column, and limits that some number can meet."""
     for key in ("district", "project"):
         if columns and key not in columns:
-            detail = f"columns 须有 {key} 列 (columns needs a {key} entry)"
+            detail = say("detail.columns_need", key=key)
             add("schema", {"field": "columns", "detail": detail}, ("columns",))
     owner: dict[str, str] = {}
     for key, column in columns.items():
         if not isinstance(key, str):
             continue
         if key in RESERVED_COLUMN_KEYS or key.startswith("_"):
-            detail = f"列的键“{key}”由程序内部使用，请换一个 (the key {key} is reserved)"
+            detail = say("detail.reserved_key", key=key)
             add("schema", {"field": f"columns.{key}", "detail": detail}, ("columns", key))
         if not isinstance(column, dict):
             continue
         low, high = _number(column.get("min")), _number(column.get("max"))
         if low is not None and high is not None and low > high:
-            detail = (
-                f"min {plain_number(low)} 大于 max {plain_number(high)}，没有数能通过"
-                " (min is above max)"
-            )
+            detail = say("detail.min_above_max", low=plain_number(low), high=plain_number(high))
             add("schema", {"field": f"columns.{key}", "detail": detail}, ("columns", key))
         for position, label in enumerate([column.get("label"), *_listed(column, "aliases")]):
             if not isinstance(label, str):
@@ -307,10 +306,7 @@ def _check_columns(columns: dict, add: Add) -> None:
                     if position == 0
                     else ("columns", key, "aliases", position - 1)
                 )
-                detail = (
-                    f"列名“{label}”同时用于 {owner[name]} 和 {key}，表头无法区分"
-                    f" (the label {label} is given to two columns)"
-                )
+                detail = say("detail.label_twice", label=label, first=owner[name], second=key)
                 add("schema", {"field": f"columns.{key}", "detail": detail}, where)
             owner.setdefault(name, key)
 
@@ -362,45 +358,38 @@ class _FormulaCheck:
                 self.add("formula-in-quotes", {"formula": text, "inner": inner[1:-1].strip()}, loc)
                 return
             shown = text if len(text) <= 60 else text[:60] + "…"  # a huge one is not repeated
-            self.add("bad-formula", {"formula": shown, "detail": str(exc)}, loc)
+            self.add("bad-formula", {"formula": shown, "detail": exc.said}, loc)
             return
         if formula.comparison != comparison:
-            detail = "审核条件须是比较，如 完成 > 目标任务" if comparison else "比较只能用于 checks"
+            detail = say(
+                "detail.check_is_comparison" if comparison else "detail.comparison_in_checks"
+            )
             self.add("bad-formula", {"formula": text, "detail": detail}, loc)
         if formula.aggregated and not aggregated:
-            detail = "sum() 只能用于 level: district 的项目 (sum() is for district items)"
+            detail = say("detail.sum_for_district")
             self.add("bad-formula", {"formula": text, "detail": detail}, loc)
         if formula.peers and comparison:
-            detail = "mean_of() 等汇总函数只能用于计分公式 (peer aggregates are for scoring)"
+            detail = say("detail.peers_for_scoring")
             self.add("bad-formula", {"formula": text, "detail": detail}, loc)
         for grouping in formula.groupings:
             if normalize_name(grouping) not in self.groupings:
-                detail = (
-                    f"没有名为“{grouping}”的分组；可用所属市（city 列）或方案 groups 中的分组"
-                    f" (no grouping named {grouping})"
-                )
+                detail = say("detail.no_grouping", grouping=grouping)
                 self.add("bad-formula", {"formula": text, "detail": detail}, loc)
         if survey:
             other = [n for n in formula.names if normalize_name(n) not in self.survey_names]
             if other:
-                detail = (
-                    f"level: survey 的公式只能用社情民意的满意度，不能用“{other[0]}”"
-                    f" (a survey item's formula names the satisfaction only)"
-                )
+                detail = say("detail.survey_formula", name=other[0])
                 self.add("bad-formula", {"formula": text, "detail": detail}, loc)
             return
         texts = [n for n in formula.names if normalize_name(n) in self.text_columns]
         if texts:
             key = self.text_columns[normalize_name(texts[0])]
-            detail = (
-                f"“{texts[0]}”是 {key} 列，填的是文字，不能参与计算；公式只能用数值列"
-                f" (the {key} column holds text; a formula may use number columns only)"
-            )
+            detail = say("detail.text_column_in_formula", name=texts[0], key=key)
             self.add("bad-formula", {"formula": text, "detail": detail}, loc)
             return
         unknown = [n for n in formula.names if normalize_name(n) not in self.known_names]
         if unknown:
-            detail = f"没有名为“{unknown[0]}”的列 (no column named {unknown[0]})"
+            detail = say("detail.no_column", name=unknown[0])
             self.add("bad-formula", {"formula": text, "detail": detail}, loc)
 
 
@@ -441,7 +430,8 @@ def _check_templates(raw: dict, templates: dict, add: Add) -> None:
         if not isinstance(template, (str, type(None))):
             continue  # pydantic reports what it is instead
         if template is not None and template not in templates:
-            known = ", ".join(map(str, templates)) or "（无）"  # a YAML key may be a number
+            # a YAML key may be a number
+            known = ", ".join(map(str, templates)) or say("detail.none")
             params = {"project": project.get("name"), "template": template, "known": known}
             add("unknown-template", params, (*loc, "template"))
         elif template is None and not project.get("indicators") and len(templates) != 1:
@@ -463,11 +453,11 @@ def _check_tie_break(raw: dict, add: Add) -> None:
             continue
         if key in SURVEY_WORDS:
             if survey is None:
-                detail = "方案没有 survey（社情民意）一节 (the scheme has no survey)"
+                detail = say("detail.no_survey")
                 add("schema", {"field": f"ranking.tie_break[{index}]", "detail": detail},
                     ("ranking", "tie_break", index))  # fmt: skip
             continue
-        detail = f"没有名为“{name}”的项目；可写项目名称或“社情民意” (no such item)"
+        detail = say("detail.no_tie_item", name=name)
         add("schema", {"field": f"ranking.tie_break[{index}]", "detail": detail},
             ("ranking", "tie_break", index))  # fmt: skip
 
@@ -478,19 +468,19 @@ def _check_awards(raw: dict, columns: dict, add: Add) -> None:
     for index, award in _entries(raw, "awards"):
         grade = award.get("min_grade")
         if isinstance(grade, str) and grades and grade not in grades:
-            detail = f"没有等次“{grade}”，可选：{'、'.join(map(str, grades))} (no such grade)"
+            detail = say("detail.no_grade", grade=grade, grades=[str(g) for g in grades])
             add("schema", {"field": f"awards[{index}].min_grade", "detail": detail},
                 ("awards", index, "min_grade"))  # fmt: skip
         if award.get("per", "city") == "city" and columns and "city" not in columns:
-            detail = "按市分配名额需要 columns 中的 city（所属市）列 (needs a city column)"
+            detail = say("detail.quotas_need_city")
             add("schema", {"field": f"awards[{index}].per", "detail": detail},
                 ("awards", index))  # fmt: skip
         if award.get("per", "city") is None and _mapping(award, "quotas"):
-            detail = "全省统一评选（per: null）不能按市给名额 (quotas need per: city)"
+            detail = say("detail.province_no_quotas")
             add("schema", {"field": f"awards[{index}].quotas", "detail": detail},
                 ("awards", index, "quotas"))  # fmt: skip
         if award.get("per", "city") is None and award.get("count") is None:
-            detail = "全省统一评选须写 count（名额） (per: null needs a count)"
+            detail = say("detail.province_needs_count")
             add("schema", {"field": f"awards[{index}]", "detail": detail}, ("awards", index))
 
 
@@ -511,11 +501,7 @@ def _check_text_columns(columns: dict, add: Add) -> None:
             continue
         said = [name for name in _NUMBER_ONLY if name in column]
         if said:
-            detail = (
-                f"键“{key}”是文字列（地区、项目、状态、所属市）的固定键，不能设 {'、'.join(said)}；"
-                f"数值列请换一个键，如 {key}_count"
-                f" (the key {key} is the text column of names; give a number column another key)"
-            )
+            detail = say("detail.text_key", key=key, said=said)
             add("schema", {"field": f"columns.{key}", "detail": detail}, ("columns", key, said[0]))
 
 

@@ -8,56 +8,62 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ..messages import Message, say
 from .model import METHOD_NAMES
+from .types import RuleValueError
 
-_PYDANTIC_ZH = {
-    "missing": "缺少必填项 (required)",
-    "extra_forbidden": "不认识的键，是否拼写有误？ (unknown key)",
-    "float_parsing": "应为数字 (must be a number)",
-    "float_type": "应为数字 (must be a number)",
-    "int_parsing": "应为整数 (must be a whole number)",
-    "int_type": "应为整数 (must be a whole number)",
-    "int_from_float": "应为整数 (must be a whole number)",
-    "string_type": "应为文字 (must be text)",
-    "list_type": "应为列表 (must be a list)",
-    "dict_type": "应为键值表 (must be a mapping)",
-    "model_type": "应为键值表 (must be a mapping)",
-    "bool_type": "应为 true 或 false",
-    "bool_parsing": "应为 true 或 false",
-    "too_short": "不能为空 (must not be empty)",
-    "string_too_short": "不能为空 (must not be empty)",
-    "union_tag_not_found": "缺少 method（计分方法） (method missing)",
+# pydantic's error types a clerk meets, each with the catalog's sentence for it
+_PYDANTIC = {
+    "missing": "detail.required",
+    "extra_forbidden": "detail.unknown_key",
+    "float_parsing": "detail.number",
+    "float_type": "detail.number",
+    "int_parsing": "detail.whole_number",
+    "int_type": "detail.whole_number",
+    "int_from_float": "detail.whole_number",
+    "string_type": "detail.text",
+    "list_type": "detail.list",
+    "dict_type": "detail.mapping",
+    "model_type": "detail.mapping",
+    "bool_type": "detail.true_false",
+    "bool_parsing": "detail.true_false",
+    "too_short": "detail.not_empty",
+    "string_too_short": "detail.not_empty",
+    "union_tag_not_found": "detail.method_missing",
+    "finite_number": "detail.finite",
+}
+# pydantic's bounds: the error type, the catalog's sentence and the key of the bound in ctx
+_BOUNDS = {
+    "greater_than": ("detail.greater_than", "gt"),
+    "greater_than_equal": ("detail.at_least", "ge"),
+    "less_than": ("detail.less_than", "lt"),
+    "less_than_equal": ("detail.at_most", "le"),
 }
 
 
-def describe_error(error: Mapping[str, Any]) -> str:
-    """A pydantic error in a clerk's words, Chinese first, English in brackets."""
+def describe_error(error: Mapping[str, Any]) -> Message:
+    """A pydantic error in a clerk's words, as a Message (Chinese or English when rendered)."""
     kind = error["type"]
     ctx = error.get("ctx", {})
     given = error.get("input")
     if kind in ("float_type", "int_type") and isinstance(given, bool):
-        return f"应为数字，不能写 {str(given).lower()} (must be a number, not true/false)"
+        return say("detail.not_true_false", given=str(given).lower())
     if kind in ("float_type", "int_type") and isinstance(given, str) and numeric_text(given):
-        return (
-            f"“{given}”是文字，不是数字：去掉引号，写成 50、0.95 这样的普通数字"
-            f"（YAML 把 5e1 这样的写法当作文字） (a quoted or 5e1-style number is text: write 50)"
-        )
-    if kind == "finite_number":
-        return "应为有限的数字，不能是 .inf 或 .nan (must be a finite number)"
-    if kind in _PYDANTIC_ZH:
-        return _PYDANTIC_ZH[kind]
-    bound = {k: plain_number(v) if isinstance(v, (int, float)) else v for k, v in ctx.items()}
-    if kind == "greater_than":
-        return f"应大于 {bound.get('gt')} (must be > {bound.get('gt')})"
-    if kind == "greater_than_equal":
-        return f"应不小于 {bound.get('ge')} (must be ≥ {bound.get('ge')})"
-    if kind == "less_than_equal":
-        return f"应不大于 {bound.get('le')} (must be ≤ {bound.get('le')})"
+        return say("detail.quoted_number", given=given)
+    if kind in _PYDANTIC:
+        return say(_PYDANTIC[kind])
+    if kind in _BOUNDS:
+        code, key = _BOUNDS[kind]
+        bound = ctx.get(key)
+        return say(code, bound=plain_number(bound) if isinstance(bound, (int, float)) else bound)
     if kind == "literal_error":
-        return f"只能是 {ctx.get('expected')} (must be one of {ctx.get('expected')})"
-    if kind == "value_error":
-        return str(ctx.get("error", error["msg"]))
-    return error["msg"]
+        expected = str(ctx.get("expected"))  # pydantic's own English: "'desc' or 'asc'"
+        return say("detail.one_of", expected=re.findall(r"'([^']*)'", expected) or [expected])
+    if kind in ("too_long", "list_too_long") and "max_length" in ctx:
+        return say("detail.too_long", most=ctx["max_length"])
+    if kind == "value_error" and isinstance(ctx.get("error"), RuleValueError):
+        return ctx["error"].said
+    return say("detail.other", text=str(ctx.get("error", error["msg"])))
 
 
 # fields counted in points, days or units, where "60%" is no share of anything
@@ -120,7 +126,7 @@ def numeric_text(text: str) -> bool:
     return True
 
 
-def dotted_path(loc: Iterable) -> str:
+def dotted_path(loc: Iterable) -> str | Message:
     """A pydantic location as a rule file writes it: projects[3].indicators[0].share."""
     text = ""
     previous = None
@@ -133,7 +139,7 @@ def dotted_path(loc: Iterable) -> str:
             continue
         else:
             text += ("." if text else "") + str(part)
-    return text or "(方案)"
+    return text or say("detail.whole_scheme")
 
 
 def plain_number(value: float) -> str:
