@@ -1,4 +1,9 @@
-"""What an office's 通报 says, written from the results: heading fields, body, ranking table."""
+"""What an office's 通报 says, written from the results: heading fields, body, ranking table,
+and 附件2 (every project behind) when the body names only the five most behind.
+
+Long because: one document's words, part by part (basis, overall picture, results, problems,
+requirements, attachments), all from the same figures (``Figures``); split, those figures and
+the sentence helpers would travel between modules for no reader's gain."""
 
 from __future__ import annotations
 
