@@ -11,6 +11,7 @@ import pandas as pd
 from .errors import Issue
 from .formula import parse_formula
 from .intake import Dataset
+from .intake.previous import PriorPeriod
 from .methods import METHODS, Context
 from .scheme import Adjustment, Project, Scheme, normalize_name
 
@@ -44,6 +45,8 @@ class Assessment:
     # (project, indicator) -> the aggregates over the units its formula used, for explain:
     # {"index": units scored, "items": [(kind, grouping, formula text, values)]}
     aggregates: dict[tuple[str, str], dict] = field(default_factory=dict)
+    # the previous period (上期), when a rule compares with it: for explain
+    prior: PriorPeriod | None = None
 
     @cached_property
     def details(self) -> pd.DataFrame:
@@ -52,8 +55,11 @@ class Assessment:
         return _details_frame(self.parts)
 
 
-def score(scheme: Scheme, data: Dataset, month: int | None = None) -> Assessment:
+def score(
+    scheme: Scheme, data: Dataset, month: int | None = None, prior: PriorPeriod | None = None
+) -> Assessment:
     """Score every district on every item of the scheme; rescale for suspended projects.
+    ``prior``: the previous period, for rules that compare with it (上期(…), change).
 
     The rules work on numpy arrays, a project's rows at a time; the frames are made at the end."""
     month = month or scheme.schedule.month
@@ -80,7 +86,7 @@ def score(scheme: Scheme, data: Dataset, month: int | None = None) -> Assessment
             if project.level == "district":
                 points[:, column] = _district_item(
                     scheme, project, measures, active, place, districts, month, details, issues,
-                    shapes,
+                    shapes, _prior_rows(prior, names[active], rows["project"], active),
                 )  # fmt: skip
                 continue
             if project.level == "survey":
@@ -98,7 +104,7 @@ def score(scheme: Scheme, data: Dataset, month: int | None = None) -> Assessment
 
             points[place[taken], column] = _apply_rules(
                 scheme, project, names[taken], values, None, month, details, issues,
-                shapes.peer(names[taken]),
+                shapes.peer(names[taken]), _prior_rows(prior, names[taken], project.name),
             )  # fmt: skip
             if applies is not None:
                 shapes.others(project, column, points, held, outside, applies, districts)
@@ -111,6 +117,8 @@ def score(scheme: Scheme, data: Dataset, month: int | None = None) -> Assessment
     for district in districts[available.to_numpy() == 0]:
         issues.append(Issue("all-suspended", {"district": district}))
     total = earned * scheme.total / available.where(available > 0)
+    if prior is not None:
+        issues.extend(prior.issues())
     return Assessment(
         scheme,
         month,
@@ -128,7 +136,27 @@ def score(scheme: Scheme, data: Dataset, month: int | None = None) -> Assessment
         pd.DataFrame(outside, index=districts, columns=items) if outside.any() else None,
         shapes.vetoes(rows, by_project, measures, names),
         shapes.aggregates,
+        prior,
     )
+
+
+def _prior_rows(prior: PriorPeriod | None, units: np.ndarray, projects, positions=None):
+    """``prior(name)`` over these rows of this period (None: no previous period given). The
+    lookup is made when a formula first asks for last period's values."""
+    if prior is None:
+        return None
+    made: list = []
+
+    def column(name: str) -> np.ndarray:
+        if not made:
+            if isinstance(projects, str):
+                wanted = np.full(len(units), projects, dtype=object)
+            else:
+                wanted = projects.to_numpy(dtype=object)[positions]
+            made.append(prior.column(units, wanted))
+        return made[0](name)
+
+    return column
 
 
 def _district_item(
@@ -142,6 +170,7 @@ def _district_item(
     details: list,
     issues: list[Issue],
     shapes: _Shapes,
+    prior=None,
 ) -> np.ndarray:
     """An item computed over all of a district's projects carried out (资金保障: Σ到位 ÷ Σ计划):
     ``sum()`` adds the rows of each district, a district without such rows has no value."""
@@ -160,19 +189,20 @@ def _district_item(
 
     index = districts.to_numpy(dtype=object)
     return _apply_rules(
-        scheme, project, index, values, group_sum, month, details, issues, shapes.peer(index)
-    )
+        scheme, project, index, values, group_sum, month, details, issues, shapes.peer(index),
+        prior,
+    )  # fmt: skip
 
 
 def _apply_rules(
-    scheme, project, index, column, group_sum, month, details, issues, peer=None
+    scheme, project, index, column, group_sum, month, details, issues, peer=None, prior=None
 ) -> np.ndarray:
     """One project's points for the districts in ``index``: its indicators, deductions, bonuses
     and floor, each recorded in ``details``."""
     rules = scheme.rules_of(project)
     earned = np.zeros(len(index))
     for indicator in rules.indicators or []:
-        value = _evaluate(indicator.value, column, group_sum, len(index), peer)
+        value = _evaluate(indicator.value, column, group_sum, len(index), peer, prior)
         if peer is not None and peer.used:
             peer.keep((project.name, indicator.name))
         undefined = ~np.isfinite(value)
@@ -199,9 +229,12 @@ def _apply_rules(
             points=project.weight * indicator.share,
             month=month,
             scheme=scheme,
-            distances=_step_distances(indicator, column, group_sum, len(index), peer),
+            distances=_step_distances(indicator, column, group_sum, len(index), peer, prior),
+            previous=_previous_value(indicator, column, group_sum, len(index), peer, prior),
         )
         fraction = METHODS[indicator.method](value, indicator, context)
+        if context.previous is not None:
+            _no_growth(index, project, indicator, value, context.previous, fraction, issues)
         points = fraction * context.points
         details.append(
             _detail(
@@ -213,7 +246,7 @@ def _apply_rules(
     adjustments = [("deduction", -1.0, item) for item in rules.deductions or []]
     adjustments += [("bonus", 1.0, item) for item in rules.bonuses or []]
     for part, sign, item in adjustments:
-        count, amount = _adjustment(item, column, group_sum, len(index), peer)
+        count, amount = _adjustment(item, column, group_sum, len(index), peer, prior)
         details.append(
             _detail(index, project.name, part, item.name, None, count, None, sign * amount)
         )
@@ -232,30 +265,48 @@ def _apply_rules(
     return earned
 
 
-def _evaluate(text: str, column, group_sum, count: int, peer=None) -> np.ndarray:
-    value = parse_formula(text).evaluate(column, group_sum, peer)
+def _evaluate(text: str, column, group_sum, count: int, peer=None, prior=None) -> np.ndarray:
+    value = parse_formula(text).evaluate(column, group_sum, peer, prior)
     return np.broadcast_to(np.asarray(value, dtype=float), (count,))  # constants: one per row
 
 
-def _step_distances(indicator, column, group_sum, count: int, peer) -> dict | None:
+def _previous_value(indicator, column, group_sum, count: int, peer, prior) -> np.ndarray | None:
+    """method: change: the indicator's formula over last period's data (NaN where missing)."""
+    if indicator.method != "change":
+        return None
+    if prior is None:
+        return np.full(count, np.nan)  # pipeline said that no previous period was given
+    return _evaluate(f"上期({indicator.value})", column, group_sum, count, peer, prior)
+
+
+def _no_growth(index, project, indicator, value, before, fraction, issues) -> None:
+    """change by growth rate: a last period of 0 (or less) leaves no rate, said per unit (a
+    unit missing from last period is said by the PriorPeriod)."""
+    stuck = np.isnan(fraction) & np.isfinite(value) & np.isfinite(before)
+    for unit in index[stuck]:
+        params = {"unit": unit, "project": project.name, "indicator": indicator.name}
+        issues.append(Issue("previous.undefined", params))
+
+
+def _step_distances(indicator, column, group_sum, count: int, peer, prior=None) -> dict | None:
     """linear steps measured by formulas of their own (gain.by: 完成面积 - 目标面积, 公顷)."""
     found = {}
     for side in ("gain", "loss"):
         step = getattr(indicator, side, None)
         if step is not None and step.by is not None:
-            found[side] = _evaluate(step.by, column, group_sum, count, peer)
+            found[side] = _evaluate(step.by, column, group_sum, count, peer, prior)
     return found or None
 
 
 def _adjustment(
-    item: Adjustment, column, group_sum, count: int, peer=None
+    item: Adjustment, column, group_sum, count: int, peer=None, prior=None
 ) -> tuple[np.ndarray, np.ndarray]:
     """(the counted value, the points it moves), capped at max_points, never negative."""
     if item.points is not None:
-        value = _blank_is_zero(_evaluate(item.points, column, group_sum, count, peer))
+        value = _blank_is_zero(_evaluate(item.points, column, group_sum, count, peer, prior))
         amount = value
     else:
-        value = _blank_is_zero(_evaluate(str(item.count), column, group_sum, count, peer))
+        value = _blank_is_zero(_evaluate(str(item.count), column, group_sum, count, peer, prior))
         amount = value * float(item.per_event or 0)
     amount = np.maximum(amount, 0)
     if item.max_points is not None:

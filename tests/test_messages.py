@@ -25,6 +25,8 @@ ZH_MAY_SAY = {
     # rule-file keys and values
     "applies_to", "awards", "city", "count", "indicators", "name", "quota", "quotas", "share",
     "sum", "template", "total", "long", "sheets", "table", "json", "zh", "en", "N",
+    "previous", "change", "method", "difference", "tree", "parent", "children",
+    "levels", "value",  # task C: the previous period and the indicator tree
     # commands and the program
     "scorer", "assess", "check", "explain", "whatif", "sensitivity", "compare", "trend", "rules",
     "show", "schema", "anhui-2010", "SCORER_LANG", "Python", "history", "serve", "list", "save", "http",
