@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -141,22 +142,30 @@ def score(
 
 
 def _prior_rows(prior: PriorPeriod | None, units: np.ndarray, projects, positions=None):
-    """``prior(name)`` over these rows of this period (None: no previous period given). The
-    lookup is made when a formula first asks for last period's values."""
-    if prior is None:
-        return None
-    made: list = []
+    """``prior(name)`` over these rows of this period (None: no previous period given)."""
+    return None if prior is None else _PriorRows(prior, units, projects, positions)
 
-    def column(name: str) -> np.ndarray:
-        if not made:
-            if isinstance(projects, str):
-                wanted = np.full(len(units), projects, dtype=object)
-            else:
-                wanted = projects.to_numpy(dtype=object)[positions]
-            made.append(prior.column(units, wanted))
-        return made[0](name)
 
-    return column
+class _PriorRows:
+    """Last period's values of these rows of this period, looked up when a formula first asks
+    for them; ``absent()``: the rows last period lacks (said by the PriorPeriod, not again)."""
+
+    def __init__(self, prior: PriorPeriod, units: np.ndarray, projects, positions) -> None:
+        self.prior, self.units, self.projects, self.positions = prior, units, projects, positions
+        self._column: Callable[[str], np.ndarray] | None = None
+
+    def _wanted(self) -> np.ndarray:
+        if isinstance(self.projects, str):
+            return np.full(len(self.units), self.projects, dtype=object)
+        return self.projects.to_numpy(dtype=object)[self.positions]
+
+    def __call__(self, name: str) -> np.ndarray:
+        if self._column is None:
+            self._column = self.prior.column(self.units, self._wanted())
+        return self._column(name)
+
+    def absent(self) -> np.ndarray:
+        return self.prior.positions(self.units, self._wanted()) < 0
 
 
 def _district_item(
@@ -206,6 +215,8 @@ def _apply_rules(
         if peer is not None and peer.used:
             peer.keep((project.name, indicator.name))
         undefined = ~np.isfinite(value)
+        if prior is not None and parse_formula(indicator.value).previous:
+            undefined &= ~prior.absent()  # a unit last period lacks is said once, as such
         for district in index[undefined]:
             if group_sum is None:
                 params = {

@@ -151,6 +151,8 @@ def test_a_unit_missing_from_last_period_is_an_issue_naming_the_file_and_the_uni
         "上期数据（2022年报表.xlsx）中没有“霍山县”，无法与上期比较"
     ]
     assert said[0].severity == "error"
+    # said once, as such: not also as a value that cannot be computed
+    assert [i.code for i in result.issues if i.severity == "error"] == ["previous.missing-unit"]
     assert "previous period's data (2022年报表.xlsx)" in said[0].message("en")
     shown = run("assess", str(THIS), "--rules", str(RULES), "--previous", str(last))
     assert shown.exit_code == 1
