@@ -903,8 +903,6 @@ MESSAGES: dict[str, str] = {
     "tree.table": "{level} subtotals",
     "tree.outline": "Indicator tree",
     "tree.outline.node": "{level} “{name}” {weight} points: {children}",
-    "tree.unit": "Unit",
-    "tree.points": "{points}/{weight}",
     "tree.subtotal": "{level} “{name}”: {points} points (of {weight})",
     "tree.subtotal.rescaled": "{level} “{name}”: {points} points (of {available} available; {weight} in full)",
     "tree.subtotal.none": "{level} “{name}”: suspended or not applicable throughout, not scored",

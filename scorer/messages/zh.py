@@ -903,8 +903,6 @@ MESSAGES: dict[str, str] = {
     "tree.table": "{level}得分",
     "tree.outline": "指标体系",
     "tree.outline.node": "{level}“{name}”{weight}分：{children}",
-    "tree.unit": "单位",
-    "tree.points": "{points}/{weight}分",
     "tree.subtotal": "{level}“{name}”：{points} 分（满分 {weight} 分）",
     "tree.subtotal.rescaled": "{level}“{name}”：{points} 分（可得 {available} 分，满分 {weight} 分）",
     "tree.subtotal.none": "{level}“{name}”：全部暂缓实施或不适用，不计分",
