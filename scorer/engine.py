@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -11,6 +12,7 @@ import pandas as pd
 from .errors import Issue
 from .formula import parse_formula
 from .intake import Dataset
+from .intake.previous import PriorPeriod
 from .messages import say
 from .methods import METHODS, Context
 from .scheme import Adjustment, Project, Scheme, normalize_name
@@ -45,6 +47,8 @@ class Assessment:
     # (project, indicator) -> the aggregates over the units its formula used, for explain:
     # {"index": units scored, "items": [(kind, grouping, formula text, values)]}
     aggregates: dict[tuple[str, str], dict] = field(default_factory=dict)
+    # the previous period (上期), when a rule compares with it: for explain
+    prior: PriorPeriod | None = None
 
     @cached_property
     def details(self) -> pd.DataFrame:
@@ -53,10 +57,16 @@ class Assessment:
         return _details_frame(self.parts)
 
 
-def score(scheme: Scheme, data: Dataset, month: int | None = None) -> Assessment:
+def score(
+    scheme: Scheme, data: Dataset, month: int | None = None, prior: PriorPeriod | None = None
+) -> Assessment:
     """Score every district on every item of the scheme; rescale for suspended projects.
+    ``prior``: the previous period, for rules that compare with it (上期(…), change).
 
-    The rules work on numpy arrays, a project's rows at a time; the frames are made at the end."""
+    The rules work on numpy arrays, a project's rows at a time; the frames are made at the end.
+
+    Long because: one loop over the projects, every level taking its rows from the same dozen
+    arrays made once above it; split, those arrays would be handed from function to function."""
     month = month or scheme.schedule.month
     # object indexes: pandas would make Arrow string ones, converted back on every lookup
     districts = pd.Index(data.districts, name="district", dtype=object)
@@ -81,7 +91,7 @@ def score(scheme: Scheme, data: Dataset, month: int | None = None) -> Assessment
             if project.level == "district":
                 points[:, column] = _district_item(
                     scheme, project, measures, active, place, districts, month, details, issues,
-                    shapes,
+                    shapes, _prior_rows(prior, names[active], rows["project"], active),
                 )  # fmt: skip
                 continue
             if project.level == "survey":
@@ -99,7 +109,7 @@ def score(scheme: Scheme, data: Dataset, month: int | None = None) -> Assessment
 
             points[place[taken], column] = _apply_rules(
                 scheme, project, names[taken], values, None, month, details, issues,
-                shapes.peer(names[taken]),
+                shapes.peer(names[taken]), _prior_rows(prior, names[taken], project.name),
             )  # fmt: skip
             if applies is not None:
                 shapes.others(project, column, points, held, outside, applies, districts)
@@ -112,6 +122,8 @@ def score(scheme: Scheme, data: Dataset, month: int | None = None) -> Assessment
     for district in districts[available.to_numpy() == 0]:
         issues.append(Issue("all-suspended", {"district": district}))
     total = earned * scheme.total / available.where(available > 0)
+    if prior is not None:
+        issues.extend(prior.issues())
     return Assessment(
         scheme,
         month,
@@ -129,7 +141,35 @@ def score(scheme: Scheme, data: Dataset, month: int | None = None) -> Assessment
         pd.DataFrame(outside, index=districts, columns=items) if outside.any() else None,
         shapes.vetoes(rows, by_project, measures, names),
         shapes.aggregates,
+        prior,
     )
+
+
+def _prior_rows(prior: PriorPeriod | None, units: np.ndarray, projects, positions=None):
+    """``prior(name)`` over these rows of this period (None: no previous period given)."""
+    return None if prior is None else _PriorRows(prior, units, projects, positions)
+
+
+class _PriorRows:
+    """Last period's values of these rows of this period, looked up when a formula first asks
+    for them; ``absent()``: the rows last period lacks (said by the PriorPeriod, not again)."""
+
+    def __init__(self, prior: PriorPeriod, units: np.ndarray, projects, positions) -> None:
+        self.prior, self.units, self.projects, self.positions = prior, units, projects, positions
+        self._column: Callable[[str], np.ndarray] | None = None
+
+    def _wanted(self) -> np.ndarray:
+        if isinstance(self.projects, str):
+            return np.full(len(self.units), self.projects, dtype=object)
+        return self.projects.to_numpy(dtype=object)[self.positions]
+
+    def __call__(self, name: str) -> np.ndarray:
+        if self._column is None:
+            self._column = self.prior.column(self.units, self._wanted())
+        return self._column(name)
+
+    def absent(self) -> np.ndarray:
+        return self.prior.positions(self.units, self._wanted()) < 0
 
 
 def _district_item(
@@ -143,6 +183,7 @@ def _district_item(
     details: list,
     issues: list[Issue],
     shapes: _Shapes,
+    prior=None,
 ) -> np.ndarray:
     """An item computed over all of a district's projects carried out (资金保障: Σ到位 ÷ Σ计划):
     ``sum()`` adds the rows of each district, a district without such rows has no value."""
@@ -161,22 +202,25 @@ def _district_item(
 
     index = districts.to_numpy(dtype=object)
     return _apply_rules(
-        scheme, project, index, values, group_sum, month, details, issues, shapes.peer(index)
-    )
+        scheme, project, index, values, group_sum, month, details, issues, shapes.peer(index),
+        prior,
+    )  # fmt: skip
 
 
 def _apply_rules(
-    scheme, project, index, column, group_sum, month, details, issues, peer=None
+    scheme, project, index, column, group_sum, month, details, issues, peer=None, prior=None
 ) -> np.ndarray:
     """One project's points for the districts in ``index``: its indicators, deductions, bonuses
     and floor, each recorded in ``details``."""
     rules = scheme.rules_of(project)
     earned = np.zeros(len(index))
     for indicator in rules.indicators or []:
-        value = _evaluate(indicator.value, column, group_sum, len(index), peer)
+        value = _evaluate(indicator.value, column, group_sum, len(index), peer, prior)
         if peer is not None and peer.used:
             peer.keep((project.name, indicator.name))
         undefined = ~np.isfinite(value)
+        if prior is not None and parse_formula(indicator.value).previous:
+            undefined &= ~prior.absent()  # a unit last period lacks is said once, as such
         for district in index[undefined]:
             if group_sum is None:
                 params = {
@@ -200,9 +244,12 @@ def _apply_rules(
             points=project.weight * indicator.share,
             month=month,
             scheme=scheme,
-            distances=_step_distances(indicator, column, group_sum, len(index), peer),
+            distances=_step_distances(indicator, column, group_sum, len(index), peer, prior),
+            previous=_previous_value(indicator, column, group_sum, len(index), peer, prior),
         )
         fraction = METHODS[indicator.method](value, indicator, context)
+        if context.previous is not None:
+            _no_growth(index, project, indicator, value, context.previous, fraction, issues)
         points = fraction * context.points
         details.append(
             _detail(
@@ -214,7 +261,7 @@ def _apply_rules(
     adjustments = [("deduction", -1.0, item) for item in rules.deductions or []]
     adjustments += [("bonus", 1.0, item) for item in rules.bonuses or []]
     for part, sign, item in adjustments:
-        count, amount = _adjustment(item, column, group_sum, len(index), peer)
+        count, amount = _adjustment(item, column, group_sum, len(index), peer, prior)
         details.append(
             _detail(index, project.name, part, item.name, None, count, None, sign * amount)
         )
@@ -233,30 +280,48 @@ def _apply_rules(
     return earned
 
 
-def _evaluate(text: str, column, group_sum, count: int, peer=None) -> np.ndarray:
-    value = parse_formula(text).evaluate(column, group_sum, peer)
+def _evaluate(text: str, column, group_sum, count: int, peer=None, prior=None) -> np.ndarray:
+    value = parse_formula(text).evaluate(column, group_sum, peer, prior)
     return np.broadcast_to(np.asarray(value, dtype=float), (count,))  # constants: one per row
 
 
-def _step_distances(indicator, column, group_sum, count: int, peer) -> dict | None:
+def _previous_value(indicator, column, group_sum, count: int, peer, prior) -> np.ndarray | None:
+    """method: change: the indicator's formula over last period's data (NaN where missing)."""
+    if indicator.method != "change":
+        return None
+    if prior is None:
+        return np.full(count, np.nan)  # pipeline said that no previous period was given
+    return _evaluate(f"上期({indicator.value})", column, group_sum, count, peer, prior)
+
+
+def _no_growth(index, project, indicator, value, before, fraction, issues) -> None:
+    """change by growth rate: a last period of 0 (or less) leaves no rate, said per unit (a
+    unit missing from last period is said by the PriorPeriod)."""
+    stuck = np.isnan(fraction) & np.isfinite(value) & np.isfinite(before)
+    for unit in index[stuck]:
+        params = {"unit": unit, "project": project.name, "indicator": indicator.name}
+        issues.append(Issue("previous.undefined", params))
+
+
+def _step_distances(indicator, column, group_sum, count: int, peer, prior=None) -> dict | None:
     """linear steps measured by formulas of their own (gain.by: 完成面积 - 目标面积, 公顷)."""
     found = {}
     for side in ("gain", "loss"):
         step = getattr(indicator, side, None)
         if step is not None and step.by is not None:
-            found[side] = _evaluate(step.by, column, group_sum, count, peer)
+            found[side] = _evaluate(step.by, column, group_sum, count, peer, prior)
     return found or None
 
 
 def _adjustment(
-    item: Adjustment, column, group_sum, count: int, peer=None
+    item: Adjustment, column, group_sum, count: int, peer=None, prior=None
 ) -> tuple[np.ndarray, np.ndarray]:
     """(the counted value, the points it moves), capped at max_points, never negative."""
     if item.points is not None:
-        value = _blank_is_zero(_evaluate(item.points, column, group_sum, count, peer))
+        value = _blank_is_zero(_evaluate(item.points, column, group_sum, count, peer, prior))
         amount = value
     else:
-        value = _blank_is_zero(_evaluate(str(item.count), column, group_sum, count, peer))
+        value = _blank_is_zero(_evaluate(str(item.count), column, group_sum, count, peer, prior))
         amount = value * float(item.per_event or 0)
     amount = np.maximum(amount, 0)
     if item.max_points is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,13 +15,14 @@ from .intake.dataset import where
 from .messages import Items, Message, render, say
 from .methods import Context, in_words
 from .scheme import Adjustment, Project
+from .subtotals import subtotals, unit_subtotals
 
 
 @dataclass(frozen=True)
 class Input:
     """An input a line used: the cell (or, for a district item, the column range summed)."""
 
-    label: str
+    label: str | Message  # a Message: words of ours (上期…), rendered in the output's language
     value: float | None
     file: str | None = None
     sheet: str | None = None
@@ -72,6 +74,8 @@ class Explanation:
     scheme_total: float
     items: list[Item]
     vetoes: list[Message] = field(default_factory=list)  # 一票否决 that hold, in words
+    # the indicator tree's subtotals (指标体系, issue 13 shape 19); none for a flat scheme
+    subtotals: list[dict] = field(default_factory=list)
 
     @property
     def rescaled(self) -> bool:
@@ -93,6 +97,7 @@ class Explainer:
         self.ranks = ranks or {}
         self.grades = grades or {}
         self.locate = Locator(data)
+        self.subtotals = subtotals(assessment)  # [] without a tree
         # positions, not frames: 10,000 districts' frames would cost more than the report
         self.details = assessment.details.groupby("district", sort=False).indices
         self.carried_out = self._positions(data.rows, "district")
@@ -146,6 +151,7 @@ class Explainer:
             district, self.ranks.get(district), self.grades.get(district),
             float(a.earned[district]), float(a.available[district]), float(a.total[district]),
             scheme.total, items, self._vetoes(district),
+            unit_subtotals(self.subtotals, district, scheme.levels) if self.subtotals else [],
         )  # fmt: skip
 
     def _vetoes(self, district: str) -> list[Message]:
@@ -193,6 +199,10 @@ class Explainer:
                 distances = self._distances(district, project, indicator)
                 if distances:
                     context = Context(context.points, context.month, scheme, distances)
+                if indicator.method == "change":
+                    before = self._previous_value(district, project, indicator.value)
+                    context = Context(context.points, context.month, scheme, distances,
+                                      np.array([before]))  # fmt: skip
                 said = np.nan if value is None else value  # in_words: "cannot be computed"
                 words = in_words(
                     indicator.method, indicator, said, float(row.fraction), context, peers
@@ -213,6 +223,10 @@ class Explainer:
                 formula, full = item.formula_text(), None
                 words = _adjustment_words(row.part, item, value, float(row.points))
             inputs = self._inputs(district, project, formula) if formula else []
+            if row.part == "indicator" and indicators[row.name].method == "change":
+                inputs += self._previous_inputs(district, project, f"上期({formula})")
+            elif formula:
+                inputs += self._previous_inputs(district, project, formula)
             if row.part == "indicator":
                 inputs += self._aggregates(district, project, row.name)
             method = indicators[row.name].method if row.part == "indicator" else None
@@ -280,7 +294,7 @@ class Explainer:
         members = self.data.members
         if project.level == "survey":
             return self._survey_input(district)
-        for name in parse_formula(formula).names:
+        for name in parse_formula(formula).current_names:
             key = scheme.column_key(name)
             assert key is not None, name  # the scheme's checks made every formula name a column
             column = scheme.columns[key]
@@ -310,6 +324,39 @@ class Explainer:
                     **self.locate(district, project.name, key),
                 )
             )
+        return inputs
+
+    def _previous_value(self, district: str, project: Project, formula: str) -> float:
+        """A formula's value over the district's row of the previous period (NaN: none)."""
+        prior = self.assessment.prior
+        if prior is None:
+            return float("nan")
+        scheme = self.assessment.scheme
+
+        def column(name: str) -> float:
+            key = scheme.column_key(name)
+            assert key is not None, name
+            value, _ = prior.value(district, project.name, key)
+            return float("nan") if value is None else value
+
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return float(parse_formula(formula).evaluate(column, prior=column))
+
+    def _previous_inputs(self, district: str, project: Project, formula: str) -> list[Input]:
+        """The previous period's cells a formula read through 上期(…): 上期社工人数 72（E16）."""
+        prior = self.assessment.prior
+        parsed = parse_formula(formula)
+        if prior is None or not parsed.previous or project.level != "project":
+            return []
+        scheme = self.assessment.scheme
+        inputs = []
+        for name in parsed.previous_names:
+            key = scheme.column_key(name)
+            assert key is not None, name
+            value, at = prior.value(district, project.name, key)
+            file = Path(at["file"]).name if at.get("file") else "—"
+            label = Message("previous.input", {"label": scheme.columns[key].label, "file": file})
+            inputs.append(Input(label, value, **at))
         return inputs
 
     def _survey_input(self, district: str) -> list[Input]:
@@ -360,7 +407,8 @@ def inputs_text(line: Line, lang: str) -> str:
     for cell in line.inputs:
         value = "—" if cell.value is None else f"{cell.value:,.6g}"
         at = render("explain.at_cell", lang, cell=cell.cell) if cell.cell else ""
-        parts.append(render("explain.cell", lang, label=cell.label, value=value, at=at))
+        label = cell.label.render(lang) if isinstance(cell.label, Message) else cell.label
+        parts.append(render("explain.cell", lang, label=label, value=value, at=at))
     return render("sep.items", lang).join(parts)
 
 

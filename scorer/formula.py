@@ -30,6 +30,9 @@ PEER_FUNCTIONS = {
     "sum_of": "sum",
     "总和": "sum",
 }
+# Last period's value of a formula ("上期(参保人数)"), for 同比/环比 rules (issue 12): the
+# argument is evaluated over the previous period's row of the same unit and project.
+PREVIOUS_FUNCTIONS = {"上期", "previous"}
 _COMPARE = {
     ast.Gt: operator.gt,
     ast.GtE: operator.ge,
@@ -88,6 +91,10 @@ class Formula:
         self.aggregated = False
         self.groupings: list[str] = []  # the groupings peer aggregates are taken within
         self.peers = False  # whether it uses an aggregate over the units (mean_of…)
+        self.previous = False  # whether it uses last period's values (上期(…))
+        self.previous_names: list[str] = []  # the columns read from last period's data
+        self.current_names: list[str] = []  # the columns read from this period's, outside 上期()
+        self._in_previous = False
         self._outside_sum: list[str] = []
         # a comparison, for review checks ("完成 > 1.5 * 目标任务"), only as the whole formula
         root = self._root
@@ -135,10 +142,12 @@ class Formula:
                 raise FormulaError(say("formula.long_number", **params))
             return self._finite(float(node.value), node)
         elif isinstance(node, ast.Name):
-            if node.id in _FUNCTIONS or node.id in PEER_FUNCTIONS:
+            if node.id in _FUNCTIONS or node.id in PEER_FUNCTIONS or node.id in PREVIOUS_FUNCTIONS:
                 raise FormulaError(say("formula.needs_brackets", name=node.id))
             if node.id not in self.names:
                 self.names.append(node.id)
+            if not self._in_previous and node.id not in self.current_names:
+                self.current_names.append(node.id)
             if not inside_sum:
                 self._outside_sum.append(node.id)
         elif (
@@ -158,6 +167,12 @@ class Formula:
             and node.func.id in PEER_FUNCTIONS
         ):
             self._check_peer(node, inside_sum, inside_peer, depth)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in PREVIOUS_FUNCTIONS
+        ):
+            self._check_previous(node, inside_sum, inside_peer, depth)
         else:
             shown = ast.unparse(node)
             raise FormulaError(say("formula.not_allowed", shown=shown))
@@ -178,6 +193,30 @@ class Formula:
                 self.groupings.append(group.id)
         self.peers = True
         self._check(node.args[0], inside_sum, depth, inside_peer=True)
+
+    def _check_previous(
+        self, node: ast.Call, inside_sum: bool, inside_peer: bool, depth: int
+    ) -> None:
+        """上期(x): one argument, last period's x; not nested in another 上期()."""
+        name = node.func.id  # type: ignore[attr-defined]
+        if node.keywords or len(node.args) != 1:
+            raise FormulaError(say("formula.previous_arguments", name=name))
+        if any(
+            isinstance(sub, ast.Call)
+            and isinstance(sub.func, ast.Name)
+            and sub.func.id in PREVIOUS_FUNCTIONS
+            for sub in ast.walk(node.args[0])
+        ):
+            raise FormulaError(say("formula.previous_nested", name=name))
+        self.previous = True
+        self._in_previous = True
+        try:
+            self._check(node.args[0], inside_sum, depth, inside_peer)
+        finally:
+            self._in_previous = False
+        for sub in ast.walk(node.args[0]):
+            if isinstance(sub, ast.Name) and sub.id not in self.previous_names:
+                self.previous_names.append(sub.id)
 
     def _finite(self, value: float, node: ast.AST) -> float:
         if not math.isfinite(value):
@@ -200,6 +239,7 @@ class Formula:
         column: Callable[[str], Any],
         group_sum: Callable[[Any], Any] | None = None,
         peer: Callable[[str, Any, str | None, str], Any] | None = None,
+        prior: Callable[[str], Any] | None = None,
     ):
         """Evaluate with ``column(name)`` giving each name's values (a Series or number).
 
@@ -220,6 +260,8 @@ class Formula:
                 return float(node.value)
             if isinstance(node, ast.Name):
                 return column(node.id)
+            if isinstance(node, ast.Call) and node.func.id in PREVIOUS_FUNCTIONS:  # type: ignore[attr-defined]
+                return previous(node.args[0])
             if isinstance(node, ast.Call) and node.func.id in PEER_FUNCTIONS:  # type: ignore[attr-defined]
                 if peer is None:
                     raise FormulaError(say("formula.peers_scoring_only"))
@@ -232,6 +274,16 @@ class Formula:
                 return group_sum(walk(node.args[0]))
             # unreachable: _check refused it
             raise FormulaError(say("formula.unsupported", kind=type(node).__name__))
+
+        def previous(node: ast.AST):
+            nonlocal column
+            if prior is None:
+                raise FormulaError(say("formula.previous_needs_data"))
+            now, column = column, prior
+            try:
+                return walk(node)
+            finally:
+                column = now
 
         return walk(self._root)
 

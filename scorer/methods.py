@@ -26,6 +26,8 @@ class Context:
     scheme: s.Scheme
     # linear steps measured by a formula of their own (gain.by, loss.by), one value per unit
     distances: dict[str, np.ndarray] | None = None
+    # method: change: the same formula over the previous period's data, one value per unit
+    previous: np.ndarray | None = None
 
 
 def _per_point(share: float | None, points: float | None, ctx: Context) -> float:
@@ -486,3 +488,10 @@ def in_words(
     if value is None or np.isnan(value):
         return say("words.cannot_compute")
     return WORDS[method](indicator, value, fraction, ctx, peers)
+
+
+# method: change (对比上期, issue 13 shape 18) lives in its own module; it reuses step_amount
+from .change import change, words_change  # noqa: E402
+
+METHODS["change"] = change
+WORDS["change"] = words_change

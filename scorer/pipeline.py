@@ -4,7 +4,7 @@ month, then scheme → intake → engine → ranking."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # the command line must start fast: pandas is imported only w
     from .errors import Issue
     from .explain import Explainer
     from .intake import Dataset
+    from .intake.previous import PriorPeriod
     from .ranking import Ranking
     from .scheme import Scheme
     from .sheets import Workbook
@@ -41,6 +42,8 @@ class Plan:
     month: int
     month_source: str | None  # "option", "name", "scheme"; None: the scheme has no use for it
     workbooks: list[Workbook]
+    # the previous period's files (--previous, or the scheme's ``previous:`` beside the rule file)
+    previous: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -55,6 +58,7 @@ class Result:
     month_source: str | None = None
     scheme_path: Path | None = None  # the rule file the scheme was read from (None: given)
     level: str | None = None  # "city": counties rolled up into their cities
+    prior: PriorPeriod | None = None  # the previous period (上期), when one was read
 
     def explainer(self) -> Explainer:
         """Explanations of every district's points (needs a ranking: data without errors)."""
@@ -98,6 +102,7 @@ def prepare(
     rules: Scheme | str | Path | None = None,
     month: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    previous: list[str | Path] | None = None,
 ) -> Plan:
     """Open the files (their parse begins on worker threads), choose and load the scheme, and
     decide the month. The parse runs while the scheme, pandas and the later stages load: that
@@ -116,7 +121,19 @@ def prepare(
     # the month is in the names of the files read, or of the folder they came in
     read = [str(w.path) for w in workbooks] + [n for n in names if Path(n).is_dir()]
     chosen, source = decide_month(scheme, read, month)
-    return Plan(names, scheme, scheme_path, reason, chosen, source, workbooks)
+    earlier = previous_paths(scheme, scheme_path, previous)
+    return Plan(names, scheme, scheme_path, reason, chosen, source, workbooks, earlier)
+
+
+def previous_paths(
+    scheme: Scheme, scheme_path: Path | None, given: list[str | Path] | None
+) -> list[str]:
+    """The previous period's files: those given (--previous), else those the scheme names,
+    relative to the rule file (the rule file is only read, never written)."""
+    if given:
+        return [str(p) for p in given]
+    base = scheme_path.parent if scheme_path is not None else Path.cwd()
+    return [str(base / name) for name in scheme.previous_files()]
 
 
 def run(
@@ -134,13 +151,19 @@ def run(
 
     scheme = plan.scheme
 
+    prior: PriorPeriod | None = None
+
     def result(data: Dataset, ranking: Ranking | None, issues: list[Issue]) -> Result:
         return Result(
-            scheme, data, ranking, issues, plan.month, plan.month_source, plan.scheme_path, level
-        )
+            scheme, data, ranking, issues, plan.month, plan.month_source, plan.scheme_path, level,
+            prior,
+        )  # fmt: skip
 
     data = read_data(plan.paths, scheme, progress, plan.workbooks)
     issues = list(data.issues)
+    if plan.previous or scheme.previous is not None or _uses_previous(scheme):
+        prior, said = read_previous(plan, level)
+        issues.extend(said)
     if has_errors(issues) or not data.districts:
         if not data.districts and not has_errors(issues):
             issues.append(Issue("no-districts"))
@@ -151,10 +174,39 @@ def run(
             issues.append(Issue("no-cities", {"label": label}))
             return result(data, None, issues)
         data = roll_up(data, scheme)
-    assessment = score(scheme, data, plan.month)
+    assessment = score(scheme, data, plan.month, prior)
     issues.extend(assessment.issues)
     issues.extend(award_issues(scheme, data.groups))  # rolled up: no groups, nothing to say
     return result(data, None if has_errors(issues) else rank(assessment), issues)
+
+
+def _uses_previous(scheme: Scheme) -> bool:
+    from .intake.previous import uses_previous
+
+    return uses_previous(scheme)
+
+
+def read_previous(plan: Plan, level: str | None) -> tuple[PriorPeriod | None, list[Issue]]:
+    """The previous period's data through the same intake (limits, checks, roster) as this
+    period's, and what is wrong with them; none given for a scheme that needs them is an
+    error, given to a scheme that has no use for them a warning."""
+    from .errors import Issue, has_errors
+    from .intake import read_data, roll_up
+    from .intake.previous import PriorPeriod, previous_issues, uses_previous
+
+    scheme = plan.scheme
+    needed = uses_previous(scheme)
+    if not plan.previous:
+        return None, [Issue("previous.none", {"scheme": scheme.name})] if needed else []
+    data = read_data(plan.previous, scheme)
+    said = previous_issues(data, plan.previous)
+    if not needed:
+        said.append(Issue("previous.unused", {"scheme": scheme.name}, severity="warning"))
+    if has_errors(said):
+        return None, said
+    if level == "city" and data.groups:
+        data = roll_up(data, scheme)
+    return PriorPeriod(data, scheme, data.files), said
 
 
 def assess(
@@ -163,11 +215,13 @@ def assess(
     month: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     level: str | None = None,
+    previous: list[str | Path] | None = None,
 ) -> Result:
     """scheme → intake → engine → ranking, choosing the scheme and the month exactly as
     ``scorer assess`` does. ``rules``: a Scheme, a rule file, a bundled scheme's name, or None
-    to choose as the command line does."""
-    return run(prepare(paths, rules, month), progress, level)
+    to choose as the command line does. ``previous``: last period's data files, for 同比/环比
+    rules (上期(…), method: change); without it, the files the scheme's ``previous:`` names."""
+    return run(prepare(paths, rules, month, previous=previous), progress, level)
 
 
 def rescore(result: Result, scheme: Scheme, month: int | None = None) -> Result:
@@ -177,8 +231,8 @@ def rescore(result: Result, scheme: Scheme, month: int | None = None) -> Result:
     from .ranking import rank
 
     month = result.month if month is None else month
-    assessment = score(scheme, result.data, month)
+    assessment = score(scheme, result.data, month, result.prior)
     issues = [*result.data.issues, *assessment.issues]
     ranking = None if has_errors(issues) else rank(assessment)
     return Result(scheme, result.data, ranking, issues, month, result.month_source, None,
-                  result.level)  # fmt: skip
+                  result.level, result.prior)  # fmt: skip

@@ -60,7 +60,7 @@ def sensitivity(
         earned = np.empty((draws, len(assessment.districts)))
         for combination in np.unique(picks, axis=0):
             settings = [f"{k}={alternatives[k][i]}" for k, i in zip(keys, combination)]
-            scored = score(changed(scheme, settings)[0], data, assessment.month)
+            scored = score(changed(scheme, settings)[0], data, assessment.month, assessment.prior)
             rows = (picks == combination).all(axis=1)
             earned[rows] = drawn[rows] @ shares_of(scored)
     else:

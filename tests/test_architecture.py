@@ -15,11 +15,12 @@ PACKAGE = Path(__file__).resolve().parent.parent / "scorer"
 STAGES = [
     {"messages"},
     {"errors", "bundled", "formula", "untrusted", "cells"},
-    {"scheme", "methods", "whatif"},  # whatif: Scheme -> Scheme; validate checks alternatives
+    # whatif: Scheme -> Scheme; validate checks alternatives; change: the method 对比上期
+    {"scheme", "methods", "whatif", "change"},
     {"sheets", "intake"},
     {"engine"},
     {"ranking", "awards"},
-    {"sensitivity", "periods", "explain", "names"},
+    {"sensitivity", "periods", "explain", "names", "subtotals"},
     {"render"},
     {"pipeline", "store"},  # store: keeps the pipeline's runs; reruns them through it
     {"cli", "web", "__main__", "__init__"},  # web: the page, a front end beside the command line

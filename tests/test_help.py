@@ -464,7 +464,7 @@ def test_chinese_folder_and_rule_file_names_with_spaces(tmp_path):
     result = invoke("assess", str(folder), "--rules", str(rules), "-o", str(report))
     assert result.exit_code == 0, result.output
     assert "甲市" in result.stdout and "乙市" in result.stdout
-    assert f"({rules};" in result.stderr.replace("\n", "")
+    assert f"（{rules}；" in result.stderr.replace("\n", "")
     assert report.read_text(encoding="utf-8").count("甲市") > 1
     missing = invoke("assess", str(tmp_path / "没有 这个 文件夹" / "2010.xlsx"))
     assert missing.exit_code == 1 and "没有 这个 文件夹" in missing.stderr

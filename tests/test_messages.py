@@ -31,6 +31,8 @@ ZH_MAY_SAY = {
     "rank_points", "score", "sequence", "survey", "units",
     # YAML's own words for values: true, false, .inf, .nan and 5e1 (a number YAML reads as text)
     "true", "false", "inf", "nan", "e1",
+    "previous", "change", "method", "difference", "tree", "parent", "children",
+    "levels", "value",  # task C: the previous period and the indicator tree
     # commands and the program
     "scorer", "assess", "check", "explain", "whatif", "sensitivity", "compare", "trend", "rules",
     "show", "schema", "anhui-2010", "SCORER_LANG", "Python", "history", "serve", "list", "save", "http",

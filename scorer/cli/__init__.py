@@ -30,6 +30,7 @@ class Settings:
     lang: str = field(default_factory=current)
     debug: bool = False
     level: str | None = None
+    previous: list[str] = field(default_factory=list)  # --previous: last period's data files
 
 
 def settings(ctx: click.Context | None = None) -> Settings:

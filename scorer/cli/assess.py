@@ -17,6 +17,7 @@ from .options import (
     level_option,
     option,
     output_option,
+    previous_option,
     top_option,
 )
 from .outputs import check_outputs, document_options, write_reports
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 @option("--save", is_flag=True, help="help_opt_save")
 @db_option
 @level_option
+@previous_option
 @lang_option
 @click.pass_context
 def assess(

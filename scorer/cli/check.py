@@ -12,7 +12,7 @@ import click
 from ..messages import render
 from . import EXIT_PROBLEMS
 from .help import Command
-from .options import data_options, format_option, lang_option, option
+from .options import data_options, format_option, lang_option, option, previous_option
 from .outputs import guard_outputs, said, write_output
 from .run import resolve_data, run
 from .terminal import errors, print_issues, say_units
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 @click.command(cls=Command, help="help_check", short_help="help_short_check")
 @data_options
 @format_option
+@previous_option
 @option(
     "--output", "-o", "output", type=click.Path(), metavar="metavar_file",
     help="help_opt_output_check",

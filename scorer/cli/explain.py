@@ -8,7 +8,15 @@ import click
 
 from ..messages import render, words
 from .help import Command
-from .options import argument, lang_option, level_option, month_option, output_option, rules_option
+from .options import (
+    argument,
+    lang_option,
+    level_option,
+    month_option,
+    output_option,
+    previous_option,
+    rules_option,
+)
 from .outputs import check_outputs, names_in_report, said, write_output
 from .run import run
 from .terminal import console, line, require_ranking
@@ -23,6 +31,7 @@ if TYPE_CHECKING:
 @month_option
 @output_option("help_opt_output_explain")
 @level_option
+@previous_option
 @lang_option
 def explain(
     args: tuple[str, ...], rules: str | None, month: int | None, outputs: tuple[str, ...], lang: str
@@ -78,6 +87,13 @@ def _print_explanation(explanation: Explanation, lang: str) -> None:
     out.print(explanation_summary(explanation, lang), style="bold")
     sources = "；".join(district_view(explanation).sources)
     out.print(f"{text['inputs_short']}{sources}", style="dim")
+    if explanation.subtotals:  # the indicator tree (指标体系): each level's subtotals first
+        from ..subtotals import subtotal_words
+
+        out.print()
+        out.print(text["tree.title"], style="bold")
+        for said, s in zip(subtotal_words(explanation.subtotals, lang), explanation.subtotals):
+            out.print("   " * s["depth"] + said)
     for number, item in enumerate(explanation.items, 1):
         out.print()
         out.print(

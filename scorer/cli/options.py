@@ -69,6 +69,29 @@ def level_option(func: F) -> F:
     )(func)
 
 
+def previous_option(func: F) -> F:
+    """--previous FILE (repeatable): last period's data, for 同比/环比 rules (kept in Settings
+    for the run, as --level is)."""
+
+    def remember(
+        ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+    ) -> tuple[str, ...]:
+        from . import Settings
+
+        ctx.ensure_object(Settings).previous = list(value)
+        return value
+
+    return option(
+        "--previous",
+        multiple=True,
+        type=click.Path(),
+        metavar="metavar_previous",
+        callback=remember,
+        expose_value=False,
+        help="help_opt_previous",
+    )(func)
+
+
 def output_option(help_key: str) -> Callable[[F], F]:
     """--output/-o FILE, repeatable: the reports to write."""
     return option(

@@ -94,6 +94,26 @@ def rules_show(file: str | None, lang: str) -> None:
     out.print(f"{text['grades']}: {bands}")
     for template, summary in used.items():
         out.print(f"{text['template']}“{template}”: {summary}")
+    if scheme.tree:  # the indicator tree (指标体系): each indicator and what is below it
+        from ..scheme.tree import walk
+        from ..subtotals import level_name
+
+        out.print(text["tree.outline"], style="bold")
+        from ..scheme import normalize_name
+
+        below = {normalize_name(n.name): [f"{c.name} {c.weight:g}" for c in n.children]
+                 for n, _ in walk(scheme.tree)}  # fmt: skip
+        for project in scheme.projects:
+            key = normalize_name(project.parent or "")
+            if key in below:
+                below[key].append(f"{project.name} {project.weight:g}")
+        for node, depth in walk(scheme.tree):
+            said = render(
+                "tree.outline.node", lang, level=level_name(scheme.levels, depth, lang),
+                name=node.name, weight=f"{node.weight:g}",
+                children=below[normalize_name(node.name)],
+            )  # fmt: skip
+            out.print("   " * depth + said)
 
 
 @rules.command("schema", help="help_rules_schema", short_help="help_short_rules_schema")

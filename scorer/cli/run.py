@@ -50,7 +50,10 @@ def run(data: tuple[str, ...], rules: str | None, month: int | None, lang: str) 
     with ProgressBar(words(lang)["reading"]) as progress:
         # one bar, counting files, for both passes over them: opening a file (its parse begins
         # then, while the scheme loads) counts half, checking its rows the other half
-        plan = _prepare(paths, rules, month, lang, lambda done, total: progress(done / 2, total))
+        plan = _prepare(
+            paths, rules, month, lang, lambda done, total: progress(done / 2, total),
+            resolve_data(tuple(state.previous), lang),
+        )  # fmt: skip
         _say_plan(plan, lang)
 
         def checked(done: int, total: int) -> None:
@@ -59,13 +62,15 @@ def run(data: tuple[str, ...], rules: str | None, month: int | None, lang: str) 
         return run_plan(plan, checked, state.level)
 
 
-def _prepare(paths, rules: str | None, month: int | None, lang: str, progress) -> Plan:
+def _prepare(
+    paths, rules: str | None, month: int | None, lang: str, progress, previous=None
+) -> Plan:
     """The pipeline's prepare; a month it needs and cannot find, said as a usage error."""
     from ..errors import UsageError
     from ..pipeline import MonthNeeded, prepare
 
     try:
-        return prepare(paths, rules, month, progress)
+        return prepare(paths, rules, month, progress, previous)
     except MonthNeeded as exc:
         found = "、".join(f"{m}月" if lang == "zh" else str(m) for m in exc.found)
         key = "month_several" if exc.found else "month_needed"

@@ -16,6 +16,7 @@ from .options import (
     level_option,
     month_option,
     option,
+    previous_option,
     rules_option,
     top_option,
 )
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 @format_option
 @top_option
 @level_option
+@previous_option
 @lang_option
 def whatif(
     data: tuple[str, ...],
@@ -104,4 +106,6 @@ def _after(
 
     if rescore:
         return score_again(before, scheme, month)
-    return assess(resolve_data(data, lang), scheme, month, level=settings().level)
+    state = settings()
+    previous = resolve_data(tuple(state.previous), lang, quiet=True) if state.previous else None
+    return assess(resolve_data(data, lang), scheme, month, level=state.level, previous=previous)

@@ -12,6 +12,7 @@ import pandas as pd
 from ..explain import district_view
 from ..messages import words
 from ..scheme import rules_summary
+from ..subtotals import level_tables
 from .json import awards_list
 
 # Past this many districts the HTML and Markdown reports keep the ranking whole but show charts
@@ -88,6 +89,8 @@ def report_context(result, lang: str = "zh", robustness=None) -> dict[str, Any]:
         "ties": ranking.ties,
         "chain": "、".join(name for name, _ in ranking.chain),
         "robust": robust_layout(robustness, lang) if robustness is not None else None,
+        # the indicator tree's subtotals, a table per level (None: a flat scheme)
+        "tree": level_tables(assessment, [r["district"] for r in rows], lang),
         **_summary(result, lang),
     }
 

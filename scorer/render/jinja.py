@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..explain import explanation_summary, inputs_text, item_title
+from ..subtotals import subtotal_outline, subtotal_words
 
 
 def environment(**options: Any):
@@ -26,8 +27,9 @@ def environment(**options: Any):
     env.filters["pct"] = lambda v: "" if v is None else f"{v:.1%}"
     env.filters["heat"] = heat_colour
     env.globals.update(
-        item_title=item_title, inputs_text=inputs_text, explanation_summary=explanation_summary
-    )
+        item_title=item_title, inputs_text=inputs_text, explanation_summary=explanation_summary,
+        subtotal_words=subtotal_words, subtotal_outline=subtotal_outline,
+    )  # fmt: skip
     return env
 
 

@@ -41,7 +41,7 @@ def to_dict(ranking: Ranking, issues: list[Issue], lang: str = "zh") -> dict[str
         {"district": r.district, "satisfaction": _number(r.satisfaction), "rank": int(r.rank)}
         for r in ranking.survey.itertuples(index=False)
     ]
-    return {
+    body = {
         "scheme": {
             "name": scheme.name,
             "year": scheme.year,
@@ -66,6 +66,38 @@ def to_dict(ranking: Ranking, issues: list[Issue], lang: str = "zh") -> dict[str
         ],  # fmt: skip
         "issues": [i.to_dict(lang) for i in issues],
     }
+    if scheme.tree:  # the indicator tree: its indicators, and each unit's subtotals
+        _add_tree(body, ranking, lang)
+    return body
+
+
+def _add_tree(body: dict[str, Any], ranking: Ranking, lang: str) -> None:
+    """The tree's indicators under scheme.tree (level, parent, points, projects below), and
+    each district's ``subtotals``: indicator → points (None: nothing below it was scored)."""
+    from ..subtotals import level_name, subtotals
+
+    assessment = ranking.assessment
+    scheme = assessment.scheme
+    found = subtotals(assessment)
+    body["scheme"]["levels"] = [
+        level_name(scheme.levels, depth, lang) for depth in range(max(s.depth for s in found) + 2)
+    ]
+    body["scheme"]["tree"] = [
+        {
+            "name": s.name,
+            "level": level_name(scheme.levels, s.depth, lang),
+            "depth": s.depth,
+            "parent": s.parent,
+            "weight": s.weight,
+            "projects": s.projects,
+        }
+        for s in found
+    ]
+    columns = {s.name: s.points.reindex(ranking.table["district"]).to_numpy(dtype=float)
+               for s in found}  # fmt: skip
+    plain = {name: _plain(values) for name, values in columns.items()}
+    for position, district in enumerate(body["districts"]):
+        district["subtotals"] = {name: values[position] for name, values in plain.items()}
 
 
 def _districts(ranking: Ranking) -> list[dict[str, Any]]:

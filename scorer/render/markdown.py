@@ -56,6 +56,13 @@ def render_explanation_markdown(explanation, lang: str = "zh") -> str:
             out.append(f"| {md_text(line.name)} | {md_text(inputs_text(line, lang))} | "
                        f"{md_text(line.words.render(lang))} | {line.points:+.2f} |")  # fmt: skip
     out.append("")
+    if explanation.subtotals:  # the indicator tree (指标体系): each level's subtotals
+        from ..subtotals import subtotal_words
+
+        out += [md_text(t["tree.title"]), ""]
+        for said, s in zip(subtotal_words(explanation.subtotals, lang), explanation.subtotals):
+            out.append("  " * s["depth"] + "- " + md_text(said))
+        out.append("")
     out += [
         md_text(s) + "  " for s in explanation_summary(explanation, lang, closing=True).split("\n")
     ]

@@ -112,6 +112,7 @@ def render_xlsx(result, lang: str = "zh") -> bytes:
     _ranking_sheet(book, ranking)
     _awards_sheet(book, ranking)
     _scores_sheet(book, ranking)
+    _tree_sheet(book, ranking)
     _deductions_sheet(book, result)
     _problems_sheet(book, result.issues)
     _scheme_sheet(book, scheme)
@@ -208,6 +209,50 @@ def _scores_sheet(book: _Book, ranking) -> None:
     for col in range(2, len(items) + 2):
         if count:
             sheet.conditional_format(1, col, count, col, _COLOUR_SCALE)
+
+
+def _tree_sheet(book: _Book, ranking) -> None:
+    """分级得分, when the scheme has an indicator tree: a row per unit in rank order, a column
+    per indicator, level by level (一级指标 over its columns, merged), colour-scaled."""
+    from ..subtotals import level_tables
+
+    tables = level_tables(ranking.assessment, list(ranking.table["district"]), book.lang)
+    if not tables:
+        return
+    t = book.t
+    sheet = book.sheet("tree.title", header_row=1)
+    for col, name in enumerate([t["rank"], t["district"]]):
+        sheet.merge_range(0, col, 1, col, name, book.header)
+    sheet.set_column(0, 0, 6)
+    sheet.set_column(1, 1, 14)
+    col = 2
+    for table in tables:
+        first, last = col, col + len(table["columns"]) - 1
+        if first == last:
+            _safe_text(sheet, 0, first, table["level"], book.header, book.guarded_header)
+        else:
+            sheet.merge_range(0, first, 0, last, "", book.header)
+            _safe_text(sheet, 0, first, table["level"], book.header, book.guarded_header)
+        for offset, column in enumerate(table["columns"]):
+            label = f"{column['name']}（{column['weight']:g}）"
+            _safe_text(sheet, 1, first + offset, label, book.header, book.guarded_header)
+        sheet.set_column(first, last, 11)
+        for row, (r, unit) in enumerate(zip(ranking.table.itertuples(index=False),
+                                            table["rows"]), start=2):  # fmt: skip
+            sheet.write_number(row, 0, int(r.rank), book.integer)
+            book.write_text(sheet, row, 1, r.district)
+            for offset, value in enumerate(unit["cells"]):
+                if value is None:
+                    sheet.write_string(row, first + offset, "—", book.muted)
+                else:
+                    sheet.write_number(row, first + offset, value, book.number)
+        count = len(table["rows"])
+        for place in range(first, last + 1):
+            if count:
+                sheet.conditional_format(2, place, count + 1, place, _COLOUR_SCALE)
+        col = last + 1
+    sheet.set_row(1, 30)
+    sheet.freeze_panes(2, 2)
 
 
 def _deductions_sheet(book: _Book, result) -> None:

@@ -15,6 +15,7 @@ from pydantic import AllowInfNan, Field, Strict, model_validator
 from ..messages import render, say
 from .names import ProjectIndex, normalize_name
 from .shapes import Applicability, RankSequence, Step, UnitGroups, Veto
+from .tree import TreeNode
 from .types import (
     LARGEST,  # noqa: F401  (its old home)
     Number,
@@ -285,8 +286,38 @@ class RelativeToBest(_IndicatorBase):
         return self.order == "desc" and not self.lower_is_better()
 
 
+class Change(_IndicatorBase):
+    """对比上期（同比、环比）：值与上期同一公式的值相比，持平得 base，
+    每增加一步加分、每减少一步扣分，加（扣）分封顶；步长与封顶的写法同 linear 的 gain / loss。"""
+
+    method: Literal["change"]
+    compare: Literal["difference", "growth"] = Field(
+        default="difference",
+        description="difference 按增减量（值的单位，如名、万元）；growth 按增长率（0.05 为5%）",
+    )
+    base: Number = Field(
+        default=1, ge=0, description="与上期持平时的得分比例（占本指标分值），默认 1 / unchanged"
+    )
+    floor: Number = Field(default=0, description="最低得分比例，默认 0（扣完为止）")
+    gain: Step | None = Field(
+        default=None, description="比上期每增加一步加分，如 {per: 1, points: 0.05, max_points: 0.5}"
+    )
+    loss: Step | None = Field(
+        default=None, description="比上期每减少一步扣分，如 {per: 1, points: 0.1, max_points: 2}"
+    )
+
+    @model_validator(mode="after")
+    def _sides(self) -> "Change":
+        if self.gain is None and self.loss is None:
+            raise ValueError("change 需要 gain（每增加一步加分）或 loss（每减少一步扣分）")
+        for step in (self.gain, self.loss):
+            if step is not None and step.by is not None:
+                raise ValueError("change 的增减由 value 与上期比较得出，不写 by")
+        return self
+
+
 Indicator = Annotated[
-    Proportional | Linear | Tiers | PassFail | Schedule | RankPoints | RelativeToBest,
+    Proportional | Linear | Tiers | PassFail | Schedule | RankPoints | RelativeToBest | Change,
     Field(discriminator="method"),
 ]
 INDICATOR_MODELS: dict[str, type[_IndicatorBase]] = {
@@ -297,6 +328,7 @@ INDICATOR_MODELS: dict[str, type[_IndicatorBase]] = {
     "schedule": Schedule,
     "rank_points": RankPoints,
     "relative_to_best": RelativeToBest,
+    "change": Change,
 }
 METHOD_NAMES = tuple(INDICATOR_MODELS)
 
@@ -378,6 +410,10 @@ class Project(Rules):
     lead: str | None = Field(
         default=None,
         description="牵头单位，如“交通运输局”；通报按牵头单位列出落后的项目 / lead department",
+    )
+    parent: str | None = Field(
+        default=None,
+        description="指标体系（tree）中所属的上级指标，如“项目立项” / its node in the tree",
     )
 
 
@@ -531,6 +567,33 @@ class Scheme(_Strict):
     )
     vetoes: list[Veto] = Field(default=[], description="一票否决事项 / conditions that veto")
     report: ReportRules = ReportRules()
+    # --- issue 12: the previous period; issue 13: the indicator tree
+    previous: list[str] | str | None = Field(
+        default=None,
+        description=(
+            "上期数据文件（相对于本方案文件），供 上期(…) 公式和 change（对比上期）使用；"
+            "命令行 --previous 优先 / last period's data files, relative to the rule file"
+        ),
+    )
+    levels: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        description="指标体系各级的名称，如 [一级指标, 二级指标, 三级指标] / names of the levels",
+    )
+    tree: list[TreeNode] | None = Field(
+        default=None,
+        min_length=1,
+        description=(
+            "指标体系：上级指标及其分值，下级指标写在 children 中；项目用 parent 写明所属的指标，"
+            "各下级分值之和须等于上级分值 / the indicator tree above the projects"
+        ),
+    )
+
+    def previous_files(self) -> list[str]:
+        """The previous period's files the scheme names, as written."""
+        if self.previous is None:
+            return []
+        return [self.previous] if isinstance(self.previous, str) else list(self.previous)
 
     @model_validator(mode="after")
     def _status_column(self) -> "Scheme":

@@ -17,6 +17,7 @@ from .load import LineMap, parse_rule_text, read_rule_file
 from .model import ID_COLUMNS, METHOD_NAMES, SURVEY_WORDS, Scheme
 from .names import normalize_name
 from .shape_checks import check_shapes, uses_applies_to
+from .tree import check_tree
 from .wording import describe_error, dotted_path, plain_number, value_mistake
 
 # column keys the data table uses for itself (intake adds them to every row)
@@ -191,6 +192,7 @@ def _semantic_issues(raw: dict, lines: LineMap, file: str) -> list[Issue]:
     _check_text_columns(columns, add)
     _check_roster(raw, add)
     check_shapes(raw, columns, add)
+    check_tree(raw, add)  # issue 13 shape 19: the indicator tree
     return issues
 
 
@@ -368,6 +370,8 @@ class _FormulaCheck:
         if formula.aggregated and not aggregated:
             detail = say("detail.sum_for_district")
             self.add("bad-formula", {"formula": text, "detail": detail}, loc)
+        if formula.previous and (comparison or survey):
+            self.add("previous.not-here", {"formula": text}, loc)  # task C: 上期() scores only
         if formula.peers and comparison:
             detail = say("detail.peers_for_scoring")
             self.add("bad-formula", {"formula": text, "detail": detail}, loc)
@@ -400,6 +404,7 @@ def _check_formulas(raw: dict, templates: dict, check: _FormulaCheck) -> None:
         for i, indicator in _entries(rules, "indicators"):
             at = (*loc, "indicators", i)
             check(indicator.get("value"), (*at, "value"), aggregated, survey=survey)
+            _check_change(indicator, at, check.add)  # task C: method change
             for side in ("gain", "loss"):
                 step = indicator.get(side)
                 if isinstance(step, dict):
@@ -419,6 +424,20 @@ def _check_formulas(raw: dict, templates: dict, check: _FormulaCheck) -> None:
         check(item.get("when"), ("checks", index, "when"), False, comparison=True)
     for index, item in _entries(raw, "vetoes"):
         check(item.get("when"), ("vetoes", index, "when"), False, comparison=True)
+
+
+def _check_change(indicator: dict, at: tuple, add: Add) -> None:
+    """method: change compares its value with the same formula last period: the value itself
+    must not read last period's (上期(…) inside it would be compared with itself)."""
+    value = indicator.get("value")
+    if indicator.get("method") != "change" or not isinstance(value, str):
+        return
+    try:
+        uses = parse_formula(value).previous
+    except FormulaError:
+        return  # said as bad-formula
+    if uses:
+        add("previous.in-change", {"formula": value}, (*at, "value"))
 
 
 def _check_templates(raw: dict, templates: dict, add: Add) -> None:
