@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import re
+
 import numpy as np
 import pandas as pd
 
 from .engine import Assessment
+from .messages import Message, render, say
 from .ranking import Tie, _strict_rank, grade_indexes
 
 
@@ -182,7 +185,9 @@ def _award_rule(award, names: list[str], scheme) -> dict[str, str]:
         en_special = ", ".join(f"{c} {q}" for c, q in award.quotas.items())
         en = f"quotas per city: {en_special + ', ' if en_special else ''}{award.quota} for every other city"
     else:
-        zh, en = f"全省共{award.count}个", f"{award.count} in the province"
+        scope = scope_word(scheme)
+        zh = render("shape.award_count", "zh", scope=scope, count=award.count)
+        en = render("shape.award_count", "en", scope=scope, count=award.count)
     if award.min_grade is not None:
         zh += f"；等次须为{award.min_grade}及以上"
         en += f"; grade {award.min_grade} or better"
@@ -200,13 +205,19 @@ def _award_rule(award, names: list[str], scheme) -> dict[str, str]:
     return {"zh": zh, "en": en}
 
 
-def honoured(award, assessment: Assessment, totals: np.ndarray) -> np.ndarray:
+def honoured(
+    award, assessment: Assessment, totals: np.ndarray, forced: np.ndarray | None = None
+) -> np.ndarray:
     """draws × districts: True where the district wins the award with these (rounded) totals:
-    eligible, and fewer eligible districts of its city above it than the city's quota."""
+    eligible, and fewer eligible districts of its city above it than the city's quota.
+    ``forced``: per district, the grade a veto gives at best (a position in the grades)."""
     scheme = assessment.scheme
     eligible = np.ones(totals.shape, dtype=bool)
     if award.min_grade is not None:
-        eligible &= grade_indexes(scheme, totals) <= list(scheme.grades).index(award.min_grade)
+        grades = grade_indexes(scheme, totals)
+        if forced is not None:
+            grades = np.maximum(grades, forced)
+        eligible &= grades <= list(scheme.grades).index(award.min_grade)
     if award.min_total is not None:
         eligible &= totals >= award.min_total - 1e-9
     out = {d for d, _ in _removed(award, scheme, assessment.vetoes)}
@@ -229,3 +240,17 @@ def honoured(award, assessment: Assessment, totals: np.ndarray) -> np.ndarray:
         )
         won[:, members] = eligible[:, members] & (above < quota)
     return won
+
+
+_SCOPE = re.compile(r"^\s*\d{0,4}\s*(?:年度?)?\s*[^\s\d（(]{1,10}?(省|自治区|市|州|盟|县|区)")
+
+
+def scope_word(scheme) -> Message:
+    """The level a scheme assesses at, for 全省 / 全市 / 全县: the report's ``scope``, else the
+    first 省/市/县/区 of the scheme's name (安徽省… → 省, 六安市… → 市); 省 when it names none."""
+    level = scheme.report.scope
+    if level is None:
+        found = _SCOPE.match(scheme.name)
+        word = found.group(1) if found else "省"
+        level = {"自治区": "区", "州": "市", "盟": "市"}.get(word, word)
+    return say(f"shape.scope.{level}")

@@ -11,6 +11,7 @@ from .engine import Assessment
 from .formula import parse_formula
 from .intake import Dataset, Locator, span
 from .intake.dataset import where
+from .messages import in_languages, render, say
 from .methods import Context, in_words
 from .scheme import Adjustment, Project
 
@@ -214,12 +215,14 @@ class Explainer:
                     "en": f"no lower than 0: {row.points:.2f} given back",
                 }
                 formula, full = None, None
-            elif row.points == 0:
-                continue  # a deduction or bonus that did not apply
+            elif row.points == 0 and (pd.isna(row.fraction) or row.fraction >= 1):
+                continue  # a deduction or bonus that did not apply (and no cap cut it)
             else:
                 item = adjustments[row.name]
                 formula, full = item.formula_text(), None
                 words = _adjustment_words(row.part, item, value, float(row.points))
+                if not pd.isna(row.fraction) and row.fraction < 1 - 1e-9:  # a cap held
+                    words = capped_words(words, row.part, rules, scheme, rows, float(row.points))
             inputs = self._inputs(district, project, formula) if formula else []
             if row.part == "indicator":
                 inputs += self._aggregates(district, project, row.name)
@@ -278,6 +281,10 @@ class Explainer:
             step = getattr(indicator, side, None)
             if step is not None and step.by is not None:
                 found[side] = np.array([float(parse_formula(step.by).evaluate(column))])
+        for number, level in enumerate(getattr(indicator, "levels", None) or []):
+            found[f"level:{number}"] = np.array(
+                [float(parse_formula(level.count).evaluate(column))]
+            )
         return found or None
 
     def _inputs(self, district: str, project: Project, formula: str) -> list[Input]:
@@ -330,6 +337,20 @@ class Explainer:
         first = mine.iloc[0]
         at = where(self.data.sources, int(first["_source"]), int(first["_row"]), "satisfaction")
         return [Input(label, float(first["satisfaction"]), **at)]
+
+
+def capped_words(words: dict, part: str, rules, scheme, rows: list, points: float) -> dict:
+    """An item cut by a cap on the sum of bonuses (deductions): its own words, then the cap's:
+    本项加分最多10分，此项只计4分 (or the scheme's cap, where the project's did not hold)."""
+    caps = rules.caps
+    limit = getattr(caps, f"max_{part}") if caps is not None else None
+    spent = sum(abs(r.points) for r in rows if r.part == part)
+    where = "project" if limit is not None and abs(spent - limit) <= 1e-9 else "scheme"
+    if where == "scheme":
+        limit = getattr(scheme.caps, f"max_{part}") if scheme.caps is not None else 0
+    said = say(f"shape.words.cap_{part}_{where}", limit=f"{limit or 0:g}", kept=f"{abs(points):g}")
+    cap = in_languages(said)
+    return {lang: f"{text}{render('sep.clause', lang)}{cap[lang]}" for lang, text in words.items()}
 
 
 def _adjustment_words(

@@ -5,9 +5,12 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, TypeGuard
+
+from .messages import say
 
 _BINARY = {
     ast.Add: operator.add,
@@ -28,6 +31,20 @@ PEER_FUNCTIONS = {
     "sum_of": "sum",
     "总和": "sum",
 }
+# Choices between values (issue 13, "二者择其一"): the larger or smaller of two or more values
+# (a value missing on one side leaves the other), and if(条件, 成立时, 否则) with one comparison.
+CHOICE_FUNCTIONS = {
+    "max": "max",
+    "较大值": "max",
+    "min": "min",
+    "较小值": "min",
+    "if": "if",
+    "如果": "if",
+}
+MAX_CHOICES = 10  # values max() and min() choose among
+# "if" is a Python keyword: written before a bracket it is read as 如果 (the same two characters
+# long, so a syntax error's column stays where the user wrote it)
+_IF = re.compile(r"\bif(?=\s*\()")
 _COMPARE = {
     ast.Gt: operator.gt,
     ast.GtE: operator.ge,
@@ -56,7 +73,8 @@ class FormulaError(ValueError):
 
 class Formula:
     """A parsed formula: column names, numbers, + - * /, brackets, sum() for district items,
-    mean_of() max_of() min_of() sum_of() over the units, and one comparison for review checks.
+    mean_of() max_of() min_of() sum_of() over the units, max() min() if() between values, and
+    one comparison for review checks.
 
     The text is parsed with :mod:`ast` and every node is checked against a short whitelist;
     evaluation walks that tree itself, so a rule file can never run code.
@@ -71,7 +89,7 @@ class Formula:
                 f" (longer than {MAX_FORMULA_CHARS} characters)"
             )
         try:
-            tree = ast.parse(source, mode="eval")
+            tree = ast.parse(_IF.sub("如果", source), mode="eval")
         except SyntaxError as exc:
             raise FormulaError(f"语法错误 (syntax error at column {exc.offset})") from None
         except (RecursionError, MemoryError):
@@ -133,7 +151,7 @@ class Formula:
                 )
             return self._finite(float(node.value), node)
         elif isinstance(node, ast.Name):
-            if node.id in _FUNCTIONS or node.id in PEER_FUNCTIONS:
+            if node.id in _FUNCTIONS or node.id in PEER_FUNCTIONS or node.id in CHOICE_FUNCTIONS:
                 raise FormulaError(f"{node.id} 需要括号 (use {node.id}(...))")
             if node.id not in self.names:
                 self.names.append(node.id)
@@ -156,6 +174,12 @@ class Formula:
             and node.func.id in PEER_FUNCTIONS
         ):
             self._check_peer(node, inside_sum, inside_peer, depth)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in CHOICE_FUNCTIONS
+        ):
+            self._check_choice(node, inside_sum, inside_peer, depth)
         else:
             shown = ast.unparse(node)
             raise FormulaError(f"不允许“{shown}” (not allowed)")
@@ -180,6 +204,28 @@ class Formula:
                 self.groupings.append(group.id)
         self.peers = True
         self._check(node.args[0], inside_sum, depth, inside_peer=True)
+
+    def _check_choice(
+        self, node: ast.Call, inside_sum: bool, inside_peer: bool, depth: int
+    ) -> None:
+        """max(a, b, …), min(a, b, …), if(比较, 成立时, 否则): values, and one comparison first."""
+        name = node.func.id  # type: ignore[attr-defined]
+        args = node.args
+        if node.keywords or any(isinstance(a, ast.Starred) for a in args):
+            raise FormulaError(say("rules.formula.choice_plain", name=name))
+        if CHOICE_FUNCTIONS[name] == "if":
+            if len(args) != 3 or not isinstance(args[0], ast.Compare):
+                raise FormulaError(say("rules.formula.if_form"))
+            test = args[0]
+            if len(test.ops) != 1 or type(test.ops[0]) not in _COMPARE:
+                raise FormulaError(say("rules.formula.one_comparison"))
+            values = [test.left, test.comparators[0], args[1], args[2]]
+        else:
+            if not 2 <= len(args) <= MAX_CHOICES:
+                raise FormulaError(say("rules.formula.choice_count", name=name, most=MAX_CHOICES))
+            values = list(args)
+        for value in values:
+            self._check(value, inside_sum, depth, inside_peer)
 
     def _finite(self, value: float, node: ast.AST) -> float:
         if not math.isfinite(value):
@@ -222,6 +268,8 @@ class Formula:
                 return float(node.value)
             if isinstance(node, ast.Name):
                 return column(node.id)
+            if isinstance(node, ast.Call) and node.func.id in CHOICE_FUNCTIONS:  # type: ignore[attr-defined]
+                return _choose(CHOICE_FUNCTIONS[node.func.id], node.args, walk)  # type: ignore[attr-defined]
             if isinstance(node, ast.Call) and node.func.id in PEER_FUNCTIONS:  # type: ignore[attr-defined]
                 if peer is None:
                     raise FormulaError("汇总函数只能用于计分公式 (peer aggregates score only)")
@@ -235,6 +283,27 @@ class Formula:
             raise FormulaError(type(node).__name__)  # unreachable: _check refused it
 
         return walk(self._root)
+
+
+def _choose(kind: str, args: list[ast.expr], walk: Callable[[ast.AST], Any]) -> Any:
+    """max/min of values, a missing one (NaN) left out while another is known; if(): the
+    comparison's result picks a side, and a comparison of a missing value gives no value."""
+    import numpy as np  # here, not at the top: rules check parses formulas without numpy
+
+    if kind == "if":
+        test = args[0]
+        assert isinstance(test, ast.Compare)  # _check_choice allowed nothing else
+        left, right = walk(test.left), walk(test.comparators[0])
+        with np.errstate(invalid="ignore"):
+            held = _COMPARE[type(test.ops[0])](left, right)
+        unknown = np.isnan(np.asarray(left, dtype=float)) | np.isnan(np.asarray(right, dtype=float))
+        chosen = np.where(held, walk(args[1]), walk(args[2]))
+        return np.where(unknown, np.nan, chosen)
+    pick = np.fmax if kind == "max" else np.fmin  # NaN-ignoring: 二者择其一
+    result = walk(args[0])
+    for arg in args[1:]:
+        result = pick(result, walk(arg))
+    return result
 
 
 @lru_cache(maxsize=512)

@@ -344,20 +344,25 @@ def _words_relative_to_best(ind, value, fraction, ctx, peers):
 # ---- the shapes of issue 13 in words: steps, lower is better, points by rank in sequence
 
 
-def _shown(x: float, ind, unit: str | None = None) -> str:
-    """A value as the practice writes it: a rate in percent, else the number with its unit."""
+def _shown(x: float, ind, unit: str | None = None, lang: str = "zh") -> str:
+    """A value as the practice writes it: a rate in percent, else the number with its unit
+    (in English the unit's English word, never a Chinese one: "2 days", not "2天")."""
     unit = unit if unit is not None else ind.unit
     if unit == "%":
         return f"{_num(x)}%"
     if unit:
+        if lang == "en":
+            from .shape_methods import unit_word
+
+            return f"{_num(x)}{unit_word(unit).render('en')}"
         return f"{_num(x)}{unit}"
     return _show(x, getattr(ind, "full_at", 2) <= 2 and abs(x) <= 10)
 
 
-def _step_size(step, ind, unit: str | None) -> str:
+def _step_size(step, ind, unit: str | None, lang: str = "zh") -> str:
     """每少“1%”、每增加“10万元”、每增加“1公顷”."""
     if unit:
-        return f"{_num(step.per)}{unit}"
+        return _shown(step.per, ind, unit, lang)
     return _pct(step.per) if ind.full_at <= 2 else _num(step.per)
 
 
@@ -372,8 +377,9 @@ def _side_words(step, distance: float, ind, ctx: Context, gain: bool) -> tuple[s
     unit = step.unit if step.by is not None else ind.unit
     rate = unit is None and ind.full_at <= 2
     gap_zh = f"{_num(distance * 100)}个百分点" if rate else _shown(distance, ind, unit or "")
-    gap_en = f"{_num(distance * 100)} points" if rate else _shown(distance, ind, unit or "")
+    gap_en = f"{_num(distance * 100)} points" if rate else _shown(distance, ind, unit or "", "en")
     size = _step_size(step, ind, unit)
+    size_en = _step_size(step, ind, unit, "en")
     worth_zh, worth_en = _step_worth(step)
     raw = max(distance, 0) / step.per
     count = step_count(np.array([distance]), step)[0]
@@ -387,7 +393,7 @@ def _side_words(step, distance: float, ind, ctx: Context, gain: bool) -> tuple[s
         "（不足一步的不计）" if step.whole and raw - count > EPS else ""
     )
     zh = f"{'超出' if gain != lower else '少'}{gap_zh}，{word}{size}{verb}{worth_zh}，{steps_zh}，{verb}{_num(moved)}分"
-    en = f"{gap_en} {'beyond' if gain else 'short'}, {worth_en} per {size}: {_num(count)} step(s), {_num(moved)} points"
+    en = f"{gap_en} {'beyond' if gain else 'short'}, {worth_en} per {size_en}: {_num(count)} step(s), {_num(moved)} points"
     cap = step.cap(ctx.points)
     if cap is not None and count * step.amount(ctx.points) > cap + EPS:
         if step.max_share is not None and abs(step.max_share - 1) <= EPS and gain:
@@ -402,6 +408,7 @@ def _side_words(step, distance: float, ind, ctx: Context, gain: bool) -> tuple[s
 def _words_steps(ind, value, fraction, ctx):
     """linear as steps: 112%，达到100%；超出12个百分点，每增加5%加1分，计2步…，共得11分."""
     v, full = _shown(value, ind), _shown(ind.full_at, ind)
+    v_en, full_en = _shown(value, ind, lang="en"), _shown(ind.full_at, ind, lang="en")
     points = _num(fraction * ctx.points)
     lower = ind.lower_is_better()
     given = ctx.distances or {}
@@ -409,13 +416,13 @@ def _words_steps(ind, value, fraction, ctx):
     if bool(_short_of(np.array([value]), ind)[0]):
         if ind.loss is None:
             return _said(
-                f"{v}，未达到{full}，得{points}分", f"{v}, short of {full}: {points} points"
+                f"{v}，未达到{full}，得{points}分", f"{v_en}, short of {full_en}: {points} points"
             )
         distance = float(given["loss"][0]) if "loss" in given else short
         side_zh, side_en = _side_words(ind.loss, distance, ind, ctx, gain=False)
         where = "高于" if lower else "低于"
         zh = f"{v}，{where}{full}；{side_zh}，得{points}分"
-        en = f"{v}, {'above' if lower else 'below'} {full}; {side_en}: {points} points"
+        en = f"{v_en}, {'above' if lower else 'below'} {full_en}; {side_en}: {points} points"
         if ind.full_at == 0 and ind.unit:  # the value is the difference itself (拨付 − 计划)
             zh, en = f"{side_zh}，得{points}分", f"{side_en}: {points} points"
         if fraction <= ind.floor + EPS:
@@ -424,11 +431,11 @@ def _words_steps(ind, value, fraction, ctx):
     where = "不高于" if lower else "达到"
     zh, en = (
         f"{v}，{where}{full}，得满分",
-        f"{v}, {'at most' if lower else 'at least'} {full}: full marks",
+        f"{v_en}, {'at most' if lower else 'at least'} {full_en}: full marks",
     )
     if ind.full_at == 0 and ind.unit:
         zh = f"{v}，{'未超出' if lower else '未少于'}要求，得满分"
-        en = f"{v}, {'not above' if lower else 'not below'} the mark: full marks"
+        en = f"{v_en}, {'not above' if lower else 'not below'} the mark: full marks"
     distance = float(given["gain"][0]) if "gain" in given else -short
     if ind.gain is not None and distance > EPS:
         side_zh, side_en = _side_words(ind.gain, distance, ind, ctx, gain=True)
@@ -440,33 +447,35 @@ def _words_steps(ind, value, fraction, ctx):
 def _words_lower(ind, value, fraction, method):
     """Lower is better: 结转结余率12%，高于9%，按比例得 9% ÷ 12% = 75%."""
     v, full = _shown(value, ind), _shown(ind.full_at, ind)
+    v_en, full_en = _shown(value, ind, lang="en"), _shown(ind.full_at, ind, lang="en")
     if value <= ind.full_at + EPS:
-        return _said(f"{v}，不高于{full}，得满分", f"{v}, at most {full}: full marks")
+        return _said(f"{v}，不高于{full}，得满分", f"{v_en}, at most {full_en}: full marks")
     if method == "pass_fail":
-        return _said(f"{v}，高于{full}，不得分", f"{v}, above {full}: no points")
+        return _said(f"{v}，高于{full}，不得分", f"{v_en}, above {full_en}: no points")
     if method == "proportional":
         return _said(
             f"{v}，高于{full}，按比例得 {full} ÷ {v} = {_pct(fraction)}",
-            f"{v}, above {full}: {full} ÷ {v} = {_pct(fraction)} in proportion",
+            f"{v_en}, above {full_en}: {full_en} ÷ {v_en} = {_pct(fraction)} in proportion",
         )
     gap = _num((value - ind.full_at) * 100)
     loss_zh, loss_en = _per(ind.loss_per_point, ind.loss_points_per_point)
     zh = f"{v}，高于{full}共{gap}个百分点，每超1个百分点扣{loss_zh}，得{_pct(fraction)}"
-    en = f"{v}, {gap} points above {full}, {loss_en} off per point: {_pct(fraction)}"
+    en = f"{v_en}, {gap} points above {full_en}, {loss_en} off per point: {_pct(fraction)}"
     return _said(zh, en)
 
 
 def _words_lower_tiers(ind, value, ctx):
     """Tiers with upper bounds: 整改8天，不高于15天，得1分."""
-    v = _shown(value, ind)
+    v, v_en = _shown(value, ind), _shown(value, ind, lang="en")
     for tier in ind.tiers:
         if value <= tier.max + EPS:
             got = f"{_num(tier.points)}分" if tier.points is not None else _pct(tier.score)
-            bound = _shown(tier.max, ind)
-            return _said(f"{v}，不高于{bound}，得{got}", f"{v}, at most {bound}: {got}")
-    highest = _shown(ind.tiers[-1].max, ind)
+            got_en = f"{_num(tier.points)} points" if tier.points is not None else got
+            bound, bound_en = _shown(tier.max, ind), _shown(tier.max, ind, lang="en")
+            return _said(f"{v}，不高于{bound}，得{got}", f"{v_en}, at most {bound_en}: {got_en}")
+    highest, highest_en = _shown(ind.tiers[-1].max, ind), _shown(ind.tiers[-1].max, ind, lang="en")
     got = _num(ind.otherwise * ctx.points)
-    return _said(f"{v}，高于{highest}，得{got}分", f"{v}, above {highest}: {got} points")
+    return _said(f"{v}，高于{highest}，得{got}分", f"{v_en}, above {highest_en}: {got} points")
 
 
 def _words_sequence(ind, value, fraction, ctx, peers):
@@ -517,3 +526,12 @@ def in_words(
     if value is None or np.isnan(value):
         return _said("无法计算", "cannot be computed")
     return WORDS[method](indicator, value, fraction, ctx, peers)
+
+
+# the methods of issue 13's later shapes live in their own room; registered here, where the
+# engine and explain look methods up (imported last: shape_methods uses the helpers above)
+from .shape_methods import METHODS as _SHAPE_METHODS  # noqa: E402
+from .shape_methods import WORDS as _SHAPE_WORDS  # noqa: E402
+
+METHODS.update(_SHAPE_METHODS)
+WORDS.update(_SHAPE_WORDS)

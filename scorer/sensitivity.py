@@ -23,7 +23,7 @@ class Sensitivity:
     spread: float
     seed: int
     varied: Clauses  # what the draws changed
-    held: Message  # what they held fixed
+    held: Message | Clauses  # what they held fixed
     award: str | None = None  # the award decided again in each draw (award, award_share)
 
 
@@ -67,24 +67,32 @@ def sensitivity(
         earned = drawn @ shares_of(assessment)  # draws × districts
     available = drawn @ counted.astype(float)
     totals = np.round(scheme.total * earned / available, scheme.precision)
+    # 一票否决 holds in every draw: a unit ranked last stays below every unit not vetoed (its
+    # total is ranked as if lowered below any total), and its grade is at most the veto's
+    last, forced = veto_effects(assessment)
+    below = 2.0 * (np.abs(totals).max(initial=0) + scheme.total + 1) if last.any() else 0.0
+    ranked = totals - below * last
     # 1-2-2-4 per draw: one more than the number of totals above (sorted, so memory stays linear)
-    ordered = np.sort(totals, axis=1)
+    ordered = np.sort(ranked, axis=1)
     count = totals.shape[1]
     ranks = np.stack(
-        [count - np.searchsorted(ordered[i], totals[i], side="right") + 1 for i in range(draws)]
+        [count - np.searchsorted(ordered[i], ranked[i], side="right") + 1 for i in range(draws)]
     )
     grades = list(scheme.grades.items())
     nominal = assessment.total.round(scheme.precision).to_numpy()
-    nominal_rank = (nominal[None, :] > nominal[:, None]).sum(axis=1) + 1
+    nominal_ranked = nominal - below * last
+    nominal_rank = (nominal_ranked[None, :] > nominal_ranked[:, None]).sum(axis=1) + 1
 
-    kept = (grade_indexes(scheme, totals) == grade_indexes(scheme, nominal)[None, :]).mean(axis=0)
+    drawn_grades = np.maximum(grade_indexes(scheme, totals), forced)
+    nominal_grades = np.maximum(grade_indexes(scheme, nominal), forced)
+    kept = (drawn_grades == nominal_grades[None, :]).mean(axis=0)
     columns = {
         "district": assessment.districts,
         "rank": nominal_rank,
         "median_rank": np.median(ranks, axis=0),
         "rank_p5": np.percentile(ranks, 5, axis=0, method="lower"),
         "rank_p95": np.percentile(ranks, 95, axis=0, method="higher"),
-        "grade": [grades[i][0] for i in grade_indexes(scheme, nominal)],
+        "grade": [grades[i][0] for i in nominal_grades],
         "grade_kept": kept,
     }
     # the first award decided on these data, as published; the draws decide it again
@@ -94,10 +102,10 @@ def sensitivity(
     )
     if award is not None:
         columns["award"] = np.isin(assessment.districts, published.winners)
-        columns["award_share"] = honoured(award, assessment, totals).mean(axis=0)
+        columns["award_share"] = honoured(award, assessment, totals, forced).mean(axis=0)
     table = pd.DataFrame(columns).sort_values("rank", kind="stable").reset_index(drop=True)
     varied = [say("sensitivity.varied", spread=spread, total=scheme.total, draws=draws, seed=seed)]
-    held = say("sensitivity.held")
+    held: Message | Clauses = say("sensitivity.held")
     if alternatives:
         listed = Clauses(
             say("sensitivity.alternative", name=k, values=[f"{v:g}" for v in vs])
@@ -109,6 +117,26 @@ def sensitivity(
         held = say("sensitivity.held_no_data")
     if award is not None:
         varied.append(say("sensitivity.varied_award", award=award.name))
+    if assessment.vetoes:  # 一票否决 holds in every draw
+        vetoed = [d for d in assessment.districts if d in assessment.vetoes]
+        held = Clauses([held, say("shape.sensitivity_vetoes", districts=vetoed)])
     return Sensitivity(
         table, draws, spread, seed, Clauses(varied), held, award.name if award else None
     )
+
+
+def veto_effects(assessment: Assessment) -> tuple[np.ndarray, np.ndarray]:
+    """Per district, what the vetoes (一票否决) that hold do in any draw: whether it is ranked
+    below every unit not vetoed (rank: last), and the grade it gets at best, as a position in
+    the scheme's grades (0: no veto's grade holds)."""
+    scheme = assessment.scheme
+    names = list(scheme.grades)
+    last = np.zeros(len(assessment.districts), dtype=bool)
+    forced = np.zeros(len(assessment.districts), dtype=int)
+    for position, district in enumerate(assessment.districts):
+        for number, _ in assessment.vetoes.get(district, []):
+            veto = scheme.vetoes[number]
+            last[position] |= veto.rank == "last"
+            if veto.grade in scheme.grades:
+                forced[position] = max(forced[position], names.index(veto.grade))
+    return last, forced

@@ -15,7 +15,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "scorer"
 STAGES = [
     {"messages"},
     {"errors", "bundled", "formula", "untrusted", "cells"},
-    {"scheme", "methods", "whatif"},  # whatif: Scheme -> Scheme; validate checks alternatives
+    # whatif: Scheme -> Scheme; validate checks alternatives; shape_methods: methods' own room
+    {"scheme", "methods", "shape_methods", "whatif"},
     {"sheets", "intake"},
     {"engine"},
     {"ranking", "awards"},

@@ -25,6 +25,9 @@ ZH_MAY_SAY = {
     # rule-file keys and values
     "applies_to", "awards", "city", "count", "indicators", "name", "quota", "quotas", "share",
     "sum", "template", "total", "long", "sheets", "table", "json", "zh", "en", "N",
+    # the rule language of issue 13's later shapes (task s13-shapes)
+    "if", "max", "min", "value", "kind", "yes_no", "text", "columns", "points", "score", "best",
+    "worst", "better", "lower", "bonuses", "deductions", "loss_points_per_event", "loss_per_event",
     # commands and the program
     "scorer", "assess", "check", "explain", "whatif", "sensitivity", "compare", "trend", "rules",
     "show", "schema", "anhui-2010", "SCORER_LANG", "Python", "history", "serve", "list", "save", "http",

@@ -362,7 +362,8 @@ class _FormulaCheck:
                 self.add("formula-in-quotes", {"formula": text, "inner": inner[1:-1].strip()}, loc)
                 return
             shown = text if len(text) <= 60 else text[:60] + "…"  # a huge one is not repeated
-            self.add("bad-formula", {"formula": shown, "detail": str(exc)}, loc)
+            detail = exc.args[0] if exc.args else str(exc)  # a Message, said in each language
+            self.add("bad-formula", {"formula": shown, "detail": detail}, loc)
             return
         if formula.comparison != comparison:
             detail = "审核条件须是比较，如 完成 > 目标任务" if comparison else "比较只能用于 checks"
@@ -415,6 +416,11 @@ def _check_formulas(raw: dict, templates: dict, check: _FormulaCheck) -> None:
                 step = indicator.get(side)
                 if isinstance(step, dict):
                     check(step.get("by"), (*at, side, "by"), aggregated, survey=survey)
+            levels = indicator.get("levels")
+            for j, level in enumerate(levels if isinstance(levels, list) else []):
+                if isinstance(level, dict):
+                    where = (*at, "levels", j, "count")
+                    check(level.get("count"), where, aggregated, survey=survey)
         for kind in ("deductions", "bonuses"):
             for i, item in _entries(rules, kind):
                 for field in ("points", "count"):
