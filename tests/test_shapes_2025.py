@@ -5,6 +5,7 @@ words in explain, and its typical mistakes refused by rules check at their line.
 from __future__ import annotations
 
 import math
+import os
 import re
 import sys
 from pathlib import Path
@@ -382,3 +383,32 @@ def test_veto_removals_show_in_the_html_and_markdown_award_sections(result, tmp_
         assert "因一票否决取消评选资格" in text
         assert "霍邱县：发生重大安全责任事故，一票否决，取消“民生工程先进单位”评选资格" in text
         assert "全市共2个" in text
+
+
+def test_veto_removals_are_seen_in_the_html_award_section_in_chromium(result, tmp_path):
+    """The removal and its reason are visible on the page as a person sees it."""
+    import shutil
+
+    from scorer.render.html import render_html
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None and not os.environ.get("CI"):
+        pytest.skip("needs Debian's chromium (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    path = tmp_path / "report.html"
+    path.write_text(render_html(result), encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page(viewport={"width": 1100, "height": 1400})
+        page.goto(path.as_uri())
+        section = page.locator("section.award")
+        removed = section.locator("ul.vetoed li")
+        assert removed.count() == 1 and removed.first.is_visible()
+        seen = section.inner_text()
+        browser.close()
+    assert "全市共2个" in seen
+    assert "因一票否决取消评选资格" in seen
+    assert "霍邱县：发生重大安全责任事故，一票否决，取消“民生工程先进单位”评选资格" in seen
