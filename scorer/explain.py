@@ -11,16 +11,17 @@ from .engine import Assessment
 from .formula import parse_formula
 from .intake import Dataset, Locator, span
 from .intake.dataset import where
-from .messages import in_languages, render, say
+from .messages import Message, in_languages, render, say
 from .methods import Context, in_words
 from .scheme import Adjustment, Project
+from .shape_methods import Written
 
 
 @dataclass(frozen=True)
 class Input:
     """An input a line used: the cell (or, for a district item, the column range summed)."""
 
-    label: str
+    label: str | Message  # a column's label, or (an aggregate) words in each language
     value: float | None
     file: str | None = None
     sheet: str | None = None
@@ -242,16 +243,13 @@ class Explainer:
         if district not in index:
             return []
         position = index.index(district)
-        words = {"mean": "平均值", "max": "最大值", "min": "最小值", "sum": "合计"}
         inputs = []
         for kind, grouping, text, values in found["items"]:
-            group = "各单位"
-            if grouping is not None:
-                group = self._group_name(grouping, district) or group
+            name = self._group_name(grouping, district) if grouping is not None else None
+            group = Written(name, name) if name else say("shape.aggregate.all")
+            label = say(f"shape.aggregate.{kind}", group=group, formula=text)
             value = values[position]
-            inputs.append(
-                Input(f"{group}{words[kind]}（{text}）", None if np.isnan(value) else float(value))
-            )
+            inputs.append(Input(label, None if np.isnan(value) else float(value)))
         return inputs
 
     def _group_name(self, grouping: str, district: str) -> str | None:
@@ -393,7 +391,8 @@ def inputs_text(line: Line, lang: str) -> str:
     for cell in line.inputs:
         value = "—" if cell.value is None else f"{cell.value:,.6g}"
         where = f"（{cell.cell}）" if lang == "zh" else f" ({cell.cell})"
-        parts.append(f"{cell.label} {value}" + (where if cell.cell else ""))
+        label = cell.label.render(lang) if isinstance(cell.label, Message) else cell.label
+        parts.append(f"{label} {value}" + (where if cell.cell else ""))
     return ("、" if lang == "zh" else "; ").join(parts)
 
 

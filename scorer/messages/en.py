@@ -896,4 +896,9 @@ MESSAGES: dict[str, str] = {
     "shape.template_text": "text, such as one of the scheme's categories",
     "shape.words.per_event_none": "{event}0{unit}: nothing off, {full} points",
     "shape.words.per_event": "{event}{count}{unit}, {each} points off each: {lost} off, {points} points",
+    "shape.aggregate.all": "all units",
+    "shape.aggregate.mean": "mean of {formula} over {group}",
+    "shape.aggregate.max": "largest {formula} of {group}",
+    "shape.aggregate.min": "smallest {formula} of {group}",
+    "shape.aggregate.sum": "sum of {formula} over {group}",
 }

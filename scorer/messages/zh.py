@@ -896,6 +896,11 @@ MESSAGES: dict[str, str] = {
     "shape.template_text": "填写文字，如方案所列的类别",
     "shape.words.per_event_none": "{event}0{unit}，不扣分，得{full}分",
     "shape.words.per_event": "{event}{count}{unit}，每{unit}扣{each}分，共扣{lost}分，得{points}分",
+    "shape.aggregate.all": "各单位",
+    "shape.aggregate.mean": "{group}平均值（{formula}）",
+    "shape.aggregate.max": "{group}最大值（{formula}）",
+    "shape.aggregate.min": "{group}最小值（{formula}）",
+    "shape.aggregate.sum": "{group}合计（{formula}）",
 }
 
 
