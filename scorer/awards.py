@@ -6,9 +6,8 @@ sensitivity). A test checks that they agree."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import re
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
