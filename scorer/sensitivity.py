@@ -67,22 +67,10 @@ def sensitivity(
         earned = drawn @ shares_of(assessment)  # draws × districts
     available = drawn @ counted.astype(float)
     totals = np.round(scheme.total * earned / available, scheme.precision)
-    # 一票否决 holds in every draw: a unit ranked last stays below every unit not vetoed (its
-    # total is ranked as if lowered below any total), and its grade is at most the veto's
     last, forced = veto_effects(assessment)
-    below = 2.0 * (np.abs(totals).max(initial=0) + scheme.total + 1) if last.any() else 0.0
-    ranked = totals - below * last
-    # 1-2-2-4 per draw: one more than the number of totals above (sorted, so memory stays linear)
-    ordered = np.sort(ranked, axis=1)
-    count = totals.shape[1]
-    ranks = np.stack(
-        [count - np.searchsorted(ordered[i], ranked[i], side="right") + 1 for i in range(draws)]
-    )
-    grades = list(scheme.grades.items())
     nominal = assessment.total.round(scheme.precision).to_numpy()
-    nominal_ranked = nominal - below * last
-    nominal_rank = (nominal_ranked[None, :] > nominal_ranked[:, None]).sum(axis=1) + 1
-
+    ranks, nominal_rank = _draw_ranks(totals, nominal, last, scheme.total)
+    grades = list(scheme.grades.items())
     drawn_grades = np.maximum(grade_indexes(scheme, totals), forced)
     nominal_grades = np.maximum(grade_indexes(scheme, nominal), forced)
     kept = (drawn_grades == nominal_grades[None, :]).mean(axis=0)
@@ -123,6 +111,25 @@ def sensitivity(
     return Sensitivity(
         table, draws, spread, seed, Clauses(varied), held, award.name if award else None
     )
+
+
+def _draw_ranks(
+    totals: np.ndarray, nominal: np.ndarray, last: np.ndarray, scheme_total: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """1-2-2-4 ranks per draw (draws × districts) and as published. 一票否决 holds in every
+    draw: a unit ranked last stays below every unit not vetoed (its total is ranked as if
+    lowered below any total)."""
+    below = 2.0 * (np.abs(totals).max(initial=0) + scheme_total + 1) if last.any() else 0.0
+    ranked = totals - below * last
+    # one more than the number of totals above (sorted, so memory stays linear)
+    ordered = np.sort(ranked, axis=1)
+    count = totals.shape[1]
+    ranks = np.stack(
+        [count - np.searchsorted(ordered[i], ranked[i], side="right") + 1
+         for i in range(len(totals))]
+    )  # fmt: skip
+    nominal_ranked = nominal - below * last
+    return ranks, (nominal_ranked[None, :] > nominal_ranked[:, None]).sum(axis=1) + 1
 
 
 def veto_effects(assessment: Assessment) -> tuple[np.ndarray, np.ndarray]:
