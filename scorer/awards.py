@@ -6,6 +6,7 @@ sensitivity). A test checks that they agree."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -168,7 +169,7 @@ def _award_rule(award, names: list[str], scheme) -> Message:
             special = say("awards.rule_special", quotas=quotas)
         quotas_said = say("awards.rule_per_city", special=special, quota=award.quota)
     else:
-        quotas_said = say("awards.rule_province", count=award.count)
+        quotas_said = say("shape.award_count", scope=scope_word(scheme), count=award.count)
     grade = "" if award.min_grade is None else say("awards.rule_grade", grade=award.min_grade)
     floor = (
         "" if award.min_total is None else say("awards.rule_floor", total=f"{award.min_total:g}")
@@ -182,13 +183,19 @@ def _award_rule(award, names: list[str], scheme) -> Message:
     return say("awards.rule", quotas=quotas_said, grade=grade, floor=floor, tie=tie)
 
 
-def honoured(award, assessment: Assessment, totals: np.ndarray) -> np.ndarray:
+def honoured(
+    award, assessment: Assessment, totals: np.ndarray, forced: np.ndarray | None = None
+) -> np.ndarray:
     """draws × districts: True where the district wins the award with these (rounded) totals:
-    eligible, and fewer eligible districts of its city above it than the city's quota."""
+    eligible, and fewer eligible districts of its city above it than the city's quota.
+    ``forced``: per district, the grade a veto gives at best (a position in the grades)."""
     scheme = assessment.scheme
     eligible = np.ones(totals.shape, dtype=bool)
     if award.min_grade is not None:
-        eligible &= grade_indexes(scheme, totals) <= list(scheme.grades).index(award.min_grade)
+        grades = grade_indexes(scheme, totals)
+        if forced is not None:
+            grades = np.maximum(grades, forced)
+        eligible &= grades <= list(scheme.grades).index(award.min_grade)
     if award.min_total is not None:
         eligible &= totals >= award.min_total - 1e-9
     out = {d for d, _ in _removed(award, scheme, assessment.vetoes)}
@@ -211,3 +218,17 @@ def honoured(award, assessment: Assessment, totals: np.ndarray) -> np.ndarray:
         )
         won[:, members] = eligible[:, members] & (above < quota)
     return won
+
+
+_SCOPE = re.compile(r"^\s*\d{0,4}\s*(?:年度?)?\s*[^\s\d（(]{1,10}?(省|自治区|市|州|盟|县|区)")
+
+
+def scope_word(scheme) -> Message:
+    """The level a scheme assesses at, for 全省 / 全市 / 全县: the report's ``scope``, else the
+    first 省/市/县/区 of the scheme's name (安徽省… → 省, 六安市… → 市); 省 when it names none."""
+    level = scheme.report.scope
+    if level is None:
+        found = _SCOPE.match(scheme.name)
+        word = found.group(1) if found else "省"
+        level = {"自治区": "区", "州": "市", "盟": "市"}.get(word, word)
+    return say(f"shape.scope.{level}")

@@ -1,4 +1,8 @@
-"""Scoring: every district's points on every project, and the rescaled total."""
+"""Scoring: every district's points on every project, and the rescaled total.
+
+Long because: the rule language's every shape is applied here, in one pass per project (the
+indicators, the steps, the caps on sums of bonuses, the previous period, applies_to, vetoes);
+the methods themselves live in methods.py, shape_methods.py and change.py."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ import pandas as pd
 from .errors import Issue
 from .formula import parse_formula
 from .intake import Dataset
+from .intake.dataset import column_values
 from .intake.previous import PriorPeriod
 from .messages import say
 from .methods import METHODS, Context
@@ -86,12 +91,14 @@ def score(
     active = np.flatnonzero(~flags)
     outside = np.zeros((len(districts), len(items)), dtype=bool, order="F")
     shapes = _Shapes(scheme, data, month, details, issues)
+    allowance = _Allowance(scheme, districts) if scheme.caps is not None else None
     with np.errstate(divide="ignore", invalid="ignore"):  # x/0 is a located problem, not noise
         for column, project in enumerate(scheme.projects):
             if project.level == "district":
                 points[:, column] = _district_item(
                     scheme, project, measures, active, place, districts, month, details, issues,
                     shapes, _prior_rows(prior, names[active], rows["project"], active),
+                    allowance,
                 )  # fmt: skip
                 continue
             if project.level == "survey":
@@ -110,6 +117,7 @@ def score(
             points[place[taken], column] = _apply_rules(
                 scheme, project, names[taken], values, None, month, details, issues,
                 shapes.peer(names[taken]), _prior_rows(prior, names[taken], project.name),
+                allowance,
             )  # fmt: skip
             if applies is not None:
                 shapes.others(project, column, points, held, outside, applies, districts)
@@ -184,6 +192,7 @@ def _district_item(
     issues: list[Issue],
     shapes: _Shapes,
     prior=None,
+    allowance: _Allowance | None = None,
 ) -> np.ndarray:
     """An item computed over all of a district's projects carried out (资金保障: Σ到位 ÷ Σ计划):
     ``sum()`` adds the rows of each district, a district without such rows has no value."""
@@ -203,15 +212,28 @@ def _district_item(
     index = districts.to_numpy(dtype=object)
     return _apply_rules(
         scheme, project, index, values, group_sum, month, details, issues, shapes.peer(index),
-        prior,
+        prior, allowance,
     )  # fmt: skip
 
 
 def _apply_rules(
-    scheme, project, index, column, group_sum, month, details, issues, peer=None, prior=None
+    scheme,
+    project,
+    index,
+    column,
+    group_sum,
+    month,
+    details,
+    issues,
+    peer=None,
+    prior=None,
+    allowance=None,
 ) -> np.ndarray:
     """One project's points for the districts in ``index``: its indicators, deductions, bonuses
-    and floor, each recorded in ``details``."""
+    and floor, each recorded in ``details``.
+
+    Long because: indicators, bonuses, deductions, caps and the floor of one project, each
+    recorded in ``details`` with the same arrays; split, they would be passed around."""
     rules = scheme.rules_of(project)
     earned = np.zeros(len(index))
     for indicator in rules.indicators or []:
@@ -260,12 +282,19 @@ def _apply_rules(
         earned = earned + points
     adjustments = [("deduction", -1.0, item) for item in rules.deductions or []]
     adjustments += [("bonus", 1.0, item) for item in rules.bonuses or []]
+    limits = _Limits(rules, index, allowance) if adjustments else None
     for part, sign, item in adjustments:
         count, amount = _adjustment(item, column, group_sum, len(index), peer, prior)
+        counted = None  # the share of the amount counted, where caps on the sums hold
+        if limits is not None and limits.any:
+            kept = limits.take(part, amount)
+            counted, amount = np.where(amount > 0, kept / np.where(amount > 0, amount, 1), 1), kept
         details.append(
-            _detail(index, project.name, part, item.name, None, count, None, sign * amount)
+            _detail(index, project.name, part, item.name, None, count, counted, sign * amount)
         )
         earned = earned + sign * amount
+    if limits is not None:
+        limits.settle()
     if rules.floor is not None:
         floored = np.maximum(earned, rules.floor)
         lifted = floored - earned
@@ -304,13 +333,80 @@ def _no_growth(index, project, indicator, value, before, fraction, issues) -> No
 
 
 def _step_distances(indicator, column, group_sum, count: int, peer, prior=None) -> dict | None:
-    """linear steps measured by formulas of their own (gain.by: 完成面积 - 目标面积, 公顷)."""
+    """linear steps measured by formulas of their own (gain.by: 完成面积 - 目标面积, 公顷), and
+    the count of each level of highest_level ("level:0": 省级媒体篇数)."""
     found = {}
     for side in ("gain", "loss"):
         step = getattr(indicator, side, None)
         if step is not None and step.by is not None:
             found[side] = _evaluate(step.by, column, group_sum, count, peer, prior)
+    for number, level in enumerate(getattr(indicator, "levels", None) or []):
+        found[f"level:{number}"] = _evaluate(level.count, column, group_sum, count, peer, prior)
     return found or None
+
+
+class _Limits:
+    """The caps on the sums of a project's bonuses and of its deductions ("本项最多加减10分"),
+    and what is left of the scheme's (scheme.caps): items are counted in their order until a
+    cap is reached, the rest of an item not counted (explain says which cap held)."""
+
+    def __init__(self, rules, index, allowance: _Allowance | None):
+        self.index = index
+        self.allowance = allowance
+        caps = rules.caps
+        self.left: dict[str, np.ndarray] = {}
+        self.spent = {side: np.zeros(len(index)) for side in ("bonus", "deduction")}
+        for side in ("bonus", "deduction"):
+            own = getattr(caps, f"max_{side}") if caps is not None else None
+            scheme_left = allowance.left_for(side, index) if allowance is not None else None
+            if own is None and scheme_left is None:
+                continue
+            limit = np.full(len(index), np.inf if own is None else float(own))
+            self.left[side] = limit if scheme_left is None else np.minimum(limit, scheme_left)
+        self.any = bool(self.left)
+
+    def take(self, side: str, amount: np.ndarray) -> np.ndarray:
+        """The part of ``amount`` still within the caps; what is left shrinks by it."""
+        if side not in self.left:
+            return amount
+        kept = np.minimum(amount, self.left[side])
+        self.left[side] = self.left[side] - kept
+        self.spent[side] = self.spent[side] + kept
+        return kept
+
+    def settle(self) -> None:
+        """What this project counted is spent from the scheme's caps."""
+        if self.allowance is not None:
+            for side, spent in self.spent.items():
+                self.allowance.spend(side, self.index, spent)
+
+
+class _Allowance:
+    """What is left, per district, of the scheme's caps on the sums of bonuses and deductions
+    (scheme.caps): spent by the projects in their order."""
+
+    def __init__(self, scheme: Scheme, districts: pd.Index):
+        self.districts = districts
+        caps = scheme.caps
+        self.left = {
+            side: np.full(len(districts), float(limit))
+            for side in ("bonus", "deduction")
+            if caps is not None and (limit := getattr(caps, f"max_{side}")) is not None
+        }
+
+    def left_for(self, side: str, index) -> np.ndarray | None:
+        """What is left of the scheme's cap for the districts in ``index`` (None: no cap)."""
+        if side not in self.left:
+            return None
+        return self.left[side][self._positions(index)]
+
+    def spend(self, side: str, index, amounts: np.ndarray) -> None:
+        if side in self.left:
+            position = self._positions(index)
+            self.left[side][position] = self.left[side][position] - amounts
+
+    def _positions(self, index) -> np.ndarray:
+        return self.districts.get_indexer(pd.Index(index, dtype=object))
 
 
 def _adjustment(
@@ -470,10 +566,19 @@ class _Shapes:
 
     def applies(self, project: Project, districts: pd.Index) -> np.ndarray | None:
         """Per district, whether the project applies to it (None: to every one)."""
-        if project.applies_to is None:
+        rule = project.applies_to
+        if rule is None:
             return None
+        if rule.column is not None:
+            values = self.column_values(rule.column)
+            wanted = {normalize_name(v) for v in rule.in_ or []}
+            return np.array([values.get(d) in wanted for d in districts], dtype=bool)
         groups = self.scheme.groups
         return np.array([project.applies(d, groups) for d in districts], dtype=bool)
+
+    def column_values(self, name: str) -> dict[str, str]:
+        """Each district's value in a text column (部门类别), as users write it."""
+        return column_values(self.data.rows, self.scheme.column_key(name))
 
     def others(self, project, column, points, held, outside, applies, districts) -> None:
         """The units a project does not apply to: left out (others: excluded), or given the mean

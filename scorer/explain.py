@@ -12,9 +12,10 @@ from .engine import Assessment
 from .formula import parse_formula
 from .intake import Dataset, Locator, span
 from .intake.dataset import where
-from .messages import Items, Message, render, say
+from .messages import Clauses, Items, Message, render, say
 from .methods import Context, in_words
 from .scheme import Adjustment, Project
+from .shape_methods import Written
 from .subtotals import subtotals, unit_subtotals
 
 
@@ -22,7 +23,7 @@ from .subtotals import subtotals, unit_subtotals
 class Input:
     """An input a line used: the cell (or, for a district item, the column range summed)."""
 
-    label: str | Message  # a Message: words of ours (上期…), rendered in the output's language
+    label: str | Message  # a column's label, or words of ours (上期…, an aggregate)
     value: float | None
     file: str | None = None
     sheet: str | None = None
@@ -216,12 +217,14 @@ class Explainer:
             elif row.part == "floor":
                 words = say("explain.floor", points=f"{row.points:.2f}")
                 formula, full = None, None
-            elif row.points == 0:
-                continue  # a deduction or bonus that did not apply
+            elif row.points == 0 and (pd.isna(row.fraction) or row.fraction >= 1):
+                continue  # a deduction or bonus that did not apply (and no cap cut it)
             else:
                 item = adjustments[row.name]
                 formula, full = item.formula_text(), None
                 words = _adjustment_words(row.part, item, value, float(row.points))
+                if not pd.isna(row.fraction) and row.fraction < 1 - 1e-9:  # a cap held
+                    words = capped_words(words, row.part, rules, scheme, rows, float(row.points))
             inputs = self._inputs(district, project, formula) if formula else []
             if row.part == "indicator" and indicators[row.name].method == "change":
                 inputs += self._previous_inputs(district, project, f"上期({formula})")
@@ -245,16 +248,13 @@ class Explainer:
         if district not in index:
             return []
         position = index.index(district)
-        words = {"mean": "平均值", "max": "最大值", "min": "最小值", "sum": "合计"}
         inputs = []
         for kind, grouping, text, values in found["items"]:
-            group = "各单位"
-            if grouping is not None:
-                group = self._group_name(grouping, district) or group
+            name = self._group_name(grouping, district) if grouping is not None else None
+            group = Written(name, name) if name else say("shape.aggregate.all")
+            label = say(f"shape.aggregate.{kind}", group=group, formula=text)
             value = values[position]
-            inputs.append(
-                Input(f"{group}{words[kind]}（{text}）", None if np.isnan(value) else float(value))
-            )
+            inputs.append(Input(label, None if np.isnan(value) else float(value)))
         return inputs
 
     def _group_name(self, grouping: str, district: str) -> str | None:
@@ -284,6 +284,10 @@ class Explainer:
             step = getattr(indicator, side, None)
             if step is not None and step.by is not None:
                 found[side] = np.array([float(parse_formula(step.by).evaluate(column))])
+        for number, level in enumerate(getattr(indicator, "levels", None) or []):
+            found[f"level:{number}"] = np.array(
+                [float(parse_formula(level.count).evaluate(column))]
+            )
         return found or None
 
     def _inputs(self, district: str, project: Project, formula: str) -> list[Input]:
@@ -369,6 +373,19 @@ class Explainer:
         first = mine.iloc[0]
         at = where(self.data.sources, int(first["_source"]), int(first["_row"]), "satisfaction")
         return [Input(label, float(first["satisfaction"]), **at)]
+
+
+def capped_words(words: Message, part: str, rules, scheme, rows: list, points: float) -> Clauses:
+    """An item cut by a cap on the sum of bonuses (deductions): its own words, then the cap's:
+    本项加分最多10分，此项只计4分 (or the scheme's cap, where the project's did not hold)."""
+    caps = rules.caps
+    limit = getattr(caps, f"max_{part}") if caps is not None else None
+    spent = sum(abs(r.points) for r in rows if r.part == part)
+    where = "project" if limit is not None and abs(spent - limit) <= 1e-9 else "scheme"
+    if where == "scheme":
+        limit = getattr(scheme.caps, f"max_{part}") if scheme.caps is not None else 0
+    said = say(f"shape.words.cap_{part}_{where}", limit=f"{limit or 0:g}", kept=f"{abs(points):g}")
+    return Clauses([words, said])
 
 
 def _adjustment_words(part: str, item: Adjustment, value: float | None, points: float) -> Message:

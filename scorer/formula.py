@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, TypeGuard
@@ -33,6 +34,20 @@ PEER_FUNCTIONS = {
 # Last period's value of a formula ("上期(参保人数)"), for 同比/环比 rules (issue 12): the
 # argument is evaluated over the previous period's row of the same unit and project.
 PREVIOUS_FUNCTIONS = {"上期", "previous"}
+# Choices between values (issue 13, "二者择其一"): the larger or smaller of two or more values
+# (a value missing on one side leaves the other), and if(条件, 成立时, 否则) with one comparison.
+CHOICE_FUNCTIONS = {
+    "max": "max",
+    "较大值": "max",
+    "min": "min",
+    "较小值": "min",
+    "if": "if",
+    "如果": "if",
+}
+MAX_CHOICES = 10  # values max() and min() choose among
+# "if" is a Python keyword: written before a bracket it is read as 如果 (the same two characters
+# long, so a syntax error's column stays where the user wrote it)
+_IF = re.compile(r"\bif(?=\s*\()")
 _COMPARE = {
     ast.Gt: operator.gt,
     ast.GtE: operator.ge,
@@ -68,7 +83,8 @@ class FormulaError(ValueError):
 
 class Formula:
     """A parsed formula: column names, numbers, + - * /, brackets, sum() for district items,
-    mean_of() max_of() min_of() sum_of() over the units, and one comparison for review checks.
+    mean_of() max_of() min_of() sum_of() over the units, max() min() if() between values, and
+    one comparison for review checks.
 
     The text is parsed with :mod:`ast` and every node is checked against a short whitelist;
     evaluation walks that tree itself, so a rule file can never run code.
@@ -80,7 +96,7 @@ class Formula:
         if len(source) > MAX_FORMULA_CHARS:
             raise FormulaError(say("formula.too_long", chars=len(source), most=MAX_FORMULA_CHARS))
         try:
-            tree = ast.parse(source, mode="eval")
+            tree = ast.parse(_IF.sub("如果", source), mode="eval")
         except SyntaxError as exc:
             raise FormulaError(say("formula.syntax", column=exc.offset or 1)) from None
         except (RecursionError, MemoryError):
@@ -142,7 +158,10 @@ class Formula:
                 raise FormulaError(say("formula.long_number", **params))
             return self._finite(float(node.value), node)
         elif isinstance(node, ast.Name):
-            if node.id in _FUNCTIONS or node.id in PEER_FUNCTIONS or node.id in PREVIOUS_FUNCTIONS:
+            known = (
+                _FUNCTIONS | PEER_FUNCTIONS.keys() | PREVIOUS_FUNCTIONS | CHOICE_FUNCTIONS.keys()
+            )
+            if node.id in known:
                 raise FormulaError(say("formula.needs_brackets", name=node.id))
             if node.id not in self.names:
                 self.names.append(node.id)
@@ -173,6 +192,12 @@ class Formula:
             and node.func.id in PREVIOUS_FUNCTIONS
         ):
             self._check_previous(node, inside_sum, inside_peer, depth)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in CHOICE_FUNCTIONS
+        ):
+            self._check_choice(node, inside_sum, inside_peer, depth)
         else:
             shown = ast.unparse(node)
             raise FormulaError(say("formula.not_allowed", shown=shown))
@@ -218,6 +243,28 @@ class Formula:
             if isinstance(sub, ast.Name) and sub.id not in self.previous_names:
                 self.previous_names.append(sub.id)
 
+    def _check_choice(
+        self, node: ast.Call, inside_sum: bool, inside_peer: bool, depth: int
+    ) -> None:
+        """max(a, b, …), min(a, b, …), if(比较, 成立时, 否则): values, and one comparison first."""
+        name = node.func.id  # type: ignore[attr-defined]
+        args = node.args
+        if node.keywords or any(isinstance(a, ast.Starred) for a in args):
+            raise FormulaError(say("rules.formula.choice_plain", name=name))
+        if CHOICE_FUNCTIONS[name] == "if":
+            if len(args) != 3 or not isinstance(args[0], ast.Compare):
+                raise FormulaError(say("rules.formula.if_form"))
+            test = args[0]
+            if len(test.ops) != 1 or type(test.ops[0]) not in _COMPARE:
+                raise FormulaError(say("rules.formula.one_comparison"))
+            values = [test.left, test.comparators[0], args[1], args[2]]
+        else:
+            if not 2 <= len(args) <= MAX_CHOICES:
+                raise FormulaError(say("rules.formula.choice_count", name=name, most=MAX_CHOICES))
+            values = list(args)
+        for value in values:
+            self._check(value, inside_sum, depth, inside_peer)
+
     def _finite(self, value: float, node: ast.AST) -> float:
         if not math.isfinite(value):
             shown = ast.get_source_segment(self._source, node) or ast.unparse(node)
@@ -262,6 +309,8 @@ class Formula:
                 return column(node.id)
             if isinstance(node, ast.Call) and node.func.id in PREVIOUS_FUNCTIONS:  # type: ignore[attr-defined]
                 return previous(node.args[0])
+            if isinstance(node, ast.Call) and node.func.id in CHOICE_FUNCTIONS:  # type: ignore[attr-defined]
+                return _choose(CHOICE_FUNCTIONS[node.func.id], node.args, walk)  # type: ignore[attr-defined]
             if isinstance(node, ast.Call) and node.func.id in PEER_FUNCTIONS:  # type: ignore[attr-defined]
                 if peer is None:
                     raise FormulaError(say("formula.peers_scoring_only"))
@@ -286,6 +335,27 @@ class Formula:
                 column = now
 
         return walk(self._root)
+
+
+def _choose(kind: str, args: list[ast.expr], walk: Callable[[ast.AST], Any]) -> Any:
+    """max/min of values, a missing one (NaN) left out while another is known; if(): the
+    comparison's result picks a side, and a comparison of a missing value gives no value."""
+    import numpy as np  # here, not at the top: rules check parses formulas without numpy
+
+    if kind == "if":
+        test = args[0]
+        assert isinstance(test, ast.Compare)  # _check_choice allowed nothing else
+        left, right = walk(test.left), walk(test.comparators[0])
+        with np.errstate(invalid="ignore"):
+            held = _COMPARE[type(test.ops[0])](left, right)
+        unknown = np.isnan(np.asarray(left, dtype=float)) | np.isnan(np.asarray(right, dtype=float))
+        chosen = np.where(held, walk(args[1]), walk(args[2]))
+        return np.where(unknown, np.nan, chosen)
+    pick = np.fmax if kind == "max" else np.fmin  # NaN-ignoring: 二者择其一
+    result = walk(args[0])
+    for arg in args[1:]:
+        result = pick(result, walk(arg))
+    return result
 
 
 @lru_cache(maxsize=512)

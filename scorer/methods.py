@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import scheme as s
-from .messages import Message, say
+from .messages import Given, Message, say
 
 # Rates shown to users are decimals; float noise (0.9499999999 for a published 95%) must never
 # drop a district into a lower band, so every "at least" comparison allows this much.
@@ -336,20 +336,30 @@ def _words_relative_to_best(ind, value, fraction, ctx, peers):
 # ---- the shapes of issue 13 in words: steps, lower is better, points by rank in sequence
 
 
-def _shown(x: float, ind, unit: str | None = None) -> str:
-    """A value as the practice writes it: a rate in percent, else the number with its unit."""
+def _shown(x: float, ind, unit: str | None = None, lang: str = "zh") -> str:
+    """A value as the practice writes it: a rate in percent, else the number with its unit
+    (in English the unit's English word, never a Chinese one: "2 days", not "2天")."""
     unit = unit if unit is not None else ind.unit
     if unit == "%":
         return f"{_num(x)}%"
     if unit:
+        if lang == "en":
+            from .shape_methods import unit_word
+
+            return f"{_num(x)}{unit_word(unit).render('en')}"
         return f"{_num(x)}{unit}"
     return _show(x, getattr(ind, "full_at", 2) <= 2 and abs(x) <= 10)
 
 
-def _step_size(step, ind, unit: str | None) -> str:
+def _both(x: float, ind, unit: str | None = None) -> Given:
+    """A value in each language: "2天", "2 days"."""
+    return Given(_shown(x, ind, unit), _shown(x, ind, unit, "en"))
+
+
+def _step_size(step, ind, unit: str | None, lang: str = "zh") -> str:
     """每少“1%”、每增加“10万元”、每增加“1公顷”."""
     if unit:
-        return f"{_num(step.per)}{unit}"
+        return _shown(step.per, ind, unit, lang)
     return _pct(step.per) if ind.full_at <= 2 else _num(step.per)
 
 
@@ -372,17 +382,18 @@ def _side_words(step, distance: float, ind, ctx: Context, gain: bool) -> Message
     """One side of a stepped rule: 超出12个百分点，每增加5%加1分，计2步（不足一步的不计），加2分."""
     unit = step.unit if step.by is not None else ind.unit
     rate = unit is None and ind.full_at <= 2
-    gap: Message | str = (
+    gap: Message | Given = (
         say("words.percentage_points", n=_num(distance * 100))
         if rate
-        else _shown(distance, ind, unit or "")
+        else _both(distance, ind, unit or "")
     )
     raw = max(distance, 0) / step.per
     count = step_count(np.array([distance]), step)[0]
     moved = float(step_amount(np.array([distance]), step, ctx)[0]) * ctx.points
     part = say("words.part_step") if step.whole and raw - count > EPS else ""
     said = say(_STEP_WORDS[(gain, ind.lower_is_better())], gap=gap,
-               size=_step_size(step, ind, unit), worth=_step_worth(step), count=_num(count),
+               size=Given(_step_size(step, ind, unit), _step_size(step, ind, unit, "en")),
+               worth=_step_worth(step), count=_num(count),
                part=part, moved=_num(moved))  # fmt: skip
     cap = step.cap(ctx.points)
     if cap is not None and count * step.amount(ctx.points) > cap + EPS:
@@ -395,7 +406,7 @@ def _side_words(step, distance: float, ind, ctx: Context, gain: bool) -> Message
 
 def _words_steps(ind, value, fraction, ctx):
     """linear as steps: 112%，达到100%；超出12个百分点，每增加5%加1分，计2步…，共得11分."""
-    v, full = _shown(value, ind), _shown(ind.full_at, ind)
+    v, full = _both(value, ind), _both(ind.full_at, ind)
     points = _num(fraction * ctx.points)
     lower = ind.lower_is_better()
     given = ctx.distances or {}
@@ -424,7 +435,7 @@ def _words_steps(ind, value, fraction, ctx):
 
 def _words_lower(ind, value, fraction, method):
     """Lower is better: 结转结余率12%，高于9%，按比例得 9% ÷ 12% = 75%."""
-    v, full = _shown(value, ind), _shown(ind.full_at, ind)
+    v, full = _both(value, ind), _both(ind.full_at, ind)
     if value <= ind.full_at + EPS:
         return say("words.at_most_full", value=v, full=full)
     if method == "pass_fail":
@@ -438,12 +449,12 @@ def _words_lower(ind, value, fraction, method):
 
 def _words_lower_tiers(ind, value, ctx):
     """Tiers with upper bounds: 整改8天，不高于15天，得1分."""
-    v = _shown(value, ind)
+    v = _both(value, ind)
     for tier in ind.tiers:
         if value <= tier.max + EPS:
-            bound = _shown(tier.max, ind)
+            bound = _both(tier.max, ind)
             return say("words.tier_at_most", value=v, bound=bound, got=_tier_got(tier))
-    highest = _shown(ind.tiers[-1].max, ind)
+    highest = _both(ind.tiers[-1].max, ind)
     got = say("words.points", n=_num(ind.otherwise * ctx.points))
     return say("words.tier_above", value=v, bound=highest, got=got)
 
@@ -495,3 +506,10 @@ from .change import change, words_change  # noqa: E402
 
 METHODS["change"] = change
 WORDS["change"] = words_change
+# the methods of issue 13's later shapes live in their own room; registered here, where the
+# engine and explain look methods up (imported last: shape_methods uses the helpers above)
+from .shape_methods import METHODS as _SHAPE_METHODS  # noqa: E402
+from .shape_methods import WORDS as _SHAPE_WORDS  # noqa: E402
+
+METHODS.update(_SHAPE_METHODS)
+WORDS.update(_SHAPE_WORDS)

@@ -133,7 +133,19 @@ def previous_paths(
     if given:
         return [str(p) for p in given]
     base = scheme_path.parent if scheme_path is not None else Path.cwd()
-    return [str(base / name) for name in scheme.previous_files()]
+    return [_as_said(base / name) for name in scheme.previous_files()]
+
+
+def _as_said(path: Path) -> str:
+    """A path as the user would write it: relative to the working folder when it lies inside
+    it (rules/../samples/x.xlsx → samples/x.xlsx), else absolute."""
+    import os
+
+    full = Path(os.path.normpath(path.absolute()))
+    try:
+        return str(full.relative_to(Path.cwd()))
+    except ValueError:
+        return str(full)
 
 
 def run(

@@ -23,7 +23,7 @@ class Sensitivity:
     spread: float
     seed: int
     varied: Clauses  # what the draws changed
-    held: Message  # what they held fixed
+    held: Message | Clauses  # what they held fixed
     award: str | None = None  # the award decided again in each draw (award, award_share)
 
 
@@ -37,7 +37,10 @@ def sensitivity(
 
     Where the scheme lists ``sensitivity.alternatives`` (and ``data`` is given to score them),
     each draw also takes one value of each listed parameter: the data are scored once per
-    combination drawn, and each draw uses its combination's shares."""
+    combination drawn, and each draw uses its combination's shares.
+
+    Long because: the draws, their totals, ranks, grades and the award decided again, one
+    array flowing into the next; the words of what moved are said at its end."""
     scheme = assessment.scheme
     weights = np.array([p.weight for p in scheme.projects], dtype=float)
     counted = ~assessment.suspended.to_numpy(dtype=bool).T
@@ -67,19 +70,20 @@ def sensitivity(
         earned = drawn @ shares_of(assessment)  # draws × districts
     available = drawn @ counted.astype(float)
     totals = np.round(scheme.total * earned / available, scheme.precision)
-    ranks = _draw_ranks(totals)
-    grades = list(scheme.grades.items())
+    last, forced = veto_effects(assessment)
     nominal = assessment.total.round(scheme.precision).to_numpy()
-    nominal_rank = (nominal[None, :] > nominal[:, None]).sum(axis=1) + 1
-
-    kept = (grade_indexes(scheme, totals) == grade_indexes(scheme, nominal)[None, :]).mean(axis=0)
+    ranks, nominal_rank = _draw_ranks(totals, nominal, last, scheme.total)
+    grades = list(scheme.grades.items())
+    drawn_grades = np.maximum(grade_indexes(scheme, totals), forced)
+    nominal_grades = np.maximum(grade_indexes(scheme, nominal), forced)
+    kept = (drawn_grades == nominal_grades[None, :]).mean(axis=0)
     columns = {
         "district": assessment.districts,
         "rank": nominal_rank,
         "median_rank": np.median(ranks, axis=0),
         "rank_p5": np.percentile(ranks, 5, axis=0, method="lower"),
         "rank_p95": np.percentile(ranks, 95, axis=0, method="higher"),
-        "grade": [grades[i][0] for i in grade_indexes(scheme, nominal)],
+        "grade": [grades[i][0] for i in nominal_grades],
         "grade_kept": kept,
     }
     # the first award decided on these data, as published; the draws decide it again
@@ -89,32 +93,10 @@ def sensitivity(
     )
     if award is not None:
         columns["award"] = np.isin(assessment.districts, published.winners)
-        columns["award_share"] = honoured(award, assessment, totals).mean(axis=0)
+        columns["award_share"] = honoured(award, assessment, totals, forced).mean(axis=0)
     table = pd.DataFrame(columns).sort_values("rank", kind="stable").reset_index(drop=True)
-    name = award.name if award is not None else None
-    varied, held = _what_moved(scheme, draws, spread, seed, alternatives, name)
-    return Sensitivity(table, draws, spread, seed, varied, held, name)
-
-
-def _draw_ranks(totals: np.ndarray) -> np.ndarray:
-    """1-2-2-4 per draw: one more than the number of totals above (sorted, so memory stays
-    linear)."""
-    ordered = np.sort(totals, axis=1)
-    count = totals.shape[1]
-    return np.stack(
-        [
-            count - np.searchsorted(ordered[i], totals[i], side="right") + 1
-            for i in range(len(totals))
-        ]
-    )
-
-
-def _what_moved(
-    scheme, draws: int, spread: float, seed: int, alternatives: dict, award: str | None
-) -> tuple[Clauses, Message]:
-    """What the draws changed and what they held fixed, in words."""
     varied = [say("sensitivity.varied", spread=spread, total=scheme.total, draws=draws, seed=seed)]
-    held = say("sensitivity.held")
+    held: Message | Clauses = say("sensitivity.held")
     if alternatives:
         listed = Clauses(
             say("sensitivity.alternative", name=k, values=[f"{v:g}" for v in vs])
@@ -125,5 +107,46 @@ def _what_moved(
     elif scheme.sensitivity.alternatives:
         held = say("sensitivity.held_no_data")
     if award is not None:
-        varied.append(say("sensitivity.varied_award", award=award))
-    return Clauses(varied), held
+        varied.append(say("sensitivity.varied_award", award=award.name))
+    if assessment.vetoes:  # 一票否决 holds in every draw
+        vetoed = [d for d in assessment.districts if d in assessment.vetoes]
+        held = Clauses([held, say("shape.sensitivity_vetoes", districts=vetoed)])
+    return Sensitivity(
+        table, draws, spread, seed, Clauses(varied), held, award.name if award else None
+    )
+
+
+def _draw_ranks(
+    totals: np.ndarray, nominal: np.ndarray, last: np.ndarray, scheme_total: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """1-2-2-4 ranks per draw (draws × districts) and as published. 一票否决 holds in every
+    draw: a unit ranked last stays below every unit not vetoed (its total is ranked as if
+    lowered below any total)."""
+    below = 2.0 * (np.abs(totals).max(initial=0) + scheme_total + 1) if last.any() else 0.0
+    ranked = totals - below * last
+    # one more than the number of totals above (sorted, so memory stays linear)
+    ordered = np.sort(ranked, axis=1)
+    count = totals.shape[1]
+    ranks = np.stack(
+        [count - np.searchsorted(ordered[i], ranked[i], side="right") + 1
+         for i in range(len(totals))]
+    )  # fmt: skip
+    nominal_ranked = nominal - below * last
+    return ranks, (nominal_ranked[None, :] > nominal_ranked[:, None]).sum(axis=1) + 1
+
+
+def veto_effects(assessment: Assessment) -> tuple[np.ndarray, np.ndarray]:
+    """Per district, what the vetoes (一票否决) that hold do in any draw: whether it is ranked
+    below every unit not vetoed (rank: last), and the grade it gets at best, as a position in
+    the scheme's grades (0: no veto's grade holds)."""
+    scheme = assessment.scheme
+    names = list(scheme.grades)
+    last = np.zeros(len(assessment.districts), dtype=bool)
+    forced = np.zeros(len(assessment.districts), dtype=int)
+    for position, district in enumerate(assessment.districts):
+        for number, _ in assessment.vetoes.get(district, []):
+            veto = scheme.vetoes[number]
+            last[position] |= veto.rank == "last"
+            if veto.grade in scheme.grades:
+                forced[position] = max(forced[position], names.index(veto.grade))
+    return last, forced

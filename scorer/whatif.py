@@ -10,7 +10,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from .errors import UsageError
 from .messages import Message, say
-from .scheme.model import INDICATOR_MODELS, LARGEST, Indicator, Project, Scheme
+from .scheme.model import INDICATOR_MODELS, LARGEST, RULE_KEYS, Indicator, Project, Scheme
 from .scheme.names import ProjectIndex, normalize_name
 from .scheme.wording import describe_error, dotted_path
 
@@ -32,7 +32,7 @@ def changed(
     said: list[Said] = []
     for setting in settings:
         name, path, value = _parse_setting(setting)
-        if name in templates and len(path) == 2:  # 模板.指标.参数: every project using it
+        if name in templates and len(path) in (2, 3):  # 模板.指标.参数: every project using it
             said.append(_set_in_template(templates[name], name, path, value, setting))
             continue
         match = index.match(name)
@@ -53,7 +53,7 @@ def changed(
     raw = scheme.model_dump(exclude_unset=True)
     raw["projects"] = [projects[p.name] for p in scheme.projects]
     raw["templates"] = templates
-    said += _settle_total(raw, scheme.total, keep_total)
+    said += _settle_total(raw, scheme.total, keep_total, sum(p.weight for p in scheme.projects))
     try:
         return Scheme.model_validate(raw), said
     except ValidationError as exc:  # e.g. a total beyond POINTS_LIMIT
@@ -92,10 +92,10 @@ def _set_in_template(
     template: dict, name: str, path: list[str], value: float, setting: str
 ) -> Said:
     """A template's indicator parameter changed, for every project that uses it."""
-    before = _set_parameter(template, path[0], path[1], value, setting)
+    before = _set_parameter(template, path[0], path[1:], value, setting)
     return say(
-        "whatif.template", name=name, indicator=path[0], parameter=path[1], before=before,
-        after=value,
+        "whatif.template", name=name, indicator=path[0], parameter=".".join(path[1:]),
+        before=before, after=value,
     )  # fmt: skip
 
 
@@ -104,24 +104,24 @@ def _set_in_project(
 ) -> Said:
     """A project's indicator parameter changed: the project takes its effective rules as its
     own, so a template it shares with others stays as it was."""
-    if len(path) != 2:
+    if len(path) not in (2, 3):
         raise UsageError(say("set.indicator_form", setting=setting))
     rules = scheme.rules_of(target).model_dump()
-    before = _set_parameter(rules, path[0], path[1], value, setting)
-    project.update(
-        {k: rules[k] for k in ("indicators", "deductions", "bonuses", "floor")}, template=None
-    )
+    before = _set_parameter(rules, path[0], path[1:], value, setting)
+    project.update({k: rules[k] for k in RULE_KEYS}, template=None)
     return say(
-        "whatif.project", name=target.name, indicator=path[0], parameter=path[1], before=before,
-        after=value,
+        "whatif.project", name=target.name, indicator=path[0], parameter=".".join(path[1:]),
+        before=before, after=value,
     )  # fmt: skip
 
 
 def _set_parameter(
-    rules: dict, indicator_name: str, parameter: str, value: float, setting: str
+    rules: dict, indicator_name: str, parameters: list[str], value: float, setting: str
 ) -> Any:
     """Set one indicator parameter in a dumped Rules (a project's or a template's), validated
-    as in a rule file; the value it had."""
+    as in a rule file; the value it had. ``parameters`` is one name (full_at), or a setting
+    and one of its own (gain.per, loss.max_points, sequence.step: the steps of shapes 1–3)."""
+    parameter = parameters[0]
     indicators = rules.get("indicators") or []
     found = [i for i in indicators if normalize_name(i["name"]) == normalize_name(indicator_name)]
     if not found:
@@ -132,14 +132,32 @@ def _set_parameter(
         raise UsageError(
             say("set.no_parameter", setting=setting, name=indicator_name, parameter=parameter)
         )
-    before = found[0].get(parameter, model.model_fields[parameter].default)
-    found[0][parameter] = value
+    if len(parameters) == 2:
+        before = _set_nested(found[0], indicator_name, parameters, value, setting)
+    else:
+        before = found[0].get(parameter, model.model_fields[parameter].default)
+        found[0][parameter] = value
     try:
         _indicator_adapter().validate_python(found[0])
     except ValidationError as exc:
         raise UsageError(
             say("set.bad_value", setting=setting, detail=describe_error(exc.errors()[0]))
         ) from None
+    return before
+
+
+def _set_nested(
+    indicator: dict, name: str, parameters: list[str], value: float, setting: str
+) -> Any:
+    """A setting of an indicator's own setting (gain.per=0.1): it must be written there."""
+    outer, inner = parameters
+    held = indicator.get(outer)
+    if not isinstance(held, dict) or inner not in held:
+        raise UsageError(
+            say("set.no_parameter", setting=setting, name=name, parameter=".".join(parameters))
+        )
+    before = held[inner]
+    held[inner] = value
     return before
 
 
@@ -150,16 +168,20 @@ def _indicator_adapter() -> TypeAdapter:
     return TypeAdapter(Indicator)
 
 
-def _settle_total(raw: dict, total: float, keep_total: bool) -> list[Said]:
-    """The total after the weights changed: scaled back to ``total`` with ``keep_total``, else
-    the new sum of the weights (the grades follow it)."""
+def _settle_total(raw: dict, total: float, keep_total: bool, before: float) -> list[Said]:
+    """The total after the weights changed (``before``: their sum as written): scaled back to
+    ``total`` with ``keep_total``, else moved by as much as the weights (the grades follow it).
+    Compared with the weights as written, not with the total: where items are for some units
+    only (applies_to) the weights add up to more than the total, and a change of a method's
+    parameter must leave the total as it is."""
     weight_sum = sum(p["weight"] for p in raw["projects"])
-    if abs(weight_sum - total) <= 1e-9:
+    if abs(weight_sum - before) <= 1e-9:
         return []
     if keep_total:
-        factor = total / weight_sum
+        factor = before / weight_sum
         for p in raw["projects"]:
             p["weight"] *= factor
         return [say("whatif.scaled", factor=factor, total=total)]
-    raw["total"] = weight_sum
-    return [say("whatif.total", before=total, after=weight_sum)]
+    after = total + weight_sum - before
+    raw["total"] = after
+    return [say("whatif.total", before=total, after=after)]

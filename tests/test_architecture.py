@@ -15,8 +15,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "scorer"
 STAGES = [
     {"messages"},
     {"errors", "bundled", "formula", "untrusted", "cells"},
-    # whatif: Scheme -> Scheme; validate checks alternatives; change: the method 对比上期
-    {"scheme", "methods", "whatif", "change"},
+    # whatif: Scheme -> Scheme; validate checks alternatives; change (对比上期) and shape_methods:
+    # methods in rooms of their own
+    {"scheme", "methods", "shape_methods", "change", "whatif"},
     {"sheets", "intake"},
     {"engine"},
     {"ranking", "awards"},

@@ -28,11 +28,14 @@ ZH_MAY_SAY = {
     "bands", "better", "checks", "columns", "district", "gain", "gain_per_point", "group",
     "groups", "in", "level", "linear", "loss", "loss_per_point", "loss_points_per_point", "lower",
     "max", "max_gain", "mean_of", "method", "min", "null", "others", "per", "per_event", "points",
-    "rank_points", "score", "sequence", "survey", "units",
+    "rank_points", "score", "sequence", "survey", "units", "column",
     # YAML's own words for values: true, false, .inf, .nan and 5e1 (a number YAML reads as text)
     "true", "false", "inf", "nan", "e1",
-    "previous", "change", "method", "difference", "tree", "parent", "children",
+    "previous", "change", "difference", "tree", "parent", "children",
     "levels", "value",  # task C: the previous period and the indicator tree
+    # the rule language of issue 13's later shapes (task s13-shapes)
+    "if", "kind", "yes_no", "text", "best",
+    "worst", "bonuses", "deductions", "loss_points_per_event", "loss_per_event",
     # commands and the program
     "scorer", "assess", "check", "explain", "whatif", "sensitivity", "compare", "trend", "rules",
     "show", "schema", "anhui-2010", "SCORER_LANG", "Python", "history", "serve", "list", "save", "http",

@@ -207,7 +207,9 @@ def test_explain_words_the_change_in_chinese_with_both_periods_cells(sample):
     assert "上期（liuan-2022.xlsx）社工人数 99（E16）" in result.output
     assert "上期（liuan-2022.xlsx）新增就业" in result.output  # 上期() in a proportional rule
     explanation = sample.explainer()("金安区")
-    words = {line.name: line.words.render("zh") for item in explanation.items for line in item.lines}
+    words = {
+        line.name: line.words.render("zh") for item in explanation.items for line in item.lines
+    }
     assert "与上期" in words["专职社工人数"] and "持平，得9.5分" in words["专职社工人数"]
     english = run("explain", str(THIS), "霍山县", "--rules", str(RULES), "--lang", "en", width=200)
     assert "0.05 points for each 1名 up, at most 0.5 points added: 0.5 points added" in (

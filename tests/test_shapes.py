@@ -182,10 +182,12 @@ def test_explain_shows_the_group_average_and_the_veto(result):
     explanation = result.explainer()("叶集区")
     item = next(i for i in explanation.items if i.project == "城市社区服务")
     line = next(x for x in item.lines if x.name == "办事效率")
-    assert [(i.label, i.value) for i in line.inputs] == [
+    assert [(str(i.label), i.value) for i in line.inputs] == [
         ("平均办理天数", 9.0),
         ("城区平均值（平均办理天数）", 7.0),
     ]
+    # in English the aggregate is said in English, the group and the column as the user wrote
+    assert line.inputs[1].label.render("en") == "mean of 平均办理天数 over 城区"
     water = next(i for i in explanation.items if i.project == "农村饮水安全工程")
     assert not water.applies and water.score is None
     vetoed = result.explainer()("霍邱县").vetoes

@@ -14,7 +14,7 @@ from ..messages import say
 from ..scheme import Column, NameMatch, ProjectIndex, Scheme, normalize_name
 from ..sheets import PercentCell, cell_text
 from ..untrusted import has_invisible
-from .dataset import Source, where
+from .dataset import Source, applies_here, where
 from .issues import CheckedRows, Issues, OddCell
 from .numbers import parse_number, refused_as, refused_value, shown_number
 from .review import review
@@ -376,6 +376,7 @@ def check_missing_projects(rows: CheckedRows) -> None:
         .groupby("district", sort=False, observed=True)["project"]
         .agg(set)
     )
+    values: dict = {}  # text columns' values per district (applies_to: column)
     for district, present in have.items():
         at = where(
             rows.sources,
@@ -385,7 +386,9 @@ def check_missing_projects(rows: CheckedRows) -> None:
         )
         for project in projects:  # an item for some units only is not missing elsewhere
             project_name = project.name
-            if project_name not in present and project.applies(district, scheme.groups):
+            if project_name not in present and applies_here(
+                project, district, scheme, frame, values
+            ):
                 rows.issues.add(
                     "missing-project", {"district": district, "project": project_name}, **at
                 )

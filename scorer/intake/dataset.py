@@ -177,3 +177,32 @@ class Locator:
         if self.data.members is None:
             return 1
         return len(self.groups.get((district, project), ()))
+
+
+def column_values(rows: pd.DataFrame, key: str | None) -> dict[str, str]:
+    """Each district's value in a text column (部门类别), compared as users write it: the first
+    filled cell of its rows; a district that fills none has none (applies_to: column)."""
+    if key is None or key not in rows:
+        return {}
+    from ..scheme import normalize_name
+    from ..sheets import cell_text
+
+    texts = rows[key].map(lambda x: normalize_name(cell_text(x)))
+    filled = (texts != "").to_numpy()
+    firsts = pd.DataFrame({"d": rows["district"].to_numpy()[filled], "v": texts.to_numpy()[filled]})
+    firsts = firsts.drop_duplicates("d")
+    return dict(zip(firsts["d"], firsts["v"]))
+
+
+def applies_here(project, district: str, scheme, rows: pd.DataFrame, cache: dict) -> bool:
+    """Whether a project applies to a district: by the scheme's lists and groups, or by the
+    district's value in a text column (``cache`` keeps each column's values)."""
+    from ..scheme import normalize_name
+
+    rule = project.applies_to
+    if rule is None or rule.column is None:
+        return project.applies(district, scheme.groups)
+    key = scheme.column_key(rule.column)
+    if key not in cache:
+        cache[key] = column_values(rows, key)
+    return cache[key].get(district) in {normalize_name(v) for v in rule.in_ or []}

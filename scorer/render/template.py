@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+from ..messages import render
 from ..scheme import RECORDED_PROPERTY, Scheme
 
 FORMULA_START = ("=", "+", "-", "@")
@@ -79,7 +80,8 @@ class _Template:
         columns = scheme.columns
         # a column another source holds (督查评分 from the office) is not the districts' to fill
         measures = [k for k in scheme.measure_keys() if columns[k].source is None]
-        self.keys = ["project", *measures] + (["status"] if "status" in columns else [])
+        texts = [k for k in scheme.text_keys() if columns[k].source is None]  # 部门类别
+        self.keys = ["project", *texts, *measures] + (["status"] if "status" in columns else [])
 
     def write_text(self, sheet, row: int, col: int, text: str, style: str | None = None) -> None:
         """Every text as a string, never a formula; one that starts like a formula also gets
@@ -149,7 +151,7 @@ def _data_sheet(
                     write_text(sheet, row, col, block or "", "name" if block else "text")
                 elif key == "project":
                     write_text(sheet, row, col, project.name, "name")
-                elif key == "status":
+                elif key == "status" or scheme.columns[key].kind == "text":
                     sheet.write_blank(row, col, None, book.formats["text"])
                 else:
                     sheet.write_blank(row, col, None, book.formats["input"])
@@ -200,7 +202,7 @@ def _validation(scheme: Scheme, key: str) -> dict[str, Any] | None:
         return {"validate": "list", "source": words, "ignore_blank": True,
                 "input_title": "状态", "input_message": "正常实施留空；不实施的项目选择：" + "、".join(words),
                 "error_title": "状态有误", "error_message": "请留空，或选择：" + "、".join(words)}  # fmt: skip
-    if key in ("district", "project", "city"):
+    if key in ("district", "project", "city") or column.kind == "text":
         return None
     low, high = column.min, column.max
     if low is not None and high is not None:
@@ -252,6 +254,8 @@ def _instructions(sheet, book: _Template) -> None:
             need = "项目名称，已列出"
         elif key == "status":
             need = "留空为正常实施；可选：" + "、".join(column.suspended)
+        elif column.kind == "text":
+            need = render("shape.template_text", "zh")
         else:
             rule = _validation(scheme, key)
             need = rule["input_message"].removeprefix("请填写") if rule else ""

@@ -14,13 +14,26 @@ from pydantic import AllowInfNan, Field, Strict, model_validator
 
 from ..messages import render, say
 from .names import ProjectIndex, normalize_name
-from .shapes import Applicability, RankSequence, Step, UnitGroups, Veto
+from .shapes import (
+    Applicability,
+    Caps,
+    Efficacy,
+    HighestLevel,
+    Interpolate,
+    PerEvent,
+    RankSequence,
+    Step,
+    UnitGroups,
+    Veto,
+    YesNo,
+)
 from .tree import TreeNode
 from .types import (
     LARGEST,  # noqa: F401  (its old home)
     Number,
     RuleValueError,
     Whole,
+    _IndicatorBase,
     _one_of,
     _Strict,
 )
@@ -32,6 +45,7 @@ SURVEY_WORDS = ("社情民意", "满意度", "survey")
 Month = Annotated[int, Strict(), Field(ge=1, le=12)]
 Progress = Annotated[float, Strict(), AllowInfNan(False), Field(ge=0, le=1)]
 POINTS_LIMIT = 1_000_000  # a scheme's total, and so each weight, is at most this
+RULE_KEYS = ("indicators", "deductions", "bonuses", "floor", "caps")  # what a template gives
 
 
 class Column(_Strict):
@@ -62,9 +76,12 @@ class Column(_Strict):
             "填报表模板不含此列 / who supplies the column (blank: the districts' returns)"
         ),
     )
-    kind: Literal["number", "yes_no"] = Field(
+    kind: Literal["number", "yes_no", "text"] = Field(
         default="number",
-        description="number 数值；yes_no 是/否列（是、有、完成 计 1，否、无、未完成 计 0）",
+        description=(
+            "number 数值；yes_no 是/否列（是、有、完成 计 1，否、无、未完成 计 0）；"
+            "text 文字（如 部门类别，供 applies_to 的 column 使用，不参与计算）"
+        ),
     )
 
     def labels(self) -> list[str]:
@@ -81,22 +98,6 @@ class District(_Strict):
     name: str = Field(min_length=1, description="地区全称，如“富顺县” / the unit's name")
     aliases: list[str] = Field(default=[], description="也认可的写法 / other accepted names")
     city: str | None = Field(default=None, description="所属市 / the city it belongs to")
-
-
-class _IndicatorBase(_Strict):
-    name: str = Field(description="指标名称 / indicator name")
-    share: Number = Field(gt=0, le=1, description="占项目分值的比例 / share of the project weight")
-    value: str = Field(description="计算公式，如“完成 / 目标任务” / formula of the measured value")
-    better: Literal["higher", "lower"] = Field(
-        default="higher",
-        description="higher 越高越好；lower 越低越好（如结转结余率），0 为最好 / lower is better",
-    )
-    unit: str | None = Field(
-        default=None, description="值的单位，如 万元、公顷、岁（说明计分时显示）/ the value's unit"
-    )
-
-    def lower_is_better(self) -> bool:
-        return self.better == "lower"
 
 
 class Proportional(_IndicatorBase):
@@ -317,7 +318,19 @@ class Change(_IndicatorBase):
 
 
 Indicator = Annotated[
-    Proportional | Linear | Tiers | PassFail | Schedule | RankPoints | RelativeToBest | Change,
+    Proportional
+    | Linear
+    | Tiers
+    | PassFail
+    | Schedule
+    | RankPoints
+    | RelativeToBest
+    | Change
+    | YesNo
+    | Efficacy
+    | Interpolate
+    | PerEvent
+    | HighestLevel,
     Field(discriminator="method"),
 ]
 INDICATOR_MODELS: dict[str, type[_IndicatorBase]] = {
@@ -329,6 +342,11 @@ INDICATOR_MODELS: dict[str, type[_IndicatorBase]] = {
     "rank_points": RankPoints,
     "relative_to_best": RelativeToBest,
     "change": Change,
+    "yes_no": YesNo,
+    "efficacy": Efficacy,
+    "interpolate": Interpolate,
+    "per_event": PerEvent,
+    "highest_level": HighestLevel,
 }
 METHOD_NAMES = tuple(INDICATOR_MODELS)
 
@@ -372,6 +390,9 @@ class Rules(_Strict):
     floor: Number | None = Field(
         default=0, description="项目最低分：0 为扣完为止；null 为扣分不封底（可为负）"
     )
+    caps: Caps | None = Field(
+        default=None, description="本项加分、扣分合计的上限，如“本项最多加减10分” / caps on sums"
+    )
 
 
 class Project(Rules):
@@ -402,6 +423,8 @@ class Project(Rules):
         wanted = normalize_name(district)
         if rule.units is not None:
             return wanted in {normalize_name(u) for u in rule.units}
+        if rule.column is not None:
+            return True  # decided on the data (engine: the unit's value in the column)
         grouping = groups.get(rule.group or "", {})
         return any(
             wanted in {normalize_name(u) for u in grouping.get(g, [])} for g in rule.in_ or []
@@ -531,6 +554,10 @@ class ReportRules(_Strict):
     survey_name: str | None = Field(
         default=None, description="满意度调查的名称，如 社情民意、群众满意度 / survey name"
     )
+    scope: Literal["省", "市", "县", "区"] | None = Field(
+        default=None,
+        description="考核的范围（全省、全市…），缺省由方案名称看出，如“六安市…”为 市 / scope word",
+    )
     top: Whole = Field(default=3, ge=1, description="通报点名靠前、靠后的个数 / named at each end")
     figures: ReportFigures = ReportFigures()
 
@@ -566,6 +593,9 @@ class Scheme(_Strict):
         description="单位分组：分组名 → 各组 → 单位，如 部门类别: {专业部门: [教育局, 卫健委]}",
     )
     vetoes: list[Veto] = Field(default=[], description="一票否决事项 / conditions that veto")
+    caps: Caps | None = Field(
+        default=None, description="全方案加分、扣分合计的上限（每个单位）/ caps over the scheme"
+    )
     report: ReportRules = ReportRules()
     # --- issue 12: the previous period; issue 13: the indicator tree
     previous: list[str] | str | None = Field(
@@ -611,7 +641,7 @@ class Scheme(_Strict):
         if base is None:
             return project
         merged = base.model_dump()
-        for key in ("indicators", "deductions", "bonuses", "floor"):
+        for key in RULE_KEYS:
             if key in project.model_fields_set:
                 merged[key] = getattr(project, key)
         return Rules.model_validate(merged)
@@ -651,7 +681,11 @@ class Scheme(_Strict):
         return None if column is None else column.source
 
     def measure_keys(self) -> list[str]:
-        return [k for k in self.columns if k not in ID_COLUMNS]
+        return [k for k, c in self.columns.items() if k not in ID_COLUMNS and c.kind != "text"]
+
+    def text_keys(self) -> list[str]:
+        """Columns of words the data carry besides the ids (kind: text, e.g. 部门类别)."""
+        return [k for k, c in self.columns.items() if k not in ID_COLUMNS and c.kind == "text"]
 
     def suspended_words(self) -> set[str]:
         status = self.columns.get("status")

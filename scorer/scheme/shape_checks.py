@@ -9,6 +9,7 @@ from typing import Any
 
 from ..messages import Message, say
 from .names import normalize_name
+from .shape_rules import check_methods
 from .wording import plain_number
 
 Add = Callable[[str, dict, Iterable], None]
@@ -43,6 +44,7 @@ def check_shapes(raw: dict, columns: dict, add: Add) -> None:
     _check_unit_weights(raw, groups, add)
     _check_vetoes(raw, add)
     _check_survey_items(raw, add)
+    check_methods(raw, columns, add)
 
 
 def _check_groups(groups: dict, add: Add) -> None:
@@ -126,6 +128,9 @@ def _check_unit_weights(raw: dict, groups: dict, add: Add) -> None:
     so that no unit's total is rescaled: checked for every unit the scheme names."""
     if not uses_applies_to(raw):
         return
+    rules = [p.get("applies_to") for _, p in _dicts(raw.get("projects"))]
+    if any(isinstance(rule, dict) and "column" in rule for rule in rules):
+        return  # which units a column picks is known from the data only
     total = raw.get("total")
     if isinstance(total, bool) or not isinstance(total, (int, float)):
         return

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AllowInfNan, BaseModel, ConfigDict, Strict
+from pydantic import AfterValidator, AllowInfNan, BaseModel, ConfigDict, Field, Strict
 
 from ..messages import Message, say
 
@@ -43,3 +43,22 @@ def _one_of(model: BaseModel, *pairs: tuple[str, str]) -> None:
     for a, b in pairs:
         if getattr(model, a) is not None and getattr(model, b) is not None:
             raise RuleValueError(say("detail.only_one", a=a, b=b))
+
+
+class _IndicatorBase(_Strict):
+    """What every indicator has: its name, share, formula, direction and unit (the methods
+    in scheme/model.py and scheme/shapes.py add their own settings)."""
+
+    name: str = Field(description="指标名称 / indicator name")
+    share: Number = Field(gt=0, le=1, description="占项目分值的比例 / share of the project weight")
+    value: str = Field(description="计算公式，如“完成 / 目标任务” / formula of the measured value")
+    better: Literal["higher", "lower"] = Field(
+        default="higher",
+        description="higher 越高越好；lower 越低越好（如结转结余率），0 为最好 / lower is better",
+    )
+    unit: str | None = Field(
+        default=None, description="值的单位，如 万元、公顷、岁（说明计分时显示）/ the value's unit"
+    )
+
+    def lower_is_better(self) -> bool:
+        return self.better == "lower"

@@ -409,6 +409,11 @@ def _check_formulas(raw: dict, templates: dict, check: _FormulaCheck) -> None:
                 step = indicator.get(side)
                 if isinstance(step, dict):
                     check(step.get("by"), (*at, side, "by"), aggregated, survey=survey)
+            levels = indicator.get("levels")
+            for j, level in enumerate(levels if isinstance(levels, list) else []):
+                if isinstance(level, dict):
+                    where = (*at, "levels", j, "count")
+                    check(level.get("count"), where, aggregated, survey=survey)
         for kind in ("deductions", "bonuses"):
             for i, item in _entries(rules, kind):
                 for field in ("points", "count"):
