@@ -163,6 +163,157 @@ def test_download_the_reports_as_the_command_line_writes_them(page, server, tmp_
     assert (tmp_path / "report.json").read_bytes() == expected
 
 
+def _parts(path: Path) -> dict[str, bytes]:
+    """A docx's parts, the times in its core properties left out (the same run written twice
+    may differ only there)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    core = parts.get("docProps/core.xml", b"")
+    parts["docProps/core.xml"] = re.sub(
+        rb"<dcterms:(created|modified)[^<]*</dcterms:\1>", b"", core
+    )
+    return parts
+
+
+def test_download_the_notice_as_assess_writes_it(page, server, tmp_path):
+    import docx
+    from click.testing import CliRunner
+
+    from scorer.cli import main
+
+    upload(page, server, SAMPLES / "2010.xlsx")
+    with page.expect_download() as info:
+        page.click("#downloads a[href$='.docx']")
+    assert info.value.suggested_filename == f"考核报告-第{run_id(page)}次运行.docx"
+    got = tmp_path / "page.docx"
+    info.value.save_as(got)
+    written = tmp_path / "通报.docx"
+    answer = CliRunner().invoke(main, ["assess", str(SAMPLES / "2010.xlsx"), "-o", str(written)])
+    assert answer.exit_code == 0, answer.output
+    assert _parts(got) == _parts(written)  # the same document as the command line's
+    document = docx.Document(str(got))
+    lines = [p.text.strip() for p in document.paragraphs if p.text.strip()]
+    title = next(line for line in lines if line.startswith("关于"))
+    assert title.endswith("考核结果的通报") and "安徽省2010年度民生工程" in title
+    assert any(line.startswith("附件") for line in lines)
+    attachment = document.tables[-1]  # the ranking, on the landscape page at the end
+    table = assess([SAMPLES / "2010.xlsx"]).ranking.table
+    names = [row.cells[1].text for row in attachment.rows[1:]]
+    assert names == list(table["district"])
+    assert document.sections[-1].orientation == 1  # WD_ORIENT.LANDSCAPE
+
+
+def test_the_problem_lists_to_send_back_as_check_writes_them(page, server, tmp_path):
+    from click.testing import CliRunner
+
+    from scorer.cli import main
+
+    upload(page, server, SAMPLES / "2010-errors.xlsx")
+    number = run_id(page)
+    folder = tmp_path / "问题清单"
+    for output in (str(tmp_path / "问题清单.xlsx"), f"{folder}/"):
+        answer = CliRunner().invoke(
+            main, ["check", str(SAMPLES / "2010-errors.xlsx"), "-o", output]
+        )
+        assert answer.exit_code == 1, answer.output
+    with page.expect_download() as info:
+        page.click("#problems-all")
+    assert info.value.suggested_filename == f"问题清单-第{number}次运行.xlsx"
+    info.value.save_as(tmp_path / "all.xlsx")
+    assert (tmp_path / "all.xlsx").read_bytes() == (tmp_path / "问题清单.xlsx").read_bytes()
+    # one link per district, each the workbook check writes into the folder for it
+    links = page.locator("#problem-lists li a")
+    files = sorted(p.name for p in folder.iterdir())
+    assert links.count() == len(files) >= 2
+    for n in range(links.count()):
+        with page.expect_download() as info:
+            links.nth(n).click()
+        name = info.value.suggested_filename.removeprefix(f"问题清单-第{number}次运行-")
+        info.value.save_as(tmp_path / "one.xlsx")
+        assert (tmp_path / "one.xlsx").read_bytes() == (folder / name).read_bytes(), name
+    book = openpyxl.load_workbook(tmp_path / "all.xlsx", read_only=True)
+    cells = {row[2] for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)}
+    assert "D7" in cells
+
+
+def test_missing_returns_from_the_roster_are_listed(page, server):
+    returns = sorted((SAMPLES / "zigong-2011-returns").iterdir())
+    upload(page, server, *returns, scheme="bundled:zigong-2011.yaml")
+    assert page.inner_text("#missing h2") == "未报送（1 个地区）"
+    assert "高新区" in page.inner_text("#missing")
+    shown = {(r[2], r[5]) for r in table_rows(page, "#problems")}
+    assert ("", "高新区未报送") in shown and ("富顺", "“富顺”不在应报送的地区名单中") in shown
+    units = page.locator("#problem-lists li a").all_inner_texts()
+    assert any(u.startswith("高新区（") for u in units), units
+
+
+def test_sensitivity_page_shows_the_chart_and_the_numbers_of_scorer_sensitivity(page, server):
+    import json
+
+    from click.testing import CliRunner
+
+    from scorer.cli import main
+
+    upload(page, server, SAMPLES / "2010.xlsx")
+    page.click("text=" + render("serve.sensitivity", "zh"))
+    page.fill("#draws", "400")
+    page.fill("#seed", "7")
+    page.fill("#spread", "30")
+    page.keyboard.press("Enter")  # the form is sent from the keyboard
+    page.wait_for_url(re.compile(r"seed=7"))
+    assert page.locator(".chart svg line.range").count() == 17  # an interval per city
+    args = ["sensitivity", str(SAMPLES / "2010.xlsx"), "--draws", "400", "--seed", "7",
+            "--spread", "30%", "--format", "json"]  # fmt: skip
+    answer = CliRunner().invoke(main, args)
+    assert answer.exit_code == 0, answer.output
+    expected = [
+        [str(d["rank"]), d["district"], f"{d['median_rank']:g}", f"{d['rank_p5']}–{d['rank_p95']}",
+         d["grade"], f"{100 * d['grade_kept']:.0f}%"]
+        for d in json.loads(answer.stdout)["districts"]
+    ]  # fmt: skip
+    assert [r[:6] for r in table_rows(page, "main table")] == expected
+    assert any(r[3] != f"{r[0]}–{r[0]}" for r in expected)  # some ranks do move
+
+
+def test_compare_with_an_earlier_run_as_scorer_compare_says(page, server, tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from scorer.cli import main
+
+    earlier = tmp_path / "2010.xlsx"  # 合肥市 had done 70% of what it has done now
+    book = openpyxl.load_workbook(SAMPLES / "2010.xlsx")
+    for row in book.worksheets[0].iter_rows(min_row=4):
+        if row[0].value == "合肥市" and isinstance(row[3].value, (int, float)):
+            row[3].value = row[3].value * 0.7
+    book.save(earlier)
+    upload(page, server, earlier)
+    before = run_id(page)
+    upload(page, server, SAMPLES / "2010.xlsx")
+    page.select_option("#with", str(before))
+    page.click("form[action$='/compare'] button")
+    page.wait_for_selector("#changes")
+    answer = CliRunner().invoke(
+        main, ["compare", str(earlier), str(SAMPLES / "2010.xlsx"), "--format", "json"]
+    )
+    assert answer.exit_code == 0, answer.output
+
+    def move(n: int) -> str:
+        return "—" if n == 0 else (f"↑{n}" if n > 0 else f"↓{-n}")
+
+    expected = [
+        [str(d["rank"]), d["district"], str(d["rank_before"]), move(d["move"]),
+         f"{d['total_before']:,.2f}", f"{d['total']:,.2f}", d["grade"]]
+        for d in json.loads(answer.stdout)["districts"]
+    ]  # fmt: skip
+    rows = table_rows(page, "#changes")
+    assert rows == expected
+    assert next(r for r in rows if r[1] == "合肥市")[3] == "↑2"
+
+
 def test_every_problem_of_the_errors_sample_at_its_cell(page, server):
     upload(page, server, SAMPLES / "2010-errors.xlsx")
     result = assess([SAMPLES / "2010-errors.xlsx"])

@@ -838,4 +838,12 @@ MESSAGES: dict[str, str] = {
     "help_short_history_delete": "Delete a run not published.",
     "yaml-number-too-long": "a number of {digits} digits is no weight or parameter",
     "yaml-number-too-long.todo": "write a plain number such as 120 or 0.95",
+    # --- s16-serve (task G): the rest of scorer serve
+    "serve.missing_title": "Not returned ({n} units)",
+    "serve.problems_all": "Download the problem list (all of it, a sheet per unit, {n} sheets)",
+    "serve.problems_each": "or one unit's list, to send back to it:",
+    "serve.problems_of": "{name} ({n} problems)",
+    "serve.problems_name": "problems-run-{id}",
+    "serve.no_problems": "Run {id} has no problems in its data: there is no problem list",
+    "serve.no_problems_of": "Run {id} has no problems for “{name}”",
 }

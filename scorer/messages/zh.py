@@ -838,6 +838,14 @@ MESSAGES: dict[str, str] = {
     "help_short_history_delete": "删除未定稿的运行",
     "yaml-number-too-long": "数字有 {digits} 位，不像是分值或参数",
     "yaml-number-too-long.todo": "写成普通的数字，如 120 或 0.95",
+    # --- s16-serve (task G): the rest of scorer serve
+    "serve.missing_title": "未报送（{n} 个地区）",
+    "serve.problems_all": "下载问题清单（全部，每个地区一个工作表，共 {n} 个工作表）",
+    "serve.problems_each": "或分地区下载，发给各地区修改：",
+    "serve.problems_of": "{name}（{n} 个问题）",
+    "serve.problems_name": "问题清单-第{id}次运行",
+    "serve.no_problems": "第 {id} 次运行没有数据问题，无需下载问题清单",
+    "serve.no_problems_of": "第 {id} 次运行中“{name}”没有数据问题",
 }
 
 
