@@ -129,10 +129,7 @@ def test_a_districts_every_point_explained(page, server):
 def test_change_a_weight_and_see_who_moves(page, server):
     upload(page, server, SAMPLES / "2010.xlsx")
     page.click("text=" + render("serve.whatif", "zh"))
-    index = page.eval_on_selector_all(
-        "#whatif-form label", "ls => ls.findIndex(l => l.innerText.trim() === '资金保障')"
-    )
-    page.fill(f"#w{index}", "300")
+    page.get_by_label("资金保障", exact=True).fill("300")
     page.click("#whatif-go")
     page.wait_for_selector("#moves")
     rows = {r[2]: r for r in table_rows(page, "#moves")}
@@ -140,6 +137,78 @@ def test_change_a_weight_and_see_who_moves(page, server):
     assert rows["淮南市"][0] == "6" and rows["淮南市"][3] == "5" and rows["淮南市"][5] == "↑1"
     assert rows["淮南市"][4] == "3,399.39"
     assert "3500 → 3700" in page.inner_text("main")
+
+
+def _whatif_json(*settings: str) -> list[tuple]:
+    """(rank before, district, rank after, total after) as scorer whatif --format json says."""
+    import json
+
+    from click.testing import CliRunner
+
+    from scorer.cli import main
+
+    args = ["whatif", str(SAMPLES / "2010.xlsx"), "--format", "json"]
+    for setting in settings:
+        args += ["--set", setting]
+    answer = CliRunner().invoke(main, args)
+    assert answer.exit_code == 0, answer.output
+    found = json.loads(answer.stdout)["districts"]
+    return sorted((str(d["rank_before"]), d["district"], str(d["rank"]), f"{d['total']:,.2f}")
+                  for d in found)  # fmt: skip
+
+
+def _set_rule_number(page, group: str, setting: str, value: str) -> None:
+    """Open the form's group and type the new value of the rule number named by ``setting``."""
+    page.locator("#whatif-form summary", has_text=group).click()
+    row = page.locator("#whatif-form tr", has_text=setting)
+    assert row.count() == 1, setting
+    row.locator("input").fill(value)
+
+
+def test_whatif_over_a_rules_own_numbers_as_scorer_whatif_set(page, server):
+    upload(page, server, SAMPLES / "2010.xlsx")
+    page.click("text=" + render("serve.whatif", "zh"))
+    # every project's numbers are listed: 资金保障's own, and the template the others share
+    groups = page.locator("#whatif-form summary").all_inner_texts()
+    assert groups[0] == "各项目分值" and len(groups) == 2 + 34
+    assert groups[1].startswith("计分模板“标准”（33 个项目共用")
+    text = page.text_content("#whatif-form")  # the groups are closed: hidden, not absent
+    assert "资金拨付 · 第 2 档：不低于" in text and "标准.资金拨付.tiers.2.min" in text
+    # a tier bound of the template (every project using it) and a project's own step
+    _set_rule_number(page, "计分模板“标准”", "标准.资金拨付.tiers.2.min", "0.9")
+    _set_rule_number(page, "资金保障：", "资金保障.资金到位率.loss_per_point", "0.05")
+    page.click("#whatif-go")
+    page.wait_for_selector("#moves")
+    shown = sorted((r[0], r[2], r[3], r[4]) for r in table_rows(page, "#moves"))
+    assert shown == _whatif_json(
+        "标准.资金拨付.tiers.2.min=0.9", "资金保障.资金到位率.loss_per_point=0.05"
+    )
+    said = page.inner_text("main")
+    assert "模板“标准”·资金拨付 tiers.2.min 0.85 → 0.9" in said
+    assert "资金保障·资金到位率 loss_per_point 0.02 → 0.05" in said
+    # the form keeps what was typed, its groups open
+    assert (
+        page.locator("#whatif-form tr", has_text="标准.资金拨付.tiers.2.min")
+        .locator("input")
+        .input_value()
+        == "0.9"
+    )
+
+
+def test_whatif_a_rule_number_refused_at_its_field(page, server):
+    upload(page, server, SAMPLES / "2010.xlsx")
+    page.click("text=" + render("serve.whatif", "zh"))
+    # a second tier above the first: refused by the rule file's own check, at that field
+    _set_rule_number(page, "农村公路“村村通”：", "农村公路“村村通”.资金拨付.tiers.2.min", "0.97")
+    page.get_by_label("农村饮水安全工程", exact=True).fill("130")
+    page.click("#whatif-go")
+    page.wait_for_selector("tr.invalid")
+    invalid = page.locator("tr.invalid")
+    assert invalid.count() == 1
+    assert "各档 min 须从高到低排列" in invalid.inner_text()
+    assert invalid.locator("input").get_attribute("aria-invalid") == "true"
+    assert page.locator("#moves").count() == 0
+    assert render("serve.whatif_at_fields", "zh") in page.inner_text("main")
 
 
 def test_download_the_reports_as_the_command_line_writes_them(page, server, tmp_path):
