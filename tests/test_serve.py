@@ -431,6 +431,50 @@ def test_english_page_holds_no_chinese_words_of_its_own(page, server):
     assert own == [], own
 
 
+def _own_chinese(text: str, *schemes) -> list[str]:
+    """The runs of Chinese in a page that are not names from its scheme or returns, and any
+    Chinese punctuation (an English page is in English, around the user's names)."""
+    names = set()
+    for scheme in schemes:
+        names |= {scheme.name, *scheme.templates, *(p.name for p in scheme.projects)}
+        names |= {c.label for c in scheme.columns.values()}
+        for project in scheme.projects:
+            names |= {i.name for i in scheme.rules_of(project).indicators or []}
+            names |= set(project.aliases)
+        names |= set(scheme.grades)
+        names |= {a.name for a in scheme.awards}
+    names |= {r.district for r in assess([SAMPLES / "2010.xlsx"]).ranking.table.itertuples()}
+    names |= {"2010年度民生工程", "约1000", "村村通", "农村五宝供养", "暂缓实施"}  # cells read
+    # intake/checks.py joins the ambiguous-project candidates with 、 before the catalog can
+    names.add("农村公路“村村通”、广播电视“村村通”")
+    for name in sorted(names, key=len, reverse=True):  # the names taken out, longest first
+        text = text.replace(name, " ")
+    return re.findall(r"[\u4e00-\u9fff]+|[（），：；、。]", text)
+
+
+def test_an_english_run_and_its_pages_hold_no_chinese_of_their_own(page, server):
+    from scorer.scheme import load_scheme
+
+    anhui = load_scheme(ROOT / "rules" / "anhui-2010.yaml")
+    upload(page, server, SAMPLES / "2010.xlsx")
+    number = run_id(page)
+    for tail in ["", "/sensitivity?draws=100", "/whatif", "/district?name=铜陵市"]:
+        page.goto(f"{server.url}runs/{number}{tail}{'&' if '?' in tail else '?'}lang=en")
+        assert _own_chinese(page.inner_text("main"), anhui) == [], tail
+    page.goto(f"{server.url}runs/{number}/whatif?lang=en")
+    page.locator("#whatif-form summary", has_text="template").click()
+    page.locator("#whatif-form tr", has_text="标准.资金拨付.tiers.2.min").locator("input").fill(
+        "0.9"
+    )
+    page.click("#whatif-go")
+    page.wait_for_selector("#moves")
+    assert _own_chinese(page.inner_text("main"), anhui) == []
+    assert "tier 2: at least" in page.text_content("#whatif-form")
+    page.goto(server.url + "?lang=en")
+    upload(page, server, SAMPLES / "2010-errors.xlsx")
+    assert _own_chinese(page.inner_text("main"), anhui) == []
+
+
 def test_keyboard_only_upload(page, server):
     """The form can be used with the keyboard: every control is reached with Tab."""
     page.goto(server.url)
@@ -439,6 +483,69 @@ def test_keyboard_only_upload(page, server):
         page.keyboard.press("Tab")
         seen.append(page.evaluate("document.activeElement.id || document.activeElement.name"))
     assert {"scheme", "files", "go"} <= set(seen), seen
+
+
+def test_every_page_fits_1366_by_768_without_scrolling_sideways(page, server):
+    """The common office screen: no page is wider than it (a wide table scrolls in its own
+    box); the pictures are kept in the test's folder to look at."""
+    upload(page, server, SAMPLES / "2010.xlsx")
+    number = run_id(page)
+    pages = ["", "/district?name=铜陵市", "/whatif", "/sensitivity?draws=200"]
+    for n, tail in enumerate(pages):
+        page.goto(f"{server.url}runs/{number}{tail}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 1366, (tail, width)
+        page.screenshot(path=page.context.tmp_shot.replace(".png", f"-{n}.png"))
+    upload(page, server, SAMPLES / "2010-errors.xlsx")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+
+
+def test_keyboard_only_from_the_ranking_to_a_district_and_the_whatif_groups(page, server):
+    upload(page, server, SAMPLES / "2010.xlsx")
+    page.focus("#ranking a >> nth=0")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#summary")
+    assert "/district?name=" in page.url
+    page.go_back()
+    page.click("text=" + render("serve.whatif", "zh"))
+    group = page.locator("#whatif-form summary").nth(1)
+    group.focus()
+    page.keyboard.press("Enter")  # a group opens from the keyboard
+    assert page.locator("#whatif-form details").nth(1).get_attribute("open") is not None
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.id")
+    assert focused.startswith("p"), focused  # its first number, next in the tab order
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_serve_says_at_start_and_stop_where_it_is_in_the_language_asked(tmp_path, lang):
+    import signal
+    import subprocess
+    import sys
+
+    db = tmp_path / "runs.sqlite"
+    command = [sys.executable, "-m", "scorer", "serve", "--port", "0", "--no-browser",
+               "--db", str(db), "--lang", lang]  # fmt: skip
+    env = dict(os.environ, SCORER_LANG="")
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    try:
+        lines = [process.stderr.readline().rstrip("\n") for _ in range(2)]
+        url = re.search(r"http://127\.0\.0\.1:\d+/", lines[0]).group(0)
+        from urllib.request import urlopen
+
+        assert b"<html" in urlopen(url, timeout=10).read()  # it serves
+        process.send_signal(signal.SIGINT)
+        rest = process.stderr.read().strip()
+        process.wait(10)
+    finally:
+        process.kill()
+    assert lines == [
+        render("serve.started", lang, url=url),
+        render("serve.db_is", lang, path=str(db)),
+    ]
+    assert rest == render("serve.stopped", lang)
+    chinese = re.findall(r"[\u4e00-\u9fff]", "\n".join([*lines, rest]))
+    assert (chinese != []) == (lang == "zh")
 
 
 # ----------------------------------------------------------------------------- security
