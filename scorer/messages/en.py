@@ -853,7 +853,7 @@ MESSAGES: dict[str, str] = {
     "serve.whatif_project": "{name}: this project's own rule numbers",
     "serve.whatif_changed": "{n} changed",
     "serve.whatif_setting": "as scorer whatif --set writes it",
-    "serve.whatif_at_fields": "Some changes cannot be used: see the fields marked in red",
+    "serve.whatif_at_fields": "Some changes break the scheme's rules and nothing was scored: see the fields marked in red",
     "serve.param.full_at": "full marks at",
     "serve.param.loss_per_point": "lost per point below (share of the indicator)",
     "serve.param.loss_points_per_point": "points lost per point below",
