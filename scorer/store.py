@@ -373,7 +373,7 @@ class Store:
                  result.level, int(ranking is not None), len(result.data.districts),
                  len(files), body),
             )  # fmt: skip
-            run_id = int(cursor.lastrowid)
+            run_id = int(cursor.lastrowid or 0)  # an INSERT always sets it
             for position, (name, data) in enumerate(zip(names, contents)):
                 digest = sha256_of(data)
                 db.execute(
@@ -520,7 +520,7 @@ class Store:
         run = self.run(run_id)
         paths, rules = self.extract(run_id, Path(folder) / f"run-{run_id}")
         month = run.month if run.month_source is not None else None
-        result = assess(paths, rules, month, level=run.level)
+        result = assess(list[str | Path](paths), rules, month, level=run.level)
         result.month_source = run.month_source
         return result
 

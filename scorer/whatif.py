@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -32,7 +33,7 @@ def changed(
     said: list[Said] = []
     for setting in settings:
         name, path, value = _parse_setting(setting)
-        if name in templates and len(path) in (2, 3):  # 模板.指标.参数: every project using it
+        if name in templates and len(path) >= 2:  # 模板.指标.参数: every project using it
             said.append(_set_in_template(templates[name], name, path, value, setting))
             continue
         match = index.match(name)
@@ -104,7 +105,7 @@ def _set_in_project(
 ) -> Said:
     """A project's indicator parameter changed: the project takes its effective rules as its
     own, so a template it shares with others stays as it was."""
-    if len(path) not in (2, 3):
+    if len(path) < 2:
         raise UsageError(say("set.indicator_form", setting=setting))
     rules = scheme.rules_of(target).model_dump()
     before = _set_parameter(rules, path[0], path[1:], value, setting)
@@ -116,27 +117,33 @@ def _set_in_project(
 
 
 def _set_parameter(
-    rules: dict, indicator_name: str, parameters: list[str], value: float, setting: str
+    rules: dict, indicator_name: str, parameter: list[str], value: float, setting: str
 ) -> Any:
     """Set one indicator parameter in a dumped Rules (a project's or a template's), validated
-    as in a rule file; the value it had. ``parameters`` is one name (full_at), or a setting
-    and one of its own (gain.per, loss.max_points, sequence.step: the steps of shapes 1–3)."""
-    parameter = parameters[0]
+    as in a rule file; the value it had. ``parameter`` is a field (full_at), or a path into one:
+    a step's field (gain.per), a tier's (tiers.2.min, tiers counted from 1), a month's expected
+    progress (expected.7)."""
     indicators = rules.get("indicators") or []
     found = [i for i in indicators if normalize_name(i["name"]) == normalize_name(indicator_name)]
     if not found:
         known = [i["name"] for i in indicators]
         raise UsageError(say("set.no_indicator", setting=setting, name=indicator_name, known=known))
     model = INDICATOR_MODELS[found[0]["method"]]
-    if parameter in ("name", "method", "value") or parameter not in model.model_fields:
+    field = parameter[0]
+    if field in ("name", "method", "value") or field not in model.model_fields:
         raise UsageError(
-            say("set.no_parameter", setting=setting, name=indicator_name, parameter=parameter)
+            say("set.no_parameter", setting=setting, name=indicator_name, parameter=field)
         )
-    if len(parameters) == 2:
-        before = _set_nested(found[0], indicator_name, parameters, value, setting)
+    if len(parameter) == 1:
+        before = found[0].get(field, model.model_fields[field].default)
+        found[0][field] = value
     else:
-        before = found[0].get(parameter, model.model_fields[parameter].default)
-        found[0][parameter] = value
+        before = _set_inside(found[0].get(field), parameter[1:], value)
+        if before is _MISSING:
+            shown = ".".join(parameter)
+            raise UsageError(
+                say("set.no_parameter", setting=setting, name=indicator_name, parameter=shown)
+            )
     try:
         _indicator_adapter().validate_python(found[0])
     except ValidationError as exc:
@@ -146,19 +153,88 @@ def _set_parameter(
     return before
 
 
-def _set_nested(
-    indicator: dict, name: str, parameters: list[str], value: float, setting: str
-) -> Any:
-    """A setting of an indicator's own setting (gain.per=0.1): it must be written there."""
-    outer, inner = parameters
-    held = indicator.get(outer)
-    if not isinstance(held, dict) or inner not in held:
-        raise UsageError(
-            say("set.no_parameter", setting=setting, name=name, parameter=".".join(parameters))
-        )
-    before = held[inner]
-    held[inner] = value
-    return before
+_MISSING = object()
+
+
+def _set_inside(node: Any, path: list[str], value: float) -> Any:
+    """Set the number at ``path`` inside a dumped step, tier list or month table; the number
+    it replaced, or _MISSING when the path names nothing there (nothing is then changed)."""
+    for position, part in enumerate(path):
+        last = position == len(path) - 1
+        if isinstance(node, list):
+            if not part.isdigit() or not 1 <= int(part) <= len(node):
+                return _MISSING
+            key: Any = int(part) - 1
+        elif isinstance(node, dict):
+            key = int(part) if part.isdigit() and int(part) in node else part
+            if key not in node:
+                return _MISSING
+        else:
+            return _MISSING
+        if last:
+            before = node[key]
+            if isinstance(before, (dict, list, str, bool)):
+                return _MISSING
+            node[key] = value
+            return before
+        node = node[key]
+    return _MISSING
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One number of an indicator's rule a what-if can change, and the setting that names it
+    (项目.指标.参数, or 模板.指标.参数 for every project that uses the template)."""
+
+    owner: str  # the project, or the template
+    indicator: str
+    path: tuple[str, ...]  # ("full_at",), ("tiers", "2", "min"), ("gain", "per"), ("expected", "7")
+    value: float
+    template: bool = False
+
+    @property
+    def setting(self) -> str:
+        return ".".join((self.owner, self.indicator, *self.path))
+
+
+# Not offered: the indicator's share (a project's shares must add up to 1, so one alone cannot
+# change), the words of a rule (its formula, unit, order) and a rank band's ranks (1-3).
+_NOT_PARAMETERS = {"name", "method", "value", "unit", "better", "share", "order", "ranks", "by"}
+
+
+def parameters(scheme: Scheme) -> list[Parameter]:
+    """Every number of every indicator's rule, as ``--set`` names it: each template's (changed
+    for all its projects), then each project's own (changed for that project only)."""
+    found: list[Parameter] = []
+    for name, rules in scheme.templates.items():
+        for indicator in rules.indicators or []:
+            found += _numbers_of(name, indicator, template=True)
+    for project in scheme.projects:
+        for indicator in scheme.rules_of(project).indicators or []:
+            found += _numbers_of(project.name, indicator)
+    return found
+
+
+def _numbers_of(owner: str, indicator: Any, template: bool = False) -> list[Parameter]:
+    found: list[Parameter] = []
+
+    def walk(node: Any, path: tuple[str, ...]) -> None:
+        if isinstance(node, bool) or node is None or isinstance(node, str):
+            return
+        if isinstance(node, (int, float)):
+            found.append(Parameter(owner, indicator.name, path, float(node), template))
+        elif isinstance(node, dict):
+            for key, inner in node.items():
+                if key not in _NOT_PARAMETERS:
+                    walk(inner, (*path, str(key)))
+        elif isinstance(node, list):
+            for number, inner in enumerate(node, start=1):
+                walk(inner, (*path, str(number)))
+
+    for field, value in indicator.model_dump().items():
+        if field not in _NOT_PARAMETERS:
+            walk(value, (field,))
+    return found
 
 
 @functools.cache

@@ -109,14 +109,12 @@ def _check_output(output: str | None, data: tuple[str, ...], lang: str) -> bool:
 
 def _write_problems(result: Result, output: str, folder: bool, lang: str) -> None:
     """The problems grouped by district: one workbook of a sheet each, or a workbook each."""
-    from ..intake import units_of_issues
-    from ..render.problems import group_by_unit, problems_xlsx
-    from ..render.template import _sheet_name
+    from ..render.problems import problems_of, problems_xlsx, unit_file_name
 
-    groups = group_by_unit(result.issues, units_of_issues(result.data, result.issues), lang)
+    groups = problems_of(result.issues, result.data, lang)
     if folder:
         for unit, issues in groups.items():
-            path = str(Path(output) / f"{_sheet_name(unit)}.xlsx")
+            path = str(Path(output) / unit_file_name(unit))
             write_output(path, problems_xlsx(result.scheme, {unit: issues}, lang), lang)
     else:
         write_output(output, problems_xlsx(result.scheme, groups, lang), lang)

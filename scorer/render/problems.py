@@ -13,6 +13,7 @@ from .template import XLSX_CREATED, _SheetNames, _Template
 
 if TYPE_CHECKING:
     from ..errors import Issue
+    from ..intake import Dataset
     from ..scheme import Scheme
 
 _COLUMNS = ("returned_file", "returned_sheet", "returned_cell", "returned_value",
@@ -29,6 +30,20 @@ def group_by_unit(issues: list[Issue], units: list[str | None], lang: str) -> di
     if other in groups:  # last, after the districts
         groups[other] = groups.pop(other)
     return groups
+
+
+def problems_of(issues: list[Issue], data: Dataset, lang: str) -> dict[str, list[Issue]]:
+    """A run's problems per district, as ``check -o`` and the web page send them back."""
+    from ..intake import units_of_issues
+
+    return group_by_unit(issues, units_of_issues(data, issues), lang)
+
+
+def unit_file_name(unit: str) -> str:
+    """The name of one district's workbook in a folder of problem lists (富顺县.xlsx)."""
+    from .template import _sheet_name
+
+    return f"{_sheet_name(unit)}.xlsx"
 
 
 def problems_xlsx(scheme: Scheme, groups: dict[str, list[Issue]], lang: str) -> bytes:

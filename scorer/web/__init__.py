@@ -85,16 +85,29 @@ def start(
     bound = httpd.server_port
     if local:
         app.hosts = {f"{name}:{bound}" for name in ("127.0.0.1", "localhost", "[::1]", host)}
-    threading.Thread(target=_warm_up, daemon=True).start()
+    threading.Thread(target=_warm_up, args=(app.pages,), daemon=True).start()
     shown = host if ":" not in host else f"[{host}]"
     return Server(f"http://{shown}:{bound}/", token, host, bound, app, work, httpd)
 
 
-def _warm_up() -> None:
-    """Load the pipeline's stages (pandas, pydantic, the readers) while the page is first shown,
-    so that the first upload is scored as fast as the next ones."""
+def _warm_up(pages: Pages) -> None:
+    """Load the pipeline's stages (pandas, pydantic, the readers), compile the page templates and
+    score the bundled sample once, in the background while the page is first shown, so that the
+    first upload is scored as fast as the next ones (the first scoring in a process builds
+    validators and readers: about half a second that a clerk would otherwise wait for)."""
     import importlib
 
     for name in ("pipeline", "scheme", "sheets", "intake", "engine", "ranking", "awards",
                  "explain", "render.report", "render.context"):  # fmt: skip
         importlib.import_module(f"scorer.{name}")
+    for template in ("serve_home", "serve_run", "serve_job", "serve_district", "serve_whatif"):
+        pages.env.get_template(f"{template}.html.j2")
+    from ..bundled import bundled_dir
+    from ..pipeline import assess
+
+    sample = bundled_dir("samples") / "2010.xlsx"
+    try:
+        if sample.is_file():
+            assess([sample])
+    except Exception:  # a warm-up only: whatever goes wrong here shows in a real upload
+        pass

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Response
 
-from ..errors import ScorerError, UsageError
+from ..errors import ScorerError
 from ..messages import Message, render, say, words
 from ..store import local_time
 from ..untrusted import visible
@@ -20,6 +20,7 @@ from .work import Work
 
 if TYPE_CHECKING:
     from ..pipeline import Result
+    from ..ranking import Ranking
 
 ROUTES = [
     ("/", "home", ["GET"]),
@@ -33,6 +34,7 @@ ROUTES = [
     ("/runs/<int:run_id>/sensitivity", "sensitivity", ["GET"]),
     ("/runs/<int:run_id>/compare", "compare", ["GET"]),
     ("/runs/<int:run_id>/report<suffix>", "download", ["GET"]),
+    ("/runs/<int:run_id>/problems.xlsx", "problems", ["GET"]),
     ("/runs/<int:run_id>/publish", "publish", ["POST"]),
     ("/runs/<int:run_id>/delete", "delete", ["POST"]),
     ("/schemes", "add_scheme", ["POST"]),
@@ -174,6 +176,7 @@ class Pages:
     def run_page(self, ctx: Context, run_id: int) -> Response:
         from ..render.context import ranking_rows
         from ..render.json import awards_list
+        from ..render.problems import problems_of
         from ..render.report import REPORT_SUFFIXES
 
         run, others = self._run(run_id)
@@ -182,6 +185,8 @@ class Pages:
         rows = ranking_rows(ranking) if ranking is not None else []
         issues = sorted(result.issues, key=lambda i: (i.severity != "error", _cell_key(i)))
         downloads = [s for s in REPORT_SUFFIXES if s != ".htm"]
+        groups = problems_of(result.issues, result.data, ctx.lang) if result.issues else {}
+        missing = [i.params["district"] for i in result.issues if i.code == "missing-return"]
         return self.page(
             ctx, "serve_run.html.j2", run=run, result=result, rows=rows,
             awards=awards_list(ranking, ctx.lang) if ranking is not None else [],
@@ -189,6 +194,7 @@ class Pages:
             issues=issues, file_name=self.work.shown_name, downloads=downloads,
             others=[o for o in others if o.scheme_name == run.scheme_name],
             note=self.work.notes.get(run_id), errors=sum(i.severity == "error" for i in issues),
+            problem_lists=[(unit, len(found)) for unit, found in groups.items()], missing=missing,
         )  # fmt: skip
 
     def district(self, ctx: Context, run_id: int) -> Response:
@@ -205,60 +211,70 @@ class Pages:
                          file_name=self.work.shown_name)  # fmt: skip
 
     def _ranked(self, run_id: int) -> Result:
+        return self._ranking(run_id)[0]
+
+    def _ranking(self, run_id: int) -> tuple[Result, Ranking]:
+        """A run's result and its ranking; a run whose data could not be ranked is refused."""
         result = self.work.result(run_id)
         if result.ranking is None:
             raise PageError(say("serve.not_ranked", id=run_id), 409)
-        return result
+        return result, result.ranking
 
     def whatif(self, ctx: Context, run_id: int) -> Response:
+        """What if weights or any rule's numbers were different: the settings are those of
+        ``scorer whatif --set``, changed and checked by scorer.whatif; who moves, beside."""
         from ..periods import rank_changes
         from ..pipeline import rescore
-        from ..whatif import changed
+        from .whatif_form import changed_scheme, whatif_fields
 
         run, _ = self._run(run_id)
-        result = self._ranked(run_id)
-        fields = whatif_fields(result.scheme)
+        result, ranking = self._ranking(run_id)
+        groups = whatif_fields(result.scheme, ctx.lang)
+        fields = [f for _, _, group in groups for f in group]
         form = ctx.request.form
+        keep_total = bool(form.get("keep_total"))
         changes: list[Message] = []
         table = None
-        problem = None
+        problem: Message | None = None
         if ctx.request.method == "POST":
             settings = []
             for f in fields:
                 given = form.get(f["key"], "").strip()
                 if given and _differs(given, f["value"]):
-                    settings.append(f"{f['setting']}={given}")
                     f["given"] = given
+                    settings.append(f)
             if not settings:
                 problem = say("serve.whatif_nothing")
             else:
-                try:
-                    scheme, changes = changed(result.scheme, settings, bool(form.get("keep_total")))
-                    after = rescore(result, scheme)
-                except UsageError as exc:
-                    problem = exc.said if isinstance(exc.said, Message) else None
+                found = changed_scheme(result.scheme, settings, keep_total)
+                if found is None:
+                    problem = say("serve.whatif_at_fields")
+                elif isinstance(found, Message):
+                    problem = found
                 else:
+                    scheme, changes = found
+                    after = rescore(result, scheme)
                     if after.ranking is None:
                         problem = say("serve.whatif_errors")
                     else:
-                        table = rank_changes(result.ranking, after.ranking)
-                        table = {"rows": list(table.itertuples(index=False)),
+                        moved = rank_changes(ranking, after.ranking)
+                        table = {"rows": list(moved.itertuples(index=False)),
                                  "precision": scheme.precision, "total": scheme.total}  # fmt: skip
-        return self.page(ctx, "serve_whatif.html.j2", run=run, result=result, fields=fields,
+        return self.page(ctx, "serve_whatif.html.j2", run=run, result=result, groups=groups,
                          changes=changes, table=table, problem=problem,
-                         keep_total=bool(form.get("keep_total")))  # fmt: skip
+                         keep_total=keep_total)  # fmt: skip
 
     def sensitivity(self, ctx: Context, run_id: int) -> Response:
         from ..render.context import robust_layout
         from ..sensitivity import sensitivity
 
         run, _ = self._run(run_id)
-        result = self._ranked(run_id)
+        result, ranking = self._ranking(run_id)
         args = ctx.request.args
         draws = _bounded(args.get("draws"), 2000, 1, 20000, int)
         spread = _bounded(args.get("spread"), 20.0, 0.0, 99.0, float)
         seed = _bounded(args.get("seed"), 0, 0, 2**31, int)
-        found = sensitivity(result.ranking.assessment, draws, spread / 100, seed, result.data)
+        found = sensitivity(ranking.assessment, draws, spread / 100, seed, result.data)
         return self.page(ctx, "serve_sensitivity.html.j2", run=run, found=found,
                          robust=robust_layout(found, ctx.lang), draws=draws, spread=spread,
                          seed=seed, rows=list(found.table.itertuples(index=False)))  # fmt: skip
@@ -270,13 +286,13 @@ class Pages:
         other = _bounded(ctx.request.args.get("with"), 0, 0, 2**62, int)
         if not other:
             raise PageError(say("serve.compare_which"))
-        later = self._ranked(run_id)
-        earlier = self._ranked(other)
+        later, later_ranking = self._ranking(run_id)
+        earlier, earlier_ranking = self._ranking(other)
         if earlier.scheme != later.scheme:
             raise PageError(say("serve.compare_schemes", a=other, b=run_id))
-        changes = rank_changes(earlier.ranking, later.ranking)
-        behind_now = behind_schedule(later.ranking.assessment)
-        fell = newly_behind(behind_schedule(earlier.ranking.assessment), behind_now)
+        changes = rank_changes(earlier_ranking, later_ranking)
+        behind_now = behind_schedule(later_ranking.assessment)
+        fell = newly_behind(behind_schedule(earlier_ranking.assessment), behind_now)
         with self.work.store() as store:
             earlier_run = store.run(other)
         return self.page(ctx, "serve_compare.html.j2", run=run, earlier=earlier_run,
@@ -293,13 +309,27 @@ class Pages:
         result = self._ranked(run_id)
         data = render(result, suffix, ctx.lang)
         name = f"{render_name(ctx.lang, run_id)}{suffix}"
-        response = Response(
-            data, content_type=_CONTENT_TYPES.get(suffix, "application/octet-stream")
-        )
-        response.headers["Content-Disposition"] = (
-            f"attachment; filename=\"report-{run_id}{suffix}\"; filename*=UTF-8''{quote(name)}"
-        )
-        return response
+        return _attachment(data, suffix, name, f"report-{run_id}{suffix}")
+
+    def problems(self, ctx: Context, run_id: int) -> Response:
+        """The problem list to send back (问题清单), as ``scorer check -o`` writes it: every
+        district a sheet of one workbook, or (``?unit=``) one district's own workbook."""
+        from ..render.problems import problems_of, problems_xlsx, unit_file_name
+
+        result = self.work.result(run_id)
+        groups = problems_of(result.issues, result.data, ctx.lang)
+        unit = ctx.request.args.get("unit")
+        if unit is None:
+            if not groups:
+                raise PageError(say("serve.no_problems", id=run_id), 404)
+            name = f"{render('serve.problems_name', ctx.lang, id=run_id)}.xlsx"
+        elif unit in groups:
+            groups = {unit: groups[unit]}
+            name = f"{render('serve.problems_name', ctx.lang, id=run_id)}-{unit_file_name(unit)}"
+        else:
+            raise PageError(say("serve.no_problems_of", name=visible(unit), id=run_id), 404)
+        data = problems_xlsx(result.scheme, groups, ctx.lang)
+        return _attachment(data, ".xlsx", name, f"problems-{run_id}.xlsx")
 
     def publish(self, ctx: Context, run_id: int) -> Response:
         with self.work.store() as store:
@@ -312,8 +342,8 @@ class Pages:
             with self.work.store() as store:
                 store.delete(run_id)
         except ScorerError as exc:
-            ctx.flash("error", exc.said if isinstance(exc.said, Message) else say("serve.failed",
-                                                                                  error=exc))  # fmt: skip
+            said = exc.said if isinstance(exc.said, Message) else say("serve.failed", error=exc)
+            ctx.flash("error", said)
             return redirect(f"/runs/{run_id}", 303)
         ctx.flash("ok", say("history.deleted", id=run_id))
         return redirect("/", 303)
@@ -404,28 +434,18 @@ _CONTENT_TYPES = {
 }
 
 
+def _attachment(data: bytes, suffix: str, name: str, ascii_name: str) -> Response:
+    """A download: its bytes, its type, and its name (in UTF-8, with a plain one for old
+    browsers); the name is quoted, never taken as a path."""
+    response = Response(data, content_type=_CONTENT_TYPES.get(suffix, "application/octet-stream"))
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+    )
+    return response
+
+
 def render_name(lang: str, run_id: int) -> str:
     return render("serve.report_name", lang, id=run_id)
-
-
-def whatif_fields(scheme) -> list[dict[str, Any]]:
-    """The what-if form: each project's weight (项目=分值) and each template's indicator
-    parameters (模板.指标.参数=值), as ``scorer whatif --set`` names them."""
-    fields: list[dict[str, Any]] = []
-    for number, project in enumerate(scheme.projects):
-        fields.append({"key": f"w{number}", "setting": project.name, "label": project.name,
-                       "value": project.weight, "kind": "weight"})  # fmt: skip
-    for name, rules in scheme.templates.items():
-        for indicator in rules.indicators or []:
-            for parameter, value in indicator.model_dump(exclude_unset=True).items():
-                if isinstance(value, bool) or not isinstance(value, (int, float)):
-                    continue
-                fields.append({
-                    "key": f"t{len(fields)}", "setting": f"{name}.{indicator.name}.{parameter}",
-                    "label": f"{name} · {indicator.name} · {parameter}", "value": value,
-                    "kind": "parameter",
-                })  # fmt: skip
-    return fields
 
 
 def _scheme_name(path: Path) -> str:

@@ -144,7 +144,9 @@ class Work:
 
         try:
             # one bar for both passes over the files, as the command line's
-            plan = prepare(upload.paths, rules, month, lambda d, t: job.progress(d / 2, t))
+            plan = prepare(
+                list[str | Path](upload.paths), rules, month, lambda d, t: job.progress(d / 2, t)
+            )
             result = run(plan, lambda d, t: job.progress((t + d) / 2, t), level)
             with self.store() as store:
                 saved = store.save(result, "web", upload.names)
