@@ -9,7 +9,10 @@ out as a city office receives them, so that every layout scores alike:
 - zigong-2011-transposed.xlsx indicators as rows, districts as columns (a printed table);
 - zigong-2011-督查.xlsx        the inspection team's 督查评分 and 扣分 (``source: office``);
 - zigong-2011-returns/        each district's own workbook, as they come in: 高新区 has not
-  reported, 富顺县 signed its sheet 富顺, and 荣县 sent a stamped and a corrected version.
+  reported, 富顺县 signed its sheet 富顺, and 荣县 sent a stamped and a corrected version;
+- zigong-2011-名单.xlsx        the roster as an office keeps it (区县, 别名), and
+  zigong-2011-roster.yaml     the same scheme naming that file (``roster:``) instead of
+  listing its ``districts:``.
 
 In every layout one 通达率 cell is a percentage typed in Excel's % format (0.935 shown as 93.5%)
 among plain numbers, and 建立台账 is 是/否. Needs xlsxwriter.
@@ -204,6 +207,35 @@ def returns(folder: Path, data: dict) -> None:
     office(folder / "督查组评分.xlsx", data)
 
 
+ALIASES = {"高新区": ["高新技术产业开发区", "自贡高新区"]}
+
+
+def roster(path: Path) -> None:
+    """The units that must report, with a title row, a 序号 column and their other names."""
+    book = Book(path)
+    sheet = book.workbook.add_worksheet("应报送单位")
+    sheet.write(0, 0, "自贡市2011年民生工程考核应报送单位名单")
+    sheet.write_row(1, 0, ["序号", "区县", "别名"], book.bold)
+    for number, district in enumerate(DISTRICTS, start=1):
+        sheet.write_row(number + 1, 0, [number, district, "、".join(ALIASES.get(district, []))])
+    book.close()
+
+
+def roster_scheme(path: Path) -> None:
+    """rules/zigong-2011.yaml with its districts: list replaced by the roster file's name."""
+    text = (HERE.parent / "rules" / "zigong-2011.yaml").read_text(encoding="utf-8")
+    start = text.index("districts:")
+    end = text.index("\ncolumns:", start)
+    text = (
+        "# rules/zigong-2011.yaml 的副本（samples/make_layouts.py 生成）：应报送的区县不写在方案里，\n"
+        "# 而写在名单文件 zigong-2011-名单.xlsx 中（路径相对于本文件）。\n"
+        + text[:start]
+        + "roster: zigong-2011-名单.xlsx   # 应报送的区县及其别名\n"
+        + text[end:]
+    )
+    path.write_text(text, encoding="utf-8")
+
+
 def main() -> None:
     data = figures()
     long_layout(HERE / "zigong-2011.xlsx", data)
@@ -212,6 +244,8 @@ def main() -> None:
     wide(HERE / "zigong-2011-wide.xlsx", data)
     transposed(HERE / "zigong-2011-transposed.xlsx", data)
     returns(HERE / "zigong-2011-returns", data)
+    roster(HERE / "zigong-2011-名单.xlsx")
+    roster_scheme(HERE / "zigong-2011-roster.yaml")
 
 
 if __name__ == "__main__":
