@@ -10,6 +10,8 @@ out as a city office receives them, so that every layout scores alike:
 - zigong-2011-督查.xlsx        the inspection team's 督查评分 and 扣分 (``source: office``);
 - zigong-2011-returns/        each district's own workbook, as they come in: 高新区 has not
   reported, 富顺县 signed its sheet 富顺, and 荣县 sent a stamped and a corrected version;
+- zigong-2011-部门长表/        long sheets as departments send them: each holds its own projects'
+  rows with only the columns those projects' 细则 use (交通局 has no 计划资金, 文化局 no 通达率);
 - zigong-2011-名单.xlsx        the roster as an office keeps it (区县, 别名), and
   zigong-2011-roster.yaml     the same scheme naming that file (``roster:``) instead of
   listing its ``districts:``.
@@ -207,6 +209,48 @@ def returns(folder: Path, data: dict) -> None:
     office(folder / "督查组评分.xlsx", data)
 
 
+DEPARTMENTS = {
+    "交通局": ["农村公路建设"],
+    "民政局": ["农村低保", "农村饮水安全", "廉租住房"],
+    "文化局": ["农家书屋"],
+}
+
+
+def long_of_projects(
+    path: Path,
+    data: dict,
+    projects: list[str],
+    district_column: bool = True,
+    sheet_name: str = "报表",
+    districts: list[str] | None = None,
+) -> Path:
+    """A long sheet of some projects' rows, with only the columns those projects use; without
+    ``district_column`` a district's own sheet (the sheet named after it)."""
+    labels = list(dict.fromkeys(label for p in projects for label in OWN[p]))
+    book = Book(path)
+    sheet = book.workbook.add_worksheet(sheet_name)
+    sheet.write_row(0, 0, [*(["区县"] if district_column else []), "项目", *labels], book.bold)
+    row = 1
+    for district in districts or DISTRICTS:
+        for project in projects:
+            cells = [district] if district_column else []
+            sheet.write_row(row, 0, [*cells, project])
+            for col, label in enumerate(labels, start=len(cells) + 1):
+                if label in OWN[project]:
+                    book.value(sheet, row, col, district, project, label, data)
+            row += 1
+    book.close()
+    return path
+
+
+def department_long(folder: Path, data: dict) -> None:
+    folder.mkdir(exist_ok=True)
+    for old in folder.glob("*.xlsx"):
+        old.unlink()
+    for department, projects in DEPARTMENTS.items():
+        long_of_projects(folder / f"{department}.xlsx", data, projects, sheet_name=department)
+
+
 ALIASES = {"高新区": ["高新技术产业开发区", "自贡高新区"]}
 
 
@@ -244,6 +288,7 @@ def main() -> None:
     wide(HERE / "zigong-2011-wide.xlsx", data)
     transposed(HERE / "zigong-2011-transposed.xlsx", data)
     returns(HERE / "zigong-2011-returns", data)
+    department_long(HERE / "zigong-2011-部门长表", data)
     roster(HERE / "zigong-2011-名单.xlsx")
     roster_scheme(HERE / "zigong-2011-roster.yaml")
 
