@@ -6,6 +6,7 @@ out as a city office receives them, so that every layout scores alike:
 - zigong-2011.xlsx            long: a row per district and project (the reference);
 - zigong-2011-部门报表.xlsx    a sheet per project, rows = districts (what each department sends);
 - zigong-2011-wide.xlsx       wide: a row per district, a merged project name over its columns;
+- zigong-2011-wide-flat.xlsx  wide with one header row written 项目名+列名 (农村公路建设完成);
 - zigong-2011-transposed.xlsx indicators as rows, districts as columns (a printed table);
 - zigong-2011-督查.xlsx        the inspection team's 督查评分 and 扣分 (``source: office``);
 - zigong-2011-returns/        each district's own workbook, as they come in: 高新区 has not
@@ -165,6 +166,22 @@ def wide(path: Path, data: dict) -> None:
     book.close()
 
 
+def wide_flat(path: Path, data: dict) -> None:
+    """A row per district under one header row of labels written 项目名+列名."""
+    book = Book(path)
+    sheet = book.workbook.add_worksheet("汇总")
+    header = ["区县"] + [f"{p}{label}" for p in PROJECTS for label in OWN[p]]
+    sheet.write_row(0, 0, header, book.bold)
+    for row, district in enumerate(DISTRICTS, start=1):
+        sheet.write(row, 0, district)
+        col = 1
+        for project in PROJECTS:
+            for label in OWN[project]:
+                book.value(sheet, row, col, district, project, label, data)
+                col += 1
+    book.close()
+
+
 def transposed(path: Path, data: dict) -> None:
     """Indicators as rows (the project merged down its rows), districts as columns."""
     book = Book(path)
@@ -286,6 +303,7 @@ def main() -> None:
     office(HERE / "zigong-2011-督查.xlsx", data)
     per_project(HERE / "zigong-2011-部门报表.xlsx", data)
     wide(HERE / "zigong-2011-wide.xlsx", data)
+    wide_flat(HERE / "zigong-2011-wide-flat.xlsx", data)
     transposed(HERE / "zigong-2011-transposed.xlsx", data)
     returns(HERE / "zigong-2011-returns", data)
     department_long(HERE / "zigong-2011-部门长表", data)

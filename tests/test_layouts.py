@@ -33,6 +33,7 @@ def long_json() -> dict:
     [
         "zigong-2011-部门报表.xlsx",
         "zigong-2011-wide.xlsx",
+        "zigong-2011-wide-flat.xlsx",
         "zigong-2011-transposed.xlsx",
         "zigong-2011-部门长表",
     ],
