@@ -59,6 +59,8 @@ ALL = [["区县", "别名"], ["自流井区", ""], ["贡井区", ""], ["大安�
 def test_missing_return_wrong_name_and_two_versions_alike(rules):
     code, issues = checked(rules, str(SAMPLES / "zigong-2011-returns"))
     assert code == 1
+    roster_file = SAMPLES / "zigong-2011-名单.xlsx"  # (the hint says where to take a unit off)
+    kept_in = "考核方案的地区名单" if rules == INLINE else f"名单文件“{roster_file}”"
     said = [(Path(i["file"]).name if i["file"] else None, i["sheet"], i["message"], i["hint"])
             for i in issues if i["severity"] == "error"]  # fmt: skip
     assert said == [
@@ -68,7 +70,7 @@ def test_missing_return_wrong_name_and_two_versions_alike(rules):
          "“荣县”报送了两份：荣县（修改版）.xlsx › 荣县 与 荣县（盖章版）.xlsx › 荣县",
          "只保留一个版本（如修改后的盖章版），把另一个文件移出数据文件夹后重新运行"),
         (None, None, "高新区未报送",
-         "请催报；如该地区确实不参加考核，请从考核方案的地区名单中删去"),
+         f"请催报；如该地区确实不参加考核，请从{kept_in}中删去"),
     ]  # fmt: skip
 
 
@@ -195,7 +197,7 @@ def test_rules_show_and_template_use_the_roster_file(tmp_path, monkeypatch):
     code, out, _ = run("rules", "show", "samples/zigong-2011-roster.yaml")
     assert code == 0
     assert out.splitlines()[-1] == (
-        "应报送的单位（7 个，名单文件 samples/zigong-2011-名单.xlsx）："
+        "应报送的单位（7 个，名单文件“samples/zigong-2011-名单.xlsx”）："
         "自流井区、贡井区、大安区、沿滩区、荣县、富顺县、高新区"
     )
     code, out, _ = run("rules", "show", str(INLINE), "--lang", "en")

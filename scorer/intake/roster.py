@@ -104,9 +104,12 @@ def check_missing_returns(rows: CheckedRows) -> None:
     frame = rows.frame
     origins = np.array([s.origin is None for s in rows.sources], dtype=bool)
     returned = set(frame["district"][origins[frame["_source"].to_numpy()]].unique().tolist())
+    scheme = rows.scheme
+    path = scheme.roster_path()
+    kept_in = say("roster.scheme_list") if path is None else say("roster.from_file", path=str(path))
     for unit in units:  # (a unit whose return came under a wrong name is said at that name)
         if unit.name not in returned and unit.name not in rows.suggested:
-            rows.issues.add("missing-return", {"district": unit.name})
+            rows.issues.add("missing-return", {"district": unit.name, "roster": kept_in})
 
 
 def roster_cities(scheme: Scheme) -> dict[str, str]:
