@@ -24,7 +24,7 @@ from ..sheets import (
     split_label,
 )
 from .issues import CheckedRows, Issues
-from .texts import unique_map
+from .texts import says_total, unique_map
 
 # the headers a roster file's columns are known by, beside the scheme's own district and city
 # labels (a roster is the office's list, often kept apart from any one scheme)
@@ -186,8 +186,9 @@ def _roster_labels(scheme: Scheme) -> dict[str, str]:
 def _roster_units(
     path: Path, sheet: Sheet, header_row: int, columns: dict[str, int], issues: Issues
 ) -> list[District]:
-    """One unit per filled row below the header: a row without a name, and a name (or alias)
-    given twice, are errors at their cells; the rows after them are still read."""
+    """One unit per filled row below the header (a 合计 row left out): a row without a name,
+    and a name (or alias) given twice, are errors at their cells; the rows after them are
+    still read."""
     arrays, _, count = sheet.body(header_row + 1, columns, set())
     blank = [""] * count
     names = np.asarray(arrays["name"], dtype=object)
@@ -203,6 +204,8 @@ def _roster_units(
         others = [a for a in others if a and a != name]
         city = normalize_name(cities[position])
         where: dict[str, Any] = {"file": str(path), "sheet": sheet.name}
+        if says_total(name):
+            continue  # a 合计 row under the list counts the units, and is none of them
         if not name:
             if others or city:
                 issues.add("roster.blank-name", cell=f"{letters['name']}{row}", **where)
