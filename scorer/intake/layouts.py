@@ -92,11 +92,18 @@ class ColumnNeeds:
                 self.per_project[match.name] |= keys
         read = self.everywhere.union(*self.per_project.values())
         self.everywhere |= {k for k in scheme.measure_keys() if k not in read}
+        self._said: dict[tuple[str, ...], Needs | None] = {}
 
     def of(self, written: list[str]) -> Needs | None:
         """For a sheet holding the projects ``written`` (as the sheet writes them): each needed
         column key with the projects that need it (none for a column every project needs).
         None when none of them is a project of the scheme: the sheet needs every column."""
+        key = tuple(written)  # a folder of returns writes the same projects in every sheet
+        if key not in self._said:
+            self._said[key] = self._needs(written)
+        return self._said[key]
+
+    def _needs(self, written: list[str]) -> Needs | None:
         projects = []
         for name in written:
             project = self.index.match(name).project if name else None
