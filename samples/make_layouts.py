@@ -6,10 +6,16 @@ out as a city office receives them, so that every layout scores alike:
 - zigong-2011.xlsx            long: a row per district and project (the reference);
 - zigong-2011-部门报表.xlsx    a sheet per project, rows = districts (what each department sends);
 - zigong-2011-wide.xlsx       wide: a row per district, a merged project name over its columns;
+- zigong-2011-wide-flat.xlsx  wide with one header row written 项目名+列名 (农村公路建设完成);
 - zigong-2011-transposed.xlsx indicators as rows, districts as columns (a printed table);
 - zigong-2011-督查.xlsx        the inspection team's 督查评分 and 扣分 (``source: office``);
 - zigong-2011-returns/        each district's own workbook, as they come in: 高新区 has not
-  reported, 富顺县 signed its sheet 富顺, and 荣县 sent a stamped and a corrected version.
+  reported, 富顺县 signed its sheet 富顺, and 荣县 sent a stamped and a corrected version;
+- zigong-2011-部门长表/        long sheets as departments send them: each holds its own projects'
+  rows with only the columns those projects' 细则 use (交通局 has no 计划资金, 文化局 no 通达率);
+- zigong-2011-名单.xlsx        the roster as an office keeps it (区县, 别名), and
+  zigong-2011-roster.yaml     the same scheme naming that file (``roster:``) instead of
+  listing its ``districts:``.
 
 In every layout one 通达率 cell is a percentage typed in Excel's % format (0.935 shown as 93.5%)
 among plain numbers, and 建立台账 is 是/否. Needs xlsxwriter.
@@ -160,6 +166,22 @@ def wide(path: Path, data: dict) -> None:
     book.close()
 
 
+def wide_flat(path: Path, data: dict) -> None:
+    """A row per district under one header row of labels written 项目名+列名."""
+    book = Book(path)
+    sheet = book.workbook.add_worksheet("汇总")
+    header = ["区县"] + [f"{p}{label}" for p in PROJECTS for label in OWN[p]]
+    sheet.write_row(0, 0, header, book.bold)
+    for row, district in enumerate(DISTRICTS, start=1):
+        sheet.write(row, 0, district)
+        col = 1
+        for project in PROJECTS:
+            for label in OWN[project]:
+                book.value(sheet, row, col, district, project, label, data)
+                col += 1
+    book.close()
+
+
 def transposed(path: Path, data: dict) -> None:
     """Indicators as rows (the project merged down its rows), districts as columns."""
     book = Book(path)
@@ -204,14 +226,89 @@ def returns(folder: Path, data: dict) -> None:
     office(folder / "督查组评分.xlsx", data)
 
 
+DEPARTMENTS = {
+    "交通局": ["农村公路建设"],
+    "民政局": ["农村低保", "农村饮水安全", "廉租住房"],
+    "文化局": ["农家书屋"],
+}
+
+
+def long_of_projects(
+    path: Path,
+    data: dict,
+    projects: list[str],
+    district_column: bool = True,
+    sheet_name: str = "报表",
+    districts: list[str] | None = None,
+) -> Path:
+    """A long sheet of some projects' rows, with only the columns those projects use; without
+    ``district_column`` a district's own sheet (the sheet named after it)."""
+    labels = list(dict.fromkeys(label for p in projects for label in OWN[p]))
+    book = Book(path)
+    sheet = book.workbook.add_worksheet(sheet_name)
+    sheet.write_row(0, 0, [*(["区县"] if district_column else []), "项目", *labels], book.bold)
+    row = 1
+    for district in districts or DISTRICTS:
+        for project in projects:
+            cells = [district] if district_column else []
+            sheet.write_row(row, 0, [*cells, project])
+            for col, label in enumerate(labels, start=len(cells) + 1):
+                if label in OWN[project]:
+                    book.value(sheet, row, col, district, project, label, data)
+            row += 1
+    book.close()
+    return path
+
+
+def department_long(folder: Path, data: dict) -> None:
+    folder.mkdir(exist_ok=True)
+    for old in folder.glob("*.xlsx"):
+        old.unlink()
+    for department, projects in DEPARTMENTS.items():
+        long_of_projects(folder / f"{department}.xlsx", data, projects, sheet_name=department)
+
+
+ALIASES = {"高新区": ["高新技术产业开发区", "自贡高新区"]}
+
+
+def roster(path: Path) -> None:
+    """The units that must report, with a title row, a 序号 column and their other names."""
+    book = Book(path)
+    sheet = book.workbook.add_worksheet("应报送单位")
+    sheet.write(0, 0, "自贡市2011年民生工程考核应报送单位名单")
+    sheet.write_row(1, 0, ["序号", "区县", "别名"], book.bold)
+    for number, district in enumerate(DISTRICTS, start=1):
+        sheet.write_row(number + 1, 0, [number, district, "、".join(ALIASES.get(district, []))])
+    book.close()
+
+
+def roster_scheme(path: Path) -> None:
+    """rules/zigong-2011.yaml with its districts: list replaced by the roster file's name."""
+    text = (HERE.parent / "rules" / "zigong-2011.yaml").read_text(encoding="utf-8")
+    start = text.index("districts:")
+    end = text.index("\ncolumns:", start)
+    text = (
+        "# rules/zigong-2011.yaml 的副本（samples/make_layouts.py 生成）：应报送的区县不写在方案里，\n"
+        "# 而写在名单文件 zigong-2011-名单.xlsx 中（路径相对于本文件）。\n"
+        + text[:start]
+        + "roster: zigong-2011-名单.xlsx   # 应报送的区县及其别名\n"
+        + text[end:]
+    )
+    path.write_text(text, encoding="utf-8")
+
+
 def main() -> None:
     data = figures()
     long_layout(HERE / "zigong-2011.xlsx", data)
     office(HERE / "zigong-2011-督查.xlsx", data)
     per_project(HERE / "zigong-2011-部门报表.xlsx", data)
     wide(HERE / "zigong-2011-wide.xlsx", data)
+    wide_flat(HERE / "zigong-2011-wide-flat.xlsx", data)
     transposed(HERE / "zigong-2011-transposed.xlsx", data)
     returns(HERE / "zigong-2011-returns", data)
+    department_long(HERE / "zigong-2011-部门长表", data)
+    roster(HERE / "zigong-2011-名单.xlsx")
+    roster_scheme(HERE / "zigong-2011-roster.yaml")
 
 
 if __name__ == "__main__":

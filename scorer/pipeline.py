@@ -97,6 +97,23 @@ def decide_month(scheme: Scheme, paths: list[str], month: int | None) -> tuple[i
     raise MonthNeeded(scheme.name, found)
 
 
+def open_scheme(path: str | Path) -> Scheme:
+    """A rule file read and checked, with the roster file it names (``roster:``) read too, for
+    the commands that use the roster without reading data (template, rules show); a problem
+    in either raises SchemeError listing each at its line or cell."""
+    from .errors import SchemeError, has_errors
+    from .scheme import load_scheme
+
+    scheme = load_scheme(path)
+    if scheme.roster is not None:
+        from .intake.roster import load_roster
+
+        problems = load_roster(scheme)
+        if has_errors(problems):
+            raise SchemeError(str(path), [p for p in problems if p.severity == "error"])
+    return scheme
+
+
 def prepare(
     paths: list[str | Path],
     rules: Scheme | str | Path | None = None,

@@ -56,7 +56,7 @@ def changed(
     raw["templates"] = templates
     said += _settle_total(raw, scheme.total, keep_total, sum(p.weight for p in scheme.projects))
     try:
-        return Scheme.model_validate(raw), said
+        return Scheme.model_validate(raw).read_like(scheme), said
     except ValidationError as exc:  # e.g. a total beyond POINTS_LIMIT
         error = exc.errors()[0]
         where = dotted_path(error["loc"])

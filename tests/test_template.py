@@ -103,7 +103,10 @@ def test_sheets_layout_needs_districts(tmp_path):
         ["template", "--rules", "anhui-2010", "--layout", "sheets", "-o", str(tmp_path / "t.xlsx")],
     )
     assert result.exit_code == 2
-    assert "--layout sheets 需要 --districts 给出地区名单" in result.output
+    assert (
+        "--layout sheets 需要地区名单：用 --districts 给出，或在方案中列出应报送的单位"
+        in result.output
+    )
 
 
 @pytest.mark.parametrize("layout", ["long", "sheets"])

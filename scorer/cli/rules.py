@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from ..messages import render, words
+from ..messages import render, say, words
+from ..untrusted import visible
 from . import EXIT_PROBLEMS
 from .help import Group
 from .options import argument, lang_option
 from .terminal import console, echo_scheme_issues, number, shown
+
+if TYPE_CHECKING:
+    from ..scheme import District, Scheme
 
 
 @click.group(cls=Group, help="help_rules", short_help="help_short_rules")
@@ -33,6 +39,11 @@ def rules_check(ctx: click.Context, files: tuple[str, ...], lang: str) -> None:
     failed = False
     for file in files:
         scheme, issues = check_scheme_file(file)
+        if scheme is not None and scheme.roster is not None:
+            from ..intake.roster import load_roster  # the roster file, read as assess reads it
+
+            issues = [i for i in load_roster(scheme) if i.severity == "error"]
+            scheme = None if issues else scheme
         if scheme is not None:
             ok = render(
                 "check_ok", lang, file=file, n=len(scheme.projects), total=number(scheme.total, 0)
@@ -52,7 +63,8 @@ def rules_show(file: str | None, lang: str) -> None:
     """Print the weight table; FILE may name a bundled scheme."""
     from rich.table import Table
 
-    from ..scheme import choose_scheme, load_scheme, rules_summary
+    from ..pipeline import open_scheme
+    from ..scheme import choose_scheme, rules_summary
 
     path, _ = choose_scheme([], file) if file else (None, None)
     if path is None:
@@ -61,7 +73,7 @@ def rules_show(file: str | None, lang: str) -> None:
         for known in known_schemes():
             click.echo(str(known))
         return
-    scheme = load_scheme(path)
+    scheme = open_scheme(path)
     text = words(lang)
     out = console()
     out.print(render("rules_title", lang, name=scheme.name, path=shown(path)), style="bold")
@@ -114,6 +126,22 @@ def rules_show(file: str | None, lang: str) -> None:
                 children=below[normalize_name(node.name)],
             )  # fmt: skip
             out.print("   " * depth + said)
+    units = scheme.roster_units()
+    if units is not None:
+        click.echo(roster_line(scheme, units, lang))  # (long; the terminal wraps it)
+
+
+def roster_line(scheme: Scheme, units: list[District], lang: str, first: int = 30) -> str:
+    """Who must report, as rules show says it: how many, from where, and the first names."""
+    source = (
+        say("roster.from_file", path=shown(scheme.roster_path() or ""))
+        if scheme.roster is not None
+        else say("roster.from_scheme")
+    )
+    names = words(lang)["sep.list"].join(u.name for u in units[:first])
+    if len(units) > first:
+        names += render("units_more", lang, n=len(units))
+    return visible(render("roster.listed", lang, n=len(units), source=source, names=names))
 
 
 @rules.command("schema", help="help_rules_schema", short_help="help_short_rules_schema")

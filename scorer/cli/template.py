@@ -30,19 +30,22 @@ from .outputs import guard_outputs, said, write_output
 def template(rules: str, districts: str | None, layout: str, output: str, lang: str) -> None:
     """Write the intake workbook (xlsx) the districts fill in; see the catalog's help_template."""
     from ..errors import UsageError
+    from ..pipeline import open_scheme
     from ..render.template import SheetNameTaken, template_xlsx
-    from ..scheme import choose_scheme, load_scheme
+    from ..scheme import choose_scheme
     from . import settings
 
     settings().lang = lang
     names = [n.strip() for n in re.split(r"[,，、;；\s]+", districts or "") if n.strip()]
-    if layout == "sheets" and not names:
-        raise UsageError(words(lang)["sheets_need_districts"])
     if Path(output).suffix.lower() != ".xlsx":
         raise UsageError(render("xlsx_only", lang, path=output))
     path, _ = choose_scheme([], rules)
     guard_outputs((output,), [path], lang)
-    scheme = load_scheme(path)
+    scheme = open_scheme(path)
+    if not names:  # without --districts, the units on the scheme's roster
+        names = [unit.name for unit in scheme.roster_units() or []]
+    if layout == "sheets" and not names:
+        raise UsageError(words(lang)["sheets_need_districts"])
     try:
         workbook = template_xlsx(scheme, list(dict.fromkeys(names)), layout, path.name)
     except SheetNameTaken as clash:

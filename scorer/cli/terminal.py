@@ -251,6 +251,8 @@ def echo_scheme_issues(file: str, issues: list[Issue], lang: str, err: bool = Fa
     )
     for issue in issues:
         where = f"{file}:{issue.line}" if issue.line else file
+        if issue.file is not None and (issue.sheet or issue.file != file):
+            where = issue.location()  # a roster file's cell, or the rule file's line
         click.echo(
             f"{visible(where)}: {click.style(visible(issue.message(lang)), fg='red')}"
             f" — {visible(issue.hint(lang))}",
@@ -261,7 +263,7 @@ def echo_scheme_issues(file: str, issues: list[Issue], lang: str, err: bool = Fa
 def say_units(result: Result, lang: str, shown: int = 30) -> None:
     """Without a roster, the districts found, on stderr: a missing one is visible at a glance
     (the first ``shown`` of a long list, and how many there are)."""
-    if result.scheme.districts is not None or not result.data.districts:
+    if result.scheme.has_roster() or not result.data.districts:
         return
     text = words(lang)
     found = result.data.districts

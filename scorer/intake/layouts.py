@@ -60,16 +60,63 @@ class Layout:
     units: dict[int, str] = field(default_factory=dict)
 
 
-def columns_of_project(scheme: Scheme, project_name: str) -> set[str] | None:
-    """The column keys a project's rules read (None: not a project of the scheme)."""
-    project = ProjectIndex(scheme.projects).match(project_name).project
-    if project is None:
-        return None
-    rules = scheme.rules_of(project)
-    texts = [i.value for i in rules.indicators or []]
-    texts += [a.formula_text() for a in (rules.deductions or []) + (rules.bonuses or [])]
-    names = [n for t in texts for n in parse_formula(t).names]
-    return {k for k in map(scheme.column_key, names) if k is not None}
+class Needs(dict[str, list[str]]):
+    """A sheet's needed column keys, each with the projects that need it; ``held``: the
+    projects the sheet holds."""
+
+    def __init__(self, needs: dict[str, list[str]], held: list[str]):
+        super().__init__(needs)
+        self.held = held
+
+
+class ColumnNeeds:
+    """Which columns a sheet must have, from the projects it holds: each project's formulas'
+    columns, and everywhere the columns read from every project's rows (district-level items
+    such as 资金保障, vetoes over all rows, and required columns no rule reads). A sheet is never
+    refused for lacking another department's columns."""
+
+    def __init__(self, scheme: Scheme):
+        from .checks import needed_columns
+
+        self.index = ProjectIndex(scheme.projects)
+        per_project, everywhere, _ = needed_columns(scheme)
+        self.per_project = {name: set(keys) for name, keys in per_project.items()}
+        self.everywhere = set(everywhere)
+        for veto in scheme.vetoes:
+            keys = {k for k in map(scheme.column_key, parse_formula(veto.when).names) if k}
+            if veto.project is None:
+                self.everywhere |= keys
+                continue
+            match = self.index.match(veto.project).project
+            if match is not None and match.name in self.per_project:
+                self.per_project[match.name] |= keys
+        read = self.everywhere.union(*self.per_project.values())
+        self.everywhere |= {k for k in scheme.measure_keys() if k not in read}
+        self._said: dict[tuple[str, ...], Needs | None] = {}
+
+    def of(self, written: list[str]) -> Needs | None:
+        """For a sheet holding the projects ``written`` (as the sheet writes them): each needed
+        column key with the projects that need it (none for a column every project needs).
+        None when none of them is a project of the scheme: the sheet needs every column."""
+        key = tuple(written)  # a folder of returns writes the same projects in every sheet
+        if key not in self._said:
+            self._said[key] = self._needs(written)
+        return self._said[key]
+
+    def _needs(self, written: list[str]) -> Needs | None:
+        projects = []
+        for name in written:
+            project = self.index.match(name).project if name else None
+            if project is not None and project.name not in projects:
+                projects.append(project.name)
+        if not projects:
+            return None
+        needs = Needs({key: [] for key in self.everywhere}, projects)
+        for name in projects:
+            for key in self.per_project.get(name, ()):
+                if key not in self.everywhere:
+                    needs.setdefault(key, []).append(name)
+        return needs
 
 
 def with_origin(
@@ -311,7 +358,7 @@ def _read_wide(reader: _Reader, path: Path, sheet: Sheet, layout: Layout) -> Non
         group_odd = [(p, k, raw) for p, k, raw in group_odd if k in columns]
         cells, odd_cells = finish_piece(
             sheet, group_header, piece, group_odd, count, source, len(reader.sources), scheme,
-            reader.issues, group.project,
+            reader.issues, group.project, reader.needs,
         )  # fmt: skip
         odd_cells += reader.marked(path, sheet, group.columns, cells["_row"])
         reader.add_piece(cells, odd_cells, source)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Issue
+from ..messages import Message, say
 from ..scheme import Scheme, normalize_name
 from ..sheets import (
     HEADER_SEARCH_ROWS,
@@ -33,9 +34,9 @@ from ..sheets import (
 from .checks import check_rows
 from .dataset import Dataset, Source
 from .issues import Issues, OddCell
-from .layouts import columns_of_project, find_layout, read_layout, with_origin
+from .layouts import ColumnNeeds, find_layout, read_layout, with_origin
 from .levels import check_cities
-from .roster import roster_cities
+from .roster import load_roster, roster_cities
 from .survey import check_survey, empty_survey, survey_frame
 from .texts import concat, judge, says_total, texts_as_objects
 from .xlsx import marked_cells
@@ -59,8 +60,10 @@ def read_data(
     if workbooks is None:
         workbooks = open_files(paths)
     locate(workbooks, scheme)
-    files = [workbook.path for workbook in workbooks]
     reader = _Reader(scheme)
+    reader.issues.extend(load_roster(scheme))
+    workbooks = _without_roster(workbooks, scheme)
+    files = [workbook.path for workbook in workbooks]
     for done, workbook in enumerate(workbooks, start=1):
         if progress is not None and done > 1:
             progress(done - 1, len(workbooks))
@@ -96,6 +99,15 @@ def read_data(
                    read_rows=read_rows, roster=roster)  # fmt: skip
 
 
+def _without_roster(workbooks: list[Workbook], scheme: Scheme) -> list[Workbook]:
+    """The data files but the roster file, when it lies among them (名单.xlsx in the folder of
+    returns): it says who must report and is no return."""
+    roster = scheme.roster_path()
+    if roster is None or not roster.is_file():
+        return workbooks
+    return [w for w in workbooks if not (w.path.is_file() and w.path.samefile(roster))]
+
+
 def _district_major(rows: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
     """Rows of a wide, transposed or per-project table come project by project: put them
     district by district, projects in the scheme's order, as a long return lists them, so that
@@ -119,6 +131,7 @@ class _Reader:
         self.survey_frames: list[pd.DataFrame] = []
         self.odd: list[OddCell] = []
         self.laid_out = False  # a sheet in another layout than long was read
+        self.needs = ColumnNeeds(scheme)  # the columns each project's sheet must have
         self._marks: dict[str, dict[str, dict[tuple[int, int], Any]]] = {}
         self.header_help = "、".join(c.label for c in scheme.columns.values() if c.required)
         labels = label_table(scheme)
@@ -168,8 +181,9 @@ class _Reader:
             source.fixed["project"] = None
         try:
             columns, odd_cells = _sheet_columns(
-                sheet, header, source, len(self.sources), self.scheme, self.issues, project
-            )
+                sheet, header, source, len(self.sources), self.scheme, self.issues, project,
+                self.needs,
+            )  # fmt: skip
         except UnreadableSheet as exc:
             self.issues.append(_unreadable(path, sheet, exc))
             return
@@ -305,6 +319,7 @@ def _sheet_columns(
     scheme: Scheme,
     issues: Issues,
     project: str | None = None,
+    needs: ColumnNeeds | None = None,
 ) -> tuple[dict[str, Any], list[tuple[int, str, Any]]]:
     """One data sheet's rows under the scheme's column keys, blank and total rows dropped (texts
     as Categoricals, numbers as float arrays); and the cells that are not plain numbers, as
@@ -316,7 +331,7 @@ def _sheet_columns(
     numeric = {k for k in scheme.measure_keys() if k in columns}
     arrays, odd, count = sheet.body(header.row + 1, columns, numeric)
     return finish_piece(
-        sheet, header, arrays, odd, count, source, position, scheme, issues, project
+        sheet, header, arrays, odd, count, source, position, scheme, issues, project, needs
     )
 
 
@@ -331,6 +346,7 @@ def finish_piece(
     scheme: Scheme,
     issues: Issues,
     project: str | None = None,
+    needs: ColumnNeeds | None = None,
 ) -> tuple[dict[str, Any], list[tuple[int, str, Any]]]:
     """The columns read from one sheet (or one project's column group of a wide sheet) made a
     piece: Excel rows and source noted, absent columns blank, blank and total rows dropped."""
@@ -339,7 +355,7 @@ def finish_piece(
     arrays["_source"] = np.full(count, position)
     if project is not None:
         arrays["project"] = coded(np.zeros(count, dtype=np.intp), [project])
-    _absent_columns(arrays, count, header, source, scheme, issues, project)
+    _absent_columns(arrays, count, header, source, scheme, issues, project, needs)
     filled = np.zeros(count, dtype=bool)
     numeric = {k for k in scheme.measure_keys() if k in columns}
     for key in columns:
@@ -374,11 +390,20 @@ def _absent_columns(
     scheme: Scheme,
     issues: Issues,
     project: str | None = None,
+    needs: ColumnNeeds | None = None,
 ) -> None:
     """The scheme's columns the sheet lacks, as blanks; a required one said missing. A column
-    another source holds (督查评分 from the office) is not missing from a return, and a sheet of
-    one project lacks only what that project's rules read."""
-    wanted = None if project is None else columns_of_project(scheme, project)
+    another source holds (督查评分 from the office) is not missing from a return, and a sheet
+    lacks only what the rules of the projects it holds read (a long sheet of some projects'
+    rows, a sheet of one project): then the projects that need the column are named."""
+    needs = needs or ColumnNeeds(scheme)
+    if project is not None:
+        wanted = needs.of([project])
+    elif "project" in header.columns:
+        names = arrays["project"]
+        wanted = needs.of([str(names.categories[c]) for c in np.unique(names.codes) if c >= 0])
+    else:
+        wanted = None
     for key, column in scheme.columns.items():
         if key in header.columns or key in arrays:
             continue
@@ -387,12 +412,26 @@ def _absent_columns(
             continue  # without 地区 (项目), the sheet or file names it
         if column.source != source.origin and key not in ("project", "status", "city"):
             continue
-        if wanted is not None and key not in wanted:
+        if not column.required:
             continue
-        if column.required:
-            aliases = "、".join(column.aliases) or "—"
-            issues.add("missing-column", {"label": column.label, "aliases": aliases},
-                       file=source.file, sheet=source.sheet)  # fmt: skip
+        unneeded = wanted is not None and key not in wanted
+        if unneeded and (project is not None or key in scheme.measure_keys()):
+            continue  # (a sheet of one project needs no 状态 column either)
+        aliases = "、".join(column.aliases) or "—"
+        where = {"file": source.file, "sheet": source.sheet}
+        needing = wanted.get(key) if wanted is not None else None
+        if wanted is not None and needing and (project or len(needing) < len(wanted.held)):
+            issues.add("intake.missing-column-for", {"label": column.label, "aliases": aliases,
+                       "projects": _some(needing)}, **where)  # fmt: skip
+        else:  # (every project of a long sheet needs it)
+            issues.add("missing-column", {"label": column.label, "aliases": aliases}, **where)
+
+
+def _some(names: list[str], shown: int = 5) -> list[str] | Message:
+    """Project names as a sentence lists them: all of a few, else the first and how many."""
+    if len(names) <= shown:
+        return names
+    return say("intake.projects_more", names=names[:shown], n=len(names))
 
 
 def _fill_merged_names(

@@ -8,9 +8,10 @@ shapes of issue 13 and the kinds of value are in shapes.py and types.py already.
 # annotations from its text when the models are built (a compile() apiece), which is about a
 # quarter of building them, paid by every command that reads a rule file.
 import re
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AllowInfNan, Field, Strict, model_validator
+from pydantic import AllowInfNan, Field, PrivateAttr, Strict, model_validator
 
 from ..messages import render, say
 from .names import ProjectIndex, normalize_name
@@ -588,6 +589,20 @@ class Scheme(_Strict):
         default=None,
         description="应报送的地区名单（名称，或 {name, aliases, city}）；有名单时缺报、错名均报错",
     )
+    roster: str | None = Field(
+        default=None,
+        min_length=1,
+        description=(
+            "名单文件（.xlsx、.xls、.ods 或 .csv，相对于方案文件），列出应报送的单位及其别名、"
+            "所属市；与 districts 只写一个 / a roster file, relative to the rule file"
+        ),
+    )
+    # the rule file this scheme was read from, and the roster file's units once the intake has
+    # read them (intake.roster.load_roster): a Scheme alone cannot open a workbook
+    _rule_file: str | None = PrivateAttr(default=None)
+    _roster_line: int | None = PrivateAttr(default=None)
+    _roster_units: list[District] | None = PrivateAttr(default=None)
+    _roster_failed: bool = PrivateAttr(default=False)
     groups: UnitGroups = Field(
         default={},
         description="单位分组：分组名 → 各组 → 单位，如 部门类别: {专业部门: [教育局, 卫健委]}",
@@ -670,10 +685,35 @@ class Scheme(_Strict):
 
     def roster_units(self) -> list[District] | None:
         """The roster as District entries (a bare name is a District of no alias); None when
-        the scheme lists no units."""
+        the scheme lists no units. A roster file must have been read first (its units are
+        then those it lists without a problem)."""
+        if self.roster is not None:
+            if self._roster_units is None and not self._roster_failed:
+                raise RuntimeError(f"the roster file {self.roster} has not been read")
+            return self._roster_units  # (None: the file could not be read, which was said)
         if self.districts is None:
             return None
         return [d if isinstance(d, District) else District(name=d) for d in self.districts]
+
+    def read_like(self, other: "Scheme") -> "Scheme":
+        """This scheme, made from ``other`` (a what-if), with its rule file and roster file."""
+        self._rule_file, self._roster_line = other._rule_file, other._roster_line
+        self._roster_units, self._roster_failed = other._roster_units, other._roster_failed
+        return self
+
+    def has_roster(self) -> bool:
+        """Whether the scheme says who must report (districts: or a roster file)."""
+        return self.districts is not None or self.roster is not None
+
+    def roster_path(self) -> Path | None:
+        """The roster file, resolved relative to the rule file (the working folder for a
+        scheme not read from a file)."""
+        if self.roster is None:
+            return None
+        written = Path(self.roster).expanduser()
+        if written.is_absolute() or self._rule_file is None:
+            return written
+        return Path(self._rule_file).parent / written
 
     def held_by(self, key: str) -> str | None:
         """Who supplies a column: None for the districts' returns, else the source's name."""

@@ -46,6 +46,11 @@ def check_scheme_text(text: str, file: str) -> tuple[Scheme | None, list[Issue]]
     issues.extend(_semantic_issues(raw, lines, file))
     if scheme is not None and not issues:
         issues += _alternative_issues(scheme, lines, file)
+    if scheme is not None:
+        # where the roster file is found from (relative to the rule file), and which line names
+        # it, for the intake that reads it
+        scheme._rule_file = file
+        scheme._roster_line = lines.line(("roster",)) if scheme.roster is not None else None
     return (scheme if not issues else None), _dedupe(issues)
 
 
@@ -530,7 +535,14 @@ def _check_text_columns(columns: dict, add: Add) -> None:
 
 
 def _check_roster(raw: dict, add: Add) -> None:
-    """The roster (districts): each name and alias once."""
+    """The roster (districts): each name and alias once; or a roster file of a kind the intake
+    reads, never both."""
+    roster = raw.get("roster")
+    if isinstance(roster, str):
+        if "districts" in raw:
+            add("roster.both", {}, ("roster",))
+        elif Path(roster).suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods", ".csv"):
+            add("roster.file-kind", {"path": roster}, ("roster",))
     listed = raw.get("districts")
     if not isinstance(listed, list):
         return

@@ -22,7 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from workbooks import ROOT, folder_of_workbooks, long_workbook  # noqa: E402
+from workbooks import ROOT, folder_of_workbooks, long_workbook, wide_workbook  # noqa: E402
 
 
 def measure(tree: Path, args: list[str]) -> tuple[float, float]:
@@ -55,6 +55,7 @@ def main() -> None:
     jobs = {
         "assess 330k rows → JSON": [str(long_workbook(10_000)), *rules],
         "assess messy 330k → JSON": [str(long_workbook(10_000, messy=True)), *rules],
+        "assess wide 10,000 × 33 → JSON": [str(wide_workbook(10_000)), *rules],
         "assess 1,000 workbooks": [str(folder_of_workbooks(1_000)), *rules],
         "assess samples/2010.xlsx": [str(ROOT / "samples" / "2010.xlsx"), *rules],
     }
