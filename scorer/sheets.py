@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .cells import ExcelError as ExcelError  # the intake takes it from here
-from .cells import column_index, odd_value
 from .cells import column_letter as column_letter  # the intake takes it from here
+from .cells import odd_value
 from .errors import DataFileError
 from .messages import say
 
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .intake.limits import RefusedFile
+    from .intake.xlsx import CellKinds
     from .scheme import Scheme
 
 # fastexcel logs a warning for a column it cannot type (an empty 状态 column): not the user's concern
@@ -122,6 +123,11 @@ class Sheet(Protocol):
         """Merged ranges ((top, left), (bottom, right)), 0-based from A1."""
         ...
 
+    def marked_cells(self) -> dict[tuple[int, int], Any]:
+        """The cells that read as plain numbers but are not: (row, column), 0-based from A1 ->
+        ``PercentCell`` for a number shown as a percentage, True/False for a logical cell."""
+        ...
+
 
 class _RowsSheet:
     """A sheet already in memory as rows of cell values (a CSV file, which has no merges)."""
@@ -144,7 +150,7 @@ class _RowsSheet:
             cells = [r[col] if col < len(r) else None for r in body]
             if key not in numeric:
                 codes, uniques = pd.factorize(np.array(cells, dtype=object), use_na_sentinel=False)
-                arrays[key] = coded(codes, [cell_text(u) for u in uniques])
+                arrays[key] = texts(codes, [cell_text(u) for u in uniques])
                 continue
             values = np.full(len(cells), np.nan)
             for position, cell in enumerate(cells):
@@ -157,6 +163,9 @@ class _RowsSheet:
 
     def merged(self) -> list:
         return []
+
+    def marked_cells(self) -> dict[tuple[int, int], Any]:
+        return {}  # a CSV file's cells are texts
 
 
 # An xlsx file larger than this has its first rows read from the start of its XML: calamine
@@ -183,6 +192,27 @@ class _WorkbookSheet:
         self.parsing: tuple[int, Future] | None = None  # (first row, its parse) begun by open_files
         self.apart = apart
         self.refused: UnreadableSheet | None = None  # found, once its child died, to pass a limit
+        self.kinds: CellKinds | None = None  # the workbook's percent styles, marked cells
+        self.marks: dict[tuple[int, int], Any] | None = {}  # None: not yet read (a large sheet)
+        self.maybe_logical: bool | None = None  # whether a parse gave cells TRUE/FALSE may read as
+
+    def marked_cells(self) -> dict[tuple[int, int], Any]:
+        """The cells that read as plain numbers but are not (``intake.xlsx.CellKinds``). A large
+        sheet the limits scan did not unpack is read for them now, if the workbook has percent
+        formats or a parse of it gave numbers 0 or 1 (or texts such as "true"): a TRUE/FALSE
+        cell reads as one of those. (Unparsed, it may have them.)"""
+        if self.marks is not None:
+            return self.marks
+        kinds = self.kinds
+        member = None if kinds is None else kinds.member_of.get(self.name)
+        if kinds is None or member is None:
+            return {}
+        if not kinds.styles and self.maybe_logical is False:
+            return {}  # (not kept: a parse of other columns may give such cells)
+        from .intake.xlsx import sheet_marks
+
+        self.marks = sheet_marks(self.path, member, kinds.styles)
+        return self.marks
 
     def parse(
         self, first_row: int, columns: Iterable[int] | None = None, floats: Iterable[int] = ()
@@ -266,6 +296,8 @@ class _WorkbookSheet:
             if index in by_index and by_index[index] in numeric:
                 odd.append((position, by_index[index], odd_value(error.detail)))
         count = batch.num_rows
+        if self.marks is None and not self.maybe_logical:
+            self.maybe_logical = _maybe_logical(arrays, numeric, odd)
         for key in columns:
             if key not in arrays:  # a column the sheet's range does not reach: empty
                 arrays[key] = np.full(count, np.nan) if key in numeric else blank_texts(count)
@@ -306,13 +338,25 @@ class _WorkbookSheet:
             raise UnreadableSheet(complaint(exc)) from exc
 
 
+def _maybe_logical(arrays: dict[str, Any], numeric: set[str], odd: list) -> bool:
+    """Whether numeric columns as parsed hold a cell that may be TRUE/FALSE: fastexcel reads
+    one as 1 or 0 in a column of numbers, "true"/"false" in a column of texts."""
+    for key in numeric:
+        values = arrays.get(key)
+        if values is not None and bool(((values == 0) | (values == 1)).any()):
+            return True
+    return any(
+        not isinstance(raw, str) or raw.strip().lower() in ("true", "false") for _, _, raw in odd
+    )
+
+
 def _reader_failure(exc: BaseException) -> bool:
     """Whether an exception is a reader's complaint about a file: an error, or a panic in Rust
     (pyo3 raises those as BaseException), not an interrupt."""
     return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
-def _texts(values) -> pd.Categorical:
+def _texts(values) -> Texts:
     """An Arrow column as clean text ('' for blank), each distinct value cleaned once."""
     import pyarrow as pa
 
@@ -321,7 +365,7 @@ def _texts(values) -> pd.Categorical:
     encoded = values.dictionary_encode()  # names repeat: clean each distinct one once
     cleaned = [cell_text(v) for v in encoded.dictionary.to_pylist()] + [""]
     indices = encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(zero_copy_only=False)
-    return coded(indices, cleaned)
+    return texts(indices, cleaned)
 
 
 def coded(codes: np.ndarray, labels: list) -> pd.Categorical:
@@ -342,10 +386,49 @@ def coded(codes: np.ndarray, labels: list) -> pd.Categorical:
     return pd.Categorical.from_codes(merged, dtype=dtype, validate=False)
 
 
-def blank_texts(count: int) -> pd.Categorical:
+class Texts:
+    """A sheet's text column as read, before the sheets are joined: ``labels[codes]``, each
+    label a cleaned text, not necessarily distinct (None: missing). A Categorical costs more
+    to build than a district's return of 33 rows costs to read; the sheets' texts become one
+    Categorical when they are joined (``texts.concat``). It is indexed as a Categorical is:
+    ``texts[i]`` a text, ``texts[mask]`` the rows kept."""
+
+    __slots__ = ("codes", "categories")
+
+    def __init__(self, codes: np.ndarray, labels: list):
+        self.codes = codes  # into labels; -1 for missing
+        self.categories = labels
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, where):
+        if not hasattr(where, "__len__") and not isinstance(where, slice):  # one row
+            code = int(self.codes[where])
+            return None if code < 0 else self.categories[code]
+        return Texts(self.codes[where], self.categories)
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        import numpy as np
+
+        labels = np.array([*self.categories, None], dtype=object)
+        return labels[self.codes]  # code -1 takes the last: None
+
+    def categorical(self) -> pd.Categorical:
+        return coded(self.codes, self.categories)
+
+
+def texts(codes: np.ndarray, labels: list) -> Texts:
+    """The texts ``labels[codes]`` of one sheet (see ``Texts``)."""
     import numpy as np
 
-    return coded(np.zeros(count, dtype=np.intp), [""])
+    return Texts(np.asarray(codes, dtype=np.intp), labels)
+
+
+def blank_texts(count: int) -> Texts:
+    import numpy as np
+
+    return Texts(np.zeros(count, dtype=np.intp), [""])
 
 
 def _numbers(values, dtype: str) -> tuple[np.ndarray, list[tuple[int, Any]]]:
@@ -373,7 +456,8 @@ _PLAIN_NUMBER = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"  # ASCII digi
 
 def read_sheets(path: Path) -> list[Sheet]:
     """The sheets of a workbook (a CSV file is one sheet), once the file has passed the limits;
-    ``RefusedFile`` when it does not."""
+    ``RefusedFile`` when it does not. A small xlsx file (a district's return) is read from disk
+    once: its bytes serve the limits, the cell kinds and both readers."""
     from .intake import limits
     from .intake.opening import read_csv, source
 
@@ -381,14 +465,18 @@ def read_sheets(path: Path) -> list[Sheet]:
     if suffix == ".csv":
         limits.check_csv(path)
         return [_RowsSheet(path.stem, read_csv(path))]
-    limits.check_signature(path, suffix)
+    data = None
+    if suffix in (".xlsx", ".xlsm") and path.stat().st_size <= _LARGE_XLSX:
+        data = path.read_bytes()
+    limits.check_signature(path, suffix, data)
     heads: dict[str, list[list[Any]]] = {}
     extents: dict[str, int | None] = {}
     apart: dict[str, tuple[str, int]] = {}
+    kinds = None
     if suffix in (".xlsx", ".xlsm"):
         from .intake.xlsx import open_xlsx
 
-        heads, extents, apart = open_xlsx(path, _LARGE_XLSX, HEADER_SEARCH_ROWS)
+        heads, extents, apart, kinds = open_xlsx(path, _LARGE_XLSX, HEADER_SEARCH_ROWS, data)
     elif suffix == ".ods":
         import zipfile
 
@@ -397,7 +485,7 @@ def read_sheets(path: Path) -> list[Sheet]:
     import fastexcel
 
     try:
-        reader = fastexcel.read_excel(source(path))
+        reader = fastexcel.read_excel(source(path) if data is None else data)
         names = reader.sheet_names
     except BaseException as exc:  # a panic in the reader is no reason to stop the program
         if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
@@ -408,25 +496,36 @@ def read_sheets(path: Path) -> list[Sheet]:
         from .intake.xlsx import scan_apart
 
         scan_apart(path, apart, missing)
-    heads.update(_heads(path, missing, extents))
+    heads.update(_heads(path, missing, extents, data))
     turn = threading.Lock()
-    return [
-        _WorkbookSheet(reader, path, name, heads[name], turn, extents.get(name), apart.get(name))
-        for name in names
-    ]
+    found: list[Sheet] = []
+    for name in names:
+        sheet = _WorkbookSheet(reader, path, name, heads[name], turn, extents.get(name),
+                               apart.get(name))  # fmt: skip
+        if kinds is not None:
+            sheet.kinds = kinds
+            sheet.marks = kinds.found_in(name)
+        else:
+            sheet.marks = {}  # (xls, ods: their cells' kinds are not read)
+        found.append(sheet)
+    return found
 
 
 def _heads(
-    path: Path, names: list[str], extents: dict[str, int] | None = None
+    path: Path,
+    names: list[str],
+    extents: dict[str, int | None] | None = None,
+    data: bytes | None = None,
 ) -> dict[str, list[list[Any]]]:
     """Each named sheet's first HEADER_SEARCH_ROWS rows, anchored at A1, read by calamine, the
-    workbook opened once for all its sheets; the rows each sheet spans go in ``extents``."""
+    workbook opened once for all its sheets (from ``data``, its bytes, when they were read);
+    the rows each sheet spans go in ``extents``."""
     heads: dict[str, list[list[Any]]] = {}
     extents = {} if extents is None else extents
     if names:
         from .intake.opening import calamine
 
-        workbook = calamine(path)
+        workbook = calamine(path, data)
         try:
             for name in names:
                 sheet = workbook.get_sheet_by_name(name)
@@ -626,102 +725,6 @@ def _parse_in_turn(begun: list[tuple[_WorkbookSheet, int, Future]]) -> None:
             future.set_result(sheet.parse(first_row))
         except BaseException as exc:  # handed to whoever asks for the sheet's body
             future.set_exception(exc if _reader_failure(exc) else RuntimeError(str(exc)))
-
-
-# ----------------------------------------------------------------------------- cell kinds
-#
-# (issue 12) fastexcel gives a cell formatted as a percentage (0.935 shown as 93.5%) as 0.935,
-# and a TRUE/FALSE cell as 1/0, with nothing to tell them from typed numbers; the sheet's XML
-# and its styles do. Read only for xlsx files, only for a sheet whose styles hold a percent
-# format or whose XML has boolean cells; a sheet packed larger than SCAN_PACKED_BYTES (a
-# national workbook, not a district's return) is scanned only when it has percent formats.
-
-_PERCENT_BUILTIN = {9, 10}
-_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
-_VALUE = re.compile(rb"<v>([^<]*)</v>")
-
-
-def _percent_styles(archive) -> set[int]:
-    """The cell styles (indexes into cellXfs) whose number format shows a percentage."""
-    from xml.etree import ElementTree
-
-    from .intake.xlsx import _MAIN
-
-    try:
-        styles = archive.read("xl/styles.xml")
-        if b"%" not in styles and b'numFmtId="9"' not in styles and b'numFmtId="10"' not in styles:
-            return set()  # the usual case, seen without parsing the XML
-        root = ElementTree.fromstring(styles)
-    except (KeyError, ElementTree.ParseError):
-        return set()
-    percent = set(_PERCENT_BUILTIN)
-    for fmt in root.iter(f"{_MAIN}numFmt"):
-        code = re.sub(r'"[^"]*"|\\.', "", fmt.get("formatCode", ""))
-        if "%" in code:
-            percent.add(int(fmt.get("numFmtId", "0")))
-    xfs = root.find(f"{_MAIN}cellXfs")
-    if xfs is None:
-        return set()
-    return {
-        number
-        for number, xf in enumerate(xfs.findall(f"{_MAIN}xf"))
-        if int(xf.get("numFmtId", "0")) in percent
-    }
-
-
-def marked_cells(path: Path) -> dict[str, dict[tuple[int, int], Any]]:
-    """Per sheet of an xlsx file, the cells that read as plain numbers but are not: (row,
-    column), 0-based from A1 -> ``PercentCell(value)`` for a number shown as a percentage,
-    True/False for a logical cell. The file is opened once for all its sheets; sheets with
-    neither, and other formats, are left out."""
-    import zipfile
-
-    from .intake.limits import SCAN_PACKED_BYTES, sheet_members
-    from .intake.xlsx import XlsxPackage
-
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        return {}
-    found: dict[str, dict[tuple[int, int], Any]] = {}
-    try:
-        with zipfile.ZipFile(path) as archive:
-            percent = _percent_styles(archive)
-            styles = {f' s="{n}"'.encode() for n in percent}
-            by_member: dict[str, dict[tuple[int, int], Any]] = {}
-            for member in sheet_members(archive):
-                info = archive.getinfo(member)
-                if info.compress_size > SCAN_PACKED_BYTES and not percent:
-                    continue
-                marks = _marks(archive.read(member), styles)
-                if marks:
-                    by_member[member] = marks
-            if by_member:  # the sheets' names only for the sheets that have such cells
-                for name, member in XlsxPackage(archive).members.items():
-                    if member in by_member:
-                        found[name] = by_member[member]
-    except Exception:  # a damaged file: the reader says what is wrong with it
-        return found
-    return found
-
-
-def _marks(data: bytes, styles: set[bytes]) -> dict[tuple[int, int], Any]:
-    if b't="b"' not in data and not any(s in data for s in styles):
-        return {}
-    found: dict[tuple[int, int], Any] = {}
-    for match in _CELL.finditer(data):
-        attributes, inner = match.group(3), match.group(4) or b""
-        logical = b't="b"' in attributes
-        styled = any(s in attributes for s in styles) and b't="' not in attributes
-        if not (logical or styled):
-            continue
-        value = _VALUE.search(inner)
-        if value is None:
-            continue
-        place = (int(match.group(2)) - 1, column_index(match.group(1).decode()))
-        try:
-            found[place] = value.group(1) == b"1" if logical else PercentCell(value.group(1))
-        except ValueError:
-            continue
-    return found
 
 
 class PercentCell(float):

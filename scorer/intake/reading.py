@@ -22,14 +22,13 @@ from ..sheets import (
     Workbook,
     blank_texts,
     cell_text,
-    coded,
     column_letter,
     find_header,
     label_table,
     locate,
-    marked_cells,
     open_files,
     split_label,
+    texts,
 )
 from .checks import check_rows
 from .dataset import Dataset, Source
@@ -119,7 +118,6 @@ class _Reader:
         self.survey_frames: list[pd.DataFrame] = []
         self.odd: list[OddCell] = []
         self.laid_out = False  # a sheet in another layout than long was read
-        self._marks: dict[str, dict[str, dict[tuple[int, int], Any]]] = {}
         self.header_help = "、".join(c.label for c in scheme.columns.values() if c.required)
         labels = label_table(scheme)
         self.survey_labels = {k: v for k, v in labels.items() if v == "district"}
@@ -193,10 +191,8 @@ class _Reader:
         ]
 
     def marks_of(self, path: Path, sheet: Sheet) -> dict[tuple[int, int], Any]:
-        """A sheet's percent-formatted and TRUE/FALSE cells (the file read once for all)."""
-        if str(path) not in self._marks:
-            self._marks[str(path)] = marked_cells(path)
-        return self._marks[str(path)].get(sheet.name, {})
+        """A sheet's percent-formatted and TRUE/FALSE cells (found as its file was opened)."""
+        return sheet.marked_cells()
 
     def add_piece(
         self, columns: dict[str, Any], odd_cells: list[tuple[int, str, Any]], source: Source
@@ -338,7 +334,7 @@ def finish_piece(
     arrays["_row"] = np.arange(header.row + 2, header.row + 2 + count)
     arrays["_source"] = np.full(count, position)
     if project is not None:
-        arrays["project"] = coded(np.zeros(count, dtype=np.intp), [project])
+        arrays["project"] = texts(np.zeros(count, dtype=np.intp), [project])
     _absent_columns(arrays, count, header, source, scheme, issues, project)
     filled = np.zeros(count, dtype=bool)
     numeric = {k for k in scheme.measure_keys() if k in columns}
@@ -355,7 +351,7 @@ def finish_piece(
             if re.fullmatch(r"(?i)sheet\d*", sheet.name.strip())
             else sheet.name
         )
-        arrays["district"] = coded(np.zeros(count, dtype=np.intp), [cell_text(name)])
+        arrays["district"] = texts(np.zeros(count, dtype=np.intp), [cell_text(name)])
     is_total = judge(arrays["district"], says_total) | judge(arrays["project"], says_total)
     letter = source.letters.get("project") or source.letters.get("district", "A")
     for row in arrays["_row"][is_total & filled]:
@@ -419,4 +415,4 @@ def _fill_merged_names(
             codes[key][rows] = np.where(blank[key][rows], codes[key][start], codes[key][rows])
             filled[rows] = True
     for key in keys:
-        arrays[key] = pd.Categorical.from_codes(codes[key], dtype=arrays[key].dtype)
+        arrays[key] = texts(codes[key], list(arrays[key].categories))

@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 
 from ..scheme import normalize_name
-from ..sheets import coded
+from ..sheets import Texts, coded
 
 TOTAL_WORDS = ("合计", "总计", "小计")
 
 
-def judge(texts: pd.Categorical, test: Callable[[str], Any]) -> np.ndarray:
+def judge(texts: pd.Categorical | Texts, test: Callable[[str], Any]) -> np.ndarray:
     """``test`` of each row's text as a bool array, judged once per distinct text."""
     verdicts = np.array([bool(test(t)) for t in texts.categories] + [False], dtype=bool)
     return verdicts[texts.codes]  # code -1 (missing) takes the last: False
@@ -34,12 +34,14 @@ def unique_map(values: pd.Series, function: Callable[[Any], Any]) -> pd.Series:
 
 
 def concat(pieces: list[dict[str, Any]]) -> pd.DataFrame:
-    """The sheets' columns one under another, as one frame; texts stay Categoricals."""
+    """The sheets' columns one under another, as one frame; texts become Categoricals."""
     if len(pieces) == 1:
-        return pd.DataFrame(pieces[0])
+        return pd.DataFrame(
+            {k: v.categorical() if isinstance(v, Texts) else v for k, v in pieces[0].items()}
+        )
     joined = {}
     for key, first in pieces[0].items():
-        if isinstance(first, pd.Categorical):
+        if isinstance(first, (pd.Categorical, Texts)):
             labels = [t for piece in pieces for t in piece[key].categories]
             offsets = np.cumsum([0] + [len(piece[key].categories) for piece in pieces])
             codes = [

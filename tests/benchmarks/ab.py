@@ -45,6 +45,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("before", type=Path, help="another checkout of scorer")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", default="", help="run only the jobs whose name has this")
     args = parser.parse_args()
     trees = {"before": args.before.resolve(), "after": ROOT}
     for tree in trees.values():
@@ -61,6 +62,8 @@ def main() -> None:
     print(f"{'job':<28} | {'before wall':>11} | {'after wall':>10} | {'ratio':>5} | "
           f"{'before cpu':>10} | {'after cpu':>9} | {'ratio':>5}")  # fmt: skip
     for job, job_args in jobs.items():
+        if args.only not in job:
+            continue
         walls: dict[str, list[float]] = {k: [] for k in trees}
         cpus: dict[str, list[float]] = {k: [] for k in trees}
         for _ in range(args.runs):
