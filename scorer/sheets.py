@@ -227,13 +227,13 @@ class _WorkbookSheet:
             use_columns=None if wanted is None else (lambda c: c.absolute_index in wanted),
             dtypes={index: "float" for index in floats} or None,
         )  # fmt: skip
+        if self.refused is not None:
+            raise self.refused
+        if self.apart is not None:  # in a child of its own, alongside the file's other sheets
+            parsed = self._parse_apart(options)
+            if parsed is not None:
+                return parsed
         with self.turn:  # a reader parses one sheet at a time (it refuses a second thread)
-            if self.refused is not None:
-                raise self.refused
-            if self.apart is not None:
-                parsed = self._parse_apart(options)
-                if parsed is not None:
-                    return parsed
             sheet = self.reader.load_sheet(self.name, **options)
             batch, errors = sheet.to_arrow_with_errors()
         selected = [
@@ -645,8 +645,9 @@ def open_files(
     worker thread. ``sheet.body()`` takes that parse when the header found by ``locate`` ends
     there, and parses again when it does not.
 
-    One task per file, as many threads as cores; a file's reader parses one sheet at a time,
-    whichever thread asks (``_WorkbookSheet.turn``). ``progress(done, total)`` is called as
+    One task per file, and one per sheet parsed in a child process (a large one), as many
+    threads as cores; a file's reader parses one sheet at a time, whichever thread asks
+    (``_WorkbookSheet.turn``). ``progress(done, total)`` is called as
     the files are opened."""
     from .intake import limits  # (intake's modules import this one: theirs are imported here)
 
@@ -670,7 +671,10 @@ def open_files(
             first_row = _guess_first_row(sheet.head) if isinstance(sheet, _WorkbookSheet) else None
             if first_row is not None:
                 sheet.parsing = (first_row, Future())
-                begun.append((sheet, *sheet.parsing))
+                if sheet.apart is not None:  # parsed in a child: on a core of its own
+                    _workers().submit(_parse_in_turn, [(sheet, *sheet.parsing)])
+                else:
+                    begun.append((sheet, *sheet.parsing))
         if begun:
             _workers().submit(_parse_in_turn, begun)
         workbooks.append(Workbook(path, sheets))
