@@ -19,7 +19,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -598,30 +598,70 @@ def _read_header(
 
 
 def find_header(
-    rows: list[list[Any]], labels: dict[str, str], must: str, least: int
+    rows: list[list[Any]],
+    labels: dict[str, str],
+    must: str,
+    least: int,
+    memo: dict | None = None,
 ) -> Header | None:
     """The header among the first rows: the one (or two) naming most scheme columns, with
-    ``must`` among them and at least ``least`` in all."""
-    best: Header | None = None
+    ``must`` among them and at least ``least`` in all. ``memo`` (one per ``labels``) keeps
+    the headers found by the rows they were found in: 1,000 returns of one template have one
+    header, read once."""
     searched = min(len(rows), HEADER_SEARCH_ROWS)
     # ``must`` is found only in a row that names it: the other rows (the data below the header,
     # titles above it) need not be read as headers at all
-    naming = [
-        any(isinstance(c, str) and labels.get(split_label(c)[0]) == must for c in rows[r])
-        for r in range(searched)
-    ]  # (a label is a text: the numbers of the data rows need no look)
-    for bottom in range(searched):
-        for top in (bottom, bottom - 1) if bottom else (bottom,):
-            if not (naming[bottom] or naming[top]):
-                continue
-            found, units = _read_header(rows, top, bottom, labels)
-            if (
-                must in found
-                and len(found) >= least
-                and (best is None or len(found) > len(best.columns))
-            ):
-                best = Header(top, bottom, found, units)
+    naming = _naming(rows[:searched], labels, must)
+    pairs = [
+        (top, bottom)
+        for bottom in range(searched)
+        for top in ((bottom, bottom - 1) if bottom else (bottom,))
+        if naming[bottom] or naming[top]
+    ]
+    if not pairs:
+        return None
+    key = None
+    if memo is not None:
+        try:
+            key = (must, least, tuple((r, tuple(rows[r])) for r in sorted({*sum(pairs, ())})))
+            known = memo.get(key, False)
+        except TypeError:  # a cell that cannot be a key: looked at anew
+            key, known = None, False
+        if known is not False:
+            return _copy(known)
+    best: Header | None = None
+    for top, bottom in pairs:
+        found, units = _read_header(rows, top, bottom, labels)
+        if (
+            must in found
+            and len(found) >= least
+            and (best is None or len(found) > len(best.columns))
+        ):
+            best = Header(top, bottom, found, units)
+    if key is not None and memo is not None:
+        memo[key] = _copy(best)
     return best
+
+
+def _copy(header: Header | None) -> Header | None:
+    """A header of its own, for a sheet (its dicts are not shared with another sheet's)."""
+    if header is None:
+        return None
+    return replace(header, columns=dict(header.columns), units=dict(header.units))
+
+
+def _naming(rows: list[list[Any]], labels: dict[str, str], must: str) -> list[bool]:
+    """Which rows have a cell whose text names ``must``: each distinct text looked at once
+    (a label is a text: the numbers of the data rows need no look)."""
+    try:
+        cells = set().union(*rows)
+    except TypeError:  # a cell that cannot be in a set: each cell looked at
+        return [
+            any(isinstance(c, str) and labels.get(split_label(c)[0]) == must for c in row)
+            for row in rows
+        ]
+    names = {c for c in cells if isinstance(c, str) and labels.get(split_label(c)[0]) == must}
+    return [not names.isdisjoint(row) for row in rows]
 
 
 # ----------------------------------------------------------------------------- opening
@@ -668,7 +708,9 @@ def open_files(
             continue
         begun = []
         for sheet in sheets:
-            first_row = _guess_first_row(sheet.head) if isinstance(sheet, _WorkbookSheet) else None
+            if not isinstance(sheet, _WorkbookSheet):
+                continue
+            first_row = _guess_first_row(sheet.head)
             if first_row is not None:
                 sheet.parsing = (first_row, Future())
                 if sheet.apart is not None:  # parsed in a child: on a core of its own
@@ -689,10 +731,11 @@ def locate(workbooks: list[Workbook], scheme: Scheme) -> None:
     labels = label_table(scheme)
     least = 2 + min(2, len(scheme.measure_keys()))  # project (or district) and a few measures
     survey = normalize_name(scheme.survey.sheet) if scheme.survey is not None else None
+    memo: dict = {}
     for workbook in workbooks:
         for sheet in workbook.sheets:
             if normalize_name(sheet.name) != survey:
-                sheet.header = find_header(sheet.head, labels, "project", least - 1)
+                sheet.header = find_header(sheet.head, labels, "project", least - 1, memo)
 
 
 def _guess_first_row(head: list[list[Any]]) -> int | None:

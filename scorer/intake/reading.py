@@ -359,6 +359,8 @@ def finish_piece(
                    cell=f"{letter}{row}")  # fmt: skip
     keep = filled & ~is_total
     odd_cells = [(int(arrays["_row"][p]), key, raw) for p, key, raw in odd if keep[p]]
+    if keep.all():  # (a national table has no blank row: 330k rows need no copy)
+        return arrays, odd_cells
     return {k: v[keep] for k, v in arrays.items()}, odd_cells
 
 
