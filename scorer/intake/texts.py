@@ -4,6 +4,7 @@ turned into Python str at the end."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,7 @@ def judge(texts: pd.Categorical | Texts, test: Callable[[str], Any]) -> np.ndarr
     return verdicts[texts.codes]  # code -1 (missing) takes the last: False
 
 
+@lru_cache(maxsize=1 << 16)  # the same names in every sheet
 def says_total(text: str) -> bool:
     """A name that says 合计/总计/小计: a total row, not a district's or a project's."""
     return any(word in normalize_name(text) for word in TOTAL_WORDS)
