@@ -23,7 +23,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .intake.limits import RefusedFile
+    from .intake.xlsx import CellKinds
     from .scheme import Scheme
 
 # fastexcel logs a warning for a column it cannot type (an empty 状态 column): not the user's concern
@@ -127,6 +128,11 @@ class Sheet(Protocol):
         """Merged ranges ((top, left), (bottom, right)), 0-based from A1."""
         ...
 
+    def marked_cells(self) -> dict[tuple[int, int], Any]:
+        """The cells that read as plain numbers but are not: (row, column), 0-based from A1 ->
+        ``PercentCell`` for a number shown as a percentage, True/False for a logical cell."""
+        ...
+
 
 class _RowsSheet:
     """A sheet already in memory as rows of cell values (a CSV file, which has no merges)."""
@@ -149,7 +155,7 @@ class _RowsSheet:
             cells = [r[col] if col < len(r) else None for r in body]
             if key not in numeric:
                 codes, uniques = pd.factorize(np.array(cells, dtype=object), use_na_sentinel=False)
-                arrays[key] = coded(codes, [cell_text(u) for u in uniques])
+                arrays[key] = texts(codes, [cell_text(u) for u in uniques])
                 continue
             values = np.full(len(cells), np.nan)
             for position, cell in enumerate(cells):
@@ -162,6 +168,9 @@ class _RowsSheet:
 
     def merged(self) -> list:
         return []
+
+    def marked_cells(self) -> dict[tuple[int, int], Any]:
+        return {}  # a CSV file's cells are texts
 
 
 # An xlsx file larger than this has its first rows read from the start of its XML: calamine
@@ -188,6 +197,27 @@ class _WorkbookSheet:
         self.parsing: tuple[int, Future] | None = None  # (first row, its parse) begun by open_files
         self.apart = apart
         self.refused: UnreadableSheet | None = None  # found, once its child died, to pass a limit
+        self.kinds: CellKinds | None = None  # the workbook's percent styles, marked cells
+        self.marks: dict[tuple[int, int], Any] | None = {}  # None: not yet read (a large sheet)
+        self.maybe_logical: bool | None = None  # whether a parse gave cells TRUE/FALSE may read as
+
+    def marked_cells(self) -> dict[tuple[int, int], Any]:
+        """The cells that read as plain numbers but are not (``intake.xlsx.CellKinds``). A large
+        sheet the limits scan did not unpack is read for them now, if the workbook has percent
+        formats or a parse of it gave numbers 0 or 1 (or texts such as "true"): a TRUE/FALSE
+        cell reads as one of those. (Unparsed, it may have them.)"""
+        if self.marks is not None:
+            return self.marks
+        kinds = self.kinds
+        member = None if kinds is None else kinds.member_of.get(self.name)
+        if kinds is None or member is None:
+            return {}
+        if not kinds.styles and self.maybe_logical is False:
+            return {}  # (not kept: a parse of other columns may give such cells)
+        from .intake.xlsx import sheet_marks
+
+        self.marks = sheet_marks(self.path, member, kinds.styles)
+        return self.marks
 
     def parse(
         self, first_row: int, columns: Iterable[int] | None = None, floats: Iterable[int] = ()
@@ -202,13 +232,13 @@ class _WorkbookSheet:
             use_columns=None if wanted is None else (lambda c: c.absolute_index in wanted),
             dtypes={index: "float" for index in floats} or None,
         )  # fmt: skip
+        if self.refused is not None:
+            raise self.refused
+        if self.apart is not None:  # in a child of its own, alongside the file's other sheets
+            parsed = self._parse_apart(options)
+            if parsed is not None:
+                return parsed
         with self.turn:  # a reader parses one sheet at a time (it refuses a second thread)
-            if self.refused is not None:
-                raise self.refused
-            if self.apart is not None:
-                parsed = self._parse_apart(options)
-                if parsed is not None:
-                    return parsed
             sheet = self.reader.load_sheet(self.name, **options)
             batch, errors = sheet.to_arrow_with_errors()
         selected = [
@@ -271,6 +301,8 @@ class _WorkbookSheet:
             if index in by_index and by_index[index] in numeric:
                 odd.append((position, by_index[index], odd_value(error.detail)))
         count = batch.num_rows
+        if self.marks is None and not self.maybe_logical:
+            self.maybe_logical = _maybe_logical(arrays, numeric, odd)
         for key in columns:
             if key not in arrays:  # a column the sheet's range does not reach: empty
                 arrays[key] = np.full(count, np.nan) if key in numeric else blank_texts(count)
@@ -311,22 +343,34 @@ class _WorkbookSheet:
             raise UnreadableSheet(complaint(exc)) from exc
 
 
+def _maybe_logical(arrays: dict[str, Any], numeric: set[str], odd: list) -> bool:
+    """Whether numeric columns as parsed hold a cell that may be TRUE/FALSE: fastexcel reads
+    one as 1 or 0 in a column of numbers, "true"/"false" in a column of texts."""
+    for key in numeric:
+        values = arrays.get(key)
+        if values is not None and bool(((values == 0) | (values == 1)).any()):
+            return True
+    return any(
+        not isinstance(raw, str) or raw.strip().lower() in ("true", "false") for _, _, raw in odd
+    )
+
+
 def _reader_failure(exc: BaseException) -> bool:
     """Whether an exception is a reader's complaint about a file: an error, or a panic in Rust
     (pyo3 raises those as BaseException), not an interrupt."""
     return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
-def _texts(values) -> pd.Categorical:
+def _texts(values) -> Texts:
     """An Arrow column as clean text ('' for blank), each distinct value cleaned once."""
     import pyarrow as pa
 
     if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
         values = values.cast(pa.string())
     encoded = values.dictionary_encode()  # names repeat: clean each distinct one once
-    cleaned = [cell_text(v) for v in encoded.dictionary.to_pylist()] + [""]
+    cleaned = [_cleaned(v) for v in encoded.dictionary.to_pylist()] + [""]
     indices = encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(zero_copy_only=False)
-    return coded(indices, cleaned)
+    return texts(indices, cleaned)
 
 
 def coded(codes: np.ndarray, labels: list) -> pd.Categorical:
@@ -347,10 +391,49 @@ def coded(codes: np.ndarray, labels: list) -> pd.Categorical:
     return pd.Categorical.from_codes(merged, dtype=dtype, validate=False)
 
 
-def blank_texts(count: int) -> pd.Categorical:
+class Texts:
+    """A sheet's text column as read, before the sheets are joined: ``labels[codes]``, each
+    label a cleaned text, not necessarily distinct (None: missing). A Categorical costs more
+    to build than a district's return of 33 rows costs to read; the sheets' texts become one
+    Categorical when they are joined (``texts.concat``). It is indexed as a Categorical is:
+    ``texts[i]`` a text, ``texts[mask]`` the rows kept."""
+
+    __slots__ = ("codes", "categories")
+
+    def __init__(self, codes: np.ndarray, labels: list):
+        self.codes = codes  # into labels; -1 for missing
+        self.categories = labels
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, where):
+        if not hasattr(where, "__len__") and not isinstance(where, slice):  # one row
+            code = int(self.codes[where])
+            return None if code < 0 else self.categories[code]
+        return Texts(self.codes[where], self.categories)
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        import numpy as np
+
+        labels = np.array([*self.categories, None], dtype=object)
+        return labels[self.codes]  # code -1 takes the last: None
+
+    def categorical(self) -> pd.Categorical:
+        return coded(self.codes, self.categories)
+
+
+def texts(codes: np.ndarray, labels: list) -> Texts:
+    """The texts ``labels[codes]`` of one sheet (see ``Texts``)."""
     import numpy as np
 
-    return coded(np.zeros(count, dtype=np.intp), [""])
+    return Texts(np.asarray(codes, dtype=np.intp), labels)
+
+
+def blank_texts(count: int) -> Texts:
+    import numpy as np
+
+    return Texts(np.zeros(count, dtype=np.intp), [""])
 
 
 def _numbers(values, dtype: str) -> tuple[np.ndarray, list[tuple[int, Any]]]:
@@ -378,7 +461,8 @@ _PLAIN_NUMBER = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"  # ASCII digi
 
 def read_sheets(path: Path) -> list[Sheet]:
     """The sheets of a workbook (a CSV file is one sheet), once the file has passed the limits;
-    ``RefusedFile`` when it does not."""
+    ``RefusedFile`` when it does not. A small xlsx file (a district's return) is read from disk
+    once: its bytes serve the limits, the cell kinds and both readers."""
     from .intake import limits
     from .intake.opening import read_csv, source
 
@@ -386,14 +470,18 @@ def read_sheets(path: Path) -> list[Sheet]:
     if suffix == ".csv":
         limits.check_csv(path)
         return [_RowsSheet(path.stem, read_csv(path))]
-    limits.check_signature(path, suffix)
+    data = None
+    if suffix in (".xlsx", ".xlsm") and path.stat().st_size <= _LARGE_XLSX:
+        data = path.read_bytes()
+    limits.check_signature(path, suffix, data)
     heads: dict[str, list[list[Any]]] = {}
     extents: dict[str, int | None] = {}
     apart: dict[str, tuple[str, int]] = {}
+    kinds = None
     if suffix in (".xlsx", ".xlsm"):
         from .intake.xlsx import open_xlsx
 
-        heads, extents, apart = open_xlsx(path, _LARGE_XLSX, HEADER_SEARCH_ROWS)
+        heads, extents, apart, kinds = open_xlsx(path, _LARGE_XLSX, HEADER_SEARCH_ROWS, data)
     elif suffix == ".ods":
         import zipfile
 
@@ -402,7 +490,7 @@ def read_sheets(path: Path) -> list[Sheet]:
     import fastexcel
 
     try:
-        reader = fastexcel.read_excel(source(path))
+        reader = fastexcel.read_excel(source(path) if data is None else data)
         names = reader.sheet_names
     except BaseException as exc:  # a panic in the reader is no reason to stop the program
         if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
@@ -413,25 +501,36 @@ def read_sheets(path: Path) -> list[Sheet]:
         from .intake.xlsx import scan_apart
 
         scan_apart(path, apart, missing)
-    heads.update(_heads(path, missing, extents))
+    heads.update(_heads(path, missing, extents, data))
     turn = threading.Lock()
-    return [
-        _WorkbookSheet(reader, path, name, heads[name], turn, extents.get(name), apart.get(name))
-        for name in names
-    ]
+    found: list[Sheet] = []
+    for name in names:
+        sheet = _WorkbookSheet(reader, path, name, heads[name], turn, extents.get(name),
+                               apart.get(name))  # fmt: skip
+        if kinds is not None:
+            sheet.kinds = kinds
+            sheet.marks = kinds.found_in(name)
+        else:
+            sheet.marks = {}  # (xls, ods: their cells' kinds are not read)
+        found.append(sheet)
+    return found
 
 
 def _heads(
-    path: Path, names: list[str], extents: dict[str, int] | None = None
+    path: Path,
+    names: list[str],
+    extents: dict[str, int | None] | None = None,
+    data: bytes | None = None,
 ) -> dict[str, list[list[Any]]]:
     """Each named sheet's first HEADER_SEARCH_ROWS rows, anchored at A1, read by calamine, the
-    workbook opened once for all its sheets; the rows each sheet spans go in ``extents``."""
+    workbook opened once for all its sheets (from ``data``, its bytes, when they were read);
+    the rows each sheet spans go in ``extents``."""
     heads: dict[str, list[list[Any]]] = {}
     extents = {} if extents is None else extents
     if names:
         from .intake.opening import calamine
 
-        workbook = calamine(path)
+        workbook = calamine(path, data)
         try:
             for name in names:
                 sheet = workbook.get_sheet_by_name(name)
@@ -448,6 +547,10 @@ def cell_text(raw: Any) -> str:
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     return unicodedata.normalize("NFKC", str(raw)).strip()
+
+
+# a text column's distinct texts, cleaned once for all files: the 33 projects of 1,000 returns
+_cleaned = lru_cache(maxsize=1 << 16)(cell_text)
 
 
 @lru_cache(maxsize=1 << 14)
@@ -504,30 +607,82 @@ def _read_header(
 
 
 def find_header(
-    rows: list[list[Any]], labels: dict[str, str], must: str, least: int
+    rows: list[list[Any]],
+    labels: dict[str, str],
+    must: str,
+    least: int,
+    memo: dict | None = None,
 ) -> Header | None:
     """The header among the first rows: the one (or two) naming most scheme columns, with
-    ``must`` among them and at least ``least`` in all."""
-    best: Header | None = None
+    ``must`` among them and at least ``least`` in all. ``memo`` (one per ``labels``) keeps
+    the headers found by the rows they were found in: 1,000 returns of one template have one
+    header, read once."""
     searched = min(len(rows), HEADER_SEARCH_ROWS)
     # ``must`` is found only in a row that names it: the other rows (the data below the header,
     # titles above it) need not be read as headers at all
-    naming = [
-        any(isinstance(c, str) and labels.get(split_label(c)[0]) == must for c in rows[r])
-        for r in range(searched)
-    ]  # (a label is a text: the numbers of the data rows need no look)
-    for bottom in range(searched):
-        for top in (bottom, bottom - 1) if bottom else (bottom,):
-            if not (naming[bottom] or naming[top]):
-                continue
-            found, units = _read_header(rows, top, bottom, labels)
-            if (
-                must in found
-                and len(found) >= least
-                and (best is None or len(found) > len(best.columns))
-            ):
-                best = Header(top, bottom, found, units)
+    naming = _naming(
+        rows[:searched], labels, must, None if memo is None else memo.setdefault(must, {})
+    )
+    pairs = [
+        (top, bottom)
+        for bottom in range(searched)
+        for top in ((bottom, bottom - 1) if bottom else (bottom,))
+        if naming[bottom] or naming[top]
+    ]
+    if not pairs:
+        return None
+    key = None
+    if memo is not None:
+        try:
+            key = (must, least, tuple((r, tuple(rows[r])) for r in sorted({*sum(pairs, ())})))
+            known = memo.get(key, False)
+        except TypeError:  # a cell that cannot be a key: looked at anew
+            key, known = None, False
+        if known is not False:
+            return _copy(known)
+    best: Header | None = None
+    for top, bottom in pairs:
+        found, units = _read_header(rows, top, bottom, labels)
+        if (
+            must in found
+            and len(found) >= least
+            and (best is None or len(found) > len(best.columns))
+        ):
+            best = Header(top, bottom, found, units)
+    if key is not None and memo is not None:
+        memo[key] = _copy(best)
     return best
+
+
+def _copy(header: Header | None) -> Header | None:
+    """A header of its own, for a sheet (its dicts are not shared with another sheet's)."""
+    if header is None:
+        return None
+    return replace(header, columns=dict(header.columns), units=dict(header.units))
+
+
+def _naming(
+    rows: list[list[Any]], labels: dict[str, str], must: str, known: dict | None = None
+) -> list[bool]:
+    """Which rows have a cell whose text names ``must``: each distinct text looked at once, and
+    once for all sheets with ``known`` (a label is a text: the numbers need no look)."""
+    try:
+        cells = set().union(*rows)
+    except TypeError:  # a cell that cannot be in a set: each cell looked at
+        return [
+            any(isinstance(c, str) and labels.get(split_label(c)[0]) == must for c in row)
+            for row in rows
+        ]
+    known = {} if known is None else known
+    names = set()
+    for cell in cells:
+        if isinstance(cell, str):
+            says = known.get(cell)
+            if says is None:
+                says = known[cell] = labels.get(split_label(cell)[0]) == must
+            if says:
+                names.add(cell)
+    return [not names.isdisjoint(row) for row in rows]
 
 
 # ----------------------------------------------------------------------------- opening
@@ -551,8 +706,9 @@ def open_files(
     worker thread. ``sheet.body()`` takes that parse when the header found by ``locate`` ends
     there, and parses again when it does not.
 
-    One task per file, as many threads as cores; a file's reader parses one sheet at a time,
-    whichever thread asks (``_WorkbookSheet.turn``). ``progress(done, total)`` is called as
+    One task per file, and one per sheet parsed in a child process (a large one), as many
+    threads as cores; a file's reader parses one sheet at a time, whichever thread asks
+    (``_WorkbookSheet.turn``). ``progress(done, total)`` is called as
     the files are opened."""
     from .intake import limits  # (intake's modules import this one: theirs are imported here)
 
@@ -573,10 +729,15 @@ def open_files(
             continue
         begun = []
         for sheet in sheets:
-            first_row = _guess_first_row(sheet.head) if isinstance(sheet, _WorkbookSheet) else None
+            if not isinstance(sheet, _WorkbookSheet):
+                continue
+            first_row = _guess_first_row(sheet.head)
             if first_row is not None:
                 sheet.parsing = (first_row, Future())
-                begun.append((sheet, *sheet.parsing))
+                if sheet.apart is not None:  # parsed in a child: on a core of its own
+                    _workers().submit(_parse_in_turn, [(sheet, *sheet.parsing)])
+                else:
+                    begun.append((sheet, *sheet.parsing))
         if begun:
             _workers().submit(_parse_in_turn, begun)
         workbooks.append(Workbook(path, sheets))
@@ -591,10 +752,11 @@ def locate(workbooks: list[Workbook], scheme: Scheme) -> None:
     labels = label_table(scheme)
     least = 2 + min(2, len(scheme.measure_keys()))  # project (or district) and a few measures
     survey = normalize_name(scheme.survey.sheet) if scheme.survey is not None else None
+    memo: dict = {}
     for workbook in workbooks:
         for sheet in workbook.sheets:
             if normalize_name(sheet.name) != survey:
-                sheet.header = find_header(sheet.head, labels, "project", least - 1)
+                sheet.header = find_header(sheet.head, labels, "project", least - 1, memo)
 
 
 def _guess_first_row(head: list[list[Any]]) -> int | None:

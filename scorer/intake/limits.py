@@ -17,16 +17,17 @@ is scanned before it is read like any other.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..cells import column_index, column_letter
 from ..messages import Message, say
-from .xlsx import XlsxPackage
+from .xlsx import CellKinds, XlsxPackage
 
 MAX_ROWS = 1_048_576  # Excel's own limits
 MAX_COLUMNS = 16_384
@@ -57,10 +58,14 @@ class RefusedFile(Exception):
 # ----------------------------------------------------------------------------- the file itself
 
 
-def check_signature(path: Path, suffix: str) -> None:
-    """Refuse at once a file whose first bytes are not those of the format its name says."""
-    with open(path, "rb") as stream:
-        start = stream.read(512)
+def check_signature(path: Path, suffix: str, data: bytes | None = None) -> None:
+    """Refuse at once a file whose first bytes are not those of the format its name says
+    (``data``: the file's bytes, when they have been read)."""
+    if data is not None:
+        start = data[:512]
+    else:
+        with open(path, "rb") as stream:
+            start = stream.read(512)
     if start.startswith(_SIGNATURES[suffix]):
         return
     kind = {".xls": "Excel 97-2003 (.xls)", ".ods": "OpenDocument (.ods)"}.get(suffix, "Excel")
@@ -242,12 +247,17 @@ def _names_of(package: XlsxPackage) -> dict[str, str]:
     return {member: name for name, member in package.members.items()}
 
 
-def check_xlsx(archive, package: XlsxPackage | None, scan_all: bool) -> tuple[dict, dict]:
+def check_xlsx(
+    archive, package: XlsxPackage | None, scan_all: bool, kinds: CellKinds | None = None
+) -> tuple[dict, dict]:
     """An xlsx file's zip and each sheet's extent checked: the rows each sheet spans from A1
     (None when not known), by member; and the large sheets not scanned (none with
-    ``scan_all``), with the cells they claim (0 for no claim), for a child process to parse."""
+    ``scan_all``), with the cells they claim (0 for no claim), for a child process to parse.
+    ``kinds`` notes the marked cells of each sheet scanned, from the same unpacking."""
     names = SheetNames(archive, package)
     check_zip(archive, names, ["xl/sharedStrings.xml", "xl/styles.xml"])
+    if kinds is not None:
+        kinds.read_styles(archive)
     rows: dict[str, int | None] = {}
     unscanned: dict[str, int] = {}
     for member in sheet_members(archive):
@@ -261,7 +271,8 @@ def check_xlsx(archive, package: XlsxPackage | None, scan_all: bool) -> tuple[di
                 rows[member] = None if claim is None else claim[0]
                 unscanned[member] = 0 if claim is None else claim[0] * claim[1]
             else:
-                rows[member] = sheet_extent(archive, info, None)[0]
+                watch = None if kinds is None else functools.partial(kinds.watch, member)
+                rows[member] = sheet_extent(archive, info, None, watch)[0]
         except RefusedFile as refused:
             refused.sheet = refused.sheet or names.get(member, member)
             raise
@@ -306,20 +317,30 @@ def claimed_extent(archive, info, sheet: str | None) -> tuple[int, int] | None:
     return check_extent(rows, columns, sheet)
 
 
-def sheet_extent(archive, info, sheet: str | None) -> tuple[int, int]:
+def sheet_extent(
+    archive,
+    info,
+    sheet: str | None,
+    watch: Callable[[Iterator[bytes]], Iterator[bytes]] | None = None,
+) -> tuple[int, int]:
     """A sheet's rows and columns counted from A1, at least as far as calamine will span
     them, found from its XML; refused when they pass the limits, at the cell farthest out.
 
     Cells whose tags all begin <c r="..." (every writer's) are placed by their references
     alone, so the largest of every r="..." in the XML bounds them (``_scan_references``);
-    a sheet with other cell tags is followed tag by tag as the reader does (``_follow_tags``)."""
+    a sheet with other cell tags is followed tag by tag as the reader does (``_follow_tags``).
+    ``watch`` sees the XML's pieces on their way (the cell kinds: ``xlsx.CellKinds``)."""
     import zipfile
     import zlib
 
+    def pieces() -> Iterator[bytes]:
+        found = unpacked(archive, info, sheet)
+        return found if watch is None else watch(found)
+
     try:
-        found = _scan_references(unpacked(archive, info, sheet))
+        found = _scan_references(pieces())
         if found is None:
-            found = _follow_tags(_whole(unpacked(archive, info, sheet), sheet))
+            found = _follow_tags(_whole(pieces(), sheet))
     except (zlib.error, zipfile.BadZipFile, OSError):
         return 0, 0  # a damaged sheet: the reader says so, and it has not got far enough to abort
     rows, columns, first, last = found

@@ -18,10 +18,11 @@ def source(path: Path) -> str | bytes:
     return str(path)
 
 
-def calamine(path: Path):
+def calamine(path: Path, data: bytes | None = None):
+    """python-calamine's workbook of a file (of its bytes, ``data``, when they were read)."""
     from python_calamine import CalamineWorkbook
 
-    found = source(path)
+    found = source(path) if data is None else data
     if isinstance(found, bytes):
         import io
 

@@ -23,13 +23,13 @@ from ..sheets import (
     Workbook,
     blank_texts,
     cell_text,
-    coded,
     column_letter,
     find_header,
     label_table,
     locate,
     open_files,
     split_label,
+    texts,
 )
 from .checks import check_rows
 from .dataset import Dataset, Source
@@ -39,7 +39,6 @@ from .levels import check_cities
 from .roster import load_roster, roster_cities
 from .survey import check_survey, empty_survey, survey_frame
 from .texts import concat, judge, says_total, texts_as_objects
-from .xlsx import marked_cells
 
 SKIPPED_SHEETS = {"说明", "填报说明", "instructions"}  # a template's own instructions
 MONEY_UNITS = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
@@ -132,7 +131,6 @@ class _Reader:
         self.odd: list[OddCell] = []
         self.laid_out = False  # a sheet in another layout than long was read
         self.needs = ColumnNeeds(scheme)  # the columns each project's sheet must have
-        self._marks: dict[str, dict[str, dict[tuple[int, int], Any]]] = {}
         self.header_help = "、".join(c.label for c in scheme.columns.values() if c.required)
         labels = label_table(scheme)
         self.survey_labels = {k: v for k, v in labels.items() if v == "district"}
@@ -207,10 +205,8 @@ class _Reader:
         ]
 
     def marks_of(self, path: Path, sheet: Sheet) -> dict[tuple[int, int], Any]:
-        """A sheet's percent-formatted and TRUE/FALSE cells (the file read once for all)."""
-        if str(path) not in self._marks:
-            self._marks[str(path)] = marked_cells(path)
-        return self._marks[str(path)].get(sheet.name, {})
+        """A sheet's percent-formatted and TRUE/FALSE cells (found as its file was opened)."""
+        return sheet.marked_cells()
 
     def add_piece(
         self, columns: dict[str, Any], odd_cells: list[tuple[int, str, Any]], source: Source
@@ -354,7 +350,7 @@ def finish_piece(
     arrays["_row"] = np.arange(header.row + 2, header.row + 2 + count)
     arrays["_source"] = np.full(count, position)
     if project is not None:
-        arrays["project"] = coded(np.zeros(count, dtype=np.intp), [project])
+        arrays["project"] = texts(np.zeros(count, dtype=np.intp), [project])
     _absent_columns(arrays, count, header, source, scheme, issues, project, needs)
     filled = np.zeros(count, dtype=bool)
     numeric = {k for k in scheme.measure_keys() if k in columns}
@@ -371,7 +367,7 @@ def finish_piece(
             if re.fullmatch(r"(?i)sheet\d*", sheet.name.strip())
             else sheet.name
         )
-        arrays["district"] = coded(np.zeros(count, dtype=np.intp), [cell_text(name)])
+        arrays["district"] = texts(np.zeros(count, dtype=np.intp), [cell_text(name)])
     is_total = judge(arrays["district"], says_total) | judge(arrays["project"], says_total)
     letter = source.letters.get("project") or source.letters.get("district", "A")
     for row in arrays["_row"][is_total & filled]:
@@ -379,6 +375,8 @@ def finish_piece(
                    cell=f"{letter}{row}")  # fmt: skip
     keep = filled & ~is_total
     odd_cells = [(int(arrays["_row"][p]), key, raw) for p, key, raw in odd if keep[p]]
+    if keep.all():  # (a national table has no blank row: 330k rows need no copy)
+        return arrays, odd_cells
     return {k: v[keep] for k, v in arrays.items()}, odd_cells
 
 
@@ -458,4 +456,4 @@ def _fill_merged_names(
             codes[key][rows] = np.where(blank[key][rows], codes[key][start], codes[key][rows])
             filled[rows] = True
     for key in keys:
-        arrays[key] = pd.Categorical.from_codes(codes[key], dtype=arrays[key].dtype)
+        arrays[key] = texts(codes[key], list(arrays[key].categories))

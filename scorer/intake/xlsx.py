@@ -5,6 +5,7 @@ whole sheet for them, and the limits need the sheets' names before any reader op
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -142,13 +143,18 @@ def _xml_cell(element, shared: dict, place: tuple[int, int]) -> Any:
     return float(value.text) if value.text else ""
 
 
-def open_xlsx(path: Path, large: int, count: int) -> tuple[dict, dict, dict]:
+def open_xlsx(
+    path: Path, large: int, count: int, data: bytes | None = None
+) -> tuple[dict, dict, dict, CellKinds]:
     """An xlsx file's limits checked, its sheets found once for all of them: the first rows of
     a large file's sheets read from the start of their XML on the way (calamine would parse
     each whole sheet for them), the rows each such sheet spans, and its large sheets left to
     be parsed apart, with the cells they claim. (A small file's rows are counted by calamine
     as it reads the first rows.) A file larger than ``large`` bytes is large; ``count`` rows
-    are read."""
+    are read. The cells of other kinds (``CellKinds``) are found in the XML the limits scan
+    unpacks. ``data``: the file's bytes, when they have been read (a small file is read once
+    for the limits, the kinds and the readers)."""
+    import io
     import zipfile
 
     from . import isolation, limits
@@ -156,17 +162,20 @@ def open_xlsx(path: Path, large: int, count: int) -> tuple[dict, dict, dict]:
     heads: dict[str, list[list[Any]]] = {}
     extents: dict[str, int | None] = {}
     apart: dict[str, tuple[str, int]] = {}
-    with zipfile.ZipFile(path) as archive:
+    kinds = CellKinds()
+    with zipfile.ZipFile(path if data is None else io.BytesIO(data)) as archive:
         package = None
-        if path.stat().st_size > large:
+        if (path.stat().st_size if data is None else len(data)) > large:
             try:
                 package = XlsxPackage(archive)
             except Exception:  # no workbook.xml, or damaged: the reader says what is wrong
                 package = None
         scan_all = package is None or not isolation.available()
-        rows, unscanned = limits.check_xlsx(archive, package, scan_all)
+        rows, unscanned = limits.check_xlsx(archive, package, scan_all, kinds)
+        kinds.complete = not unscanned
+        kinds.name_members(archive, package)
         if package is None:
-            return heads, extents, apart
+            return heads, extents, apart, kinds
         for name, member in package.members.items():
             head, below = read_head(package, name, count)
             extents[name] = rows.get(member)
@@ -176,7 +185,7 @@ def open_xlsx(path: Path, large: int, count: int) -> tuple[dict, dict, dict]:
                     extents[name] = len(head) + below
             if member in unscanned:
                 apart[name] = (member, unscanned[member])
-    return heads, extents, apart
+    return heads, extents, apart, kinds
 
 
 def scan_apart(path: Path, apart: dict[str, tuple[str, int]], names: list[str]) -> None:
@@ -197,16 +206,82 @@ def scan_apart(path: Path, apart: dict[str, tuple[str, int]], names: list[str]) 
 #
 # (issue 12) fastexcel gives a cell formatted as a percentage (0.935 shown as 93.5%) as 0.935,
 # and a TRUE/FALSE cell as 1/0, with nothing to tell them from typed numbers; the sheet's XML
-# and its styles do. Read only for xlsx files, only for a sheet whose styles hold a percent
-# format or whose XML has boolean cells; a sheet packed larger than SCAN_PACKED_BYTES (a
-# national workbook, not a district's return) is scanned only when it has percent formats.
+# and its styles do. They are found in the XML as the limits scan unpacks it (``watch``), so
+# the file is not read again for them. A sheet packed larger than ``limits.SCAN_PACKED_BYTES``
+# (a national workbook, not a district's return) is not unpacked by the scan: it is read for
+# them only when the workbook has percent formats, or when its parse has cells that may be
+# TRUE/FALSE (``_WorkbookSheet.marked_cells``).
 
 _PERCENT_BUILTIN = {9, 10}
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
+_CELL_START = b'<c r="'
 
 
-def _percent_styles(archive) -> set[int]:
+class CellKinds:
+    """An xlsx file's cells that read as plain numbers but are not, by sheet: (row, column),
+    0-based from A1 -> ``PercentCell(value)`` for a number shown as a percentage, True/False
+    for a logical cell. Filled by the limits scan (``read_styles``, then ``watch`` for each
+    sheet it unpacks); a sheet it did not unpack is not in ``by_member``."""
+
+    def __init__(self) -> None:
+        self.styles: set[bytes] = set()  # ' s="N"' of each percent style
+        self.by_member: dict[str, dict[tuple[int, int], Any]] = {}
+        self.by_name: dict[str, dict[tuple[int, int], Any]] = {}  # the sheets with such cells
+        self.member_of: dict[str, str] = {}  # sheet name -> member, once named
+        self.complete = True  # every sheet unpacked by the scan
+
+    def found_in(self, name: str) -> dict[tuple[int, int], Any] | None:
+        """A sheet's marked cells; None when the scan did not unpack it (a large sheet)."""
+        if self.complete:
+            return self.by_name.get(name, {})
+        member = self.member_of.get(name)
+        if member is None or member not in self.by_member:
+            return None
+        return self.by_member[member]
+
+    def read_styles(self, archive) -> None:
+        """The percent styles, from styles.xml (once the zip's sizes have been checked)."""
+        try:
+            percent = percent_styles(archive)
+        except Exception:  # damaged styles: the reader says what is wrong with the file
+            percent = set()
+        self.styles = {f' s="{n}"'.encode() for n in percent}
+
+    def watch(self, member: str, pieces: Iterator[bytes]) -> Iterator[bytes]:
+        """The pieces of a sheet's XML passed on as they are, its marked cells noted on the
+        way (a cell cut between two pieces is looked at whole, with the next)."""
+        found: dict[tuple[int, int], Any] = {}
+        self.by_member[member] = found  # (a second pass over the sheet starts afresh)
+        carry = b""
+        for piece in pieces:
+            yield piece
+            data = carry + piece if carry else piece
+            cut = data.rfind(_CELL_START)
+            if cut <= 0:
+                carry = data
+                continue
+            found.update(marks(data[:cut], self.styles))
+            carry = data[cut:]
+        if carry:
+            found.update(marks(carry, self.styles))
+
+    def name_members(self, archive, package: XlsxPackage | None) -> None:
+        """The sheets' names for the members that have marked cells, or for all when some
+        sheets were not unpacked (workbook.xml is read only when needed)."""
+        if package is None and not any(self.by_member.values()):
+            return
+        try:
+            members = (package or XlsxPackage(archive)).members
+        except Exception:  # no workbook.xml, or damaged: the reader says what is wrong
+            return
+        self.member_of = dict(members)
+        for name, member in members.items():
+            if self.by_member.get(member):
+                self.by_name[name] = self.by_member[member]
+
+
+def percent_styles(archive) -> set[int]:
     """The cell styles (indexes into cellXfs) whose number format shows a percentage."""
     from xml.etree import ElementTree
 
@@ -232,42 +307,11 @@ def _percent_styles(archive) -> set[int]:
     }
 
 
-def marked_cells(path: Path) -> dict[str, dict[tuple[int, int], Any]]:
-    """Per sheet of an xlsx file, the cells that read as plain numbers but are not: (row,
-    column), 0-based from A1 -> ``PercentCell(value)`` for a number shown as a percentage,
-    True/False for a logical cell. The file is opened once for all its sheets; sheets with
-    neither, and other formats, are left out."""
-    import zipfile
-
-    from .limits import SCAN_PACKED_BYTES, sheet_members
-
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        return {}
-    found: dict[str, dict[tuple[int, int], Any]] = {}
-    try:
-        with zipfile.ZipFile(path) as archive:
-            percent = _percent_styles(archive)
-            styles = {f' s="{n}"'.encode() for n in percent}
-            by_member: dict[str, dict[tuple[int, int], Any]] = {}
-            for member in sheet_members(archive):
-                info = archive.getinfo(member)
-                if info.compress_size > SCAN_PACKED_BYTES and not percent:
-                    continue
-                marks = _marks(archive.read(member), styles)
-                if marks:
-                    by_member[member] = marks
-            if by_member:  # the sheets' names only for the sheets that have such cells
-                for name, member in XlsxPackage(archive).members.items():
-                    if member in by_member:
-                        found[name] = by_member[member]
-    except Exception:  # a damaged file: the reader says what is wrong with it
-        return found
-    return found
-
-
-def _marks(data: bytes, styles: set[bytes]) -> dict[tuple[int, int], Any]:
+def marks(data: bytes, styles: set[bytes]) -> dict[tuple[int, int], Any]:
+    """The marked cells among the whole cells of a piece of a sheet's XML."""
     if b't="b"' not in data and not any(s in data for s in styles):
         return {}
+
     found: dict[tuple[int, int], Any] = {}
     for match in _CELL.finditer(data):
         attributes, inner = match.group(3), match.group(4) or b""
@@ -284,3 +328,23 @@ def _marks(data: bytes, styles: set[bytes]) -> dict[tuple[int, int], Any]:
         except ValueError:
             continue
     return found
+
+
+def sheet_marks(path: Path, member: str, styles: set[bytes]) -> dict[tuple[int, int], Any]:
+    """The marked cells of a large sheet the limits scan did not unpack, read now (the sheet's
+    XML streamed, in pieces); {} for a damaged file (the reader says what is wrong with it)."""
+    import zipfile
+    import zlib
+
+    from . import limits
+
+    kinds = CellKinds()
+    kinds.styles = styles
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo(member)
+            for _ in kinds.watch(member, limits.unpacked(archive, info, None)):
+                pass
+    except (KeyError, OSError, zlib.error, zipfile.BadZipFile, limits.RefusedFile):
+        return {}
+    return kinds.by_member.get(member, {})

@@ -122,3 +122,28 @@ def wide_workbook(districts: int, seed: int = 6) -> Path:
     workbook.close()
     temporary.rename(path)
     return path
+
+
+def sheets_workbook(districts: int, sheets: int = 3, seed: int = 8) -> Path:
+    """(issue 15) ``sheets`` sheets of districts × 33 rows each in one workbook (the rows of a
+    province's cities, a sheet a region): 3 × 30,304 districts are 3,000,096 rows."""
+    path = CACHE / f"sheets-{sheets}x{districts}-2010.xlsx"
+    if path.exists():
+        return path
+    CACHE.mkdir(exist_ok=True)
+    rng = random.Random(seed)
+    names = projects()
+    temporary = path.with_suffix(".part")
+    workbook = xlsxwriter.Workbook(str(temporary), {"constant_memory": True})
+    for number in range(sheets):
+        sheet = workbook.add_worksheet(f"片区{number + 1}")
+        sheet.write_row(0, 0, HEADER)
+        row = 1
+        for d in range(districts):
+            district = f"县{number}{d:05d}"
+            for project in names:
+                sheet.write_row(row, 0, _row(rng, district, project, False))
+                row += 1
+    workbook.close()
+    temporary.rename(path)
+    return path
