@@ -20,10 +20,18 @@ from .options import (
 )
 from .outputs import check_outputs, names_in_report, write_report
 from .run import run
-from .terminal import console, number, print_rank_changes, require_ranking, sparkline
+from .terminal import (
+    console,
+    number,
+    print_rank_changes,
+    print_table,
+    require_ranking,
+    sparkline,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
+    from rich.console import JustifyMethod
 
     from ..periods import Trend
     from ..pipeline import Result
@@ -299,22 +307,20 @@ def trend(
 
 def _print_trend(found: Trend, scheme: Scheme, lang: str) -> None:
     """A row per district: its total (rank) in each period and a sparkline of the totals."""
-    from rich.table import Table
-
     text = words(lang)
     every = [v for d in found.districts for v in found.totals[d] if v == v]
     low, high = (min(every), max(every)) if every else (0.0, 1.0)
-    table = Table(header_style="bold", show_edge=False, pad_edge=False)
-    table.add_column(text["district"])
-    for label in found.periods:
-        table.add_column(label, justify="right")
-    table.add_column(text["trend"])
+    columns: list[tuple[str, JustifyMethod]] = [(text["district"], "left")]
+    columns += [(label, "right") for label in found.periods]
+    columns.append((text["trend"], "left"))
+    rows: list[list[str | tuple[str, str]]] = []
     for district in found.districts:
         totals, ranks = found.totals[district], found.ranks[district]
         cells = [
             ("" if r is None else f"{number(t, scheme.precision)} ({r})")
             for t, r in zip(totals, ranks)
         ]
-        table.add_row(district, *cells, sparkline(totals, low, high))
-    console().print(render("trend_title", lang, name=scheme.name), style="bold")
-    console().print(table)
+        rows.append([district, *cells, sparkline(totals, low, high)])
+    out = console()
+    out.print(render("trend_title", lang, name=scheme.name), style="bold")
+    print_table(out, columns, rows)
