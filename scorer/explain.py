@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -97,11 +98,50 @@ class Explainer:
         self.carried_out = self._positions(data.rows, "district")
         if data.members is not None:
             self.counties = self._positions(data.members, "city")
+        # a report asks for a few cells of every district: each column read out of the frame
+        # once, each rule and formula name resolved once (a pandas lookup per cell was half the
+        # time of a 10,000-district report)
+        self._columns: dict[str, np.ndarray] = {}
+        self._keys: dict[str, str | None] = {}
+        self._rules: dict[str, Any] = {}
         peers = assessment.details[assessment.details["part"] == "indicator"]
-        self.peers = {
-            key: frame["value"].reset_index(drop=True)
-            for key, frame in peers.groupby(["project", "name"])
+        self._peer_values = peers["value"]
+        self._peer_rows = peers.groupby(["project", "name"]).indices
+        self._peers: dict[tuple[str, str], pd.Series] = {}
+        # the district × item frames as arrays, looked up by position
+        self._row_of = {district: i for i, district in enumerate(assessment.scores.index)}
+        self._scores = {p: assessment.scores[p].to_numpy() for p in assessment.scores.columns}
+        self._suspended = {
+            p: assessment.suspended[p].to_numpy(dtype=bool) for p in assessment.suspended.columns
         }
+        inapplicable = assessment.inapplicable
+        self._outside = (
+            None
+            if inapplicable is None
+            else {p: inapplicable[p].to_numpy(dtype=bool) for p in inapplicable.columns}
+        )
+
+    def peers(self, project: str, indicator: str) -> pd.Series:
+        """Every district's value of an indicator, in the order of the details (the field of a
+        rank or best-value rule)."""
+        key = (project, indicator)
+        if key not in self._peers:
+            rows = self._peer_rows[key]
+            self._peers[key] = self._peer_values.iloc[rows].reset_index(drop=True)
+        return self._peers[key]
+
+    def _cell(self, key: str, position: int) -> Any:
+        """The value of column ``key`` in the data's row ``position``."""
+        values = self._columns.get(key)
+        if values is None:
+            values = self._columns[key] = self.data.rows[key].to_numpy()
+        return values[position]
+
+    def _key(self, name: str) -> str | None:
+        """scheme.column_key, remembered."""
+        if name not in self._keys:
+            self._keys[name] = self.assessment.scheme.column_key(name)
+        return self._keys[name]
 
     @staticmethod
     def _positions(rows: pd.DataFrame, key: str) -> dict:
@@ -121,10 +161,11 @@ class Explainer:
         for row in a.details.iloc[positions].itertuples(index=False):
             by_project.setdefault(row.project, []).append(row)
         items = []
+        at = self._row_of[district]
         for project in scheme.projects:
-            suspended = bool(a.suspended.at[district, project.name])
-            outside = a.inapplicable is not None and bool(a.inapplicable.at[district, project.name])
-            score_ = a.scores.at[district, project.name]
+            suspended = bool(self._suspended[project.name][at])
+            outside = self._outside is not None and bool(self._outside[project.name][at])
+            score_ = self._scores[project.name][at]
             lines = (
                 []
                 if suspended or outside
@@ -182,7 +223,9 @@ class Explainer:
     def _lines(self, district: str, project: Project, rows: list) -> list[Line]:
         """A project's indicator, deduction, bonus and floor lines, from its detail rows."""
         scheme = self.assessment.scheme
-        rules = scheme.rules_of(project)
+        rules = self._rules.get(project.name)
+        if rules is None:
+            rules = self._rules[project.name] = scheme.rules_of(project)
         indicators = {i.name: i for i in rules.indicators or []}
         adjustments = {a.name: a for a in (rules.deductions or []) + (rules.bonuses or [])}
         lines = []
@@ -191,7 +234,7 @@ class Explainer:
             if row.part == "indicator":
                 indicator = indicators[row.name]
                 context = Context(project.weight * indicator.share, self.assessment.month, scheme)
-                peers = self.peers[(project.name, row.name)]
+                peers = self.peers(project.name, row.name)
                 distances = self._distances(district, project, indicator)
                 if distances:
                     context = Context(context.points, context.month, scheme, distances)
@@ -268,10 +311,10 @@ class Explainer:
         position = self.locate.position.get((district, project.name))
         if position is None:
             return None
-        rows, scheme = self.data.rows, self.assessment.scheme
-
         def column(name: str) -> float:
-            return float(rows[scheme.column_key(name)].iat[position])
+            key = self._key(name)
+            assert key is not None, name  # the scheme's checks made every formula name a column
+            return float(self._cell(key, position))
 
         found = {}
         for side in ("gain", "loss"):
@@ -289,7 +332,7 @@ class Explainer:
         if project.level == "survey":
             return self._survey_input(district)
         for name in parse_formula(formula).names:
-            key = scheme.column_key(name)
+            key = self._key(name)
             assert key is not None, name  # the scheme's checks made every formula name a column
             column = scheme.columns[key]
             if project.level == "district":
@@ -305,7 +348,7 @@ class Explainer:
             position = self.locate.position.get((district, project.name))
             if position is None:
                 continue
-            value = rows[key].iat[position]
+            value = self._cell(key, position)
             label = column.label
             counties = self.locate.count(district, project.name)
             if members is not None:
