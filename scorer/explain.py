@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,6 +105,7 @@ class Explainer:
         self._columns: dict[str, np.ndarray] = {}
         self._keys: dict[str, str | None] = {}
         self._rules: dict[str, Any] = {}
+        self._details: tuple[Any, list[np.ndarray]] | None = None
         peers = assessment.details[assessment.details["part"] == "indicator"]
         self._peer_values = peers["value"]
         self._peer_rows = peers.groupby(["project", "name"]).indices
@@ -130,12 +132,31 @@ class Explainer:
             self._peers[key] = self._peer_values.iloc[rows].reset_index(drop=True)
         return self._peers[key]
 
-    def _cell(self, key: str, position: int) -> Any:
-        """The value of column ``key`` in the data's row ``position``."""
+    def _cell(self, key: str, position: Any) -> Any:
+        """The value of column ``key`` in the data's row ``position`` (or, at an array of
+        positions, their values)."""
         values = self._columns.get(key)
         if values is None:
             values = self._columns[key] = self.data.rows[key].to_numpy()
         return values[position]
+
+    def _detail_rows(self, positions: np.ndarray) -> list[Any]:
+        """The details at these positions as itertuples gives them (Python scalars), taken from
+        the columns' arrays: a frame's iloc per district cost more than the explanation."""
+        if self._details is None:
+            details = self.assessment.details
+            self._details = (
+                namedtuple("Detail", list(details.columns), rename=True),
+                [details[c].to_numpy() for c in details.columns],
+            )
+        kind, columns = self._details
+        return [kind(*values) for values in zip(*(c[positions].tolist() for c in columns))]
+
+    def _rows_at(self, positions: np.ndarray, key: str) -> pd.DataFrame:
+        """The data's rows at these positions, with the columns an input reads (its value and
+        where it came from): a take of every column of the data per district cost more."""
+        columns = dict.fromkeys((key, "_source", "_row"))
+        return pd.DataFrame({c: self._cell(c, positions) for c in columns})
 
     def _key(self, name: str) -> str | None:
         """scheme.column_key, remembered."""
@@ -158,7 +179,7 @@ class Explainer:
         scheme = a.scheme
         positions = self.details.get(district, np.array([], dtype=int))
         by_project: dict[str, list] = {}
-        for row in a.details.iloc[positions].itertuples(index=False):
+        for row in self._detail_rows(positions):
             by_project.setdefault(row.project, []).append(row)
         items = []
         at = self._row_of[district]
@@ -311,6 +332,7 @@ class Explainer:
         position = self.locate.position.get((district, project.name))
         if position is None:
             return None
+
         def column(name: str) -> float:
             key = self._key(name)
             assert key is not None, name  # the scheme's checks made every formula name a column
@@ -326,7 +348,6 @@ class Explainer:
     def _inputs(self, district: str, project: Project, formula: str) -> list[Input]:
         """The cells (or, for a district item, the column ranges) a line's formula read."""
         scheme = self.assessment.scheme
-        rows = self.data.rows
         inputs = []
         members = self.data.members
         if project.level == "survey":
@@ -337,7 +358,7 @@ class Explainer:
             column = scheme.columns[key]
             if project.level == "district":
                 none = np.array([], dtype=int)
-                mine = rows.iloc[self.carried_out.get(district, none)]
+                mine = self._rows_at(self.carried_out.get(district, none), key)
                 if members is not None:  # a city: its counties' rows
                     counties = members.iloc[self.counties.get(district, none)]
                     where = span(self.data, counties, key)
