@@ -19,7 +19,7 @@ from .options import (
     rules_option,
 )
 from .outputs import check_outputs, names_in_report, write_report
-from .run import run
+from .run import run, runs
 from .terminal import (
     console,
     number,
@@ -55,6 +55,23 @@ def _period(path: str, rules: str | None, lang: str, db: str | None = None) -> R
         result = run((path,), rules, None, lang)
     require_ranking(result)
     return result
+
+
+def _periods(paths: list[str], rules: str | None, lang: str, db: str | None) -> list[Result]:
+    """Each period's assessment, as _period gives it, in order; the files read one ahead of
+    their turn (runs), so the parse of the next overlaps the checks of this one."""
+    from ..store import STORED_RUN
+
+    def stored(path: str) -> bool:
+        return bool(STORED_RUN.match(path)) and not Path(path).exists()
+
+    read = runs([(p,) for p in paths if not stored(p)], rules, None, lang)
+    found = []
+    for path in paths:
+        result = _period(path, rules, lang, db) if stored(path) else next(read)
+        require_ranking(result)
+        found.append(result)
+    return found
 
 
 def same_scheme(a: Scheme, b: Scheme, earlier: str, later: str, lang: str) -> None:
@@ -114,7 +131,7 @@ def compare(
     from ..render import dumps
 
     check_outputs(outputs, (earlier, later), lang, (".docx", ".xlsx", ".json"), rules)
-    before, after = _period(earlier, rules, lang, db), _period(later, rules, lang, db)
+    before, after = _periods([earlier, later], rules, lang, db)
     same_scheme(before.scheme, after.scheme, earlier, later, lang)
     ranking_before, ranking_after = require_ranking(before), require_ranking(after)
     changes = rank_changes(ranking_before, ranking_after)
@@ -277,7 +294,7 @@ def trend(
     check_outputs(outputs, files_named, lang, (".html", ".htm", ".json"), rules)
     paths = [p for given in files for p in (sorted(globbing.glob(given)) or [given])]
     paths.sort(key=lambda p: (month_in_name([p]) or 0, p))
-    periods = [(p, _period(p, rules, lang, db)) for p in paths]
+    periods = list(zip(paths, _periods(paths, rules, lang, db)))
     periods.sort(key=lambda pr: (_stored_month(*pr) or month_in_name([pr[0]]) or 0, pr[0]))
     paths = [p for p, _ in periods]
     for path, period in periods[1:]:
