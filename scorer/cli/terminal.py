@@ -93,7 +93,8 @@ def print_table(
     cell a text or (text, style). Where the console shows no colour (a file, a pipe) or the table
     is long, it is written line by line (plain_lines, the same characters as rich's), else by
     rich; a table wider than the console is always left to rich, which folds it."""
-    if out.color_system is None or len(rows) > PLAIN_AFTER:
+    # (an old Windows console takes rich's own calls for its colours, not escape codes)
+    if out.color_system is None or (len(rows) > PLAIN_AFTER and not out.legacy_windows):
         found = plain_lines(out, columns, rows)
         if found is not None:
             out.file.write("".join(f"{text}\n" for text in found))
