@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -104,11 +106,70 @@ class Explainer:
         self.carried_out = self._positions(data.rows, "district")
         if data.members is not None:
             self.counties = self._positions(data.members, "city")
+        # a report asks for a few cells of every district: each column read out of the frame
+        # once, each rule and formula name resolved once (a pandas lookup per cell was half the
+        # time of a 10,000-district report)
+        self._columns: dict[str, np.ndarray] = {}
+        self._keys: dict[str, str | None] = {}
+        self._rules: dict[str, Any] = {}
+        self._details: tuple[Any, list[np.ndarray]] | None = None
         peers = assessment.details[assessment.details["part"] == "indicator"]
-        self.peers = {
-            key: frame["value"].reset_index(drop=True)
-            for key, frame in peers.groupby(["project", "name"])
+        self._peer_values = peers["value"]
+        self._peer_rows = peers.groupby(["project", "name"]).indices
+        self._peers: dict[tuple[str, str], pd.Series] = {}
+        # the district × item frames as arrays, looked up by position
+        self._row_of = {district: i for i, district in enumerate(assessment.scores.index)}
+        self._scores = {p: assessment.scores[p].to_numpy() for p in assessment.scores.columns}
+        self._suspended = {
+            p: assessment.suspended[p].to_numpy(dtype=bool) for p in assessment.suspended.columns
         }
+        inapplicable = assessment.inapplicable
+        self._outside = (
+            None
+            if inapplicable is None
+            else {p: inapplicable[p].to_numpy(dtype=bool) for p in inapplicable.columns}
+        )
+
+    def peers(self, project: str, indicator: str) -> pd.Series:
+        """Every district's value of an indicator, in the order of the details (the field of a
+        rank or best-value rule)."""
+        key = (project, indicator)
+        if key not in self._peers:
+            rows = self._peer_rows[key]
+            self._peers[key] = self._peer_values.iloc[rows].reset_index(drop=True)
+        return self._peers[key]
+
+    def _cell(self, key: str, position: Any) -> Any:
+        """The value of column ``key`` in the data's row ``position`` (or, at an array of
+        positions, their values)."""
+        values = self._columns.get(key)
+        if values is None:
+            values = self._columns[key] = self.data.rows[key].to_numpy()
+        return values[position]
+
+    def _detail_rows(self, positions: np.ndarray) -> list[Any]:
+        """The details at these positions as itertuples gives them (Python scalars), taken from
+        the columns' arrays: a frame's iloc per district cost more than the explanation."""
+        if self._details is None:
+            details = self.assessment.details
+            self._details = (
+                namedtuple("Detail", list(details.columns), rename=True),
+                [details[c].to_numpy() for c in details.columns],
+            )
+        kind, columns = self._details
+        return [kind(*values) for values in zip(*(c[positions].tolist() for c in columns))]
+
+    def _rows_at(self, positions: np.ndarray, key: str) -> pd.DataFrame:
+        """The data's rows at these positions, with the columns an input reads (its value and
+        where it came from): a take of every column of the data per district cost more."""
+        columns = dict.fromkeys((key, "_source", "_row"))
+        return pd.DataFrame({c: self._cell(c, positions) for c in columns})
+
+    def _key(self, name: str) -> str | None:
+        """scheme.column_key, remembered."""
+        if name not in self._keys:
+            self._keys[name] = self.assessment.scheme.column_key(name)
+        return self._keys[name]
 
     @staticmethod
     def _positions(rows: pd.DataFrame, key: str) -> dict:
@@ -125,13 +186,14 @@ class Explainer:
         scheme = a.scheme
         positions = self.details.get(district, np.array([], dtype=int))
         by_project: dict[str, list] = {}
-        for row in a.details.iloc[positions].itertuples(index=False):
+        for row in self._detail_rows(positions):
             by_project.setdefault(row.project, []).append(row)
         items = []
+        at = self._row_of[district]
         for project in scheme.projects:
-            suspended = bool(a.suspended.at[district, project.name])
-            outside = a.inapplicable is not None and bool(a.inapplicable.at[district, project.name])
-            score_ = a.scores.at[district, project.name]
+            suspended = bool(self._suspended[project.name][at])
+            outside = self._outside is not None and bool(self._outside[project.name][at])
+            score_ = self._scores[project.name][at]
             lines = (
                 []
                 if suspended or outside
@@ -187,7 +249,9 @@ class Explainer:
     def _lines(self, district: str, project: Project, rows: list) -> list[Line]:
         """A project's indicator, deduction, bonus and floor lines, from its detail rows."""
         scheme = self.assessment.scheme
-        rules = scheme.rules_of(project)
+        rules = self._rules.get(project.name)
+        if rules is None:
+            rules = self._rules[project.name] = scheme.rules_of(project)
         indicators = {i.name: i for i in rules.indicators or []}
         adjustments = {a.name: a for a in (rules.deductions or []) + (rules.bonuses or [])}
         lines = []
@@ -196,7 +260,7 @@ class Explainer:
             if row.part == "indicator":
                 indicator = indicators[row.name]
                 context = Context(project.weight * indicator.share, self.assessment.month, scheme)
-                peers = self.peers[(project.name, row.name)]
+                peers = self.peers(project.name, row.name)
                 distances = self._distances(district, project, indicator)
                 if distances:
                     context = Context(context.points, context.month, scheme, distances)
@@ -274,10 +338,11 @@ class Explainer:
         position = self.locate.position.get((district, project.name))
         if position is None:
             return None
-        rows, scheme = self.data.rows, self.assessment.scheme
 
         def column(name: str) -> float:
-            return float(rows[scheme.column_key(name)].iat[position])
+            key = self._key(name)
+            assert key is not None, name  # the scheme's checks made every formula name a column
+            return float(self._cell(key, position))
 
         found = {}
         for side in ("gain", "loss"):
@@ -293,18 +358,17 @@ class Explainer:
     def _inputs(self, district: str, project: Project, formula: str) -> list[Input]:
         """The cells (or, for a district item, the column ranges) a line's formula read."""
         scheme = self.assessment.scheme
-        rows = self.data.rows
         inputs = []
         members = self.data.members
         if project.level == "survey":
             return self._survey_input(district)
         for name in parse_formula(formula).current_names:
-            key = scheme.column_key(name)
+            key = self._key(name)
             assert key is not None, name  # the scheme's checks made every formula name a column
             column = scheme.columns[key]
             if project.level == "district":
                 none = np.array([], dtype=int)
-                mine = rows.iloc[self.carried_out.get(district, none)]
+                mine = self._rows_at(self.carried_out.get(district, none), key)
                 if members is not None:  # a city: its counties' rows
                     counties = members.iloc[self.counties.get(district, none)]
                     where = span(self.data, counties, key)
@@ -315,7 +379,7 @@ class Explainer:
             position = self.locate.position.get((district, project.name))
             if position is None:
                 continue
-            value = rows[key].iat[position]
+            value = self._cell(key, position)
             label = column.label
             counties = self.locate.count(district, project.name)
             if members is not None:

@@ -3,6 +3,8 @@ parameters) move: Monte Carlo as matrix products."""
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,31 +71,40 @@ def sensitivity(
     else:
         earned = drawn @ shares_of(assessment)  # draws × districts
     available = drawn @ counted.astype(float)
-    totals = np.round(scheme.total * earned / available, scheme.precision)
-    last, forced = veto_effects(assessment)
+    # the totals, worked in place (earned × total ÷ available, as one expression would): the
+    # draws × districts arrays are the memory of a large run, and each is held once
+    totals = np.multiply(earned, scheme.total, out=earned)
+    np.divide(totals, available, out=totals)
+    del available
+    np.round(totals, scheme.precision, out=totals)
     nominal = assessment.total.round(scheme.precision).to_numpy()
-    ranks, nominal_rank = _draw_ranks(totals, nominal, last, scheme.total)
-    grades = list(scheme.grades.items())
-    drawn_grades = np.maximum(grade_indexes(scheme, totals), forced)
-    nominal_grades = np.maximum(grade_indexes(scheme, nominal), forced)
-    kept = (drawn_grades == nominal_grades[None, :]).mean(axis=0)
-    columns = {
-        "district": assessment.districts,
-        "rank": nominal_rank,
-        "median_rank": np.median(ranks, axis=0),
-        "rank_p5": np.percentile(ranks, 5, axis=0, method="lower"),
-        "rank_p95": np.percentile(ranks, 95, axis=0, method="higher"),
-        "grade": [grades[i][0] for i in nominal_grades],
-        "grade_kept": kept,
-    }
+    # 一票否决 holds in every draw: a unit ranked last is ranked as if its total were below any
+    last, forced = veto_effects(assessment)
+    below = 2.0 * (np.nanmax(np.abs(totals), initial=0) + scheme.total + 1) if last.any() else 0.0
+    lowered = nominal - below * last
+    # 1-2-2-4: one more than the number of totals above (NaN above none, as with >)
+    valid = np.sort(lowered[~np.isnan(lowered)])
+    nominal_rank = len(valid) - np.searchsorted(valid, lowered, side="right") + 1
     # the first award decided on these data, as published; the draws decide it again
     published = next((r for r in rank(assessment).awards if not r.skipped), None)
     award = (
         next((a for a in scheme.awards if a.name == published.name), None) if published else None
     )
-    if award is not None:
+    ranks, kept, won = _draws(assessment, totals, award, last * below, forced)
+    median, low, high = _spread_of(ranks)
+    grades = list(scheme.grades.items())
+    columns = {
+        "district": assessment.districts,
+        "rank": nominal_rank,
+        "median_rank": median,
+        "rank_p5": low,
+        "rank_p95": high,
+        "grade": [grades[i][0] for i in np.maximum(grade_indexes(scheme, nominal), forced)],
+        "grade_kept": kept / draws,
+    }
+    if award is not None and published is not None:
         columns["award"] = np.isin(assessment.districts, published.winners)
-        columns["award_share"] = honoured(award, assessment, totals, forced).mean(axis=0)
+        columns["award_share"] = won / draws
     table = pd.DataFrame(columns).sort_values("rank", kind="stable").reset_index(drop=True)
     varied = [say("sensitivity.varied", spread=spread, total=scheme.total, draws=draws, seed=seed)]
     held: Message | Clauses = say("sensitivity.held")
@@ -116,25 +127,6 @@ def sensitivity(
     )
 
 
-def _draw_ranks(
-    totals: np.ndarray, nominal: np.ndarray, last: np.ndarray, scheme_total: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """1-2-2-4 ranks per draw (draws × districts) and as published. 一票否决 holds in every
-    draw: a unit ranked last stays below every unit not vetoed (its total is ranked as if
-    lowered below any total)."""
-    below = 2.0 * (np.abs(totals).max(initial=0) + scheme_total + 1) if last.any() else 0.0
-    ranked = totals - below * last
-    # one more than the number of totals above (sorted, so memory stays linear)
-    ordered = np.sort(ranked, axis=1)
-    count = totals.shape[1]
-    ranks = np.stack(
-        [count - np.searchsorted(ordered[i], ranked[i], side="right") + 1
-         for i in range(len(totals))]
-    )  # fmt: skip
-    nominal_ranked = nominal - below * last
-    return ranks, (nominal_ranked[None, :] > nominal_ranked[:, None]).sum(axis=1) + 1
-
-
 def veto_effects(assessment: Assessment) -> tuple[np.ndarray, np.ndarray]:
     """Per district, what the vetoes (一票否决) that hold do in any draw: whether it is ranked
     below every unit not vetoed (rank: last), and the grade it gets at best, as a position in
@@ -150,3 +142,65 @@ def veto_effects(assessment: Assessment) -> tuple[np.ndarray, np.ndarray]:
             if veto.grade in scheme.grades:
                 forced[position] = max(forced[position], names.index(veto.grade))
     return last, forced
+
+
+# Draws are worked in chunks of this many: a chunk's sorts and grades stay within a few megabytes,
+# and the chunks are shared among the cores (numpy lets go of the interpreter while it sorts).
+CHUNK = 128
+
+
+def _draws(
+    assessment: Assessment, totals: np.ndarray, award, lowered: np.ndarray, forced: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per district, from the draws × districts totals: its rank in each draw (districts × draws,
+    in the smallest integer type that holds them), how many draws keep its grade and how many
+    give it the award. The vetoes hold in each: ``lowered`` is taken off a unit's total for its
+    rank (ranked below every unit not vetoed), ``forced`` is the grade it gets at best."""
+    scheme = assessment.scheme
+    draws, count = totals.shape
+    nominal = np.maximum(
+        grade_indexes(scheme, assessment.total.round(scheme.precision).to_numpy()), forced
+    )
+    ranks = np.empty((count, draws), dtype=np.uint16 if count < 2**16 else np.int64)
+
+    def chunk(start: int) -> tuple[np.ndarray, np.ndarray | None]:
+        rows = totals[start : start + CHUNK]
+        ranks[:, start : start + CHUNK] = _ranks_in(rows - lowered if lowered.any() else rows).T
+        graded = np.maximum(grade_indexes(scheme, rows), forced)
+        kept = (graded == nominal[None, :]).sum(axis=0)
+        won = honoured(award, assessment, rows, forced).sum(axis=0) if award is not None else None
+        return kept, won
+
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        parts = list(pool.map(chunk, range(0, draws, CHUNK)))
+    kept = np.sum([k for k, _ in parts], axis=0)
+    won = np.sum([w for _, w in parts if w is not None], axis=0) if award else np.zeros(count)
+    return ranks, kept, won
+
+
+def _ranks_in(totals: np.ndarray) -> np.ndarray:
+    """Each row's 1-2-2-4 ranks: one more than the number of totals above (NaN sorted last, as
+    numpy sorts it). The totals looked up in sorted order, which is the quick way to search."""
+    count = totals.shape[1]
+    order = np.argsort(totals, axis=1)
+    ordered = np.take_along_axis(totals, order, axis=1)
+    ranks = np.empty(totals.shape, dtype=np.int64)
+    for row in range(len(totals)):
+        found = np.searchsorted(ordered[row], ordered[row], side="right")
+        ranks[row, order[row]] = count - found + 1
+    return ranks
+
+
+def _spread_of(ranks: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each district's median rank over the draws and its 5th (lower) and 95th (higher)
+    percentile, a block of districts at a time (numpy copies what it partitions)."""
+    count = len(ranks)
+    median = np.empty(count)
+    low = np.empty(count, dtype=np.int64)
+    high = np.empty(count, dtype=np.int64)
+    for start in range(0, count, 1024):
+        block = ranks[start : start + 1024]
+        median[start : start + 1024] = np.median(block, axis=1)
+        low[start : start + 1024] = np.percentile(block, 5, axis=1, method="lower")
+        high[start : start + 1024] = np.percentile(block, 95, axis=1, method="higher")
+    return median, low, high

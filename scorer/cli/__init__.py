@@ -49,6 +49,26 @@ class _Group(Group):
         with speaking(lang_in(sys.argv[1:] if args is None else args)):
             return super().main(args, *rest, **options)
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands and their short help, as click lists them, said from the catalog without
+        importing each command's module."""
+        from click import core
+
+        from .help import say as said
+
+        rows = []
+        for name in self.list_commands(ctx):
+            if dict.__contains__(self.commands, name) or name not in COMMANDS:
+                command = self.get_command(ctx, name)
+                if command is None or command.hidden:
+                    continue
+                rows.append((name, command.get_short_help_str()))
+            else:
+                rows.append((name, said(f"help_short_{name}").strip()))
+        if rows:
+            with formatter.section(core._("Commands")):
+                formatter.write_dl(rows)
+
     def invoke(self, ctx: click.Context) -> Any:
         from ..errors import ScorerError
 
@@ -76,6 +96,48 @@ class _Group(Group):
                 raise
             _say_internal(exc, state.lang)
             ctx.exit(EXIT_PROBLEMS)
+
+
+class _Commands(dict):
+    """The group's commands by name, each command's module imported when it is first looked up
+    (iterating over the names imports nothing; items() and values() import every one)."""
+
+    def __init__(self, modules: dict[str, str]):
+        super().__init__()
+        self.modules = dict(modules)
+
+    def _load(self, name: str) -> None:
+        if name in self.modules and not dict.__contains__(self, name):
+            import importlib
+
+            module = importlib.import_module(f"{__name__}.{self.modules[name]}")
+            dict.__setitem__(self, name, getattr(module, name))
+
+    def __getitem__(self, name: str) -> click.Command:
+        self._load(name)
+        return dict.__getitem__(self, name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        self._load(name)
+        return dict.get(self, name, default)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.modules or dict.__contains__(self, name)
+
+    def __iter__(self) -> Any:
+        return iter(dict.fromkeys([*self.modules, *dict.keys(self)]))
+
+    def __len__(self) -> int:
+        return len(dict.fromkeys([*self.modules, *dict.keys(self)]))
+
+    def keys(self) -> Any:
+        return list(self)
+
+    def items(self) -> Any:
+        return [(name, self[name]) for name in self]
+
+    def values(self) -> Any:
+        return [self[name] for name in self]
 
 
 def _say_failure(exc: Exception, lang: str) -> None:
@@ -143,22 +205,23 @@ def main(ctx: click.Context, debug: bool, lang: str) -> None:
     state.debug, state.lang = debug, lang
 
 
-# The commands, one module each; they import Settings and EXIT_PROBLEMS from above.
-from .assess import assess  # noqa: E402
-from .check import check  # noqa: E402
-from .explain import explain  # noqa: E402
-from .history import history  # noqa: E402
-from .periods import compare, trend  # noqa: E402
-from .rules import rules  # noqa: E402
-from .sensitivity import sensitivity  # noqa: E402
-from .serve import serve  # noqa: E402
-from .template import template  # noqa: E402
-from .terminal import sparkline  # noqa: E402
-from .whatif import whatif  # noqa: E402
+# The commands, one module each (they import Settings and EXIT_PROBLEMS from above), imported
+# when first named: `scorer --help` and `scorer rules show` import only what they use.
+COMMANDS = {
+    "assess": "assess", "check": "check", "template": "template", "explain": "explain",
+    "whatif": "whatif", "sensitivity": "sensitivity", "compare": "periods", "trend": "periods",
+    "rules": "rules", "history": "history", "serve": "serve",
+}  # fmt: skip
+main.commands = _Commands(COMMANDS)
 
-for _command in (
-    assess, check, template, explain, whatif, sensitivity, compare, trend, rules, history, serve
-):  # fmt: skip
-    main.add_command(_command)
+
+def __getattr__(name: str) -> Any:
+    """sparkline, kept here for its callers, from the terminal module when first asked for."""
+    if name == "sparkline":
+        from .terminal import sparkline
+
+        return sparkline
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["EXIT_PROBLEMS", "Settings", "main", "settings", "sparkline"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -22,11 +22,14 @@ from .options import (
 )
 from .outputs import check_outputs, document_options, write_reports
 from .run import run
-from .terminal import GRADE_STYLE, console, errors, line, number, print_issues, say_units
+from .terminal import GRADE_STYLE, console, errors, number, print_issues, print_table, say_units
 
 if TYPE_CHECKING:
+    from rich.console import JustifyMethod
+
     from ..pipeline import Result
     from ..ranking import Ranking
+    from ..scheme import Scheme
 
 
 @click.command(cls=Command, help="help_assess", short_help="help_short_assess")
@@ -102,40 +105,28 @@ def _city(result: Result, wanted: str | None, lang: str) -> str | None:
 
 def print_ranking(ranking: Ranking, lang: str, top: int | None, city: str | None = None) -> None:
     """The ranking table (one city's counties with --city), what was rescaled, the awards."""
-    from rich.table import Table
-
     text = words(lang)
     scheme = ranking.assessment.scheme
-    grades = list(scheme.grades)
     out = console()
     out.print(render("title", lang, name=scheme.name, total=number(scheme.total, 0)), style="bold")
-    table = Table(header_style="bold", show_edge=False, pad_edge=False)
-    table.add_column(text["rank"], justify="right")
-    table.add_column(scheme.columns["district"].label if lang == "zh" else text["district"])
-    table.add_column(text["total"], justify="right")
-    table.add_column(text["grade"])
+    columns: list[tuple[str, JustifyMethod]] = [
+        (text["rank"], "right"),
+        (scheme.columns["district"].label if lang == "zh" else text["district"], "left"),
+        (text["total"], "right"),
+        (text["grade"], "left"),
+    ]
     grouped = "city" in ranking.table
     if grouped:
-        table.add_column(scheme.columns["city"].label if lang == "zh" else text["city"])
-        table.add_column(text["city_rank"], justify="right")
+        columns.append((scheme.columns["city"].label if lang == "zh" else text["city"], "left"))
+        columns.append((text["city_rank"], "right"))
     has_survey = ranking.table["survey_rank"].notna().any()
     if has_survey:
-        table.add_column(text["survey_rank"], justify="right")
+        columns.append((text["survey_rank"], "right"))
     shown = ranking.table
     if city is not None:
         shown = shown[shown["city"] == city]
     shown = shown if top is None else shown.head(top)
-    for row in shown.itertuples(index=False):
-        style = GRADE_STYLE.get(grades.index(row.grade), "red") if row.grade in grades else ""
-        cells = [str(row.rank), row.district, number(row.total, scheme.precision)]
-        cells.append(line((row.grade, style)))
-        if grouped:
-            cells += [row.city, str(row.city_rank)]
-        if has_survey:
-            no_rank = row.survey_rank is None or str(row.survey_rank) == "<NA>"
-            cells.append("" if no_rank else str(row.survey_rank))
-        table.add_row(*cells)
-    out.print(table)
+    print_table(out, columns, _ranking_rows(shown, scheme, grouped, has_survey))
     wanted = len(ranking.table) if city is None else int((ranking.table["city"] == city).sum())
     if top is not None and wanted > top:
         out.print(render("more", lang, n=wanted - top), style="dim")
@@ -144,6 +135,30 @@ def print_ranking(ranking: Ranking, lang: str, top: int | None, city: str | None
     if rescaled:
         out.print(render("suspended_note", lang, names=rescaled), style="dim")
     _print_awards(ranking, lang, city)
+
+
+def _ranking_rows(
+    shown: Any, scheme: Scheme, grouped: bool, has_survey: bool
+) -> list[list[str | tuple[str, str]]]:
+    """The ranking table's cells: rank, district, total, grade in its colour, city and rank in
+    the city, survey rank."""
+    grades = list(scheme.grades)
+    styles = {g: GRADE_STYLE.get(i, "red") for i, g in enumerate(grades)}
+    rows: list[list[str | tuple[str, str]]] = []
+    for row in shown.itertuples(index=False):
+        cells: list[str | tuple[str, str]] = [
+            str(row.rank),
+            row.district,
+            number(row.total, scheme.precision),
+            (row.grade, styles.get(row.grade, "")),
+        ]
+        if grouped:
+            cells += [row.city, str(row.city_rank)]
+        if has_survey:
+            no_rank = row.survey_rank is None or str(row.survey_rank) == "<NA>"
+            cells.append("" if no_rank else str(row.survey_rank))
+        rows.append(cells)
+    return rows
 
 
 def _print_awards(ranking: Ranking, lang: str, city: str | None = None) -> None:

@@ -19,11 +19,19 @@ from .options import (
     rules_option,
 )
 from .outputs import check_outputs, names_in_report, write_report
-from .run import run
-from .terminal import console, number, print_rank_changes, require_ranking, sparkline
+from .run import run, runs
+from .terminal import (
+    console,
+    number,
+    print_rank_changes,
+    print_table,
+    require_ranking,
+    sparkline,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
+    from rich.console import JustifyMethod
 
     from ..periods import Trend
     from ..pipeline import Result
@@ -47,6 +55,23 @@ def _period(path: str, rules: str | None, lang: str, db: str | None = None) -> R
         result = run((path,), rules, None, lang)
     require_ranking(result)
     return result
+
+
+def _periods(paths: list[str], rules: str | None, lang: str, db: str | None) -> list[Result]:
+    """Each period's assessment, as _period gives it, in order; the files read one ahead of
+    their turn (runs), so the parse of the next overlaps the checks of this one."""
+    from ..store import STORED_RUN
+
+    def stored(path: str) -> bool:
+        return bool(STORED_RUN.match(path)) and not Path(path).exists()
+
+    read = runs([(p,) for p in paths if not stored(p)], rules, None, lang)
+    found = []
+    for path in paths:
+        result = _period(path, rules, lang, db) if stored(path) else next(read)
+        require_ranking(result)
+        found.append(result)
+    return found
 
 
 def same_scheme(a: Scheme, b: Scheme, earlier: str, later: str, lang: str) -> None:
@@ -106,7 +131,7 @@ def compare(
     from ..render import dumps
 
     check_outputs(outputs, (earlier, later), lang, (".docx", ".xlsx", ".json"), rules)
-    before, after = _period(earlier, rules, lang, db), _period(later, rules, lang, db)
+    before, after = _periods([earlier, later], rules, lang, db)
     same_scheme(before.scheme, after.scheme, earlier, later, lang)
     ranking_before, ranking_after = require_ranking(before), require_ranking(after)
     changes = rank_changes(ranking_before, ranking_after)
@@ -269,7 +294,7 @@ def trend(
     check_outputs(outputs, files_named, lang, (".html", ".htm", ".json"), rules)
     paths = [p for given in files for p in (sorted(globbing.glob(given)) or [given])]
     paths.sort(key=lambda p: (month_in_name([p]) or 0, p))
-    periods = [(p, _period(p, rules, lang, db)) for p in paths]
+    periods = list(zip(paths, _periods(paths, rules, lang, db)))
     periods.sort(key=lambda pr: (_stored_month(*pr) or month_in_name([pr[0]]) or 0, pr[0]))
     paths = [p for p, _ in periods]
     for path, period in periods[1:]:
@@ -299,22 +324,20 @@ def trend(
 
 def _print_trend(found: Trend, scheme: Scheme, lang: str) -> None:
     """A row per district: its total (rank) in each period and a sparkline of the totals."""
-    from rich.table import Table
-
     text = words(lang)
     every = [v for d in found.districts for v in found.totals[d] if v == v]
     low, high = (min(every), max(every)) if every else (0.0, 1.0)
-    table = Table(header_style="bold", show_edge=False, pad_edge=False)
-    table.add_column(text["district"])
-    for label in found.periods:
-        table.add_column(label, justify="right")
-    table.add_column(text["trend"])
+    columns: list[tuple[str, JustifyMethod]] = [(text["district"], "left")]
+    columns += [(label, "right") for label in found.periods]
+    columns.append((text["trend"], "left"))
+    rows: list[list[str | tuple[str, str]]] = []
     for district in found.districts:
         totals, ranks = found.totals[district], found.ranks[district]
         cells = [
             ("" if r is None else f"{number(t, scheme.precision)} ({r})")
             for t, r in zip(totals, ranks)
         ]
-        table.add_row(district, *cells, sparkline(totals, low, high))
-    console().print(render("trend_title", lang, name=scheme.name), style="bold")
-    console().print(table)
+        rows.append([district, *cells, sparkline(totals, low, high)])
+    out = console()
+    out.print(render("trend_title", lang, name=scheme.name), style="bold")
+    print_table(out, columns, rows)

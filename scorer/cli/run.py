@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,6 +61,38 @@ def run(data: tuple[str, ...], rules: str | None, month: int | None, lang: str) 
             progress((total + done) / 2, total)
 
         return run_plan(plan, checked, state.level)
+
+
+def runs(
+    datas: Sequence[tuple[str, ...]], rules: str | None, month: int | None, lang: str
+) -> Iterator[Result]:
+    """run() of each data in turn (the periods of a trend), each next one's files opened, and
+    so their parse begun on the reader's threads, before the one before is checked and scored:
+    the main thread checks one period while a worker parses the next. What goes wrong in
+    opening one is said in its turn, as run() would say it, and so is its scheme and month."""
+    from ..pipeline import run as run_plan
+    from . import settings
+
+    state = settings()
+    state.lang = lang
+
+    def begin(index: int) -> tuple[Plan | None, Exception | None]:
+        try:
+            return _prepare(resolve_data(datas[index], lang, True), rules, month, lang, None), None
+        except Exception as exc:  # (raised in its turn, after the runs before it)
+            return None, exc
+
+    ahead = begin(0) if datas else (None, None)
+    for index, data in enumerate(datas):
+        resolve_data(data, lang)  # a bundled sample's path, said in its turn
+        plan, failed = ahead
+        if failed is not None:
+            raise failed
+        assert plan is not None
+        ahead = begin(index + 1) if index + 1 < len(datas) else (None, None)
+        _say_plan(plan, lang)
+        with ProgressBar(words(lang)["reading"]) as progress:
+            yield run_plan(plan, progress, state.level)
 
 
 def _prepare(

@@ -22,9 +22,11 @@ from .options import (
 )
 from .outputs import check_outputs, write_reports
 from .run import run
-from .terminal import console, require_ranking, table
+from .terminal import console, print_table, require_ranking
 
 if TYPE_CHECKING:
+    from rich.console import JustifyMethod
+
     from ..sensitivity import Sensitivity
 
 
@@ -119,19 +121,22 @@ def _as_json(found: Sensitivity, lang: str) -> dict[str, Any]:
 def _print_firmness(found: Sensitivity, lang: str, top: int | None) -> None:
     """The table of ranks and grades under the draws, with the award's share if one is drawn."""
     text = words(lang)
-    shown = table(
-        [(text["rank"], "right"), (text["district"], "left"), (text["median_rank"], "right"),
-         (text["rank_range"], "right"), (text["grade"], "left"), (text["grade_kept"], "right")]
-    )  # fmt: skip
+    columns: list[tuple[str, JustifyMethod]] = [
+        (text["rank"], "right"), (text["district"], "left"), (text["median_rank"], "right"),
+        (text["rank_range"], "right"), (text["grade"], "left"), (text["grade_kept"], "right")
+    ]  # fmt: skip
     if found.award:
-        shown.add_column(render("award_share", lang, award=found.award), justify="right")
-    rows = found.table if top is None else found.table.head(top)
-    for r in rows.itertuples(index=False):
-        cells = [str(r.rank), r.district, f"{r.median_rank:g}", f"{r.rank_p5}–{r.rank_p95}",
-                 r.grade, f"{r.grade_kept:.0%}"]  # fmt: skip
+        columns.append((render("award_share", lang, award=found.award), "right"))
+    shown = found.table if top is None else found.table.head(top)
+    rows: list[list[str | tuple[str, str]]] = []
+    for r in shown.itertuples(index=False):
+        cells: list[str | tuple[str, str]] = [
+            str(r.rank), r.district, f"{r.median_rank:g}", f"{r.rank_p5}–{r.rank_p95}",
+            r.grade, f"{r.grade_kept:.0%}"
+        ]  # fmt: skip
         if found.award:
             cells.append(f"{'★ ' if r.award else ''}{r.award_share:.0%}")
-        shown.add_row(*cells)
-    console().print(shown)
+        rows.append(cells)
+    print_table(console(), columns, rows)
     if found.award:
         console().print(render("award_share_note", lang, award=found.award), style="dim")

@@ -79,6 +79,99 @@ def table(columns: list[tuple[str, JustifyMethod]]) -> Any:
     return found
 
 
+# Past this many rows a table is written by plain_lines even on a colour terminal: rich lays out
+# about a thousand rows a second, and 10,000 districts would take ten seconds to appear.
+PLAIN_AFTER = 200
+
+
+def print_table(
+    out: Console,
+    columns: list[tuple[str, JustifyMethod]],
+    rows: list[list[str | tuple[str, str]]],
+) -> None:
+    """A borderless table with bold headers, as table() draws it: each row a list of cells, a
+    cell a text or (text, style). Where the console shows no colour (a file, a pipe) or the table
+    is long, it is written line by line (plain_lines, the same characters as rich's), else by
+    rich; a table wider than the console is always left to rich, which folds it."""
+    # (an old Windows console takes rich's own calls for its colours, not escape codes)
+    if out.color_system is None or (len(rows) > PLAIN_AFTER and not out.legacy_windows):
+        found = plain_lines(out, columns, rows)
+        if found is not None:
+            out.file.write("".join(f"{text}\n" for text in found))
+            return
+    drawn = table(columns)
+    for row in rows:
+        drawn.add_row(*(line(cell) if isinstance(cell, tuple) else cell for cell in row))
+    out.print(drawn)
+
+
+def plain_lines(
+    out: Console,
+    columns: list[tuple[str, JustifyMethod]],
+    rows: list[list[str | tuple[str, str]]],
+) -> list[str] | None:
+    """The lines rich draws for table(columns) with these rows, when the table fits the console
+    and no cell needs rich's wrapping: its widths by rich's own cell_len, its HEAVY_HEAD box, a
+    space of padding inside each inner edge. None where rich would lay the table out otherwise
+    (too wide, or a text with space at an end, which rich trims). Styles are written with rich's
+    own codes, on the console's colour system (none: plain text)."""
+    from rich.cells import cell_len
+    from rich.style import Style
+
+    count = len(columns)
+    if not count or any(justify not in ("left", "right") for _, justify in columns):
+        return None
+    header = [visible(label) for label, _ in columns]
+    body = [[visible(c[0] if isinstance(c, tuple) else c) for c in row] for row in rows]
+    widths = [cell_len(text) for text in header]
+    for texts in body:
+        if len(texts) != count:
+            return None
+        for index, text in enumerate(texts):
+            size = cell_len(text)
+            if size > widths[index]:
+                widths[index] = size
+    for texts in (header, *body):
+        if any(text != text.strip() for text in texts):
+            return None
+    pads = [(index > 0) + (index < count - 1) for index in range(count)]
+    widths = [w if w + p else 1 for w, p in zip(widths, pads)]  # rich gives an empty column 1
+    if sum(widths) + sum(pads) + count - 1 > out.width:
+        return None
+    system = out.color_system
+    styles: dict[str, Style] = {}
+
+    def styled(text: str, style: str) -> str:
+        if system is None or not style or not text:
+            return text
+        if style not in styles:
+            styles[style] = Style.parse(style)
+        # the console's own colour system, as rich renders every segment with it
+        return styles[style].render(text, color_system=out._color_system)
+
+    def cell(text: str, index: int, style: str) -> str:
+        gap = " " * (widths[index] - cell_len(text))
+        text = styled(text, style)
+        return gap + text if columns[index][1] == "right" else text + gap
+
+    def joined(cells: list[str], bar: str) -> str:
+        return f" {bar} ".join(cells)
+
+    found = [joined([cell(t, i, "bold") for i, t in enumerate(header)], "┃")]
+    found.append("╇".join("━" * (w + p) for w, p in zip(widths, pads)))
+    for row, texts in zip(rows, body):
+        found.append(
+            joined(
+                [
+                    cell(text, index, c[1] if isinstance(c, tuple) else "")
+                    for index, (text, c) in enumerate(zip(texts, row))
+                ],
+                "│",
+            )
+        )
+    return found
+
+
 class ProgressBar:
     """A progress bar on stderr, shown only on a terminal and only once the work has taken more
     than a second: quick runs and redirected output stay clean."""
@@ -160,27 +253,23 @@ def print_rank_changes(
     text = words(lang)
     out = console()
     out.print(title, style="bold")
-    found = table(
-        [(text["new_rank"], "right"), (text["district"], "left"), (text["old_rank"], "right"),
-         (text["move"], "right"), (text["old_total"], "right"), (text["new_total"], "right"),
-         (text["grade"], "left")]
-    )  # fmt: skip
-    rows = changes if top is None else changes.head(top)
-    for r in rows.itertuples(index=False):
+    columns: list[tuple[str, JustifyMethod]] = [
+        (text["new_rank"], "right"), (text["district"], "left"), (text["old_rank"], "right"),
+        (text["move"], "right"), (text["old_total"], "right"), (text["new_total"], "right"),
+        (text["grade"], "left")
+    ]  # fmt: skip
+    shown = changes if top is None else changes.head(top)
+    rows: list[list[str | tuple[str, str]]] = []
+    for r in shown.itertuples(index=False):
         step = 0 if pd.isna(r.move) else int(r.move)
-        move = (
-            line((f"↑{step}", "green"))
-            if step > 0
-            else line((f"↓{-step}", "red"))
-            if step < 0
-            else "—"
-        )
+        move = (f"↑{step}", "green") if step > 0 else (f"↓{-step}", "red") if step < 0 else "—"
         old_rank = "" if pd.isna(r.rank_before) else str(r.rank_before)
         old_total = "" if pd.isna(r.total_before) else number(r.total_before, precision)
-        found.add_row(
-            str(r.rank), r.district, old_rank, move, old_total, number(r.total, precision), r.grade
-        )
-    out.print(found)
+        rows.append(
+            [str(r.rank), r.district, old_rank, move, old_total, number(r.total, precision),
+             r.grade]
+        )  # fmt: skip
+    print_table(out, columns, rows)
     if top is not None and len(changes) > top:
         out.print(render("more", lang, n=len(changes) - top), style="dim")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -62,6 +61,8 @@ def words(lang: str = "zh") -> Mapping[str, str]:
 
 def placeholders(template: str) -> set[str]:
     """The parameter names a template fills: {"n", "file"} for "{file}：{n} 个问题"."""
+    import string  # (here, not at the top: the checks ask, a start-up need not load it)
+
     return {
         name.split(".")[0].split("[")[0]
         for _, name, _, _ in string.Formatter().parse(template)
