@@ -112,7 +112,7 @@ def score(
             taken = positions[~flags[positions]]
 
             def values(name: str, taken=taken) -> np.ndarray:
-                return measures[scheme.column_key(name)][taken]
+                return measures[scheme.column_key(name) or name][taken]
 
             points[place[taken], column] = _apply_rules(
                 scheme, project, names[taken], values, None, month, details, issues,
@@ -199,7 +199,7 @@ def _district_item(
     owner = place[active]
 
     def values(name: str) -> np.ndarray:
-        return measures[scheme.column_key(name)][active]
+        return measures[scheme.column_key(name) or name][active]
 
     def group_sum(row_values) -> np.ndarray:
         row_values = np.broadcast_to(np.asarray(row_values, dtype=float), owner.shape)
@@ -430,7 +430,7 @@ def _blank_is_zero(values: np.ndarray) -> np.ndarray:
 
 
 def _keys(scheme: Scheme, text: str) -> list[str]:
-    return [scheme.column_key(n) for n in parse_formula(text).names]
+    return [scheme.column_key(n) or n for n in parse_formula(text).names]
 
 
 def _detail(index, project, part, name, method, value, fraction, points) -> dict:
@@ -555,9 +555,9 @@ class _Shapes:
             groups = self.grouping(name)
             numbers = {g: k for k, g in enumerate(dict.fromkeys(groups.values()))}
             known = pd.Index(self.data.districts, dtype=object)
-            codes = np.array([numbers.get(groups.get(d), -1) for d in known], dtype=np.int64)
-            self._groupings[("codes", name)] = (known, codes)  # type: ignore[index]
-        known, codes = self._groupings[("codes", name)]  # type: ignore[index]
+            codes = np.array([numbers.get(groups.get(d, ""), -1) for d in known], dtype=np.int64)
+            self._groupings[("codes", name)] = (known, codes)
+        known, codes = self._groupings[("codes", name)]
         position = known.get_indexer(pd.Index(index, dtype=object))
         return np.where(position < 0, -1, codes[position])
 

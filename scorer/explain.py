@@ -43,7 +43,7 @@ class Line:
     formula: str | None
     value: float | None
     inputs: list[Input]
-    words: Message  # what the rule did with the value
+    words: Message | Clauses  # what the rule did with the value
     method: str | None = None  # an indicator's scoring method (its key)
 
 
@@ -269,7 +269,7 @@ class Explainer:
                     context = Context(context.points, context.month, scheme, distances,
                                       np.array([before]))  # fmt: skip
                 said = np.nan if value is None else value  # in_words: "cannot be computed"
-                words = in_words(
+                words: Message | Clauses = in_words(
                     indicator.method, indicator, said, float(row.fraction), context, peers
                 )
                 formula = indicator.value

@@ -11,6 +11,7 @@ import pandas as pd
 
 from . import scheme as s
 from .messages import Given, Message, say
+from .scheme.shapes import Step
 
 # Rates shown to users are decimals; float noise (0.9499999999 for a published 95%) must never
 # drop a district into a lower band, so every "at least" comparison allows this much.
@@ -52,13 +53,13 @@ def proportional(value: np.ndarray, ind: s.Proportional, ctx: Context) -> np.nda
     return np.clip(value / ind.full_at, 0, 1)
 
 
-def step_count(distance: np.ndarray, step: s.Step) -> np.ndarray:
+def step_count(distance: np.ndarray, step: Step) -> np.ndarray:
     """How many steps a distance makes: whole steps only (每增加5%：增加9%为1步), or in proportion."""
     steps = np.maximum(distance, 0) / step.per
     return np.floor(steps + EPS) if step.whole else steps
 
 
-def step_amount(distance: np.ndarray, step: s.Step, ctx: Context) -> np.ndarray:
+def step_amount(distance: np.ndarray, step: Step, ctx: Context) -> np.ndarray:
     """The share of the indicator a distance moves: steps × each step's worth, held at the cap."""
     amount = step_count(distance, step) * step.amount(ctx.points)
     cap = step.cap(ctx.points)

@@ -42,9 +42,7 @@ class _Group(Group):
     """The command line's root: reads the language first, and turns ScorerError into a message
     and an exit status, in one place."""
 
-    def main(  # type: ignore[override]
-        self, args: Sequence[str] | None = None, *rest: Any, **options: Any
-    ) -> Any:
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **options: Any) -> Any:
         tolerant_streams()
         with speaking(lang_in(sys.argv[1:] if args is None else args)):
             return super().main(args, *rest, **options)

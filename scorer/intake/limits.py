@@ -472,7 +472,8 @@ def _follow_tags(xml: bytes, sheet: str | None = None) -> tuple[int, int, int, i
             if local == b"row":
                 row_next, column_next = row_next + 1, 0
             continue
-        places = [_place(*_REFERENCE.match(v).groups()) for v in _references(attributes)]
+        found = (_REFERENCE.match(v) for v in _references(attributes))
+        places = [_place(*m.groups()) for m in found if m is not None]
         places = [p for p in places if p[0]]
         if places:
             first, last = first or places[0][0], places[-1][0]
@@ -499,7 +500,8 @@ def _references(attributes: bytes) -> list[bytes]:
 
 
 def _attributes(attributes: bytes) -> list[re.Match]:
-    found, at = [], 0
+    found: list[re.Match] = []
+    at = 0
     while True:
         match = _ATTRIBUTE.match(attributes, at)
         if not match:

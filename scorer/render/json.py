@@ -168,7 +168,8 @@ def awards_list(ranking: Ranking, lang: str = "zh") -> list[dict[str, Any]]:
     ]
     for entry, award in zip(listed, ranking.awards):
         if award.removed:  # only where a veto (一票否决) removed a unit: other output unchanged
-            entry["removed"] = [{"district": d, "reason": r.render(lang)} for d, r in award.removed]
+            removed: Any = [{"district": d, "reason": r.render(lang)} for d, r in award.removed]
+            entry["removed"] = removed
     return listed
 
 

@@ -80,11 +80,11 @@ def _check_yaml_limits(text: str) -> None:
     stack: list[list] = []  # open collections: [values so far, anchor]
     values = 0
     for event in yaml.parse(text, Loader=_YAML_LOADER):
-        line = event.start_mark.line + 1
+        line = (event.start_mark.line if event.start_mark is not None else 0) + 1
         if isinstance(event, yaml.AliasEvent):
             if event.anchor in open_anchors:
                 raise YamlLimit("yaml-recursive-alias", {"anchor": event.anchor}, line)
-            count = sizes.get(event.anchor, 0)  # an unknown anchor: the composer says so
+            count = sizes.get(event.anchor or "", 0)  # an unknown anchor: the composer says so
         elif isinstance(event, yaml.CollectionStartEvent):
             if len(stack) >= MAX_YAML_DEPTH:
                 raise YamlLimit("yaml-too-deep", {"limit": MAX_YAML_DEPTH}, line)

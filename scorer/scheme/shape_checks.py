@@ -38,7 +38,7 @@ def uses_applies_to(raw: dict) -> bool:
 
 def check_shapes(raw: dict, columns: dict, add: Add) -> None:
     """Every cross-field rule of the shapes."""
-    groups = raw.get("groups") if isinstance(raw.get("groups"), dict) else {}
+    groups: dict = raw["groups"] if isinstance(raw.get("groups"), dict) else {}
     _check_groups(groups, add)
     _check_applies_to(raw, groups, add)
     _check_unit_weights(raw, groups, add)
@@ -147,10 +147,10 @@ def _check_unit_weights(raw: dict, groups: dict, add: Add) -> None:
 
 def _check_vetoes(raw: dict, add: Add) -> None:
     """A veto's grade, project and awards exist."""
-    grades = raw.get("grades") if isinstance(raw.get("grades"), dict) else {}
+    grades: dict = raw["grades"] if isinstance(raw.get("grades"), dict) else {}
     names = set()
     for _, project in _dicts(raw.get("projects")):
-        aliases = project.get("aliases") if isinstance(project.get("aliases"), list) else []
+        aliases: list = project["aliases"] if isinstance(project.get("aliases"), list) else []
         names |= {normalize_name(n) for n in [project.get("name"), *aliases] if isinstance(n, str)}
     award_names = [a.get("name") for _, a in _dicts(raw.get("awards"))]
     for index, veto in _dicts(raw.get("vetoes")):
@@ -159,9 +159,9 @@ def _check_vetoes(raw: dict, add: Add) -> None:
         if isinstance(grade, str) and grades and grade not in grades:
             detail = say("detail.no_grade", grade=grade, grades=list(grades))
             _schema(add, f"vetoes[{index}].grade", detail, (*loc, "grade"))
-        project = veto.get("project")
-        if isinstance(project, str) and normalize_name(project) not in names:
-            detail = say("detail.no_such_project", name=project)
+        wanted = veto.get("project")
+        if isinstance(wanted, str) and normalize_name(wanted) not in names:
+            detail = say("detail.no_such_project", name=wanted)
             _schema(add, f"vetoes[{index}].project", detail, (*loc, "project"))
         listed = veto.get("awards")
         for position, name in enumerate(listed if isinstance(listed, list) else []):

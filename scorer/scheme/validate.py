@@ -548,7 +548,7 @@ def _check_roster(raw: dict, add: Add) -> None:
         return
     seen: dict[str, str] = {}
     for index, entry in enumerate(listed):
-        names = [entry] if isinstance(entry, str) else []
+        names: list = [entry] if isinstance(entry, str) else []
         if isinstance(entry, dict):
             names = [entry.get("name"), *_listed(entry, "aliases")]
         for position, name in enumerate(names):

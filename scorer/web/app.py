@@ -187,7 +187,7 @@ class App:
         except NotFound:
             return self.pages.error_page(self, request, lang, say("serve.not_found"), 404)
         except HTTPException as exc:
-            return exc.get_response(request.environ)  # type: ignore[return-value]
+            return exc.get_response(request.environ)
         except ScorerError as exc:
             said = exc.said if isinstance(exc.said, Message) else say("serve.failed", error=exc)
             return self.pages.error_page(self, request, lang, said, 400)
