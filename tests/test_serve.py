@@ -267,7 +267,8 @@ def test_download_the_notice_as_assess_writes_it(page, server, tmp_path):
     title = next(line for line in lines if line.startswith("关于"))
     assert title.endswith("考核结果的通报") and "安徽省2010年度民生工程" in title
     assert any(line.startswith("附件") for line in lines)
-    attachment = document.tables[-1]  # the ranking, on the landscape page at the end
+    # 附件1, the ranking, on the landscape pages at the end (附件2: the projects behind)
+    attachment = next(t for t in document.tables if t.rows[0].cells[0].text == "排名")
     table = assess([SAMPLES / "2010.xlsx"]).ranking.table
     names = [row.cells[1].text for row in attachment.rows[1:]]
     assert names == list(table["district"])

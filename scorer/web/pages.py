@@ -186,7 +186,9 @@ class Pages:
         issues = sorted(result.issues, key=lambda i: (i.severity != "error", _cell_key(i)))
         downloads = [s for s in REPORT_SUFFIXES if s != ".htm"]
         groups = problems_of(result.issues, result.data, ctx.lang) if result.issues else {}
-        missing = [i.params["district"] for i in result.issues if i.code == "missing-return"]
+        unsent = [i for i in result.issues if i.code == "missing-return"]
+        missing = [i.params["district"] for i in unsent]
+        missing_hint = unsent[0].hint(ctx.lang) if unsent else ""  # where the roster is kept
         return self.page(
             ctx, "serve_run.html.j2", run=run, result=result, rows=rows,
             awards=awards_list(ranking, ctx.lang) if ranking is not None else [],
@@ -195,6 +197,7 @@ class Pages:
             others=[o for o in others if o.scheme_name == run.scheme_name],
             note=self.work.notes.get(run_id), errors=sum(i.severity == "error" for i in issues),
             problem_lists=[(unit, len(found)) for unit, found in groups.items()], missing=missing,
+            missing_hint=missing_hint,
         )  # fmt: skip
 
     def district(self, ctx: Context, run_id: int) -> Response:
