@@ -288,7 +288,8 @@ def roster_scheme(path: Path) -> None:
     start = text.index("districts:")
     end = text.index("\ncolumns:", start)
     text = (
-        "# rules/zigong-2011.yaml 的副本（samples/make_layouts.py 生成）：应报送的区县不写在方案里，\n"
+        "# rules/zigong-2011.yaml 的副本（samples/make_layouts.py 生成）："
+        "应报送的区县不写在方案里，\n"
         "# 而写在名单文件 zigong-2011-名单.xlsx 中（路径相对于本文件）。\n"
         + text[:start]
         + "roster: zigong-2011-名单.xlsx   # 应报送的区县及其别名\n"

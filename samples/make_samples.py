@@ -221,7 +221,8 @@ def make_anhui_2010_counties(path: Path) -> None:
             row[0] = None  # a merged cell keeps its value in its top-left cell only
     workbook, formats = _workbook(path)
     sheet = _sheet(workbook, formats, "2010年度县级民生工程",
-                   "安徽省2010年度县（市、区）民生工程实施情况汇总表", "资金单位：万元", header, rows)  # fmt: skip
+                   "安徽省2010年度县（市、区）民生工程实施情况汇总表", "资金单位：万元",
+                   header, rows)  # fmt: skip
     merged = workbook.add_format({"valign": "vcenter", "align": "center"})
     for first, last, city in spans:
         sheet.merge_range(first + 3, 0, last + 3, 0, city, merged)
@@ -270,7 +271,8 @@ def make_tongling_2015(path: Path, month: int) -> None:
             completed = round(target * min(1.0, expected * pace * rng.uniform(0.93, 1.07)))
             paid = round(planned * min(1.0, expected * paid_pace * rng.uniform(0.9, 1.1)), 1)
             rows.append([district, project, target, completed, round(rng.uniform(86, 97), 1),
-                         rng.choice([None, None, None, 1, 2]), rng.choice([None, None, None, None, 1]),
+                         rng.choice([None, None, None, 1, 2]),
+                         rng.choice([None, None, None, None, 1]),
                          planned, paid, None])  # fmt: skip
     workbook, formats = _workbook(path)
     title = f"铜陵市2015年{month}月民生工程进展情况统计表"
@@ -356,7 +358,8 @@ def make_mof_2022(path: Path) -> None:
 # figures out from the published wording.
 SHAPES_2024_UNITS = ["金安区", "裕安区", "叶集区", "霍邱县", "舒城县", "金寨县", "霍山县"]
 SHAPES_2024_ROWS = {
-    # project: unit -> (目标任务, 完成, 计划资金, 拨付资金, 结转结余, 整改天数, 覆盖率, 平均办理天数, 重大事故数)
+    # project: unit -> (目标任务, 完成, 计划资金, 拨付资金, 结转结余, 整改天数, 覆盖率,
+    #                   平均办理天数, 重大事故数)
     "农村道路畅通工程": {
         "金安区": (100, 112, 500, 520), "裕安区": (100, 109, 400, 395),
         "叶集区": (80, 76, 300, 270), "霍邱县": (120, 120, 600, 600, None, None, None, None, 1),
@@ -388,7 +391,8 @@ SHAPES_2024_ROWS = {
     },
 }  # fmt: skip
 SHAPES_2024_SURVEY = {
-    "金安区": 92, "裕安区": 88, "叶集区": 95, "霍邱县": 90, "舒城县": 86, "金寨县": 93, "霍山县": 91,
+    "金安区": 92, "裕安区": 88, "叶集区": 95, "霍邱县": 90, "舒城县": 86, "金寨县": 93,
+    "霍山县": 91,
 }  # fmt: skip
 
 
@@ -402,8 +406,8 @@ def make_shapes_2024(path: Path) -> None:
                 given = list(figures[unit]) + [None] * (9 - len(figures[unit]))
                 rows.append([unit, project, *given])
     workbook, formats = _workbook(path)
-    _sheet(workbook, formats, "2024年度民生工程", "六安市2024年度民生工程考核数据", "资金单位：万元",
-           header, rows)  # fmt: skip
+    _sheet(workbook, formats, "2024年度民生工程", "六安市2024年度民生工程考核数据",
+           "资金单位：万元", header, rows)  # fmt: skip
     survey = [[unit, SHAPES_2024_SURVEY[unit]] for unit in SHAPES_2024_UNITS]
     _sheet(workbook, formats, "社情民意", "2024年度社会问卷调查", "", ["县区", "满意度"], survey)
     workbook.close()

@@ -30,8 +30,9 @@ class ExcelError(str):
     """A cell whose value is an Excel error (#DIV/0!, #N/A, …): a formula went wrong there."""
 
 
-_EXCEL_ERRORS = {"Div0": "#DIV/0!", "NA": "#N/A", "Name": "#NAME?", "Null": "#NULL!", "Num": "#NUM!",
-                 "Ref": "#REF!", "Value": "#VALUE!", "GettingData": "#GETTING_DATA"}  # fmt: skip
+_EXCEL_ERRORS = {"Div0": "#DIV/0!", "NA": "#N/A", "Name": "#NAME?", "Null": "#NULL!",
+                 "Num": "#NUM!", "Ref": "#REF!", "Value": "#VALUE!",
+                 "GettingData": "#GETTING_DATA"}  # fmt: skip
 _CELL_ERROR = re.compile(r"got '(\w+)\((.*)\)'$", re.S)
 _EXCEL_MOMENT = re.compile(r"value: ([-+\d.eE]+), datetime_type: (\w+)")
 

@@ -304,7 +304,8 @@ class Explainer:
         return lines
 
     def _aggregates(self, district: str, project: Project, indicator: str) -> list[Input]:
-        """The aggregates over the units an indicator's formula used: 城区平均值（平均办理天数） 7."""
+        """The aggregates over the units an indicator's formula used: \
+城区平均值（平均办理天数） 7."""
         found = self.assessment.aggregates.get((project.name, indicator))
         if not found:
             return []

@@ -54,7 +54,8 @@ def proportional(value: np.ndarray, ind: s.Proportional, ctx: Context) -> np.nda
 
 
 def step_count(distance: np.ndarray, step: Step) -> np.ndarray:
-    """How many steps a distance makes: whole steps only (每增加5%：增加9%为1步), or in proportion."""
+    """How many steps a distance makes: whole steps only (每增加5%：增加9%为1步), \
+or in proportion."""
     steps = np.maximum(distance, 0) / step.per
     return np.floor(steps + EPS) if step.whole else steps
 
@@ -92,7 +93,8 @@ def _short_of(value: np.ndarray, ind) -> np.ndarray:
 
 
 def linear(value: np.ndarray, ind: s.Linear, ctx: Context) -> np.ndarray:
-    """完成得满分，每少1个百分点（或每少一步）扣若干，扣至 floor 为止；超额每多1个百分点（或每多一步）加若干，加分封顶。"""
+    """完成得满分，每少1个百分点（或每少一步）扣若干，扣至 floor 为止；\
+超额每多1个百分点（或每多一步）加若干，加分封顶。"""
     if ind.stepped():
         return _linear_steps(value, ind, ctx)
     if ind.lower_is_better():
@@ -166,7 +168,8 @@ def sequence_ranks(value: np.ndarray, ind: s.RankPoints) -> np.ndarray:
 
 
 def rank_points(value: np.ndarray, ind: s.RankPoints, ctx: Context) -> np.ndarray:
-    """按名次计分：名次落在某档（如1-3名）得该档分数，或从第1名（倒数第1名）起依次赋分，并列同分，其余得 otherwise_points。"""
+    """按名次计分：名次落在某档（如1-3名）得该档分数，\
+或从第1名（倒数第1名）起依次赋分，并列同分，其余得 otherwise_points。"""
     if ind.sequence is not None:
         seq = ind.sequence
         places = sequence_ranks(value, ind)
@@ -183,7 +186,8 @@ def rank_points(value: np.ndarray, ind: s.RankPoints, ctx: Context) -> np.ndarra
 
 
 def relative_to_best(value: np.ndarray, ind: s.RelativeToBest, ctx: Context) -> np.ndarray:
-    """以最高值为满分，其余按 值÷最高值 计分（越低越好：以最低值为满分，按 最低值÷值）；最高值为 0 时均不得分。"""
+    """以最高值为满分，其余按 值÷最高值 计分（越低越好：以最低值为满分，按 最低值÷值）；\
+最高值为 0 时均不得分。"""
     clean = np.maximum(value, 0)
     known = clean[~np.isnan(clean)]
     if ind.descending():

@@ -43,7 +43,8 @@ if TYPE_CHECKING:
     from .intake.xlsx import CellKinds
     from .scheme import Scheme
 
-# fastexcel logs a warning for a column it cannot type (an empty 状态 column): not the user's concern
+# fastexcel logs a warning for a column it cannot type (an empty 状态 column):
+# not the user's concern
 logging.getLogger("fastexcel").setLevel(logging.ERROR)
 
 DATA_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")

@@ -585,7 +585,8 @@ def _insert_issues(db: sqlite3.Connection, run_id: int, issues) -> None:
         value = None if issue.value is None else str(issue.value)
         db.execute(
             "INSERT INTO issues (run_id, position, code, severity, file, sheet, cell, line, value,"
-            " message_zh, hint_zh, message_en, hint_en) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " message_zh, hint_zh, message_en, hint_en)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (run_id, position, issue.code, issue.severity, issue.file, issue.sheet, issue.cell,
              issue.line, value, issue.message("zh"), _hint(issue, "zh"), issue.message("en"),
              _hint(issue, "en")),

@@ -26,7 +26,8 @@ _UNSAFE = frozenset(map(chr, _ESCAPES))
 
 def visible(text: object) -> str:
     """``text`` with each control, bidirectional or invisible character written out as an
-    escape (ESC as ``\\x1b``, a line break as ``\\x0a``, U+202E as ``\\u202e``): shown, not obeyed."""
+    escape (ESC as ``\\x1b``, a line break as ``\\x0a``, U+202E as ``\\u202e``): \
+shown, not obeyed."""
     text = "" if text is None else str(text)
     return text if _UNSAFE.isdisjoint(text) else text.translate(_ESCAPES)
 

@@ -81,7 +81,8 @@ def full_rows(district: str, **overrides) -> list[list]:
     rows = []
     for name in anhui_projects():
         row = {"地区": district, "项目": name, "目标任务": 100, "完成": 100, "计划资金": 1000,
-               "到位资金": 1000, "拨付资金": 1000, "督查评分": 100, "扣分": None, "状态": None}  # fmt: skip
+               "到位资金": 1000, "拨付资金": 1000, "督查评分": 100, "扣分": None,
+               "状态": None}  # fmt: skip
         row.update(overrides.get(name, {}))
         rows.append([row[h] for h in ANHUI_HEADER])
     return rows

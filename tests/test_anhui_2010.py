@@ -1,4 +1,5 @@
-"""The bundled Anhui 2010 scheme scores exactly as the issue states, checked by a separate calculation."""
+"""The bundled Anhui 2010 scheme scores exactly as the issue states, \
+checked by a separate calculation."""
 
 from __future__ import annotations
 
@@ -123,8 +124,9 @@ def test_random_workbooks_match_the_reference_calculation(tmp_path, seed):
             target = rng.choice([1, 7, 50, 100, 333, 2000])
             status = rng.choice([None] * 30 + ["暂缓实施", "不适用"])
             if status:
-                rows.append({"地区": f"县{d}", "项目": name, "目标任务": None, "完成": None, "计划资金": None,
-                             "到位资金": None, "拨付资金": None, "督查评分": None, "扣分": None, "状态": status})  # fmt: skip
+                rows.append({"地区": f"县{d}", "项目": name, "目标任务": None, "完成": None,
+                             "计划资金": None, "到位资金": None, "拨付资金": None,
+                             "督查评分": None, "扣分": None, "状态": status})  # fmt: skip
                 continue
             planned = rng.choice([1, 10, 999.9, 20000])
             rows.append(

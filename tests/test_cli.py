@@ -20,7 +20,8 @@ from scorer.cli import main
 
 
 def invoke(*args, cwd=None, terminal_width=80):
-    """Run scorer in folder ``cwd`` with a terminal ``terminal_width`` columns wide (rich reads COLUMNS)."""
+    """Run scorer in folder ``cwd`` with a terminal ``terminal_width`` columns wide \
+(rich reads COLUMNS)."""
     previous = os.getcwd()
     try:
         if cwd is not None:
@@ -50,8 +51,8 @@ def test_assess_sample_prints_the_ranking():
     result = invoke("assess", str(SAMPLES / "2010.xlsx"), cwd=ROOT)
     assert result.exit_code == 0, result.output
     assert (
-        "考核方案：安徽省2010年度民生工程实施情况考核（rules/anhui-2010.yaml；依据：数据文件名中的年份 2010）"
-        in result.stderr
+        "考核方案：安徽省2010年度民生工程实施情况考核"
+        "（rules/anhui-2010.yaml；依据：数据文件名中的年份 2010）" in result.stderr
     )
     for city in ("合肥市", "巢湖市", "宣城市"):
         assert city in result.stdout
@@ -178,7 +179,8 @@ def test_editing_a_weight_changes_the_ranking(tmp_path):
     baseline = json.loads(
         json_of(str(SAMPLES / "2010.xlsx"), "--rules", str(RULES / "anhui-2010.yaml"))
     )
-    # 资金保障 from 100 to 1000 points (and the total with it): fund discipline now decides the order
+    # 资金保障 from 100 to 1000 points (and the total with it): fund discipline now decides the
+    # order
     edited = text.replace("total: 3500", "total: 4400").replace(
         "  - name: 资金保障\n    weight: 100", "  - name: 资金保障\n    weight: 1000"
     )

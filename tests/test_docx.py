@@ -106,8 +106,9 @@ def test_places_are_written_as_published_with_ties():
 
 def test_options_fill_the_heading_and_the_date_is_written_as_gbt_9704_says(tmp_path):
     out = tmp_path / "通报.docx"
-    result = run("assess", "samples/2010.xlsx", "-o", str(out), "--issuer", "安徽省民生工程协调小组办公室",
-                 "--doc-number", "皖民生办〔2011〕1号", "--date", "2011-03-08")  # fmt: skip
+    result = run("assess", "samples/2010.xlsx", "-o", str(out),
+                 "--issuer", "安徽省民生工程协调小组办公室", "--doc-number", "皖民生办〔2011〕1号",
+                 "--date", "2011-03-08")  # fmt: skip
     assert result.exit_code == 0, result.output
     lines = [t for t in texts(docx.Document(str(out))) if t.strip()]
     assert lines[:2] == ["安徽省民生工程协调小组办公室", "皖民生办〔2011〕1号"]
@@ -206,7 +207,8 @@ def test_english_notice_has_no_chinese_labels(sample):
 def _to_pdf(path, tmp_path):
     profile = f"-env:UserInstallation=file://{tmp_path / 'profile'}"
     done = subprocess.run(
-        [SOFFICE, profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), str(path)],
+        [SOFFICE, profile, "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path / "pdf"), str(path)],
         capture_output=True, text=True, timeout=240,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -255,8 +257,8 @@ def test_libreoffice_prints_the_notice_with_chinese_fonts_and_a_landscape_attach
     assert "附件1" in pages[landscape[0]] and "结果排名表" in pages[landscape[0]]
     assert any("附件2" in pages[i] for i in landscape[1:])
     assert "序号" in "".join(pages[landscape[1] :])  # the number column is wide enough
-    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
-                   check=True)  # fmt: skip
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf),
+                    str(tmp_path / "page")], check=True)  # fmt: skip
     image = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
     histogram = image.histogram()
     assert max(histogram) < 0.995 * sum(histogram), "the first page looks blank"

@@ -145,7 +145,8 @@ def test_tongling_sample_uses_the_month_in_its_name_and_known_answers(tmp_path):
     a = result.ranking.assessment
     # June: 50% is on schedule. X: full marks on every project, and first in funds paid (15).
     assert a.total["X"] == pytest.approx(100)
-    # Y: 40% is 10 points behind: 1 − 0.02×10 = 0.8 of the 60% part; −1 + 2 per project; rank 2 → 12.
+    # Y: 40% is 10 points behind: 1 − 0.02×10 = 0.8 of the 60% part; −1 + 2 per project;
+    # rank 2 → 12.
     assert a.scores.at["Y", "农村道路畅通工程"] == pytest.approx(15 * (0.6 * 0.8 + 0.4) - 1 + 2)
     # 农民工技能培训: own linear rule, full at 50%, 0.2 points lost per point below: 6 − 2 = 4
     assert a.scores.at["Y", "农民工技能培训"] == pytest.approx(4 + 4 - 1 + 2)

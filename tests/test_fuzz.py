@@ -286,7 +286,8 @@ ODD_SCALARS = [
 
 FORMULA_TOKENS = ["完成", "目标任务", "计划资金", "拨付资金", "到位资金", "督查评分", "扣分",
                   "未知列", "completed", "1", "0", "0.5", "1e309", "-", "+", "*", "/", "(", ")",
-                  "sum(", "max(", "**", "%", "^", ",", "'x'", "__class__", ".", "=", ">", "<"]  # fmt: skip
+                  "sum(", "max(", "**", "%", "^", ",", "'x'", "__class__", ".", "=", ">",
+                  "<"]  # fmt: skip
 
 
 @cache
@@ -454,11 +455,13 @@ PATHS = ["2010.xlsx", "tongling-2015-06.xlsx", "tongling-2015-07.xlsx", "", " ",
          "名单\n.xlsx", "my.yaml", "/dev/null", "2010.XLSX", "~/2010.xlsx", "<b>.xlsx",
          "survey.csv"]  # fmt: skip
 
-RULE_VALUES = ["anhui-2010", "tongling-2015", "my.yaml", "missing.yaml", "", "emptydir", "2010.xlsx",
-               "/dev/null", "anhui", "../rules/x.yaml", "notes.txt", "\x00"]  # fmt: skip
+RULE_VALUES = ["anhui-2010", "tongling-2015", "my.yaml", "missing.yaml", "", "emptydir",
+               "2010.xlsx", "/dev/null", "anhui", "../rules/x.yaml", "notes.txt",
+               "\x00"]  # fmt: skip
 
 OUTPUT_NAMES = ["r.html", "r.xlsx", "r.md", "r.json", "r.txt", "r", ".html", "r.HTML",
-                "sub/r.html", "", "r.htm", "[bold]r[/].html", "r\n.html", "x" * 300 + ".html"]  # fmt: skip
+                "sub/r.html", "", "r.htm", "[bold]r[/].html", "r\n.html",
+                "x" * 300 + ".html"]  # fmt: skip
 
 COMMON = {
     "--rules": RULE_VALUES,
@@ -473,7 +476,8 @@ OPTIONS = {
     "check": COMMON,
     "explain": {"--rules": RULE_VALUES, "--month": COMMON["--month"], "--lang": COMMON["--lang"]},
     "whatif": {"--rules": RULE_VALUES, "--rules-b": RULE_VALUES,
-               "--set": ["资金保障=300", "资金保障=-1", "资金保障=0", "资金保障=1e309", "资金保障=nan",
+               "--set": ["资金保障=300", "资金保障=-1", "资金保障=0", "资金保障=1e309",
+                         "资金保障=nan",
                          "资金保障=inf", "=", "x=1", "资金保障=", "资金保障=1e9999",
                          "标准.目标任务完成.loss_per_point=0.5",
                          "标准.目标任务完成.loss_per_point=-1", "标准.目标任务完成.nope=1",

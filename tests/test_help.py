@@ -327,7 +327,10 @@ def test_help_says_every_sentence_whole(path, lang):
     if lang == "en":
         assert not cjk, page
     else:
-        english = r"\b(Usage|Options|Commands|Show|default|required|OPTIONS|COMMAND|ARGS|DATA|FILE|TEXT|INTEGER|RANGE)\b"
+        english = (
+            r"\b(Usage|Options|Commands|Show|default|required|"
+            r"OPTIONS|COMMAND|ARGS|DATA|FILE|TEXT|INTEGER|RANGE)\b"
+        )
         assert not re.search(english, page), page
 
 

@@ -182,7 +182,8 @@ def test_template_writes_rule_file_texts_as_strings_never_formulas(tmp_path):
 def test_template_refuses_district_sheet_names_that_clash_at_31_characters(tmp_path):
     long = "甲" * 31
     result = cli("template", "--rules", str(RULES / "anhui-2010.yaml"), "--layout", "sheets",
-                 "-d", f"{long}1,{long}2", "-o", str(tmp_path / "t.xlsx"), cwd=tmp_path)  # fmt: skip
+                 "-d", f"{long}1,{long}2", "-o", str(tmp_path / "t.xlsx"),
+                 cwd=tmp_path)  # fmt: skip
     assert result.exit_code == 2, result.output
     assert result.output == (
         f"scorer: “{long}2”与“{long}1”在填报表中的表名相同（“{long}”；Excel 表名最多 31 个字符、"
@@ -308,7 +309,8 @@ def test_compare_refuses_two_periods_under_different_schemes():
 def test_compare_names_what_differs_between_schemes_of_one_name(tmp_path):
     text = (RULES / "anhui-2010.yaml").read_text(encoding="utf-8")
     changed = tmp_path / "anhui-2010-b.yaml"
-    changed.write_text(text.replace("{name: 农村五保供养, weight: 100}", "{name: 农村五保供养, weight: 90}", 1)
+    changed.write_text(text.replace("{name: 农村五保供养, weight: 100}",
+                                    "{name: 农村五保供养, weight: 90}", 1)
                        .replace("total: 3500", "total: 3490", 1), encoding="utf-8")  # fmt: skip
     first = write_xlsx(tmp_path / "a.xlsx", {"数据": [ANHUI_HEADER] + full_rows("合肥市")})
     before = assess([first], RULES / "anhui-2010.yaml")

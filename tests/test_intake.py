@@ -394,7 +394,8 @@ def convert(path, suffix, folder):
     folder.mkdir()
     profile = f"-env:UserInstallation=file://{folder / 'profile'}"
     subprocess.run(
-        [SOFFICE, profile, "--headless", "--convert-to", suffix, "--outdir", str(folder), str(path)],
+        [SOFFICE, profile, "--headless", "--convert-to", suffix,
+         "--outdir", str(folder), str(path)],
         check=True, capture_output=True, timeout=180,
     )  # fmt: skip
     return folder / f"{path.stem}.{suffix}"

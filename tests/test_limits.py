@@ -210,7 +210,8 @@ def test_a_huge_file_that_is_no_zip_is_refused_at_once(tmp_path, anhui):
             None,
             None,
             "not-a-workbook",
-            "文件扩展名为 .xlsx，但内容不是 Excel 工作簿，看起来是全是零字节（文件可能没有下载或复制完整）",
+            "文件扩展名为 .xlsx，但内容不是 Excel 工作簿，看起来是全是零字节"
+            "（文件可能没有下载或复制完整）",
         )
     ]
 

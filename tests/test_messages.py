@@ -38,7 +38,8 @@ ZH_MAY_SAY = {
     "worst", "bonuses", "deductions", "loss_points_per_event", "loss_per_event",
     # commands and the program
     "scorer", "assess", "check", "explain", "whatif", "sensitivity", "compare", "trend", "rules",
-    "show", "schema", "anhui-2010", "SCORER_LANG", "Python", "history", "serve", "list", "save", "http",
+    "show", "schema", "anhui-2010", "SCORER_LANG", "Python", "history", "serve", "list", "save",
+    "http",
     "db", "run", "token", "SQLite", "SCORER_TOKEN", "SCORER_DB", "C",
     # formats, programs and keys of the keyboard
     "JSON", "Schema", "YAML", "README", "Excel", "WPS", "Word", "Office", "PDF", "HTML", "XML",
@@ -195,7 +196,7 @@ def test_every_code_the_package_uses_is_in_both_catalogs(lang):
     assert sorted((used | _codes_named()) - set(CATALOGS[lang])) == []
 
 
-# ----------------------------------------------------------------------------- sentences in the core
+# ---------------------------------------------------------------------------- sentences in the core
 
 # Where a string may hold both languages: the JSON Schema's field descriptions (``Field(
 # description="表头上的列名 / header label")``), which an editor shows whatever its language;

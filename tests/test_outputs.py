@@ -167,7 +167,8 @@ def _readonly(monkeypatch, folder: Path):
     "output, message",
     [
         ("missing/report.html",
-         "无法写出 missing/report.html：文件夹 missing 不存在。请先建立该文件夹，或换一个已有的文件夹"),
+         "无法写出 missing/report.html：文件夹 missing 不存在。"
+         "请先建立该文件夹，或换一个已有的文件夹"),
         ("data.csv/report.html",
          "无法写出 data.csv/report.html：data.csv 不是文件夹。请换一个文件夹存放报告"),
         ("locked/report.html",

@@ -18,7 +18,8 @@ HEADER = TONGLING_HEADER
 
 
 def month(tmp_path, number: int, done: dict[str, dict[str, float]]) -> str:
-    """Returns of 甲区 and 乙区: every project's completion is ``done[district].get(project, on schedule)``."""
+    """Returns of 甲区 and 乙区: every project's completion is \
+``done[district].get(project, on schedule)``."""
     due = {6: 0.5, 7: 0.6}[number]
     rows = [
         [d, p, 100, 100 * done.get(d, {}).get(p, due), 90, None, None, 100, 50]
@@ -43,8 +44,8 @@ def test_schedule_scores_behind_and_totals(two_months):
     assert dict(zip(june.table["district"], june.table["total"])) == pytest.approx(
         {"甲区": 100, "乙区": 98.8}
     )
-    # July: 甲 loses 0.6 (5 points behind); both gain the capped 1 point of 农民工技能培训, whose own
-    # rule is full at 50% with 0.1 a point above (60% done: +1, at most 1)
+    # July: 甲 loses 0.6 (5 points behind); both gain the capped 1 point of 农民工技能培训,
+    # whose own rule is full at 50% with 0.1 a point above (60% done: +1, at most 1)
     assert dict(zip(july.table["district"], july.table["total"])) == pytest.approx(
         {"乙区": 101, "甲区": 100.4}
     )

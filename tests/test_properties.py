@@ -115,8 +115,9 @@ def test_same_input_gives_byte_identical_output(generated):
 
 @pytest.mark.parametrize("deduction", [0, 10, 10_000])
 def test_more_deduction_never_raises_a_score(deduction):
-    generated = [[{"target": 10, "rate": 1, "funds_planned": 10, "in_place_rate": 1, "paid_rate": 1,
-                   "inspection": 90, "deduction": 0.0, "suspended": False} for _ in PROJECTS]]  # fmt: skip
+    generated = [[{"target": 10, "rate": 1, "funds_planned": 10, "in_place_rate": 1,
+                   "paid_rate": 1, "inspection": 90, "deduction": 0.0, "suspended": False}
+                  for _ in PROJECTS]]  # fmt: skip
     base = score(SCHEME, dataset(generated)).total["县0"]
     generated[0][0]["deduction"] = float(deduction)
     assert score(SCHEME, dataset(generated)).total["县0"] <= base

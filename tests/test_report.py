@@ -248,7 +248,9 @@ def test_xlsx_opens_in_libreoffice_with_the_right_ranking(sample, tmp_path):
     path.write_bytes(render(sample, ".xlsx"))
     profile = f"-env:UserInstallation=file://{tmp_path / 'profile'}"
     done = subprocess.run(
-        [SOFFICE, profile, "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1", "--outdir", str(tmp_path / "out"), str(path)],
+        [SOFFICE, profile, "--headless",
+         "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1",
+         "--outdir", str(tmp_path / "out"), str(path)],
         capture_output=True, text=True, timeout=180,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr

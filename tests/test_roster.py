@@ -133,7 +133,8 @@ def test_units_found_without_a_roster():
 def test_rules_check_refuses_a_number_setting_on_a_text_key(tmp_path):
     text = (ROOT / "rules" / "zigong-2011.yaml").read_text(encoding="utf-8")
     text = text.replace("  status: {label: 状态, required: false}",
-                        "  status: {label: 状态, required: false}\n  city: {label: 人口, unit: 万人}")  # fmt: skip
+                        "  status: {label: 状态, required: false}\n"
+                        "  city: {label: 人口, unit: 万人}")  # fmt: skip
     path = tmp_path / "s.yaml"
     path.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(main, ["rules", "check", str(path)])

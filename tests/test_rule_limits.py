@@ -327,7 +327,8 @@ def test_one_label_for_two_columns_is_refused(tmp_path):
     )
     path = write(tmp_path, text)
     assert check(path) == [
-        f"{path}:10: columns.completed：列名“项目”同时用于 project 和 completed，表头无法区分 — {SCHEMA_HINT}"
+        f"{path}:10: columns.completed：列名“项目”同时用于 project 和 completed，"
+        f"表头无法区分 — {SCHEMA_HINT}"
     ]
 
 
@@ -343,7 +344,8 @@ def test_column_min_above_max_is_refused(tmp_path):
 
 def test_scheme_without_status_column_scores_with_the_usual_optional_one(tmp_path):
     text = anhui_with(
-        "  status: {label: 状态, aliases: [实施状态], required: false, suspended: [暂缓实施, 不适用]}\n",
+        "  status: {label: 状态, aliases: [实施状态], required: false,"
+        " suspended: [暂缓实施, 不适用]}\n",
         "",
     )
     path = write(tmp_path, text)

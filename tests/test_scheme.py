@@ -131,7 +131,8 @@ def test_formula_naming_an_unknown_column():
 
 def test_unknown_template():
     text = GOOD.replace(
-        "    weight: 100\n    indicators:\n      - {name: 完成, share: 1, method: pass_fail, value: 完成 / 目标任务}\n",
+        "    weight: 100\n    indicators:\n"
+        "      - {name: 完成, share: 1, method: pass_fail, value: 完成 / 目标任务}\n",
         "    weight: 100\n    template: 标准\n",
     )
     assert problems(text) == [(17, "unknown-template")]

@@ -24,7 +24,8 @@ SAMPLE = ROOT / "samples" / "shapes-2024.xlsx"
 # The figures of samples/shapes-2024.xlsx, written out again: (目标任务, 完成, 计划资金, 拨付资金)
 ROADS = {"金安区": (100, 112, 500, 520), "裕安区": (100, 109, 400, 395),
          "叶集区": (80, 76, 300, 270), "霍邱县": (120, 120, 600, 600),
-         "舒城县": (90, 99, 450, 470), "金寨县": (110, 99, 500, 450), "霍山县": (100, 104, 350, 365)}  # fmt: skip
+         "舒城县": (90, 99, 450, 470), "金寨县": (110, 99, 500, 450),
+         "霍山县": (100, 104, 350, 365)}  # fmt: skip
 TREES = {"金安区": (20, 23), "裕安区": (20, 18), "叶集区": (15, 12), "霍邱县": (30, 37),
          "舒城县": (25, 25.5), "金寨县": (30, 26), "霍山县": (25, 27)}  # fmt: skip
 CARRYOVER = {
@@ -41,7 +42,8 @@ WATER = {"霍邱县": (50, 50), "舒城县": (60, 57), "金寨县": (40, 38.8), 
 FARMLAND = {"霍邱县": (10, 9.5), "舒城县": (8, 8), "金寨县": (12, 10.2), "霍山县": (6, 6.3)}
 SURVEY = {"金安区": 92, "裕安区": 88, "叶集区": 95, "霍邱县": 90, "舒城县": 86, "金寨县": 93,
           "霍山县": 91}  # fmt: skip
-# Σ拨付资金 / Σ计划资金 over each unit's rows (roads, trees, carry-over, community or water, farmland)
+# Σ拨付资金 / Σ计划资金 over each unit's rows (roads, trees, carry-over, community or water,
+# farmland)
 PAID = {"金安区": (520 + 100 + 180 + 950, 500 + 100 + 200 + 1000),
         "裕安区": (395 + 100 + 180 + 900, 400 + 100 + 200 + 1000),
         "叶集区": (270 + 100 + 90 + 800, 300 + 100 + 100 + 1000),
@@ -355,7 +357,8 @@ def test_a_peer_aggregate_over_a_grouping_that_does_not_exist_is_refused():
 
 
 def test_items_for_some_units_must_add_up_per_unit():
-    projects = """  - {name: 通用, weight: 40, indicators: [{name: a, share: 1, method: pass_fail, value: 完成}]}
+    projects = """  - {name: 通用, weight: 40, indicators: \
+[{name: a, share: 1, method: pass_fail, value: 完成}]}
   - name: 城区项目
     weight: 60
     applies_to: {group: 类别, in: [城区]}

@@ -43,7 +43,8 @@ def fill(path, rows_per_sheet=None, satisfaction=93.5, change=None):
             continue
         for index, row in enumerate(sheet.iter_rows(min_row=4)):
             values = {
-                "目标任务": 100, "完成": 95 + index % 7, "计划资金（万元）": 1000, "到位资金（万元）": 980,
+                "目标任务": 100, "完成": 95 + index % 7, "计划资金（万元）": 1000,
+                "到位资金（万元）": 980,
                 "拨付资金（万元）": 900 + index % 50, "督查评分": 90,
             }  # fmt: skip
             for cell, label in zip(row, header):

@@ -62,8 +62,8 @@ def check(
             count = {s: sum(1 for i in result.issues if i.severity == s) for s in
                      ("error", "warning", "info")}  # fmt: skip
             click.echo(
-                render("check_counts", lang, total=len(result.issues), errors=count["error"], warnings=count["warning"],
-                    infos=count["info"],
+                render("check_counts", lang, total=len(result.issues), errors=count["error"],
+                    warnings=count["warning"], infos=count["info"],
                 ),
                 err=True,
             )  # fmt: skip

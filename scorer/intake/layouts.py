@@ -136,7 +136,8 @@ def with_origin(
             label = scheme.columns[key].label
             issues.add("column-of-other-source", {"label": label, "source": held or "—"},
                        severity="warning", file=source.file, sheet=source.sheet,
-                       cell=f"{source.letters.get(key, column_letter(columns[key]))}{header_row + 1}")  # fmt: skip
+                       cell=f"{source.letters.get(key, column_letter(columns[key]))}"
+                            f"{header_row + 1}")  # fmt: skip
             source.letters.pop(key, None)
             columns.pop(key)
     return source
@@ -180,7 +181,8 @@ def _project_name(sheet: Sheet, path: Path, data_sheets: int, index: ProjectInde
 
 
 def _split_pair(text: str, labels: dict[str, str], index: ProjectIndex) -> tuple[str, str] | None:
-    """A header cell written 项目名+列名 (农村公路完成, 农村公路-完成): (project as written, key)."""
+    """A header cell written 项目名+列名 (农村公路完成, 农村公路-完成): \
+(project as written, key)."""
     for label in sorted(labels, key=len, reverse=True):
         if len(text) > len(label) and text.endswith(label):
             prefix = text[: -len(label)].rstrip(_SEPARATORS)

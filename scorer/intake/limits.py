@@ -155,8 +155,8 @@ def _check_member(info, seen: int, sheet: str | None) -> None:
         raise RefusedFile(
             "workbook-ratio",
             {"member": info.filename, "size": size(seen),
-             "packed": size(info.compress_size), "ratio": f"{seen / max(info.compress_size, 1):,.0f}",
-             "limit": MAX_RATIO},
+             "packed": size(info.compress_size),
+             "ratio": f"{seen / max(info.compress_size, 1):,.0f}", "limit": MAX_RATIO},
             sheet,
         )  # fmt: skip
 
@@ -373,7 +373,8 @@ def _place(letters: bytes, digits: bytes) -> tuple[int, int]:
 
 def _scan_references(pieces: Iterator[bytes]) -> tuple[int, int, int, int] | None:
     """Rows, columns, and the rows of the first and last references (of a cell or a row) of a
-    sheet whose cell tags all begin <c r="..." and whose r attributes are all written r="...": the largest
+    sheet whose cell tags all begin <c r="..." and whose r attributes are all written \
+r="...": the largest
     of them all (a superset of what the reader places its cells by), found without reading each
     one. None as soon as the sheet is written otherwise."""
     rows = first = last = 0

@@ -21,7 +21,8 @@ def parse_number(
     (None, False).
 
     Accepts 1,234.5, full-width digits and stray spaces; the column's own unit after the number
-    ("1,234万元" in a 万元 column); "95%" only where ``percent`` (a column in % or on a 0–100 scale).
+    ("1,234万元" in a 万元 column); "95%" only where ``percent`` \
+(a column in % or on a 0–100 scale).
     A number too large to compute with (1e999, inf) is no number; nor are TRUE/FALSE or 是/否.
     """
     if isinstance(raw, ExcelError):

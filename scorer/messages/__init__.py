@@ -1,4 +1,5 @@
-"""Every sentence a user reads: one catalog per language, a Message (code + params) rendered here."""
+"""Every sentence a user reads: one catalog per language, \
+a Message (code + params) rendered here."""
 
 from __future__ import annotations
 
@@ -86,7 +87,8 @@ class Message:
 
 @dataclass(frozen=True)
 class Given:
-    """Words a user wrote (a check's message in the rule file), in Chinese and optionally English."""
+    """Words a user wrote (a check's message in the rule file), \
+in Chinese and optionally English."""
 
     zh: str
     en: str | None = None

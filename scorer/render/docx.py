@@ -32,7 +32,8 @@ def _run(
     text: str, size: float, font: str = BODY_FONT, bold: bool = False, colour: str = ""
 ) -> str:
     props = (
-        f'<w:rFonts w:ascii="{LATIN_FONT}" w:hAnsi="{LATIN_FONT}" w:eastAsia="{font}" w:cs="{LATIN_FONT}"/>'
+        f'<w:rFonts w:ascii="{LATIN_FONT}" w:hAnsi="{LATIN_FONT}"'
+        f' w:eastAsia="{font}" w:cs="{LATIN_FONT}"/>'
         + ("<w:b/>" if bold else "")
         + (f'<w:color w:val="{colour}"/>' if colour else "")
         + f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>'
@@ -87,8 +88,12 @@ def _table(columns: list[str], rows: list[list[str]], widths: list[float], size:
             run = _run(text, size, HEADING_FONT if header else BODY_FONT)
             align = "left" if i in left and not header else "center"
             out.append(
-                f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
-                f'<w:p><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:before="30" w:after="30" w:line="{round(size * 26)}" w:lineRule="exact"/><w:jc w:val="{align}"/></w:pPr>{run}</w:p></w:tc>'
+                f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>'
+                '<w:vAlign w:val="center"/></w:tcPr>'
+                '<w:p><w:pPr><w:snapToGrid w:val="0"/>'
+                f'<w:spacing w:before="30" w:after="30" w:line="{round(size * 26)}"'
+                ' w:lineRule="exact"/>'
+                f'<w:jc w:val="{align}"/></w:pPr>{run}</w:p></w:tc>'
             )
         return f"<w:tr>{head}{''.join(out)}</w:tr>"
 
@@ -111,13 +116,18 @@ def _section(landscape: bool, footer_id: str | None, last: bool = False) -> str:
     page number."""
     w, h = (16838, 11906) if landscape else (11906, 16838)
     margins = (
-        '<w:pgMar w:top="1588" w:right="2098" w:bottom="1474" w:left="2098" w:header="851" w:footer="992" w:gutter="0"/>'
+        '<w:pgMar w:top="1588" w:right="2098" w:bottom="1474" w:left="2098"'
+        ' w:header="851" w:footer="992" w:gutter="0"/>'
         if landscape
-        else '<w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588" w:header="851" w:footer="992" w:gutter="0"/>'
+        else '<w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588"'
+        ' w:header="851" w:footer="992" w:gutter="0"/>'
     )
     footer = f'<w:footerReference w:type="default" r:id="{footer_id}"/>' if footer_id else ""
     orient = ' w:orient="landscape"' if landscape else ""
-    props = f'{footer}<w:pgSz w:w="{w}" w:h="{h}"{orient}/>{margins}<w:docGrid w:type="lines" w:linePitch="579"/>'
+    props = (
+        f'{footer}<w:pgSz w:w="{w}" w:h="{h}"{orient}/>{margins}'
+        '<w:docGrid w:type="lines" w:linePitch="579"/>'
+    )
     return (
         f"<w:sectPr>{props}</w:sectPr>"
         if last
@@ -127,7 +137,10 @@ def _section(landscape: bool, footer_id: str | None, last: bool = False) -> str:
 
 def _footer_xml() -> bytes:
     """— 1 —: the page number, 4号 宋体, centred, as a field Word and WPS fill in."""
-    run = f'<w:rPr><w:rFonts w:ascii="{LATIN_FONT}" w:hAnsi="{LATIN_FONT}" w:eastAsia="宋体"/><w:sz w:val="28"/></w:rPr>'
+    run = (
+        f'<w:rPr><w:rFonts w:ascii="{LATIN_FONT}" w:hAnsi="{LATIN_FONT}" w:eastAsia="宋体"/>'
+        '<w:sz w:val="28"/></w:rPr>'
+    )
     field = (
         f'<w:r>{run}<w:t xml:space="preserve">— </w:t></w:r>'
         f'<w:r>{run}<w:fldChar w:fldCharType="begin"/></w:r>'
@@ -313,7 +326,8 @@ def _append_lines(data: bytes, lines: list[str]) -> bytes:
     for line in lines:
         sect.addprevious(
             parse_xml(
-                f'<w:p {_NS}><w:pPr><w:spacing w:before="60"/></w:pPr>{_run(line, 12, bold=True)}</w:p>'
+                f'<w:p {_NS}><w:pPr><w:spacing w:before="60"/></w:pPr>'
+                f"{_run(line, 12, bold=True)}</w:p>"
             )
         )
     buffer = io.BytesIO()

@@ -305,7 +305,8 @@ def notice(result, head: Letterhead, lang: str = "zh") -> Notice:
     lagging = lagging_by_lead(result, found, lang)
     basis = head.basis or render("notice_basis_none", lang, name=scheme.name)
     blocks: list[tuple[str, str]] = [
-        ("para", render("notice_basis", lang, basis=basis, period=period_words(scheme, month, lang), n=len(rows), unit=unit)),
+        ("para", render("notice_basis", lang, basis=basis, period=period_words(scheme, month, lang),
+                        n=len(rows), unit=unit)),
         ("heading", t["notice_h_overall"]),
         ("para", _overall(scheme, found, len(rows), unit, lang)),
         ("heading", t["notice_h_results"]),
@@ -398,8 +399,9 @@ def _results(result, rows: list[dict[str, Any]], unit: str, lang: str) -> list[s
     precision = scheme.precision
     out = []
     totals = [r["total"] for r in rows]
-    spread = render("notice_spread", lang, n=len(rows), unit=unit, low=f"{min(totals):,.{precision}f}",
-        high=f"{max(totals):,.{precision}f}", total=f"{scheme.total:,g}")  # fmt: skip
+    spread = render("notice_spread", lang, n=len(rows), unit=unit,
+        low=f"{min(totals):,.{precision}f}", high=f"{max(totals):,.{precision}f}",
+        total=f"{scheme.total:,g}")  # fmt: skip
     grades = []
     for grade in scheme.grades:
         names = [r["district"] for r in rows if r["grade"] == grade]

@@ -550,8 +550,9 @@ def _appendix(write: _Writer, result, lang: str) -> None:
 
     issues = sorted(result.issues, key=_issue_order)
     if issues:
-        rows = [[t.get(i.severity, i.severity), i.location(), "" if i.value is None else str(i.value),
-                 i.message(lang), i.hint(lang)] for i in issues]  # fmt: skip
+        rows = [[t.get(i.severity, i.severity), i.location(),
+                 "" if i.value is None else str(i.value), i.message(lang), i.hint(lang)]
+                for i in issues]  # fmt: skip
         write.table([t["severity"], t["where"], t["value"], t["what"], t["todo"]], rows,
                     [0.7, 2.4, 1.2, 3, 2.4], size=7.5, wrap=True)  # fmt: skip
     else:

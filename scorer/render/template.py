@@ -189,7 +189,8 @@ def _survey_sheet(book: _Template, districts: list[str]) -> None:
         book.write_text(sheet, row, 0, district, "name" if district else "text")
         sheet.write_blank(row, 1, None, book.formats["input"])
     rule = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100,
-            "error_title": "数值有误", "error_message": "满意度请填写 0 到 100 之间的数（如 93.5）"}  # fmt: skip
+            "error_title": "数值有误",
+            "error_message": "满意度请填写 0 到 100 之间的数（如 93.5）"}  # fmt: skip
     sheet.data_validation(1, 1, max(1, len(districts)), 1, rule)
     sheet.set_column(0, 1, 14)
     sheet.freeze_panes(1, 1)
@@ -200,8 +201,10 @@ def _validation(scheme: Scheme, key: str) -> dict[str, Any] | None:
     if key == "status":
         words = column.suspended
         return {"validate": "list", "source": words, "ignore_blank": True,
-                "input_title": "状态", "input_message": "正常实施留空；不实施的项目选择：" + "、".join(words),
-                "error_title": "状态有误", "error_message": "请留空，或选择：" + "、".join(words)}  # fmt: skip
+                "input_title": "状态",
+                "input_message": "正常实施留空；不实施的项目选择：" + "、".join(words),
+                "error_title": "状态有误",
+                "error_message": "请留空，或选择：" + "、".join(words)}  # fmt: skip
     if key in ("district", "project", "city") or column.kind == "text":
         return None
     low, high = column.min, column.max
@@ -233,7 +236,8 @@ def _instructions(sheet, book: _Template) -> None:
         ("1. 每个项目一行，项目名称已列出，请勿修改表头和项目名称。", None),
         ("2. 数字直接填写，不要带单位或文字（如“约100”“—”）；金额单位见表头。", None),
         (
-            "3. 不实施的项目在“状态”列选择“暂缓实施”或“不适用”，该行数字可不填；正常实施的项目“状态”留空。",
+            "3. 不实施的项目在“状态”列选择“暂缓实施”或“不适用”，"
+            "该行数字可不填；正常实施的项目“状态”留空。",
             None,
         ),
         ("4. 填好后可用 scorer check 检查：scorer check 本文件.xlsx", None),

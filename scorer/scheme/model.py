@@ -413,7 +413,9 @@ class Project(Rules):
     )
     others: Literal["excluded", "mean"] = Field(
         default="excluded",
-        description="不适用的单位：excluded 不计分也不计入可得分值（不折算）；mean 得适用单位的平均分",
+        description=(
+            "不适用的单位：excluded 不计分也不计入可得分值（不折算）；mean 得适用单位的平均分"
+        ),
     )
 
     def applies(self, district: str, groups: UnitGroups) -> bool:
@@ -759,7 +761,8 @@ class Scheme(_Strict):
 
 
 def rules_summary(rules: Rules, lang: str | None = None) -> str:
-    """How a project is scored, in one line: 目标任务完成 60%（linear） · 资金拨付 25%（tiers） · −督查扣分;
+    """How a project is scored, in one line: 目标任务完成 60%（linear） · \
+资金拨付 25%（tiers） · −督查扣分;
     with ``lang`` the methods by their practice names (目标任务完成 60%（线性扣分）)."""
     parts = [
         f"{i.name} {i.share:.0%}（{method_label(i.method, lang)}）" for i in rules.indicators or []

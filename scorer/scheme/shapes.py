@@ -12,7 +12,8 @@ from .types import Number, RuleValueError, Whole, _IndicatorBase, _one_of, _Stri
 
 
 class Step(_Strict):
-    """每增加（减少）一步加（扣）若干分：per 为一步的大小，按值的单位计（0.05 即 5%，10 即 10万元）。"""
+    """每增加（减少）一步加（扣）若干分：per 为一步的大小，\
+按值的单位计（0.05 即 5%，10 即 10万元）。"""
 
     per: Number = Field(
         default=0.01,
@@ -28,7 +29,9 @@ class Step(_Strict):
     )
     by: str | None = Field(
         default=None,
-        description="另用公式量出超出（不足）的多少，如“完成面积 - 目标面积”（公顷）/ distance formula",
+        description=(
+            "另用公式量出超出（不足）的多少，如“完成面积 - 目标面积”（公顷）/ distance formula"
+        ),
     )
     unit: str | None = Field(default=None, description="by 量出的单位，如 公顷 / unit of by")
     max_points: Number | None = Field(default=None, ge=0, description="最多加（扣）的分数")
@@ -68,7 +71,8 @@ class RankSequence(_Strict):
     )
 
 
-# grouping name → group name → its units, e.g. 部门类别: {专业部门: [教育局, 卫健委], 综合部门: [...]}
+# grouping name → group name → its units,
+# e.g. 部门类别: {专业部门: [教育局, 卫健委], 综合部门: [...]}
 UnitGroups = dict[str, dict[str, list[str]]]
 
 

@@ -155,7 +155,8 @@ def main() -> None:
     if wanted("2"):
         # 2. 330k rows to JSON, against fastexcel's bare read and pandas' default reader
         fast_read = python_code(
-            f"import fastexcel; fastexcel.read_excel({str(clean)!r}).load_sheet(0, header_row=1).to_pandas()"
+            f"import fastexcel; fastexcel.read_excel({str(clean)!r})"
+            ".load_sheet(0, header_row=1).to_pandas()"
         )
         ours = [*SCORER, "assess", str(clean), *RULES, "--format", "json"]
         (fast, _), (assess, peak) = side_by_side(runs, fast_read, ours)
@@ -281,7 +282,8 @@ def main() -> None:
         setup = (
             "import scorer\n"
             "from scorer.render.report import render\n"
-            f"result = scorer.assess([{str(clean)!r}], {str(ROOT / 'rules' / 'anhui-2010.yaml')!r})\n"
+            f"result = scorer.assess([{str(clean)!r}], "
+            f"{str(ROOT / 'rules' / 'anhui-2010.yaml')!r})\n"
             "times = []\n"
         )
         sizes = {}
@@ -306,28 +308,35 @@ def main() -> None:
             )
 
     if wanted("6"):
-        # 6. the web page: upload → ranking shown, through the real server (warm, as a clerk's second
-        # upload of the day), for the bundled sample and the 105 counties
+        # 6. the web page: upload → ranking shown, through the real server (warm, as a clerk's
+        # second upload of the day), for the bundled sample and the 105 counties
         code = (
             "import http.client, re, tempfile, threading, time, uuid\n"
             "from scorer.web import start\n"
             "server = start('127.0.0.1', 0, tempfile.mkdtemp() + '/runs.sqlite')\n"
             "threading.Thread(target=server.serve_forever, daemon=True).start()\n"
             "def get(c, path, cookie):\n"
-            "    c.request('GET', path, headers={'Cookie': cookie}); r = c.getresponse(); return r, r.read()\n"
+            "    c.request('GET', path, headers={'Cookie': cookie}); r = c.getresponse();"
+            " return r, r.read()\n"
             "def upload(name):\n"
             "    c = http.client.HTTPConnection('127.0.0.1', server.port)\n"
             "    c.request('GET', '/'); r = c.getresponse(); body = r.read().decode()\n"
             "    cookie = r.getheader('Set-Cookie').split(';')[0]\n"
             '    csrf = re.search(\'name="csrf" value="([^"]+)"\', body).group(1)\n'
             "    data = open(name, 'rb').read(); b = uuid.uuid4().hex\n"
-            "    part = lambda n, v: f'--{b}\\r\\nContent-Disposition: form-data; name=\"{n}\"\\r\\n\\r\\n{v}\\r\\n'.encode()\n"
-            "    payload = part('csrf', csrf) + part('scheme', 'auto') + (f'--{b}\\r\\nContent-Disposition: form-data; name=\"files\"; filename=\"{name.rsplit(\"/\", 1)[-1]}\"\\r\\n\\r\\n').encode() + data + f'\\r\\n--{b}--\\r\\n'.encode()\n"
+            "    part = lambda n, v: f'--{b}\\r\\nContent-Disposition: form-data;"
+            ' name="{n}"\\r\\n\\r\\n{v}\\r\\n\'.encode()\n'
+            "    payload = part('csrf', csrf) + part('scheme', 'auto')"
+            ' + (f\'--{b}\\r\\nContent-Disposition: form-data; name="files";'
+            ' filename="{name.rsplit("/", 1)[-1]}"\\r\\n\\r\\n\').encode()'
+            " + data + f'\\r\\n--{b}--\\r\\n'.encode()\n"
             "    start = time.perf_counter()\n"
-            "    c.request('POST', '/runs', payload, {'Content-Type': f'multipart/form-data; boundary={b}', 'Cookie': cookie})\n"
+            "    c.request('POST', '/runs', payload,"
+            " {'Content-Type': f'multipart/form-data; boundary={b}', 'Cookie': cookie})\n"
             "    r = c.getresponse(); r.read(); where = r.getheader('Location')\n"
             "    while '/jobs/' in where:\n"
-            "        r, _ = get(c, where, cookie); where = r.getheader('Location') or where; time.sleep(0.05)\n"
+            "        r, _ = get(c, where, cookie); where = r.getheader('Location') or where;"
+            " time.sleep(0.05)\n"
             "    r, page = get(c, where, cookie)\n"
             "    assert b'id=\"ranking\"' in page\n"
             "    return time.perf_counter() - start\n"

@@ -89,7 +89,8 @@ def main() -> None:
         w = {k: statistics.median(v) * 1000 for k, v in walls.items()}
         c = {k: statistics.median(v) * 1000 for k, v in cpus.items()}
         line = (f"{name:<20} | {w['before']:>8.1f} ms | {w['after']:>7.1f} ms | "
-                f"{c['before']:>7.1f} ms | {c['after']:>6.1f} ms | {c['after'] / c['before']:>9.3f}")  # fmt: skip
+                f"{c['before']:>7.1f} ms | {c['after']:>6.1f} ms | "
+                f"{c['after'] / c['before']:>9.3f}")  # fmt: skip
         if args.instructions:
             before, after = (instructions(tree, command) for tree in trees.values())
             line += (
