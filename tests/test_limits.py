@@ -454,6 +454,36 @@ def test_a_child_that_dies_on_a_sheet_within_the_limits_leaves_it_to_be_read_her
     assert data.districts == ["合肥市"]
 
 
+def test_a_child_that_hangs_is_given_up_and_the_sheet_read_here(
+    tmp_path, anhui, filler, monkeypatch
+):
+    """A child that never finishes (forked while another thread held a lock it then waits for)
+    is killed at its deadline; the sheet is scanned and parsed in this process."""
+    import time
+
+    from scorer.intake import isolation, limits
+
+    if not isolation.available():
+        pytest.skip("no child processes here")
+
+    def hang(*args):
+        while True:
+            time.sleep(1)
+
+    monkeypatch.setattr(isolation, "_child", hang)
+    monkeypatch.setattr(isolation, "SECONDS_FLOOR", 0.5)
+    monkeypatch.setattr(isolation, "SECONDS_PER_CELL", 0)
+    scanned = []
+    real = limits.sheet_extent
+    monkeypatch.setattr(limits, "sheet_extent", lambda *a: scanned.append(a[2]) or real(*a))
+    started = time.monotonic()
+    data = read_data([large_return(tmp_path, filler, dimension="A1:K159999")], anhui)
+    assert time.monotonic() - started < 30  # (the deadline, not the test's patience, ended it)
+    assert scanned == ["合肥市"]
+    assert [i.code for i in data.issues if i.severity == "error"] == []
+    assert data.districts == ["合肥市"]
+
+
 def test_without_child_processes_a_large_sheet_is_scanned_before_it_is_read(
     tmp_path, anhui, filler, monkeypatch
 ):

@@ -23,6 +23,11 @@ from typing import Any
 
 MEMORY_FLOOR = 768 << 20  # the child's address space beyond its parent's: any parse of a
 MEMORY_PER_CELL = 256  # sheet within its claim fits (calamine keeps ~100 bytes a cell at most)
+# How long the child may take before it is given up (killed, and the sheet scanned and read
+# here): a parse of a sheet within its claim takes well under a second per million cells. A
+# child forked while another thread held a lock of the reader's can wait for it for ever.
+SECONDS_FLOOR = 8.0
+SECONDS_PER_CELL = 2e-6
 
 
 def available() -> bool:
@@ -99,7 +104,7 @@ def parse_apart(
         _child(shared, source, name, options, budget)
     try:
         try:
-            left = _end(pid)
+            left = _end(pid, deadline=SECONDS_FLOOR + SECONDS_PER_CELL * claimed_cells)
         except BaseException:
             _end(pid, kill=True)
             raise
@@ -194,12 +199,25 @@ def _receive(shared: int, pa) -> tuple[Any, CellErrors | None, list] | ReaderCom
     return batch, errors, [tuple(column) for column in meta["selected"]]
 
 
-def _end(pid: int, kill: bool = False) -> bool:
-    """Wait for the child (ended first when ``kill``); whether it left as it should."""
-    if kill:
-        import signal
+def _end(pid: int, kill: bool = False, deadline: float | None = None) -> bool:
+    """Wait for the child (ended first when ``kill``; ended when it is still at work after
+    ``deadline`` seconds); whether it left as it should."""
+    import signal
+    import time
 
+    if deadline is not None:
+        until, pause = time.monotonic() + deadline, 0.002
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+            if time.monotonic() >= until:
+                kill = True
+                break
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+    if kill:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
-    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    return not kill and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
