@@ -150,19 +150,18 @@ def previous_paths(
     if given:
         return [str(p) for p in given]
     base = scheme_path.parent if scheme_path is not None else Path.cwd()
-    return [_as_said(base / name) for name in scheme.previous_files()]
+    return [short_path(base / name) for name in scheme.previous_files()]
 
 
-def _as_said(path: Path) -> str:
-    """A path as the user would write it: relative to the working folder when it lies inside
-    it (rules/../samples/x.xlsx → samples/x.xlsx), else absolute."""
+def short_path(path: str | Path) -> str:
+    """A path as short as it can be said: relative to the current folder where it is inside
+    (rules/../samples/x.xlsx → samples/x.xlsx), else as given, with its ``..`` resolved."""
     import os
 
-    full = Path(os.path.normpath(path.absolute()))
     try:
-        return str(full.relative_to(Path.cwd()))
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
-        return str(full)
+        return os.path.normpath(path)
 
 
 def run(

@@ -168,10 +168,6 @@ def _cjk(text: str) -> bool:
     return any("\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text)
 
 
-def _both(said: Clauses) -> Clauses:
-    return said
-
-
 def _got(fraction: float, ctx: Context) -> str:
     return _num(fraction * ctx.points)
 
@@ -215,7 +211,7 @@ def _words_efficacy(
             said.append(say("shape.words.efficacy_above"))
         elif ratio < -EPS:
             said.append(say("shape.words.efficacy_below"))
-    return _both(Clauses(said))
+    return Clauses(said)
 
 
 def _words_interpolate(ind: sh.Interpolate, value: float, fraction: float, ctx: Context, peers):
@@ -263,7 +259,7 @@ def _words_per_event(ind: sh.PerEvent, value: float, fraction: float, ctx: Conte
     said = [say("shape.words.per_event", **params, points=_got(fraction, ctx))]
     if fraction <= EPS and events * share > 1 + EPS:
         said.append(say("shape.words.no_lower"))
-    return _both(Clauses(said))
+    return Clauses(said)
 
 
 def _words_highest_level(ind: sh.HighestLevel, value: float, fraction: float, ctx: Context, peers):

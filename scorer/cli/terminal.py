@@ -219,11 +219,10 @@ def errors(issues: list[Issue]) -> int:
 
 
 def shown(path: str | Path) -> str:
-    """A path as short as it can be said: relative to the current folder where it is inside."""
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    """A path as short as it can be said (the pipeline's ``short_path``)."""
+    from ..pipeline import short_path
+
+    return short_path(path)
 
 
 def number(value: float, precision: int) -> str:

@@ -125,8 +125,3 @@ def say(code: str, /, **params: Any) -> Message:
             if code not in CATALOGS[lang]:
                 raise MessageError(f"no message {code!r} in the {lang!r} catalog")
     return Message(code, params)
-
-
-def in_languages(message: Message) -> dict[str, str]:
-    """{"zh": …, "en": …}: a message in every language, for outputs that carry both (JSON)."""
-    return {lang: message.render(lang) for lang in LANGS}

@@ -303,6 +303,7 @@ def notice(result, head: Letterhead, lang: str = "zh") -> Notice:
     rows = ranking_rows(ranking)
     found = figures(result, month)
     lagging = lagging_by_lead(result, found, lang)
+    named = most_behind(lagging)  # the projects behind the body names; the rest go to 附件2
     basis = head.basis or render("notice_basis_none", lang, name=scheme.name)
     blocks: list[tuple[str, str]] = [
         ("para", render("notice_basis", lang, basis=basis, period=period_words(scheme, month, lang),
@@ -312,7 +313,7 @@ def notice(result, head: Letterhead, lang: str = "zh") -> Notice:
         ("heading", t["notice_h_results"]),
         *[("para", text) for text in _results(result, rows, unit, lang)],
         ("heading", t["notice_h_problems"]),
-        *[("para", text) for text in _problems(result, found, lagging, month, unit, lang)],
+        *[("para", text) for text in _problems(result, found, lagging, named, month, unit, lang)],
         ("heading", t["notice_h_next"]),
         ("para", render("notice_next", lang, unit=unit)),
     ]  # fmt: skip
@@ -327,7 +328,7 @@ def notice(result, head: Letterhead, lang: str = "zh") -> Notice:
         table=table,
         rows=rows,
         lagging=lagging,
-        annex=lag_annex(result, lagging, month, lang),
+        annex=lag_annex(result, lagging, named, month, lang),
     )
 
 
@@ -473,7 +474,13 @@ BODY_PROJECTS = 5  # projects behind named in the body; past it, the rest go to 
 
 
 def _problems(
-    result, found: Figures, lagging: list[dict], month: int | None, unit: str, lang: str
+    result,
+    found: Figures,
+    lagging: list[dict],
+    shown: list[dict],
+    month: int | None,
+    unit: str,
+    lang: str,
 ) -> list[str]:
     """The project tasks behind (by lead department), the units with most, the suspended. Past
     ``BODY_PROJECTS`` projects behind, the body names those with the most units behind and sends
@@ -484,7 +491,6 @@ def _problems(
             out.append(render("notice_lag_none", lang, unit=unit))
     else:
         short = lag_words(month, lang)
-        shown = most_behind(lagging)
         led = any(e["given_lead"] for e in shown)
         kind = (
             "notice_lag_intro_most" if len(shown) < len(lagging)
@@ -555,11 +561,11 @@ def most_behind(lagging: list[dict]) -> list[dict]:
 
 
 def lag_annex(
-    result, lagging: list[dict], month: int | None, lang: str
+    result, lagging: list[dict], named: list[dict], month: int | None, lang: str
 ) -> tuple[str, list[str], list[list[str]]] | None:
-    """附件2, when the body names only some of the projects behind: every project behind with
-    its lead department, how many units and each unit's completion, lowest first."""
-    if len(most_behind(lagging)) == len(lagging):
+    """附件2, when the body names only some (``named``) of the projects behind: every project
+    behind with its lead department, how many units and each unit's completion, lowest first."""
+    if len(named) == len(lagging):
         return None
     t = words(lang)
     scheme = result.scheme
