@@ -252,7 +252,7 @@ def _apply_rules(
                 }
                 issues.append(Issue("undefined-value", params))
             else:
-                labels = "、".join(scheme.columns[k].label for k in _keys(scheme, indicator.value))
+                labels = [scheme.columns[k].label for k in _keys(scheme, indicator.value)]
                 detail = say("detail.zero_denominator_sum")
                 params = {
                     "district": district,

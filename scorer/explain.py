@@ -381,11 +381,11 @@ class Explainer:
             if position is None:
                 continue
             value = self._cell(key, position)
-            label = column.label
+            label: str | Message = column.label
             counties = self.locate.count(district, project.name)
             if members is not None:
-                sign = "Σ" if column.roll_up == "sum" else "平均"
-                label = f"{sign}{label}（{counties}个县区）"
+                rolled = "explain.rolled_sum" if column.roll_up == "sum" else "explain.rolled_mean"
+                label = say(rolled, label=column.label, n=counties)
             inputs.append(
                 Input(
                     label,

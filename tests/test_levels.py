@@ -111,7 +111,8 @@ def test_city_roll_up_explains_which_cells_were_summed():
     result = assess([COUNTIES], RULES / "anhui-2010.yaml", level="city")
     item = result.explainer()("巢湖市").items[0]
     inputs = item.lines[0].inputs
-    assert inputs[0].label == "Σ完成（5个县区）"
+    assert inputs[0].label.render("zh") == "Σ完成（5个县区）"
+    assert inputs[0].label.render("en") == "Σ完成 (5 counties)"  # the label is the data's own
     assert inputs[0].cell.count(",") == 4  # five counties' cells, one per county
     assert inputs[0].sheet == "2010年度县级民生工程"
 

@@ -45,6 +45,7 @@ ZH_MAY_SAY = {
     "JSON", "Schema", "YAML", "README", "Excel", "WPS", "Word", "Office", "PDF", "HTML", "XML",
     "zip", "doc", "docx", "csv", "md", "html", "pdf", "ods", "xls", "xlsx", "ANSI", "GBK",
     "UTF-8", "SHA-256", "KB", "TRUE", "FALSE", "Ctrl", "End", "Tab", "B",
+    "zh-CN",  # the language tag of a Chinese PDF
 }  # fmt: skip
 # Chinese an English sentence may hold: what the user typed or the data must contain.
 EN_MAY_SAY = {"：", "，", "　", "。", "暂缓实施", "是", "否", "有", "无", "完成", "未完成"}
@@ -57,9 +58,15 @@ EN_ONLY = {
     # a rank in sequence: English says the step with its sign (-0.1), and the count with the place
     **{f"words.sequence_{s}_{w}": {"signed"} for s in ("first", "last") for w in ("down", "up")},
     "words.place_first": {"count"},
+    "names.more": {"more"},
+    "date.day": {"month_name"},  # 8 March 2011; Chinese writes the month as a number
     "words.place_last": {"count"},
 }
 ZH_ONLY = {
+    "names.more": {"total"},  # 等61个 counts them all; English says how many more
+    "survey_rank_of": {"survey"},  # the rule file's (Chinese) name of its survey
+    "pdf.survey_heading": {"survey"},
+    "date.day": {"month"},  # 2011年3月8日; English names the month (month_name)
     "yaml-unclosed-quote.todo": {"quote"},  # English says "close it": the line shows which
     "yaml-unclosed-bracket.todo": {"closing"},
     "yaml-extra-bracket.todo": {"bracket"},
@@ -269,6 +276,61 @@ def test_the_core_says_nothing_in_both_languages_at_once():
         for entry in mixed_or_paired(path.read_text(encoding="utf-8"))
     ]
     assert found == [], "\n".join(found)
+
+
+def words_chosen_by_language(source: str) -> list[str]:
+    """Where a module writes the words of one language itself and picks them by ``lang``:
+    ``"、" if lang == "zh" else ", "``, ``f"{n}月" if lang == "zh" else str(n)``. The catalog
+    holds such words (sep.list, month.short…); a choice between the rule file's own (Chinese)
+    label and the catalog's word, or of a numeral, is no such branch."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.IfExp) or not isinstance(node.test, ast.Compare):
+            continue
+        sides = [node.test.left, *node.test.comparators]
+        if not (
+            any(isinstance(n, ast.Constant) and n.value in ("zh", "en") for n in sides)
+            and any(isinstance(n, (ast.Name, ast.Attribute)) for n in sides)
+        ):
+            continue
+        written = [
+            n
+            for branch in (node.body, node.orelse)
+            for n in (branch.elts if isinstance(branch, ast.Tuple) else [branch])
+            if isinstance(n, ast.JoinedStr)
+            or (isinstance(n, ast.Constant) and isinstance(n.value, str))
+        ]
+        if written:
+            found.append(f"{node.lineno}: {ast.unparse(node)[:70]}")
+    return found
+
+
+def test_no_words_are_chosen_by_language_outside_the_catalogs():
+    found = [
+        f"{path.relative_to(ROOT)}:{entry}"
+        for path in _core_modules()
+        for entry in words_chosen_by_language(path.read_text(encoding="utf-8"))
+    ]
+    assert found == [], "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    "source, count",
+    [
+        ('sep = "、" if lang == "zh" else ", "', 1),
+        ('x = f"{m}月" if lang == "zh" else str(m)', 1),
+        ('x = ("；" if self.lang == "zh" else "; ").join(parts)', 1),
+        ('unit = scheme.columns["district"].label if lang == "zh" else t["district"]', 0),
+        ('n = chinese_number(rank) if lang == "zh" else rank', 0),
+        ('x = 32 + 16 * (3 if lang == "zh" else 7)', 0),
+        ('x = "、" if kind == "list" else ", "', 0),
+        ('open_, close = ("（", "）") if lang == "zh" else (" (", ")")', 1),
+        ('x = render("a", lang) if lang == "zh" else t["b"]', 0),
+        ('x = hint(lang) if f"{code}.todo" in CATALOGS[lang] else ""', 0),
+    ],
+)
+def test_the_language_scan_finds_words_written_in_code(source, count):
+    assert len(words_chosen_by_language(source)) == count
 
 
 @pytest.mark.parametrize(

@@ -111,13 +111,13 @@ def print_ranking(ranking: Ranking, lang: str, top: int | None, city: str | None
     out.print(render("title", lang, name=scheme.name, total=number(scheme.total, 0)), style="bold")
     columns: list[tuple[str, JustifyMethod]] = [
         (text["rank"], "right"),
-        (scheme.columns["district"].label if lang == "zh" else text["district"], "left"),
+        (scheme.column_word("district", lang), "left"),
         (text["total"], "right"),
         (text["grade"], "left"),
     ]
     grouped = "city" in ranking.table
     if grouped:
-        columns.append((scheme.columns["city"].label if lang == "zh" else text["city"], "left"))
+        columns.append((scheme.column_word("city", lang), "left"))
         columns.append((text["city_rank"], "right"))
     has_survey = ranking.table["survey_rank"].notna().any()
     if has_survey:
@@ -165,11 +165,11 @@ def _print_awards(ranking: Ranking, lang: str, city: str | None = None) -> None:
     """Each award's winners per city, with the rule and any tie on a quota line; then the ties
     strict ranks settled with the tie-break chain."""
     out = console()
-    sep = "、" if lang == "zh" else ", "
+    sep = words(lang)["sep.list"]
     for award in ranking.awards:
         if award.skipped:
             out.print(
-                f"{award.name}{'：' if lang == 'zh' else ': '}{award.skipped.render(lang)}",
+                award.name + words(lang)["punct.colon"] + award.skipped.render(lang),
                 style="dim",
                 soft_wrap=True,
             )
@@ -206,7 +206,7 @@ def _print_awards(ranking: Ranking, lang: str, city: str | None = None) -> None:
 def _print_ties(ranking: Ranking, lang: str, city: str | None) -> None:
     """The equal totals strict ranks settled, and the tie-break chain that settled them."""
     out = console()
-    sep = "、" if lang == "zh" else ", "
+    sep = words(lang)["sep.list"]
     chain = sep.join(name for name, _ in ranking.chain) or "—"
     out.print(render("ties_title", lang, chain=chain), style="bold")
     precision = ranking.assessment.scheme.precision

@@ -84,7 +84,7 @@ def same_scheme(a: Scheme, b: Scheme, earlier: str, later: str, lang: str) -> No
     from ..errors import UsageError
 
     text = words(lang)
-    sep = "、" if lang == "zh" else ", "
+    sep = words(lang)["sep.list"]
     fields = [f for f in scored if getattr(a, f) != getattr(b, f)]
     what = sep.join(text.get(f"scheme_parts.{f}", f) for f in fields)
     raise UsageError(
@@ -104,7 +104,7 @@ def _period_label(path: str, lang: str, month: int | None = None) -> str:
     from ..periods import month_in_name
 
     month = month or month_in_name([path])
-    return (f"{month}月" if lang == "zh" else f"M{month}") if month else Path(path).stem
+    return render("month.label", lang, month=month) if month else Path(path).stem
 
 
 @click.command(cls=Command, help="help_compare", short_help="help_short_compare")
@@ -169,9 +169,7 @@ def _lagging_document(
     suffix = Path(output).suffix.lower()
     if suffix == ".json":
         return dumps(_compare_json(earlier, later, changes, fell, behind)).encode("utf-8")
-    period = (
-        f"（{_period_label(later, lang)}）" if lang == "zh" else f" ({_period_label(later, lang)})"
-    )
+    period = render("punct.bracketed", lang, text=_period_label(later, lang))
     title = render("lagging_title", lang, name=scheme.name, period=period)
     if suffix == ".docx":
         from ..render.lagging import render_lagging_docx

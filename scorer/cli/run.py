@@ -105,7 +105,8 @@ def _prepare(
     try:
         return prepare(paths, rules, month, progress, previous)
     except MonthNeeded as exc:
-        found = "、".join(f"{m}月" if lang == "zh" else str(m) for m in exc.found)
+        months = [render("month.short", lang, month=m) for m in exc.found]
+        found = words(lang)["sep.list"].join(months)
         key = "month_several" if exc.found else "month_needed"
         raise UsageError(render(key, lang, name=exc.scheme, found=found)) from None
 

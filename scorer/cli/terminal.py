@@ -353,12 +353,11 @@ def say_units(result: Result, lang: str, shown: int = 30) -> None:
     (the first ``shown`` of a long list, and how many there are)."""
     if result.scheme.has_roster() or not result.data.districts:
         return
-    text = words(lang)
     found = result.data.districts
-    sep = "、" if lang == "zh" else ", "
+    sep = words(lang)["sep.list"]
     names = sep.join(found[:shown])
     if len(found) > shown:
         names += render("units_more", lang, n=len(found))
-    label = result.scheme.columns["district"].label if lang == "zh" else text["district"]
+    label = result.scheme.column_word("district", lang)
     said = render("units_found", lang, n=len(found), label=label, names=names)
     click.echo(visible(said), err=True)

@@ -135,7 +135,7 @@ def _project_issue(
     """What is said of a project name that is not one of the scheme's names exactly."""
     if match.project is None and match.ambiguous:
         rows.add("ambiguous-project", position, "project", value=name,
-                 candidates="、".join(match.ambiguous))  # fmt: skip
+                 candidates=list(match.ambiguous))  # fmt: skip
     elif match.project is None:
         suggestion = (
             say("did_you_mean", name=match.suggestion)
@@ -160,7 +160,9 @@ def check_statuses(rows: CheckedRows) -> None:
     frame["suspended"] = status.isin(suspended_words).to_numpy()
     unknown_status = ~(status.isin(suspended_words) | status.isin(NORMAL_STATUS) | (status == ""))
     known = (
-        "、".join(scheme.columns["status"].suspended) if "status" in scheme.columns else "暂缓实施"
+        list(scheme.columns["status"].suspended)
+        if "status" in scheme.columns
+        else say("word.suspended")
     )
     for position in np.flatnonzero(unknown_status.to_numpy()).tolist():
         rows.add("bad-status", position, "status",

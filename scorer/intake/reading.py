@@ -131,7 +131,7 @@ class _Reader:
         self.odd: list[OddCell] = []
         self.laid_out = False  # a sheet in another layout than long was read
         self.needs = ColumnNeeds(scheme)  # the columns each project's sheet must have
-        self.header_help = "、".join(c.label for c in scheme.columns.values() if c.required)
+        self.header_help = [c.label for c in scheme.columns.values() if c.required]
         labels = label_table(scheme)
         self.survey_labels = {k: v for k, v in labels.items() if v == "district"}
         if scheme.survey is not None:
@@ -245,7 +245,7 @@ def _worth_saying(sheet: Sheet) -> bool:
     )
 
 
-def _headless(path: Path, sheet: Sheet, labels: str) -> Issue:
+def _headless(path: Path, sheet: Sheet, labels: list[str]) -> Issue:
     """A sheet without a header the scheme knows: a note for a sheet of text (remarks, a
     title), an error for one with data in it (numbers, or rows below the rows searched), which
     would otherwise drop out of the ranking unseen."""
@@ -415,7 +415,7 @@ def _absent_columns(
         unneeded = wanted is not None and key not in wanted
         if unneeded and (project is not None or key in scheme.measure_keys()):
             continue  # (a sheet of one project needs no 状态 column either)
-        aliases = "、".join(column.aliases) or "—"
+        aliases = list(column.aliases) or "—"
         where = {"file": source.file, "sheet": source.sheet}
         needing = wanted.get(key) if wanted is not None else None
         if wanted is not None and needing and (project or len(needing) < len(wanted.held)):

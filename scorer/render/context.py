@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from ..explain import district_view
-from ..messages import words
+from ..messages import render, words
 from ..scheme import rules_summary
 from ..subtotals import level_tables
 from .json import awards_list
@@ -37,12 +37,8 @@ def method_summary(scheme, project, lang: str) -> str:
     """How a project is scored, in a line: its template's name, or its indicators and shares."""
     template = scheme.template_name(project)
     if template is not None and project.indicators is None:
-        return (
-            f"{words(lang)['template_word']}“{template}”"
-            if lang == "zh"
-            else f"template “{template}”"
-        )
-    return rules_summary(scheme.rules_of(project))
+        return render("template_named", lang, template=template)
+    return rules_summary(scheme.rules_of(project), lang)
 
 
 # ----------------------------------------------------------------------------- the report's content
@@ -81,13 +77,17 @@ def report_context(result, lang: str = "zh", robustness=None) -> dict[str, Any]:
         "issues": sorted(result.issues, key=_issue_order),
         "weights": weights,
         "weight_sum": sum(p.weight for p in scheme.projects),
-        "templates": templates_used,
+        # each template a project uses, in a line: 模板“标准”：目标任务完成 60%（线性扣分） · …
+        "templates": [
+            render("template_named", lang, template=name) + labels["punct.colon"] + summary
+            for name, summary in templates_used.items()
+        ],
         "files": file_digests(result.data.files),
         "precision": scheme.precision,
         "grouped": "city" in ranking.table,
         "awards": awards_list(ranking, lang),
         "ties": ranking.ties,
-        "chain": "、".join(name for name, _ in ranking.chain),
+        "chain": words(lang)["sep.list"].join(name for name, _ in ranking.chain),
         "robust": robust_layout(robustness, lang) if robustness is not None else None,
         # the indicator tree's subtotals, a table per level (None: a flat scheme)
         "tree": level_tables(assessment, [r["district"] for r in rows], lang),
@@ -172,7 +172,7 @@ def weight_rows(scheme, lang: str) -> tuple[list[dict[str, Any]], dict[str, str]
     for number, project in enumerate(scheme.projects, 1):
         template = scheme.template_name(project)
         if template is not None and project.indicators is None:
-            templates_used[template] = rules_summary(scheme.templates[template])
+            templates_used[template] = rules_summary(scheme.templates[template], lang)
         rows.append(
             {
                 "number": number,

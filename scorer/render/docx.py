@@ -220,7 +220,7 @@ def _notice_body(found: Notice, lang: str) -> str:
         _para(_run(h["issuer"], 30, TITLE_FONT, colour=RED), "center", pitch=None, after=18),
         _para(_run(h["number"], 16), "center", border=red_line, after=24),
         _para(_run(found.title, 22, TITLE_FONT), "center", pitch=36, after=LINE_PITCH),
-        _para(_run(h["recipients"] + ("：" if lang == "zh" else ":"), 16), "left"),
+        _para(_run(h["recipients"] + t["punct.colon_end"], 16), "left"),
     ]
     for kind, text in found.blocks:
         if kind == "heading":

@@ -15,9 +15,9 @@ def lagging_table(scheme, behind, fell, lang: str) -> tuple[list[str], list[list
     t = words(lang)
     lead = {p.name: p.lead or "" for p in scheme.projects}
     new = set(zip(fell["district"], fell["project"], fell["indicator"]))
-    unit = scheme.columns["district"].label if lang == "zh" else t["district"]
+    unit = scheme.column_word("district", lang)
     columns = [unit, t["lead"], t["project"], t["item"], t["done"], t["expected"], t["fell_new"]]
-    yes = "是" if lang == "zh" else "yes"
+    yes = t["word.yes"]
     rows = [
         [r.district, lead.get(r.project, ""), r.project, r.indicator, float(r.done),
          float(r.expected), yes if (r.district, r.project, r.indicator) in new else ""]

@@ -93,9 +93,9 @@ def date_words(text: str, lang: str) -> str:
     day = parse_date(str(text))
     if day is None:
         return str(text)
-    if lang == "zh":
-        return f"{day.year}年{day.month}月{day.day}日"
-    return f"{day.day} {day.strftime('%B')} {day.year}"
+    return render(
+        "date.day", lang, year=day.year, month=day.month, day=day.day, month_name=day.strftime("%B")
+    )
 
 
 def unit_word(scheme, lang: str) -> str:
@@ -130,7 +130,7 @@ def shown_month(result) -> int | None:
 
 
 def sep(lang: str) -> str:
-    return "、" if lang == "zh" else ", "
+    return words(lang)["sep.list"]
 
 
 def places(rows: list[dict[str, Any]], lang: str) -> str:
@@ -147,7 +147,7 @@ def places(rows: list[dict[str, Any]], lang: str) -> str:
         )
         for rank, names in groups.items()
     ]
-    return ("；" if lang == "zh" else "; ").join(said)
+    return words(lang)["sep.clause"].join(said)
 
 
 def end_rows(rows: list[dict[str, Any]], k: int, last: bool = False) -> list[dict[str, Any]]:
@@ -264,8 +264,7 @@ def money_words(value: float, unit: str, lang: str) -> str:
         return render("notice.million_yuan", lang, amount=f"{value / 100:,.2f}")
     if unit == "万元" and abs(value) >= 10_000:
         return f"{value / 10_000:,.2f}亿元"
-    space = "" if lang == "zh" else " "
-    return f"{value:,.2f}{space}{unit}".rstrip()
+    return f"{value:,.2f}{words(lang)['sep.unit']}{unit}".rstrip()
 
 
 def share(part: float, whole: float) -> str:
@@ -333,7 +332,8 @@ def notice(result, head: Letterhead, lang: str = "zh") -> Notice:
 
 
 def _overall(scheme, found: Figures, units: int, unit: str, lang: str) -> str:
-    comma, stop = ("，", "。") if lang == "zh" else (", ", ". ")
+    t = words(lang)
+    comma, stop, clause = t["punct.comma"], t["punct.stop_more"], t["sep.clause"]
     projects = sum(1 for p in scheme.projects if p.level == "project")
     text = render("notice_scope", lang, projects=projects, n=units, unit=unit, tasks=found.tasks)
     parts = []
@@ -359,7 +359,7 @@ def _overall(scheme, found: Figures, units: int, unit: str, lang: str) -> str:
     if found.suspended:
         parts.append(render("notice_suspended_count", lang, n=found.suspended))
     if parts:
-        text += ("；" if lang == "zh" else "; ").join(parts) + stop
+        text += clause.join(parts) + stop
     money = []
     if found.budget is not None:
         money.append(
@@ -387,7 +387,7 @@ def _overall(scheme, found: Figures, units: int, unit: str, lang: str) -> str:
                 )
             money.append(said)
     if money:
-        text += ("；" if lang == "zh" else "; ").join(money) + stop
+        text += clause.join(money) + stop
     return text.strip()  # fmt: skip
 
 
@@ -410,18 +410,14 @@ def _results(result, rows: list[dict[str, Any]], unit: str, lang: str) -> list[s
             grades.append(
                 render("notice_grade", lang, grade=grade, n=len(names), names=_names(names, lang))
             )
-    out.append(
-        spread
-        + ("" if lang == "zh" else " ")
-        + ("；" if lang == "zh" else "; ").join(grades)
-        + ("。" if lang == "zh" else ".")
-    )
+    t = words(lang)
+    out.append(spread + t["sep.sentence"] + t["sep.clause"].join(grades) + t["punct.stop"])
     ends = render("notice_top", lang, k=k, places=places(end_rows(rows, k), lang))
     if len(rows) > 2 * k:
-        ends += ("；" if lang == "zh" else "; ") + render(
+        ends += t["sep.clause"] + render(
             "notice_bottom", lang, k=k, places=places(end_rows(rows, k, last=True), lang)
         )
-    out.append(ends + ("。" if lang == "zh" else "."))
+    out.append(ends + t["punct.stop"])
     rescaled = [r["district"] for r in rows if r["rescaled"]]
     if rescaled:
         out.append(
@@ -454,7 +450,7 @@ def _results(result, rows: list[dict[str, Any]], unit: str, lang: str) -> list[s
                 lang,
                 award=award.name,
                 n=len(award.winners),
-                groups=("；" if lang == "zh" else "; ").join(groups),
+                groups=t["sep.clause"].join(groups),
             )
         )
     return out  # fmt: skip
@@ -466,7 +462,7 @@ def _names(names: list[str], lang: str, limit: int = 60) -> str:
     if len(names) <= limit:
         return sep(lang).join(names)
     more = len(names) - limit
-    tail = f"等{len(names)}个" if lang == "zh" else f" and {more} more"
+    tail = render("names.more", lang, total=len(names), more=more)
     return sep(lang).join(names[:limit]) + tail
 
 
@@ -518,7 +514,7 @@ def _problems(
             by_lead.setdefault(entry["given_lead"], []).append(line)  # fmt: skip
         for lead, lines in by_lead.items():
             if lead:
-                joined = ("；" if lang == "zh" else "; ").join(lines)
+                joined = words(lang)["sep.clause"].join(lines)
                 out.append(render("notice_lag_lead", lang, lead=lead, items=joined))
             else:
                 out += [render("notice_lag_end", lang, line=line) for line in lines]
@@ -569,7 +565,7 @@ def lag_annex(
         return None
     t = words(lang)
     scheme = result.scheme
-    unit = scheme.columns["district"].label if lang == "zh" else t["district"]
+    unit = scheme.column_word("district", lang)
     period = render("notice_month", lang, month=month) if month else ""
     short = lag_words(month, lang)
     led = any(e["given_lead"] for e in lagging)
@@ -632,7 +628,7 @@ def attachment_table(
     t = words(lang)
     scheme = result.scheme
     precision = scheme.precision
-    unit = scheme.columns["district"].label if lang == "zh" else t["district"]
+    unit = scheme.column_word("district", lang)
     columns = [t["rank"], unit, t["total"], t["grade"]]
     grouped = any(r["city"] for r in rows)
     has_survey = any(r["survey_rank"] is not None for r in rows)
@@ -640,7 +636,7 @@ def attachment_table(
         columns += [t["city"], t["city_rank"]]
     if has_survey:
         survey = survey_word(scheme, lang) or ""
-        columns.append(f"{survey}排名" if lang == "zh" else t["survey_rank"])
+        columns.append(render("survey_rank_of", lang, survey=survey))
     table = []
     for r in rows:
         line = [str(r["rank"]), r["district"], f"{r['total']:,.{precision}f}", r["grade"]]

@@ -119,8 +119,8 @@ class _Writer:
             pdf.add_page()
         if level == 0:
             self.number += 1
-            prefix = f"{chinese_number(self.number)}、" if self.lang == "zh" else f"{self.number}. "
-            text = prefix + text
+            number = chinese_number(self.number) if self.lang == "zh" else self.number
+            text = render("heading.number", self.lang, number=number) + text
         pdf.start_section(pdf.text_of(text), level=level)
         pdf.ln(2 if level else 4)
         pdf.set_font("scorer", size=13 if level == 0 else 11)
@@ -229,7 +229,7 @@ def _build(result, head: Letterhead, lang: str, fallback: bool):
         pdf.add_font("fallback", "", path, collection_font_number=number)
         pdf.set_fallback_fonts(["fallback"], exact_match=False)
     pdf.set_title(visible(result.scheme.name))
-    pdf.set_lang("zh-CN" if lang == "zh" else "en")
+    pdf.set_lang(words(lang)["lang.tag"])
     write = _Writer(pdf, lang)
     pdf.add_page()
     _title(pdf, result, head, lang)
@@ -390,9 +390,7 @@ def _heat_map(write: _Writer, result, rows: list[dict], lang: str) -> None:
         part = districts[start : start + per_page]
         pdf.add_page()
         write.para(
-            t["heatmap"] + "：" + t["heat_values"]
-            if lang == "zh"
-            else f"{t['heatmap']}: {t['heat_values']}",
+            t["heatmap"] + t["punct.colon"] + t["heat_values"],
             9,
         )
         top = pdf.get_y() + 1
@@ -440,16 +438,21 @@ def _legend(pdf, low: float, t: Mapping[str, str]) -> None:
 
 def _awards(write: _Writer, result, lang: str) -> None:
     t = words(lang)
-    open_, close, sep = ("（", "）", "、") if lang == "zh" else (" (", ")", ", ")
+    sep = t["sep.list"]
     for award in result.ranking.awards:
         if award.skipped:
             continue
         write.heading(
-            f"{award.name}{open_}{len(award.winners)} / {sum(g.quota for g in award.groups)}{close}"
+            award.name
+            + render(
+                "punct.bracketed",
+                lang,
+                text=f"{len(award.winners)} / {sum(g.quota for g in award.groups)}",
+            )
         )
         write.para(award.rule.render(lang), 8.5, muted=True)
-        rows = [[g.group or "—", str(g.quota), str(g.eligible),
-                 sep.join(g.winners) + (f"{open_}{g.note.render(lang)}{close}" if g.note else "")]
+        rows = [[g.group or "—", str(g.quota), str(g.eligible), sep.join(g.winners)
+                 + (render("punct.bracketed", lang, text=g.note) if g.note else "")]
                 for g in award.groups]  # fmt: skip
         write.table([t["city"], t["quota"], t["eligible"], t["winners"]], rows, [1.2, 0.6, 0.8, 5],
                     "LRRL", wrap=True)  # fmt: skip
@@ -464,7 +467,7 @@ def _lagging(write: _Writer, result, entries: list[dict], head: Letterhead, lang
     if not entries:
         write.para(t["lagging_none"])
     else:
-        sep = "、" if lang == "zh" else ", "
+        sep = t["sep.list"]
         rows = [
             [e["lead"], e["project"], str(e["count"]),
              sep.join(f"{d} {r:.1%}" for d, r in (e["units"] if head.full else e["worst"]))]
@@ -495,7 +498,7 @@ def _survey(write: _Writer, result, lang: str) -> None:
         return
     from .notice import survey_word
 
-    write.heading(f"{survey_word(result.scheme, lang)}排名" if lang == "zh" else t["survey"])
+    write.heading(render("pdf.survey_heading", lang, survey=survey_word(result.scheme, lang)))
     rows = [
         [str(int(s.rank)), s.district, f"{s.satisfaction:,.2f}%"]
         for s in survey.itertuples(index=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ..messages import words
+from ..messages import render, words
 from ..untrusted import visible
 from .context import ranking_rows
 from .notice import survey_word
@@ -25,14 +25,14 @@ def render_csv(result, lang: str = "zh") -> bytes:
     scheme = result.scheme
     ranking = result.ranking
     rows = ranking_rows(ranking)
-    unit = scheme.columns["district"].label if lang == "zh" else t["district"]
+    unit = scheme.column_word("district", lang)
     header = [t["rank"], unit, t["total"], t["grade"], t["earned"], t["available"]]
     grouped = any(r["city"] for r in rows)
     if grouped:
         header += [t["city"], t["city_rank"]]
     survey = survey_word(scheme, lang)
     if survey is not None:
-        header.append(f"{survey}排名" if lang == "zh" else t["survey_rank"])
+        header.append(render("survey_rank_of", lang, survey=survey))
     table = ranking.table.set_index("district")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")

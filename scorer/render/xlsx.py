@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..messages import words
+from ..messages import render, words
 from ..scheme import rules_summary
 from .context import method_summary
 from .template import XLSX_CREATED
@@ -122,11 +122,11 @@ def render_xlsx(result, lang: str = "zh") -> bytes:
 
 def _ranking_sheet(book: _Book, ranking) -> None:
     """排名: rank, district, total, grade, survey rank, earned, available, rescaled (and city)."""
-    t, lang, scheme = book.t, book.lang, ranking.assessment.scheme
+    t, scheme = book.t, ranking.assessment.scheme
     sheet = book.sheet("ranking_sheet")
     names = ["rank", "district", "total", "grade", "survey_rank", "earned", "available", "rescaled"]
     book.headers(sheet, [t[n] for n in names], [6, 14, 12, 8, 12, 12, 12, 8])
-    yes = "是" if lang == "zh" else "yes"
+    yes = t["word.yes"]
     for row, r in enumerate(ranking.table.itertuples(index=False), start=1):
         sheet.write_number(row, 0, int(r.rank), book.integer)
         book.write_text(sheet, row, 1, r.district)
@@ -170,7 +170,7 @@ def _awards_sheet(book: _Book, ranking) -> None:
             book.write_text(sheet, row, 1, group.group)
             sheet.write_number(row, 2, group.quota, book.integer)
             sheet.write_number(row, 3, group.eligible, book.integer)
-            book.write_text(sheet, row, 4, "、".join(group.winners))
+            book.write_text(sheet, row, 4, book.t["sep.list"].join(group.winners))
             book.write_text(sheet, row, 5, group.note.render(lang) if group.note else "")
             row += 1
         book.write_text(sheet, row, 0, award.rule.render(lang))
@@ -193,7 +193,7 @@ def _scores_sheet(book: _Book, ranking) -> None:
     order = assessment.scores.index.get_indexer(ranking.table["district"])
     points = assessment.scores.to_numpy(dtype=float)[order].tolist()
     held = assessment.suspended.to_numpy(dtype=bool)[order].tolist()
-    word = "暂缓实施" if book.lang == "zh" else "suspended"
+    word, not_applicable = book.t["word.suspended"], book.t["word.not_applicable"]
     for row, r in enumerate(ranking.table.itertuples(index=False), start=1):
         sheet.write_number(row, 0, int(r.rank), book.integer)
         book.write_text(sheet, row, 1, r.district)
@@ -201,7 +201,7 @@ def _scores_sheet(book: _Book, ranking) -> None:
             if suspended:
                 sheet.write_string(row, col, word, book.muted)
             elif value != value:  # NaN: an item for other units only (applies_to)
-                sheet.write_string(row, col, "不适用" if book.lang == "zh" else "n/a", book.muted)
+                sheet.write_string(row, col, not_applicable, book.muted)
             else:
                 sheet.write_number(row, col, value, book.number)
         sheet.write_number(row, len(items) + 2, float(r.total), book.number)
@@ -310,9 +310,11 @@ def _scheme_sheet(book: _Book, scheme) -> None:
     grades = "  ".join(
         f"{g} ≥ {f * scheme.total:,.{scheme.precision}f}" for g, f in scheme.grades.items()
     )
-    sheet.write_string(end + 2, 1, f"{t['grades']}: {grades}")
+    sheet.write_string(end + 2, 1, t["grades"] + t["punct.colon"] + grades)
     for offset, (name, rules) in enumerate(scheme.templates.items(), start=3):
-        sheet.write_string(end + offset, 1, f"{t['template_word']}“{name}”: {rules_summary(rules)}")
+        named = render("template_named", book.lang, template=name)
+        summary = rules_summary(rules, book.lang)
+        sheet.write_string(end + offset, 1, named + t["punct.colon"] + summary)
 
 
 def _adjustments(result) -> list[tuple]:

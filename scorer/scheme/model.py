@@ -352,9 +352,9 @@ INDICATOR_MODELS: dict[str, type[_IndicatorBase]] = {
 METHOD_NAMES = tuple(INDICATOR_MODELS)
 
 
-def method_label(method: str, lang: str | None) -> str:
-    """A method's name for people: 线性扣分 (zh), linear deduction (en); the key itself (None)."""
-    if lang is None or method not in INDICATOR_MODELS:
+def method_label(method: str, lang: str) -> str:
+    """A method's name for people: 线性扣分 (zh), linear deduction (en)."""
+    if method not in INDICATOR_MODELS:
         return method
     return render(f"method.{method}", lang)
 
@@ -675,6 +675,11 @@ class Scheme(_Strict):
             return next(iter(self.templates))
         return None
 
+    def column_word(self, key: str, lang: str) -> str:
+        """A column's name in a heading: the rule file's own label in Chinese (a 县区 scheme says
+        县区), the catalog's word for the column in another language."""
+        return self.columns[key].label if lang == "zh" else render(key, lang)
+
     def column_key(self, name: str) -> str | None:
         """The column a formula name means: a column key, or a label or alias of one."""
         if name in self.columns:
@@ -760,12 +765,13 @@ class Scheme(_Strict):
         return list(self.grades)[-1]
 
 
-def rules_summary(rules: Rules, lang: str | None = None) -> str:
-    """How a project is scored, in one line: 目标任务完成 60%（linear） · \
-资金拨付 25%（tiers） · −督查扣分;
-    with ``lang`` the methods by their practice names (目标任务完成 60%（线性扣分）)."""
+def rules_summary(rules: Rules, lang: str) -> str:
+    """How a project is scored, in one line, the methods by their practice names: 目标任务完成
+    60%（线性扣分） · 资金拨付 25%（分档计分） · −督查扣分."""
     parts = [
-        f"{i.name} {i.share:.0%}（{method_label(i.method, lang)}）" for i in rules.indicators or []
+        f"{i.name} {i.share:.0%}"
+        + render("punct.bracketed", lang, text=method_label(i.method, lang))
+        for i in rules.indicators or []
     ]
     parts += [f"−{d.name}" for d in rules.deductions or []]
     parts += [f"+{b.name}" for b in rules.bonuses or []]
