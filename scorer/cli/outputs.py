@@ -164,6 +164,8 @@ def write_reports(
     result: Result, outputs: tuple[str, ...], lang: str, robustness: Sensitivity | None = None
 ) -> None:
     """Each report rendered in full, then renamed into place: there or not at all."""
+    if not outputs:
+        return  # (and the renderers, jinja2 and xlsxwriter not imported for the terminal alone)
     from ..render.notice import letterhead
     from ..render.report import render
 

@@ -43,14 +43,19 @@ def check_rows(
     return checked.frame
 
 
-def needed_columns(
-    scheme: Scheme,
-) -> tuple[dict[str, set[str]], set[str], dict[str, set[str]]]:
+Needed = tuple[dict[str, frozenset[str]], frozenset[str], dict[str, frozenset[str]]]
+
+
+def needed_columns(scheme: Scheme) -> Needed:
     """Per project: the columns its formulas read, and those on the right of a division;
-    plus the columns district-level items read from every project's rows."""
-    needed: dict[str, set[str]] = {}
-    denominators: dict[str, set[str]] = {}
-    everywhere: set[str] = set()
+    plus the columns district-level items read from every project's rows (once a scheme)."""
+    return scheme.derived("needed_columns", lambda: _needed_columns(scheme))
+
+
+def _needed_columns(scheme: Scheme) -> Needed:
+    needed: dict[str, frozenset[str]] = {}
+    denominators: dict[str, frozenset[str]] = {}
+    everywhere: frozenset[str] = frozenset()
     for project in scheme.projects:
         rules = scheme.rules_of(project)
         texts = [i.value for i in rules.indicators or []]
@@ -67,9 +72,9 @@ def needed_columns(
     return needed, everywhere, denominators
 
 
-def _column_keys(scheme: Scheme, names: list[str]) -> set[str]:
+def _column_keys(scheme: Scheme, names: list[str]) -> frozenset[str]:
     """The column keys formula names mean (a loaded scheme's formulas name only its columns)."""
-    return {key for key in map(scheme.column_key, names) if key is not None}
+    return frozenset(key for key in map(scheme.column_key, names) if key is not None)
 
 
 # ----------------------------------------------------------------------------- names

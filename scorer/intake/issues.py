@@ -50,7 +50,7 @@ class CheckedRows:
         scheme: Scheme,
         sources: list[Source],
         issues: Issues,
-        needs: tuple[dict[str, set[str]], set[str], dict[str, set[str]]],
+        needs: tuple[dict[str, frozenset[str]], frozenset[str], dict[str, frozenset[str]]],
     ):
         self.frame = frame
         self.odd = odd  # the cells that were not plain numbers

@@ -8,6 +8,7 @@ shapes of issue 13 and the kinds of value are in shapes.py and types.py already.
 # annotations from its text when the models are built (a compile() apiece), which is about a
 # quarter of building them, paid by every command that reads a rule file.
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -605,6 +606,10 @@ class Scheme(_Strict):
     _roster_line: int | None = PrivateAttr(default=None)
     _roster_units: list[District] | None = PrivateAttr(default=None)
     _roster_failed: bool = PrivateAttr(default=False)
+    # views derived on first use (a scheme is not changed once made: a what-if validates anew)
+    _rules: dict[str, tuple[Project, Rules]] = PrivateAttr(default_factory=dict)
+    _keys: dict[str, str | None] = PrivateAttr(default_factory=dict)
+    _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
     groups: UnitGroups = Field(
         default={},
         description="单位分组：分组名 → 各组 → 单位，如 部门类别: {专业部门: [教育局, 卫健委]}",
@@ -654,6 +659,9 @@ class Scheme(_Strict):
 
     def rules_of(self, project: Project) -> Rules:
         """The project's effective rules: its own fields over its template's."""
+        known = self._rules.get(project.name)
+        if known is not None and known[0] is project:
+            return known[1]
         base = self._template_of(project)
         if base is None:
             return project
@@ -661,7 +669,15 @@ class Scheme(_Strict):
         for key in RULE_KEYS:
             if key in project.model_fields_set:
                 merged[key] = getattr(project, key)
-        return Rules.model_validate(merged)
+        rules = Rules.model_validate(merged)
+        self._rules[project.name] = (project, rules)
+        return rules
+
+    def derived(self, key: str, make: Callable[[], Any]) -> Any:
+        """What ``make`` derives from this scheme, made once (the intake asks more than once)."""
+        if key not in self._derived:
+            self._derived[key] = make()
+        return self._derived[key]
 
     def _template_of(self, project: Project) -> Rules | None:
         name = self.template_name(project)
@@ -684,11 +700,18 @@ class Scheme(_Strict):
         """The column a formula name means: a column key, or a label or alias of one."""
         if name in self.columns:
             return name
-        wanted = normalize_name(name)
-        for key, column in self.columns.items():
-            if wanted in {normalize_name(x) for x in column.labels()}:
-                return key
-        return None
+        known = self._keys  # (one look-up: pydantic's private attributes are slow to reach)
+        if name not in known:
+            wanted = normalize_name(name)
+            known[name] = next(
+                (
+                    key
+                    for key, column in self.columns.items()
+                    if wanted in {normalize_name(x) for x in column.labels()}
+                ),
+                None,
+            )
+        return known[name]
 
     def roster_units(self) -> list[District] | None:
         """The roster as District entries (a bare name is a District of no alias); None when
