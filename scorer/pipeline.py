@@ -120,6 +120,7 @@ def prepare(
     month: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     previous: list[str | Path] | None = None,
+    roster: Path | None = None,
 ) -> Plan:
     """Open the files (their parse begins on worker threads), choose and load the scheme, and
     decide the month. The parse runs while the scheme, pandas and the later stages load: that
@@ -135,6 +136,8 @@ def prepare(
     else:
         scheme_path, reason = choose_scheme(names, None if rules is None else str(rules))
         scheme = load_scheme(scheme_path)
+    if roster is not None and scheme.roster is not None:
+        scheme.read_roster_at(roster)
     # the month is in the names of the files read, or of the folder they came in
     read = [str(w.path) for w in workbooks] + [n for n in names if Path(n).is_dir()]
     chosen, source = decide_month(scheme, read, month)
@@ -244,12 +247,14 @@ def assess(
     progress: Callable[[int, int], None] | None = None,
     level: str | None = None,
     previous: list[str | Path] | None = None,
+    roster: Path | None = None,
 ) -> Result:
     """scheme → intake → engine → ranking, choosing the scheme and the month exactly as
     ``scorer assess`` does. ``rules``: a Scheme, a rule file, a bundled scheme's name, or None
     to choose as the command line does. ``previous``: last period's data files, for 同比/环比
-    rules (上期(…), method: change); without it, the files the scheme's ``previous:`` names."""
-    return run(prepare(paths, rules, month, previous=previous), progress, level)
+    rules (上期(…), method: change); without it, the files the scheme's ``previous:`` names.
+    ``roster``: a copy of the roster file the scheme names, read in its place (a stored run)."""
+    return run(prepare(paths, rules, month, previous=previous, roster=roster), progress, level)
 
 
 def rescore(result: Result, scheme: Scheme, month: int | None = None) -> Result:

@@ -1,5 +1,8 @@
 """Every run kept: a local SQLite database of the assessments, their schemes, input files and
-results, readable with any SQLite tool. The tables are documented in ``SCHEMA`` below."""
+results, readable with any SQLite tool. The tables are documented in ``MIGRATIONS`` below.
+
+Long because: the tables' SQL (some 120 lines of migrations, with their comments) is kept
+beside the one class that reads and writes them, so that a column and its use are read together."""
 
 from __future__ import annotations
 
@@ -137,6 +140,12 @@ MIGRATIONS: list[str] = [
         for table in ("run_files", "results", "points", "issues")
         for what, row in (("insert", "NEW"), ("update", "OLD"), ("delete", "OLD"))
     ),
+    """
+    -- what each file was to its run: the returns ('data'), the roster file the scheme names
+    -- ('roster') or the previous period's returns ('previous'); a run scored again reads them all
+    ALTER TABLE run_files ADD COLUMN role TEXT NOT NULL DEFAULT 'data'
+        CHECK (role IN ('data', 'roster', 'previous'));
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -199,6 +208,7 @@ class StoredFile:
     name: str
     size: int
     sha256: str
+    role: str = "data"  # data | roster | previous
 
 
 @dataclass(frozen=True)
@@ -231,7 +241,8 @@ class StoredRun:
     districts: int
     published_at: str | None
     published_by: str | None
-    files: tuple[StoredFile, ...]
+    files: tuple[StoredFile, ...]  # the returns
+    read_beside: tuple[StoredFile, ...] = ()  # the roster file and the previous period's files
 
     @property
     def published(self) -> bool:
@@ -359,8 +370,13 @@ class Store:
             raise StoreError(say("store.no_scheme_file"))
         text = Path(scheme_path).read_bytes().decode("utf-8-sig")
         files = [Path(f) for f in result.data.files]
-        contents = [f.read_bytes() for f in files]
         names = names or [str(f) for f in files]
+        roles = ["data"] * len(files)
+        for role, beside in _read_beside(result):
+            files.append(beside)
+            names.append(str(beside))
+            roles.append(role)
+        contents = [f.read_bytes() for f in files]
         ranking = result.ranking
         body = to_json(ranking, result.issues, "zh") if ranking is not None else None
         with self._transaction() as db:
@@ -374,16 +390,16 @@ class Store:
                  len(files), body),
             )  # fmt: skip
             run_id = int(cursor.lastrowid or 0)  # an INSERT always sets it
-            for position, (name, data) in enumerate(zip(names, contents)):
+            for position, (name, data, role) in enumerate(zip(names, contents, roles)):
                 digest = sha256_of(data)
                 db.execute(
                     "INSERT OR IGNORE INTO files (sha256, size, content) VALUES (?, ?, ?)",
                     (digest, len(data), data),
                 )
                 db.execute(
-                    "INSERT INTO run_files (run_id, position, name, size, sha256)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (run_id, position, name, len(data), digest),
+                    "INSERT INTO run_files (run_id, position, name, size, sha256, role)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (run_id, position, name, len(data), digest, role),
                 )
             if ranking is not None:
                 _insert_results(db, run_id, ranking)
@@ -399,8 +415,7 @@ class Store:
         for other in self.runs():
             if other.id == run_id or other.scheme_id != run.scheme_id:
                 continue
-            same = (other.month, other.level, [f.sha256 for f in other.files]) == (
-                run.month, run.level, [f.sha256 for f in run.files])  # fmt: skip
+            same = (other.month, other.level, _read(other)) == (run.month, run.level, _read(run))
             if same and self.totals(other.id) != mine:
                 differs.append(other.id)
                 if other.published:
@@ -427,16 +442,19 @@ class Store:
         ).fetchone()
         if row is None:
             raise StoreUsageError(say("store.no_run", id=run_id, path=str(self.path)))
-        files = tuple(
-            StoredFile(f["position"], f["name"], f["size"], f["sha256"])
+        every = [
+            StoredFile(f["position"], f["name"], f["size"], f["sha256"], f["role"])
             for f in self.db.execute(
                 "SELECT * FROM run_files WHERE run_id = ? ORDER BY position", (run_id,)
             ).fetchall()
-        )
+        ]
+        files = tuple(f for f in every if f.role == "data")
+        beside = tuple(f for f in every if f.role != "data")
         return StoredRun(
             row["id"], row["created_at"], row["created_by"], row["origin"], row["scheme_id"],
             row["scheme_name"], row["month"], row["month_source"], row["level"],
             bool(row["ranked"]), row["districts"], row["published_at"], row["published_by"], files,
+            beside,
         )  # fmt: skip
 
     def issues(self, run_id: int, lang: str = "zh") -> list[dict[str, Any]]:
@@ -488,29 +506,32 @@ class Store:
 
     # ------------------------------------------------------------------------- runs again
 
-    def extract(self, run_id: int, folder: str | Path) -> tuple[list[Path], Path]:
-        """Write a stored run's input files and scheme into ``folder`` (one numbered folder per
-        file, each named by its safe base name) and return their paths, checked against their
-        SHA-256."""
+    def extract(self, run_id: int, folder: str | Path) -> Extracted:
+        """Write a stored run's files and scheme into ``folder``, each checked against its
+        SHA-256 and named by its safe base name: the returns in ``folder``, the roster file and
+        the previous period's in folders of their own (.roster, .previous: no safe name starts
+        with a dot), two files of one name each in a numbered folder."""
         run = self.run(run_id)
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        paths: list[Path] = []
-        for file in run.files:
+        written: dict[str, list[Path]] = {"data": [], "roster": [], "previous": []}
+        for file in (*run.files, *run.read_beside):
             data = self.file_content(file.sha256)
             if sha256_of(data) != file.sha256:
                 raise StoreError(say("store.file_changed", name=file.name, sha256=file.sha256))
-            path = folder / safe_name(file.name, f"file-{file.position}")
-            if path in paths:  # two files of one name (from two folders): each its own folder
-                path = folder / f"{file.position:04d}" / path.name
-                path.parent.mkdir()
+            place = folder if file.role == "data" else folder / f".{file.role}"
+            path = place / safe_name(file.name, f"file-{file.position}")
+            if path in written[file.role]:  # two files of one name (from two folders)
+                path = place / f"{file.position:04d}" / path.name
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
-            paths.append(path)
+            written[file.role].append(path)
         scheme = self.scheme(run.scheme_id)
         rules = folder / "scheme" / safe_name(scheme.source, "scheme.yaml")
         rules.parent.mkdir(parents=True, exist_ok=True)
         rules.write_text(scheme.text, encoding="utf-8")
-        return paths, rules
+        roster = written["roster"][0] if written["roster"] else None
+        return Extracted(written["data"], rules, roster, written["previous"])
 
     def rerun(self, run_id: int, folder: str | Path) -> Result:
         """A stored run scored again by the pipeline from its stored files and scheme text,
@@ -518,11 +539,41 @@ class Store:
         from .pipeline import assess
 
         run = self.run(run_id)
-        paths, rules = self.extract(run_id, Path(folder) / f"run-{run_id}")
+        found = self.extract(run_id, Path(folder) / f"run-{run_id}")
         month = run.month if run.month_source is not None else None
-        result = assess(list[str | Path](paths), rules, month, level=run.level)
+        result = assess(list[str | Path](found.paths), found.rules, month, level=run.level,
+                        previous=list[str | Path](found.previous) or None,
+                        roster=found.roster)  # fmt: skip
         result.month_source = run.month_source
         return result
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """A stored run's files written out again: the returns, the rule file, the roster file
+    (None: the run read none) and the previous period's files."""
+
+    paths: list[Path]
+    rules: Path
+    roster: Path | None
+    previous: list[Path]
+
+
+def _read_beside(result: Result) -> list[tuple[str, Path]]:
+    """The files a run read besides its returns, by role: the roster file the scheme names
+    (when it was there to read) and the previous period's returns."""
+    found: list[tuple[str, Path]] = []
+    roster = result.scheme.roster_path()
+    if roster is not None and roster.is_file():
+        found.append(("roster", roster))
+    if result.prior is not None:
+        found += [("previous", Path(f)) for f in result.prior.data.files]
+    return found
+
+
+def _read(run: StoredRun) -> list[tuple[str, str]]:
+    """What a run read, as content: each file's role and SHA-256, in order."""
+    return [(f.role, f.sha256) for f in (*run.files, *run.read_beside)]
 
 
 def safe_name(name: str, fallback: str) -> str:

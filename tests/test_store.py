@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from conftest import SAMPLES, cli
@@ -198,3 +199,52 @@ def test_the_database_survives_being_killed_while_it_saves(db):
                 assert points.fetchone()[0] == 105 * 34
     with Store(db) as store:
         assert len(store.runs()) >= 1
+
+
+def test_a_run_with_a_roster_file_and_a_previous_period_is_scored_again_the_same(db, tmp_path):
+    """The roster file the scheme names and the previous period's returns are stored with the
+    run: scored again from the store alone, with the originals gone, the numbers are the same."""
+    import shutil
+
+    work = tmp_path / "office"
+    (work / "rules").mkdir(parents=True)
+    shutil.copy(SAMPLES / "zigong-2011-roster.yaml", work / "rules" / "zigong.yaml")
+    shutil.copy(SAMPLES / "zigong-2011-名单.xlsx", work / "rules" / "zigong-2011-名单.xlsx")
+    returns = [work / "zigong-2011.xlsx", work / "zigong-2011-督查.xlsx"]
+    for path in returns:
+        shutil.copy(SAMPLES / path.name, path)
+    rostered = assess(list(returns), work / "rules" / "zigong.yaml")
+    assert rostered.ranking is not None and rostered.scheme.roster is not None
+    rules = SAMPLES.parent / "rules"
+    earlier = assess([SAMPLES / "liuan-2023.xlsx"], rules / "liuan-2023.yaml")
+    assert earlier.ranking is not None and earlier.prior is not None
+    with Store(db) as store:
+        ids = [store.save(r).run_id for r in (rostered, earlier)]
+        kept = [store.run(i) for i in ids]
+        assert [f.role for f in kept[0].read_beside] == ["roster"]
+        assert [f.role for f in kept[1].read_beside] == ["previous"]
+        assert [Path(f.name).name for f in kept[1].read_beside] == ["liuan-2022.xlsx"]
+        shutil.rmtree(work)  # the roster file is gone: only the store holds it
+        again = [store.rerun(i, tmp_path / "again") for i in ids]
+    for before, after in zip((rostered, earlier), again):
+        assert after.ranking is not None, [i.code for i in after.issues]
+        assert after.ranking.table[["district", "total"]].equals(
+            before.ranking.table[["district", "total"]]
+        )
+    assert again[0].scheme.roster_path().parent.name == ".roster"
+    assert again[1].prior is not None
+
+
+def test_a_database_of_the_version_before_roles_is_migrated(db):
+    """A database made before files had roles gets the column, every file a run's return."""
+    connection = sqlite3.connect(db)
+    for script in MIGRATIONS[:-1]:
+        connection.executescript(script)
+    connection.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+    connection.commit()
+    connection.close()
+    result = assess([SAMPLES / "2010.xlsx"])
+    with Store(db) as store:
+        assert store.version() == SCHEMA_VERSION
+        run = store.run(store.save(result).run_id)
+    assert [f.role for f in run.files] == ["data"] and run.read_beside == ()

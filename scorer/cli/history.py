@@ -117,6 +117,9 @@ def history_show(run_id: int, top: int | None, db: str | None, lang: str) -> Non
                          by=run.published_by), style="bold green")  # fmt: skip
     for file in run.files:
         out.print(f"  {visible(file.name)}  {file.size:,} B  {file.sha256}", soft_wrap=True)
+    for file in run.read_beside:  # the roster file and the previous period's, said as such
+        role = text[f"history.role_{file.role}"] + text["punct.colon"]
+        out.print(f"  {role}{visible(file.name)}  {file.size:,} B  {file.sha256}", soft_wrap=True)
     if totals:
         ranked = sorted(totals.items(), key=lambda item: (item[1][0], item[0]))
         shown = table([(text["rank"], "right"), (text["district"], "left"),

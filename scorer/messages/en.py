@@ -726,6 +726,8 @@ MESSAGES: dict[str, str] = {
     "history.published": "published",
     "history.ranked": "ranked",
     "history.errors": "data errors",
+    "history.role_roster": "roster file",
+    "history.role_previous": "previous period",
     "history.origin_cli": "command line",
     "history.origin_web": "web page",
     "history.title": "Run {id}: {name}",

@@ -726,6 +726,8 @@ MESSAGES: dict[str, str] = {
     "history.published": "已定稿",
     "history.ranked": "已排名",
     "history.errors": "数据有错误",
+    "history.role_roster": "名单文件",
+    "history.role_previous": "上期数据",
     "history.origin_cli": "命令行",
     "history.origin_web": "网页",
     "history.title": "第 {id} 次运行：{name}",

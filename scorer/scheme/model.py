@@ -606,6 +606,7 @@ class Scheme(_Strict):
     _roster_line: int | None = PrivateAttr(default=None)
     _roster_units: list[District] | None = PrivateAttr(default=None)
     _roster_failed: bool = PrivateAttr(default=False)
+    _roster_at: Path | None = PrivateAttr(default=None)  # a copy of the roster file, read instead
     # views derived on first use (a scheme is not changed once made: a what-if validates anew)
     _rules: dict[str, tuple[Project, Rules]] = PrivateAttr(default_factory=dict)
     _keys: dict[str, str | None] = PrivateAttr(default_factory=dict)
@@ -729,7 +730,12 @@ class Scheme(_Strict):
         """This scheme, made from ``other`` (a what-if), with its rule file and roster file."""
         self._rule_file, self._roster_line = other._rule_file, other._roster_line
         self._roster_units, self._roster_failed = other._roster_units, other._roster_failed
+        self._roster_at = other._roster_at
         return self
+
+    def read_roster_at(self, path: Path) -> None:
+        """Read the roster from ``path``, a copy of the file the scheme names (a stored run's)."""
+        self._roster_at = path
 
     def has_roster(self) -> bool:
         """Whether the scheme says who must report (districts: or a roster file)."""
@@ -740,6 +746,8 @@ class Scheme(_Strict):
         scheme not read from a file)."""
         if self.roster is None:
             return None
+        if self._roster_at is not None:
+            return self._roster_at
         written = Path(self.roster).expanduser()
         if written.is_absolute() or self._rule_file is None:
             return written
