@@ -330,3 +330,51 @@ def test_json_schema_knows_the_new_keys():
     schema = json.dumps(json_schema(), ensure_ascii=False)
     for key in ('"change"', '"previous"', '"compare"', '"base"'):
         assert key in schema
+
+
+CITY_OF = {"金安区": "东市", "裕安区": "东市", "叶集区": "东市", "霍邱县": "西市", "舒城县": "西市",
+           "金寨县": "西市", "霍山县": "西市"}  # fmt: skip
+
+
+def _with_cities(source: Path, path: Path) -> Path:
+    """A year's sample with a 所属市 column: the counties in two made-up cities."""
+    sheet = openpyxl.load_workbook(source, read_only=True)["填报表"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    rows[1].append("所属市")
+    for row in rows[2:]:
+        row.append(CITY_OF[ALIASES.get(row[0], row[0])])
+    return write_xlsx(path, {"填报表": rows})
+
+
+def test_the_city_roll_up_compares_with_last_periods_cities(tmp_path):
+    """--level city with the previous period: both periods' counties are summed into their
+    cities, and each city is compared with its own sums of last year."""
+    text = (
+        RULES.read_text(encoding="utf-8")
+        .replace("previous: ../samples/liuan-2022.xlsx\n", "")
+        .replace("  district: {label: 县区", "  city: {label: 所属市}\n  district: {label: 县区")
+    )
+    rules = tmp_path / "liuan-cities.yaml"
+    rules.write_text(text, encoding="utf-8")
+    this = _with_cities(THIS, tmp_path / "2023.xlsx")
+    last = _with_cities(LAST, tmp_path / "2022.xlsx")
+    result = assess([this], rules, level="city", previous=[last])
+    assert result.ranking is not None, [i.message() for i in result.issues]
+
+    def summed(figures: dict) -> dict:
+        out: dict = {}
+        for (county, project), values in figures.items():
+            into = out.setdefault((CITY_OF[county], project), {})
+            for key, value in values.items():
+                into[key] = into.get(key, 0) + value
+        return out
+
+    now, before = summed(read_sheet(THIS)), summed(read_sheet(LAST))
+    scores = result.ranking.assessment.scores
+    assert sorted(scores.index) == ["东市", "西市"]
+    for city in ("东市", "西市"):
+        for project, points in published(now, before, city).items():
+            assert scores.at[city, project] == pytest.approx(points, abs=1e-9), (city, project)
+    # the county ranking of the same files still compares county with county
+    counties = assess([this], rules, previous=[last])
+    assert sorted(counties.ranking.assessment.scores.index) == sorted(CITY_OF)
