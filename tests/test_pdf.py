@@ -241,3 +241,26 @@ def test_an_unknown_suffix_for_explain_is_refused_with_the_known_ones(tmp_path):
     result = run("explain", "samples/2010.xlsx", "铜陵", "-o", str(tmp_path / "a.html"))
     assert result.exit_code == 2
     assert "报告可以是 .docx、.pdf、.md" in result.stderr
+
+
+def test_a_tree_schemes_pdf_has_its_subtotals_by_level_and_per_unit(poppler, tmp_path):
+    """分级得分: a table per level of the indicator tree after the ranking, and in each unit's
+    section its points at every level, the numbers the JSON gives."""
+    from scorer.render import to_dict
+
+    result = assess([SAMPLES / "mof-tree-2021.xlsx"], RULES / "mof-tree-2021.yaml")
+    path = tmp_path / "tree.pdf"
+    path.write_bytes(render_pdf(result, letterhead(result.scheme, {"full": True})))
+    text = tool("pdftotext", "-layout", str(path), "-")
+    assert "分级得分" in text and "一级指标得分" in text and "二级指标得分" in text
+    districts = to_dict(result.ranking, result.issues)["districts"]
+    assert len(districts) == 7
+    for unit in districts:
+        shown = text[text.index(f"{unit['district']}：总分") :]
+        for name, points in unit["subtotals"].items():  # (a line may break anywhere)
+            said = r"\s*".join(map(re.escape, f"“{name}”：{points:.2f}分"))
+            assert re.search(said, shown), (unit["district"], name)
+    flat = tmp_path / "flat.pdf"
+    plain = sample_result()
+    flat.write_bytes(render_pdf(plain, letterhead(plain.scheme, {"full": True})))
+    assert "分级得分" not in tool("pdftotext", str(flat), "-")

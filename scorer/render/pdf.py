@@ -312,12 +312,37 @@ def _summary(write: _Writer, result, head: Letterhead, lang: str) -> None:
         write.para(
             render("rescaled_note", lang, total=f"{result.scheme.total:,g}"), 8.5, muted=True
         )
+    _tree(write, result, rows[:DETAIL_LIMIT], lang)
     write.heading(t["charts"], new_page=write.pdf.get_y() > write.pdf.h - 110)
     _dot_chart(write, rows[:DETAIL_LIMIT], result.scheme, lang)
     _heat_map(write, result, rows[:DETAIL_LIMIT], lang)
     _awards(write, result, lang)
     _lagging(write, result, found.lagging, head, lang)
     _survey(write, result, lang)
+
+
+def _tree(write: _Writer, result, rows: list[dict], lang: str) -> None:
+    """分级得分, when the scheme has an indicator tree: a table per level, a column per
+    indicator of the level with its points, a row per unit in rank order."""
+    from ..subtotals import level_tables
+
+    tables = level_tables(result.ranking.assessment, [r["district"] for r in rows], lang)
+    if not tables:
+        return
+    t = words(lang)
+    precision = result.scheme.precision
+    write.heading(t["tree.title"])
+    for table in tables:
+        write.para(table["title"], 9.5)
+        columns = [result.scheme.column_word("district", lang)]
+        columns += [f"{c['name']} {c['weight']:g}" for c in table["columns"]]
+        cells = [
+            [r["district"], *("—" if v is None else f"{v:,.{precision}f}" for v in r["cells"])]
+            for r in table["rows"]
+        ]
+        size = 8.5 if len(columns) <= 7 else 7
+        write.table(columns, cells, [2.0] + [1.4] * (len(columns) - 1),
+                    "L" + "R" * (len(columns) - 1), size=size)  # fmt: skip
 
 
 def _dot_chart(write: _Writer, rows: list[dict], scheme, lang: str) -> None:
@@ -517,6 +542,7 @@ def _districts(write: _Writer, result, lang: str) -> None:
         e = explain(district)
         write.heading(explanation_summary(e, lang), level=1, new_page=index > 0 and pdf_low(write))
         _explanation_table(write, e, lang, 6.5)
+        _unit_subtotals(write, e, lang)
         for sentence in explanation_summary(e, lang, closing=True).split("\n"):
             write.para(sentence, 8.5)
 
@@ -594,10 +620,29 @@ def _one_district(write: _Writer, result, e, lang: str) -> None:
     from ..explain import district_view, explanation_summary
 
     t = words(lang)
-    write.para(t["data_from"] + "；".join(district_view(e).sources), 8.5, muted=True)
+    write.para(t["data_from"] + t["sep.clause"].join(district_view(e).sources), 8.5, muted=True)
     _explanation_table(write, e, lang, 7.5)
+    _unit_subtotals(write, e, lang)
     for sentence in explanation_summary(e, lang, closing=True).split("\n"):
         write.para(sentence, 9)
+
+
+def _unit_subtotals(write: _Writer, e, lang: str) -> None:
+    """A unit's points at each level of the indicator tree (指标体系), parents before their
+    children, as the Markdown and HTML reports say them; nothing for a flat scheme."""
+    if not e.subtotals:
+        return
+    from ..subtotals import subtotal_words
+
+    t = words(lang)
+    write.para(t["tree.title"], 9)
+    groups: list[list[str]] = []  # a paragraph per first-level indicator, its own below it
+    for said, s in zip(subtotal_words(e.subtotals, lang), e.subtotals):
+        if s["depth"] == 0 or not groups:
+            groups.append([])
+        groups[-1].append(said)
+    for group in groups:
+        write.para(t["sep.clause"].join(group), 8.5)
 
 
 def pdf_low(write: _Writer) -> bool:
