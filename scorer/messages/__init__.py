@@ -3,28 +3,54 @@ a Message (code + params) rendered here."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import FrozenInstanceError
+from importlib import import_module
 from types import MappingProxyType
 from typing import Any
 
-from . import en, zh
-
 LANGS = ("zh", "en")
-CATALOGS: dict[str, Mapping[str, str]] = {
-    "zh": MappingProxyType(zh.MESSAGES),
-    "en": MappingProxyType(en.MESSAGES),
-}
 
 
 class MessageError(LookupError):
     """A message code the catalog lacks, or a parameter its template needs and was not given."""
 
 
-# the catalogs as plain dicts, and the codes both have: render and say run for every line of every
-# explanation, and a dict answers faster than its read-only view
-_TEMPLATES: dict[str, dict[str, str]] = {"zh": zh.MESSAGES, "en": en.MESSAGES}
-_IN_BOTH = frozenset(zh.MESSAGES) & frozenset(en.MESSAGES)
+class _Templates(dict):
+    """Each language's catalog as a plain dict, its module imported when the language is first
+    asked for: a run in Chinese (`scorer --help`) never reads the English one. render and say
+    run for every line of every explanation, and a dict answers faster than its read-only view."""
+
+    def __missing__(self, lang: str) -> dict[str, str]:
+        if lang not in LANGS:
+            raise KeyError(lang)
+        templates: dict[str, str] = import_module(f"{__name__}.{lang}").MESSAGES
+        self[lang] = templates
+        return templates
+
+
+class _Catalogs(Mapping[str, Mapping[str, str]]):
+    """The catalogs by language, read-only, each loaded when first asked for."""
+
+    def __init__(self) -> None:
+        self._views: dict[str, Mapping[str, str]] = {}
+
+    def __getitem__(self, lang: str) -> Mapping[str, str]:
+        view = self._views.get(lang)
+        if view is None:
+            view = self._views[lang] = MappingProxyType(_TEMPLATES[lang])
+        return view
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGS)
+
+    def __len__(self) -> int:
+        return len(LANGS)
+
+
+_TEMPLATES: dict[str, dict[str, str]] = _Templates()
+CATALOGS: Mapping[str, Mapping[str, str]] = _Catalogs()
+_IN_BOTH: frozenset[str] | None = None  # the codes both catalogs have (made by the first say)
 _PLAIN = (str, int, float)
 
 
@@ -71,12 +97,45 @@ def placeholders(template: str) -> set[str]:
     }
 
 
-@dataclass(frozen=True)
-class Message:
+class _Frozen:
+    """What @dataclass(frozen=True) gives Message and Given (fields set once, compared by value,
+    a repr naming them), written out: every command imports this module, and dataclass would
+    compile the six methods of each class at each start-up (some 3.5M instructions apiece)."""
+
+    __match_args__: tuple[str, ...] = ()
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__match_args__)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self._values() == other._values()
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__match_args__)
+        return f"{self.__class__.__qualname__}({shown})"
+
+
+class Message(_Frozen):
     """A sentence not yet put into a language: its catalog code and the values it names."""
 
+    __match_args__ = ("code", "params")
     code: str
-    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    params: Mapping[str, Any]
+
+    def __init__(self, code: str, params: Mapping[str, Any] | None = None) -> None:
+        object.__setattr__(self, "code", code)
+        object.__setattr__(self, "params", {} if params is None else params)
+
+    def __hash__(self) -> int:  # the params are left out, as they may hold lists
+        return hash((self.code,))
 
     def render(self, lang: str = "zh") -> str:
         return render(self.code, lang, **self.params)
@@ -85,13 +144,20 @@ class Message:
         return self.render("zh")
 
 
-@dataclass(frozen=True)
-class Given:
+class Given(_Frozen):
     """Words a user wrote (a check's message in the rule file), \
 in Chinese and optionally English."""
 
+    __match_args__ = ("zh", "en")
     zh: str
-    en: str | None = None
+    en: str | None
+
+    def __init__(self, zh: str, en: str | None = None) -> None:
+        object.__setattr__(self, "zh", zh)
+        object.__setattr__(self, "en", en)
+
+    def __hash__(self) -> int:
+        return hash((self.zh, self.en))
 
     def render(self, lang: str = "zh") -> str:
         return self.en if lang == "en" and self.en else self.zh
@@ -120,6 +186,9 @@ class Items(tuple):
 
 def say(code: str, /, **params: Any) -> Message:
     """Message(code, params), checked now against both catalogs so a wrong code fails where made."""
+    global _IN_BOTH
+    if _IN_BOTH is None:
+        _IN_BOTH = frozenset(_TEMPLATES["zh"]) & frozenset(_TEMPLATES["en"])
     if code not in _IN_BOTH:
         for lang in LANGS:
             if code not in CATALOGS[lang]:

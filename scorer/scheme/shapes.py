@@ -1,8 +1,6 @@
 """The rule shapes of published 考核办法 (issue 13) as rule-file models: steps of gain and loss,
 points by rank as a sequence, groups of units, items for some units only, and 一票否决."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -40,7 +38,7 @@ class Step(_Strict):
     )
 
     @model_validator(mode="after")
-    def _amount(self) -> Step:
+    def _amount(self) -> "Step":
         if (self.points is None) == (self.share is None):
             raise RuleValueError(say("detail.step_points_or_share"))
         _one_of(self, ("max_points", "max_share"))
@@ -91,7 +89,7 @@ class Applicability(_Strict):
     )
 
     @model_validator(mode="after")
-    def _one_way(self) -> Applicability:
+    def _one_way(self) -> "Applicability":
         ways = [self.units, self.group, self.column]
         if sum(way is not None for way in ways) != 1:
             raise RuleValueError(say("detail.units_or_group"))
@@ -220,7 +218,7 @@ class HighestLevel(_IndicatorBase):
     otherwise: Number = Field(default=0, ge=0, description="一级都未达到的得分比例")
 
     @model_validator(mode="after")
-    def _counted(self) -> HighestLevel:
+    def _counted(self) -> "HighestLevel":
         if not self.value:
             self.value = " + ".join(
                 f"({c})" if any(sign in c for sign in "+-*/,") else c

@@ -1,8 +1,6 @@
 """The indicator tree (指标体系, issue 13 shape 19): 一级 / 二级 / 三级指标 with points at each
 level, the projects as its leaves, and the checks that each level's points add up."""
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -21,7 +19,7 @@ class TreeNode(_Strict):
 
     name: str = Field(min_length=1, description="指标名称，如“决策”“项目立项” / indicator name")
     weight: Number = Field(gt=0, description="分值 / points")
-    children: list[TreeNode] = Field(default=[], description="下级指标 / the indicators below")
+    children: list["TreeNode"] = Field(default=[], description="下级指标 / the indicators below")
 
 
 TreeNode.model_rebuild()

@@ -1,7 +1,5 @@
 """The kinds of value a rule file holds: real YAML numbers within bounds, and strict models."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AllowInfNan, BaseModel, ConfigDict, Field, Strict
