@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .engine import Assessment
+from .engine import DETAIL_COLUMNS, Assessment
 from .formula import parse_formula
 from .intake import Dataset, Locator, span
 from .intake.dataset import where
@@ -101,9 +101,14 @@ class Explainer:
         self.grades = grades or {}
         self.locate = Locator(data)
         self.subtotals = subtotals(assessment)  # [] without a tree
-        # positions, not frames: 10,000 districts' frames would cost more than the report
-        self.details = assessment.details.groupby("district", sort=False).indices
-        self.carried_out = self._positions(data.rows, "district")
+        # the engine's detail blocks, read a district at a time: the details frame of 10,000
+        # districts (1.3 million rows) and its grouping cost more than the report's 100
+        # explanations
+        self._blocks = _Blocks(assessment.parts)
+        active = ~data.rows["suspended"].to_numpy(dtype=bool)
+        self.carried_out = {
+            name: positions[active[positions]] for name, positions in self.locate.rows_of.items()
+        }
         if data.members is not None:
             self.counties = self._positions(data.members, "city")
         # a report asks for a few cells of every district: each column read out of the frame
@@ -112,10 +117,6 @@ class Explainer:
         self._columns: dict[str, np.ndarray] = {}
         self._keys: dict[str, str | None] = {}
         self._rules: dict[str, Any] = {}
-        self._details: tuple[Any, list[np.ndarray]] | None = None
-        peers = assessment.details[assessment.details["part"] == "indicator"]
-        self._peer_values = peers["value"]
-        self._peer_rows = peers.groupby(["project", "name"]).indices
         self._peers: dict[tuple[str, str], pd.Series] = {}
         # the district × item frames as arrays, looked up by position
         self._row_of = {district: i for i, district in enumerate(assessment.scores.index)}
@@ -135,8 +136,7 @@ class Explainer:
         rank or best-value rule)."""
         key = (project, indicator)
         if key not in self._peers:
-            rows = self._peer_rows[key]
-            self._peers[key] = self._peer_values.iloc[rows].reset_index(drop=True)
+            self._peers[key] = self._blocks.values(project, indicator)
         return self._peers[key]
 
     def _cell(self, key: str, position: Any) -> Any:
@@ -146,18 +146,6 @@ class Explainer:
         if values is None:
             values = self._columns[key] = self.data.rows[key].to_numpy()
         return values[position]
-
-    def _detail_rows(self, positions: np.ndarray) -> list[Any]:
-        """The details at these positions as itertuples gives them (Python scalars), taken from
-        the columns' arrays: a frame's iloc per district cost more than the explanation."""
-        if self._details is None:
-            details = self.assessment.details
-            self._details = (
-                namedtuple("Detail", list(details.columns), rename=True),
-                [details[c].to_numpy() for c in details.columns],
-            )
-        kind, columns = self._details
-        return [kind(*values) for values in zip(*(c[positions].tolist() for c in columns))]
 
     def _rows_at(self, positions: np.ndarray, key: str) -> pd.DataFrame:
         """The data's rows at these positions, with the columns an input reads (its value and
@@ -184,9 +172,8 @@ class Explainer:
         """Every point of ``district``'s total, item by item."""
         a = self.assessment
         scheme = a.scheme
-        positions = self.details.get(district, np.array([], dtype=int))
         by_project: dict[str, list] = {}
-        for row in self._detail_rows(positions):
+        for row in self._blocks.rows(district):
             by_project.setdefault(row.project, []).append(row)
         items = []
         at = self._row_of[district]
@@ -438,6 +425,58 @@ class Explainer:
         first = mine.iloc[0]
         at = where(self.data.sources, int(first["_source"]), int(first["_row"]), "satisfaction")
         return [Input(label, float(first["satisfaction"]), **at)]
+
+
+Detail = namedtuple("Detail", DETAIL_COLUMNS, rename=True)
+
+
+class _Blocks:
+    """The engine's details as it made them: blocks of one project's indicator (deduction,
+    bonus, floor) over its units, in arrays. A district's rows are read from them as the details
+    frame would give them, in its order (Python scalars, as itertuples gives them)."""
+
+    def __init__(self, parts: list[dict]):
+        self.parts = parts
+        # per array of units (a project's blocks share theirs): unit → its positions there
+        self.places: dict[int, dict[Any, list[int]]] = {}
+
+    def _places(self, units: np.ndarray) -> dict[Any, Any]:
+        """Each unit's position in ``units`` (a list of them, for a unit there twice over)."""
+        found = self.places.get(id(units))
+        if found is None:
+            names = units.tolist()
+            found = dict(zip(names, range(len(names))))
+            if len(found) < len(names):
+                found = {}
+                for position, unit in enumerate(names):
+                    found.setdefault(unit, []).append(position)
+            self.places[id(units)] = found
+        return found
+
+    def rows(self, district: str) -> list[Any]:
+        """The details rows of ``district``."""
+        rows = []
+        for part in self.parts:
+            units = part["district"]
+            at = self._places(units).get(district)
+            if at is None:
+                continue
+            for i in [at] if isinstance(at, int) else at:
+                rows.append(
+                    Detail(units[i], part["project"], part["part"], part["name"], part["method"],
+                           float(part["value"][i]), float(part["fraction"][i]),
+                           float(part["points"][i]))
+                )  # fmt: skip
+        return rows
+
+    def values(self, project: str, indicator: str) -> pd.Series:
+        """Every unit's value of an indicator, in the order of the details (its column
+        ``value`` at the rows of that indicator)."""
+        wanted = ("indicator", project, indicator)
+        found = [p["value"] for p in self.parts if (p["part"], p["project"], p["name"]) == wanted]
+        if not found:
+            raise KeyError((project, indicator))
+        return pd.Series(np.concatenate(found), dtype=float, name="value")
 
 
 def capped_words(words: Message, part: str, rules, scheme, rows: list, points: float) -> Clauses:
