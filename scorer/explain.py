@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections import namedtuple
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from .engine import DETAIL_COLUMNS, Assessment
+from .engine import Assessment
 from .formula import parse_formula
 from .intake import Dataset, Locator, span
 from .intake.dataset import where
@@ -427,7 +426,17 @@ class Explainer:
         return [Input(label, float(first["satisfaction"]), **at)]
 
 
-Detail = namedtuple("Detail", DETAIL_COLUMNS, rename=True)
+class Detail(NamedTuple):
+    """A row of the engine's details (its columns: engine.DETAIL_COLUMNS)."""
+
+    district: str
+    project: str
+    part: str
+    name: str
+    method: str | None
+    value: float
+    fraction: float
+    points: float
 
 
 class _Blocks:
@@ -438,7 +447,7 @@ class _Blocks:
     def __init__(self, parts: list[dict]):
         self.parts = parts
         # per array of units (a project's blocks share theirs): unit → its positions there
-        self.places: dict[int, dict[Any, list[int]]] = {}
+        self.places: dict[int, dict[Any, Any]] = {}
 
     def _places(self, units: np.ndarray) -> dict[Any, Any]:
         """Each unit's position in ``units`` (a list of them, for a unit there twice over)."""
