@@ -65,7 +65,7 @@ def grades_of(scheme, totals: np.ndarray) -> list[str]:
     names = list(scheme.grades)
     totals = np.asarray(totals, dtype=float)
     graded = [names[i] for i in grade_indexes(scheme, totals).tolist()]
-    step = 10.0 ** -scheme.precision
+    step = 10.0**-scheme.precision
     near = np.zeros(totals.shape, dtype=bool)
     for fraction in scheme.grades.values():
         floor = round(fraction * scheme.total, scheme.precision) - 1e-9
