@@ -117,6 +117,7 @@ class Explainer:
         self._keys: dict[str, str | None] = {}
         self._rules: dict[str, Any] = {}
         self._peers: dict[tuple[str, str], pd.Series] = {}
+        self._formulas: dict[int, tuple[Any, list[tuple[str, str]]]] = {}
         # the district × item frames as arrays, looked up by position
         self._row_of = {district: i for i, district in enumerate(assessment.scores.index)}
         self._scores = {p: assessment.scores[p].to_numpy() for p in assessment.scores.columns}
@@ -332,15 +333,24 @@ class Explainer:
             return float(self._cell(key, position))
 
         found = {}
-        for side in ("gain", "loss"):
-            step = getattr(indicator, side, None)
-            if step is not None and step.by is not None:
-                found[side] = np.array([float(parse_formula(step.by).evaluate(column))])
-        for number, level in enumerate(getattr(indicator, "levels", None) or []):
-            found[f"level:{number}"] = np.array(
-                [float(parse_formula(level.count).evaluate(column))]
-            )
+        for name, formula in self._distance_formulas(indicator):
+            found[name] = np.array([float(parse_formula(formula).evaluate(column))])
         return found or None
+
+    def _distance_formulas(self, indicator) -> list[tuple[str, str]]:
+        """A stepped rule's distances (gain.by, loss.by, each level's count) by name, found
+        once per indicator: an attribute a rule lacks is slow to ask a pydantic model for."""
+        known = self._formulas.get(id(indicator))
+        if known is None or known[0] is not indicator:
+            formulas = []
+            for side in ("gain", "loss"):
+                step = getattr(indicator, side, None)
+                if step is not None and step.by is not None:
+                    formulas.append((side, step.by))
+            for number, level in enumerate(getattr(indicator, "levels", None) or []):
+                formulas.append((f"level:{number}", level.count))
+            known = self._formulas[id(indicator)] = (indicator, formulas)
+        return known[1]
 
     def _inputs(self, district: str, project: Project, formula: str) -> list[Input]:
         """The cells (or, for a district item, the column ranges) a line's formula read."""
