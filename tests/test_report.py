@@ -33,8 +33,7 @@ def sample():
 
 def test_explainer_reads_the_details_as_the_details_frame_has_them(sample):
     # the explainer reads the engine's blocks, not the frame: the same rows, in the same order
-    from scorer.engine import DETAIL_COLUMNS
-    from scorer.explain import Detail
+    from scorer.engine import DETAIL_COLUMNS, Detail
 
     assert list(Detail._fields) == DETAIL_COLUMNS
     explain = sample.explainer()
