@@ -135,6 +135,7 @@ class Districts:
         self.cities = table["city"].tolist() if self.grouped else []
         self.city_ranks = table["city_rank"].astype(int).tolist() if self.grouped else []
         self.subtotals: dict[str, list] | None = None  # indicator → each district's points
+        self.size = 2000  # districts a batch
 
     def __len__(self) -> int:
         return len(self.districts)
@@ -142,9 +143,9 @@ class Districts:
     def every(self) -> list[dict[str, Any]]:
         return self.batch(0, len(self))
 
-    def batches(self, size: int = 2000) -> Iterator[list[dict[str, Any]]]:
-        for start in range(0, len(self), size):
-            yield self.batch(start, min(start + size, len(self)))
+    def batches(self) -> Iterator[list[dict[str, Any]]]:
+        for start in range(0, len(self), self.size):
+            yield self.batch(start, min(start + self.size, len(self)))
 
     def batch(self, start: int, stop: int) -> list[dict[str, Any]]:
         """The objects of the districts in rank positions start to stop."""
