@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -465,6 +466,68 @@ def _details_frame(details: list[dict]) -> pd.DataFrame:
         else:
             columns[c] = pd.Series(np.concatenate([d[c] for d in details]), dtype=_DTYPES[c])
     return pd.DataFrame(columns)
+
+
+class Detail(NamedTuple):
+    """A row of the engine's details (its columns: engine.DETAIL_COLUMNS)."""
+
+    district: str
+    project: str
+    part: str
+    name: str
+    method: str | None
+    value: float
+    fraction: float
+    points: float
+
+
+class DetailBlocks:
+    """The engine's details as it made them: blocks of one project's indicator (deduction,
+    bonus, floor) over its units, in arrays. A district's rows are read from them as the details
+    frame would give them, in its order (Python scalars, as itertuples gives them)."""
+
+    def __init__(self, parts: list[dict]):
+        self.parts = parts
+        # per array of units (a project's blocks share theirs): unit → its positions there
+        self.places: dict[int, dict[Any, Any]] = {}
+
+    def _places(self, units: np.ndarray) -> dict[Any, Any]:
+        """Each unit's position in ``units`` (a list of them, for a unit there twice over)."""
+        found = self.places.get(id(units))
+        if found is None:
+            names = units.tolist()
+            found = dict(zip(names, range(len(names))))
+            if len(found) < len(names):
+                found = {}
+                for position, unit in enumerate(names):
+                    found.setdefault(unit, []).append(position)
+            self.places[id(units)] = found
+        return found
+
+    def rows(self, district: str) -> list[Any]:
+        """The details rows of ``district``."""
+        rows = []
+        for part in self.parts:
+            units = part["district"]
+            at = self._places(units).get(district)
+            if at is None:
+                continue
+            for i in [at] if isinstance(at, int) else at:
+                rows.append(
+                    Detail(units[i], part["project"], part["part"], part["name"], part["method"],
+                           float(part["value"][i]), float(part["fraction"][i]),
+                           float(part["points"][i]))
+                )  # fmt: skip
+        return rows
+
+    def values(self, project: str, indicator: str) -> pd.Series:
+        """Every unit's value of an indicator, in the order of the details (its column
+        ``value`` at the rows of that indicator)."""
+        wanted = ("indicator", project, indicator)
+        found = [p["value"] for p in self.parts if (p["part"], p["project"], p["name"]) == wanted]
+        if not found:
+            raise KeyError((project, indicator))
+        return pd.Series(np.concatenate(found), dtype=float, name="value")
 
 
 # ----------------------------------------------------------------------------- rule shapes

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import namedtuple
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .engine import Assessment
+from .engine import Assessment, DetailBlocks
 from .formula import parse_formula
 from .intake import Dataset, Locator, span
 from .intake.dataset import where
@@ -101,9 +100,14 @@ class Explainer:
         self.grades = grades or {}
         self.locate = Locator(data)
         self.subtotals = subtotals(assessment)  # [] without a tree
-        # positions, not frames: 10,000 districts' frames would cost more than the report
-        self.details = assessment.details.groupby("district", sort=False).indices
-        self.carried_out = self._positions(data.rows, "district")
+        # the engine's detail blocks, read a district at a time: the details frame of 10,000
+        # districts (1.3 million rows) and its grouping cost more than the report's 100
+        # explanations
+        self._blocks = DetailBlocks(assessment.parts)
+        active = ~data.rows["suspended"].to_numpy(dtype=bool)
+        self.carried_out = {
+            name: positions[active[positions]] for name, positions in self.locate.rows_of.items()
+        }
         if data.members is not None:
             self.counties = self._positions(data.members, "city")
         # a report asks for a few cells of every district: each column read out of the frame
@@ -112,11 +116,8 @@ class Explainer:
         self._columns: dict[str, np.ndarray] = {}
         self._keys: dict[str, str | None] = {}
         self._rules: dict[str, Any] = {}
-        self._details: tuple[Any, list[np.ndarray]] | None = None
-        peers = assessment.details[assessment.details["part"] == "indicator"]
-        self._peer_values = peers["value"]
-        self._peer_rows = peers.groupby(["project", "name"]).indices
         self._peers: dict[tuple[str, str], pd.Series] = {}
+        self._formulas: dict[int, tuple[Any, list[tuple[str, str]]]] = {}
         # the district × item frames as arrays, looked up by position
         self._row_of = {district: i for i, district in enumerate(assessment.scores.index)}
         self._scores = {p: assessment.scores[p].to_numpy() for p in assessment.scores.columns}
@@ -135,8 +136,7 @@ class Explainer:
         rank or best-value rule)."""
         key = (project, indicator)
         if key not in self._peers:
-            rows = self._peer_rows[key]
-            self._peers[key] = self._peer_values.iloc[rows].reset_index(drop=True)
+            self._peers[key] = self._blocks.values(project, indicator)
         return self._peers[key]
 
     def _cell(self, key: str, position: Any) -> Any:
@@ -146,18 +146,6 @@ class Explainer:
         if values is None:
             values = self._columns[key] = self.data.rows[key].to_numpy()
         return values[position]
-
-    def _detail_rows(self, positions: np.ndarray) -> list[Any]:
-        """The details at these positions as itertuples gives them (Python scalars), taken from
-        the columns' arrays: a frame's iloc per district cost more than the explanation."""
-        if self._details is None:
-            details = self.assessment.details
-            self._details = (
-                namedtuple("Detail", list(details.columns), rename=True),
-                [details[c].to_numpy() for c in details.columns],
-            )
-        kind, columns = self._details
-        return [kind(*values) for values in zip(*(c[positions].tolist() for c in columns))]
 
     def _rows_at(self, positions: np.ndarray, key: str) -> pd.DataFrame:
         """The data's rows at these positions, with the columns an input reads (its value and
@@ -184,9 +172,8 @@ class Explainer:
         """Every point of ``district``'s total, item by item."""
         a = self.assessment
         scheme = a.scheme
-        positions = self.details.get(district, np.array([], dtype=int))
         by_project: dict[str, list] = {}
-        for row in self._detail_rows(positions):
+        for row in self._blocks.rows(district):
             by_project.setdefault(row.project, []).append(row)
         items = []
         at = self._row_of[district]
@@ -346,15 +333,24 @@ class Explainer:
             return float(self._cell(key, position))
 
         found = {}
-        for side in ("gain", "loss"):
-            step = getattr(indicator, side, None)
-            if step is not None and step.by is not None:
-                found[side] = np.array([float(parse_formula(step.by).evaluate(column))])
-        for number, level in enumerate(getattr(indicator, "levels", None) or []):
-            found[f"level:{number}"] = np.array(
-                [float(parse_formula(level.count).evaluate(column))]
-            )
+        for name, formula in self._distance_formulas(indicator):
+            found[name] = np.array([float(parse_formula(formula).evaluate(column))])
         return found or None
+
+    def _distance_formulas(self, indicator) -> list[tuple[str, str]]:
+        """A stepped rule's distances (gain.by, loss.by, each level's count) by name, found
+        once per indicator: an attribute a rule lacks is slow to ask a pydantic model for."""
+        known = self._formulas.get(id(indicator))
+        if known is None or known[0] is not indicator:
+            formulas = []
+            for side in ("gain", "loss"):
+                step = getattr(indicator, side, None)
+                if step is not None and step.by is not None:
+                    formulas.append((side, step.by))
+            for number, level in enumerate(getattr(indicator, "levels", None) or []):
+                formulas.append((f"level:{number}", level.count))
+            known = self._formulas[id(indicator)] = (indicator, formulas)
+        return known[1]
 
     def _inputs(self, district: str, project: Project, formula: str) -> list[Input]:
         """The cells (or, for a district item, the column ranges) a line's formula read."""

@@ -58,6 +58,23 @@ def grade_indexes(scheme, totals: np.ndarray) -> np.ndarray:
     return index
 
 
+def grades_of(scheme, totals: np.ndarray) -> list[str]:
+    """``Scheme.grade_of`` of each total, over the array: a total further than a rounding step
+    from every grade's floor is graded unrounded (rounding cannot carry it across); the few
+    nearer are graded one by one, as ``grade_of`` rounds them."""
+    names = list(scheme.grades)
+    totals = np.asarray(totals, dtype=float)
+    graded = [names[i] for i in grade_indexes(scheme, totals).tolist()]
+    step = 10.0**-scheme.precision
+    near = np.zeros(totals.shape, dtype=bool)
+    for fraction in scheme.grades.values():
+        floor = round(fraction * scheme.total, scheme.precision) - 1e-9
+        near |= np.abs(totals - floor) <= step
+    for i in np.flatnonzero(near).tolist():
+        graded[i] = scheme.grade_of(float(totals[i]))
+    return graded
+
+
 def rank(assessment: Assessment) -> Ranking:
     scheme = assessment.scheme
     precision = scheme.precision
@@ -86,7 +103,7 @@ def rank(assessment: Assessment) -> Ranking:
     ties: list[Tie] = []
     last = _ranked_last(assessment, table)
     table["rank"] = _ranks(table, keys, scheme, ties, "", last)
-    table["grade"] = table["total"].map(scheme.grade_of)
+    table["grade"] = grades_of(scheme, table["total"].to_numpy())
     vetoed = _vetoed_grades(assessment, table)
     if assessment.groups:
         table["city"] = table["district"].map(assessment.groups)

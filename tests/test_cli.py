@@ -336,3 +336,22 @@ def test_quick_commands_load_only_what_they_need(args, allowed):
     assert line.startswith("loaded:"), out.stderr
     loaded = set(filter(None, line.removeprefix("loaded:").split(",")))
     assert loaded == allowed, out.stderr
+
+
+@pytest.mark.parametrize(
+    "data, rules",
+    [("2010-counties.xlsx", "anhui-2010.yaml"), ("mof-tree-2021.xlsx", "mof-tree-2021.yaml")],
+)
+def test_json_written_in_batches_is_the_whole_documents_bytes(data, rules):
+    # the CLI writes the districts a batch at a time: batches of 7 (and the tree's subtotals)
+    # give the bytes of the document made whole
+    from scorer import assess
+    from scorer.render.json import _body, json_bytes, json_chunks, to_dict
+
+    result = assess([SAMPLES / data], ROOT / "rules" / rules)
+    whole = json_bytes(to_dict(result.ranking, result.issues))
+    body = _body(result.ranking, result.issues, "zh")
+    body["districts"].size = 7
+    chunks = list(json_chunks(body))
+    assert len(chunks) > 4 and b"".join(chunks) == whole
+    assert json_of(str(SAMPLES / data), "--rules", str(ROOT / "rules" / rules)).encode() == whole

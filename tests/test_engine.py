@@ -161,3 +161,19 @@ def test_bundled_samples_assess_cleanly(sample):
     result = assess([SAMPLES / sample], path)
     assert result.ranking is not None
     assert [i for i in result.issues if i.severity != "info"] == []
+
+
+def test_grades_over_an_array_are_grade_of_each_total():
+    # totals on and about every grade's floor, where the rounding to the scheme's precision
+    # decides the grade, and those no grade reaches
+    import numpy as np
+
+    from scorer.ranking import grades_of
+
+    scheme = load_scheme(RULES / "anhui-2010.yaml")
+    floors = np.array([f * scheme.total for f in scheme.grades.values()])
+    offsets = np.array([-0.011, -0.005, -0.0049, -1e-10, 0, 1e-10, 0.0049, 0.005, 0.011])
+    totals = np.concatenate(
+        [(floors[:, None] + offsets).ravel(), [np.nan, np.inf, -np.inf, -5.0, 1234.5678]]
+    )
+    assert grades_of(scheme, totals) == [scheme.grade_of(float(t)) for t in totals]

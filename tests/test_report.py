@@ -31,6 +31,30 @@ def sample():
 # ----------------------------------------------------------------------------- explain
 
 
+def test_explainer_reads_the_details_as_the_details_frame_has_them(sample):
+    # the explainer reads the engine's blocks, not the frame: the same rows, in the same order
+    from scorer.engine import DETAIL_COLUMNS, Detail
+
+    assert list(Detail._fields) == DETAIL_COLUMNS
+    explain = sample.explainer()
+    details = sample.ranking.assessment.details
+    for district in sample.data.districts:
+        mine = details[details["district"] == district]
+        expected = [tuple(r) for r in mine.itertuples(index=False)]
+        got = [tuple(r) for r in explain._blocks.rows(district)]
+        assert repr(got) == repr(expected)
+    indicators = details[details["part"] == "indicator"]
+    for (project, name), rows in indicators.groupby(["project", "name"], sort=False):
+        peers = explain.peers(project, name)
+        assert peers.equals(rows["value"].reset_index(drop=True)), (project, name)
+        assert peers.name == "value"
+    position = explain.locate.position
+    for i, (district, project) in enumerate(zip(sample.data.rows["district"],
+                                                sample.data.rows["project"])):  # fmt: skip
+        assert position.get((district, project)) == i
+    assert position.get(("no such place", "x")) is None
+
+
 def test_explanation_accounts_for_every_point_of_every_district(sample):
     explain = sample.explainer()
     for district in sample.data.districts:

@@ -61,7 +61,10 @@ def assess(
     """Score and rank the districts in DATA; print the ranking and awards, write reports."""
     check_outputs(outputs, data, lang, rules=rules)
     result = run(data, rules, month, lang)
-    from ..render import issues_json, to_json  # after the run: it imports pandas, the run hides it
+    from ..render import (
+        issues_json,
+        to_json_chunks,
+    )  # after the run: it imports pandas, the run hides it
 
     say_units(result, lang)
     shown_city = _city(result, city, lang) if fmt != "json" else None
@@ -76,7 +79,10 @@ def assess(
         if result.ranking is None:
             click.echo(issues_json(result.issues, lang), nl=False)
         else:
-            click.echo(to_json(result.ranking, result.issues, lang), nl=False)
+            # written a batch of districts at a time: 100,000 districts' objects and their whole
+            # JSON are never held at once (the run's peak memory was there)
+            for chunk in to_json_chunks(result.ranking, result.issues, lang):
+                click.echo(chunk, nl=False)
     else:
         if result.ranking is not None:
             print_ranking(result.ranking, lang, top, shown_city)

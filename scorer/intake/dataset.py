@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..cells import column_letter
@@ -139,6 +140,28 @@ def span(data: Dataset, rows: pd.DataFrame, key: str | None) -> dict[str, Any]:
     return {"file": src.file, "sheet": src.sheet, "cell": ",".join(runs) or None}
 
 
+class _Positions:
+    """(district, project) → the position of its row in the data (the last, were there two), a
+    district's pairs made when one of them is first asked for."""
+
+    def __init__(self, rows_of: dict[Any, np.ndarray], projects: np.ndarray):
+        self.rows_of = rows_of
+        self.projects = projects
+        self.made: dict[Any, dict[Any, int]] = {}
+
+    def get(self, pair: tuple[Any, Any], default: int | None = None) -> int | None:
+        district, project = pair
+        mine = self.made.get(district)
+        if mine is not None:
+            return mine.get(project, default)
+        positions = self.rows_of.get(district)
+        if positions is None:
+            return default
+        projects = self.projects[positions].tolist()
+        mine = self.made[district] = dict(zip(projects, positions.tolist()))
+        return mine.get(project, default)
+
+
 class Locator:
     """The cell (or, for cities rolled up from counties, the cells) a district's project value
     came from; lookups prepared once."""
@@ -146,8 +169,10 @@ class Locator:
     def __init__(self, data: Dataset):
         self.data = data
         rows = data.rows
-        pairs = zip(rows["district"].tolist(), rows["project"].tolist())  # (lists: quicker)
-        self.position = {pair: i for i, pair in enumerate(pairs)}
+        # each district's row positions; (district, project) → position made a district at a
+        # time, when first asked for: a report explains 100 districts of 10,000
+        self.rows_of: dict[Any, np.ndarray] = rows.groupby("district", sort=False).indices
+        self.position = _Positions(self.rows_of, rows["project"].to_numpy())
         self.sources = rows["_source"].tolist()
         self.excel_rows = rows["_row"].tolist()
         if data.members is not None:

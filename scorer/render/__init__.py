@@ -18,6 +18,7 @@ from .json import (
     json_bytes,
     to_dict,
     to_json,
+    to_json_chunks,
     whatif_dict,
 )
 
@@ -32,6 +33,7 @@ __all__ = [
     "remove_stale_temporaries",
     "to_dict",
     "to_json",
+    "to_json_chunks",
     "whatif_dict",
     "write_atomic",
 ]

@@ -91,24 +91,20 @@ def report_context(result, lang: str = "zh", robustness=None) -> dict[str, Any]:
         "robust": robust_layout(robustness, lang) if robustness is not None else None,
         # the indicator tree's subtotals, a table per level (None: a flat scheme)
         "tree": level_tables(assessment, [r["district"] for r in rows], lang),
-        **_summary(result, lang),
+        **_summary(result, lang, rows),
     }
 
 
-def _summary(result, lang: str) -> dict[str, Any]:
+def _summary(result, lang: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The summary the report opens with, as the 通报 words it: the overall picture and the
-    results in sentences, and the projects behind (by 牵头单位)."""
-    from .notice import letterhead, notice
+    results in sentences, and the projects behind (by 牵头单位). Only the 通报's opening is
+    written: its shortcomings and attachments (附件2 names 150,000 tasks) are not shown here."""
+    from .notice import letterhead, opening
 
-    t = words(lang)
-    found = notice(result, letterhead(result.scheme), lang)
-    stop = next(
-        i for i, (kind, text) in enumerate(found.blocks)
-        if kind == "heading" and text == t["notice_h_problems"]
-    )  # fmt: skip
+    begun = opening(result, letterhead(result.scheme), lang, rows)
     return {
-        "summary": [text for kind, text in found.blocks[:stop] if kind == "para"],
-        "lagging": found.lagging,
+        "summary": [text for kind, text in begun.blocks if kind == "para"],
+        "lagging": begun.lagging,
     }
 
 

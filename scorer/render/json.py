@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -35,6 +36,13 @@ def _plain(values: np.ndarray) -> list:
 def to_dict(ranking: Ranking, issues: list[Issue], lang: str = "zh") -> dict[str, Any]:
     """The assessment as one plain object; numbers unrounded, rounding is for display. Built
     column by column: 10,000 districts take a tenth of a second."""
+    body = _body(ranking, issues, lang)
+    body["districts"] = body["districts"].every()
+    return body
+
+
+def _body(ranking: Ranking, issues: list[Issue], lang: str) -> dict[str, Any]:
+    """to_dict's object with its districts as ``Districts``, made a batch at a time."""
     assessment = ranking.assessment
     scheme = assessment.scheme
     survey = [
@@ -51,7 +59,7 @@ def to_dict(ranking: Ranking, issues: list[Issue], lang: str = "zh") -> dict[str
             "tie_break": [name for name, _ in ranking.chain],
             "strict_ranks": scheme.ranking.strict,
         },
-        "districts": _districts(ranking),
+        "districts": Districts(ranking),
         "survey": survey,
         "awards": awards_list(ranking, lang),
         "ties": [
@@ -95,52 +103,79 @@ def _add_tree(body: dict[str, Any], ranking: Ranking, lang: str) -> None:
     ]
     columns = {s.name: s.points.reindex(ranking.table["district"]).to_numpy(dtype=float)
                for s in found}  # fmt: skip
-    plain = {name: _plain(values) for name, values in columns.items()}
-    for position, district in enumerate(body["districts"]):
-        district["subtotals"] = {name: values[position] for name, values in plain.items()}
+    body["districts"].subtotals = {name: _plain(values) for name, values in columns.items()}
 
 
-def _districts(ranking: Ranking) -> list[dict[str, Any]]:
+class Districts:
     """Each district in rank order: total, rank, grade, points earned and available, suspended
-    projects, survey rank and each project's points (None when suspended); its city if any."""
-    assessment = ranking.assessment
-    table = ranking.table
-    order = assessment.scores.index.get_indexer(table["district"])
-    held = assessment.suspended.to_numpy(dtype=bool)[order]
-    points = assessment.scores.to_numpy(dtype=float)[order]
-    points[held] = np.nan
-    names = list(assessment.scores.columns)
-    with_held = set(np.flatnonzero(held.any(axis=1)).tolist())
-    numbers = {k: _plain(table[k].to_numpy(dtype=float)) for k in ("total", "earned", "available")}
-    survey_ranks = [
-        None if r is None else int(r)
-        for r in _plain(table["survey_rank"].to_numpy(dtype=float, na_value=np.nan))
-    ]
-    names_of, grades = table["district"].tolist(), table["grade"].tolist()
-    ranks = table["rank"].astype(int).tolist()
-    grouped = "city" in table
-    cities = table["city"].tolist() if grouped else []
-    city_ranks = table["city_rank"].astype(int).tolist() if grouped else []
-    districts = []
-    for position, values in enumerate(_plain(points)):
-        district = {
-            "district": names_of[position],
-            "total": numbers["total"][position],
-            "rank": ranks[position],
-            "grade": grades[position],
-            "earned": numbers["earned"][position],
-            "available": numbers["available"][position],
-            "suspended": (
-                [n for n, h in zip(names, held[position]) if h] if position in with_held else []
-            ),
-            "survey_rank": survey_ranks[position],
-            "projects": dict(zip(names, values)),
+    projects, survey rank and each project's points (None when suspended); its city if any; the
+    tree's subtotals. The columns are prepared once; the districts' objects are made a batch at
+    a time, so that the JSON of 100,000 districts never holds them all."""
+
+    def __init__(self, ranking: Ranking):
+        assessment = ranking.assessment
+        table = ranking.table
+        order = assessment.scores.index.get_indexer(table["district"])
+        held = assessment.suspended.to_numpy(dtype=bool)[order]
+        points = assessment.scores.to_numpy(dtype=float)[order]
+        points[held] = np.nan
+        self.points, self.held = points, held
+        self.names = list(assessment.scores.columns)
+        self.with_held = set(np.flatnonzero(held.any(axis=1)).tolist())
+        self.numbers = {
+            k: _plain(table[k].to_numpy(dtype=float)) for k in ("total", "earned", "available")
         }
-        if grouped:
-            district["city"] = cities[position]
-            district["city_rank"] = city_ranks[position]
-        districts.append(district)
-    return districts
+        self.survey_ranks = [
+            None if r is None else int(r)
+            for r in _plain(table["survey_rank"].to_numpy(dtype=float, na_value=np.nan))
+        ]
+        self.districts, self.grades = table["district"].tolist(), table["grade"].tolist()
+        self.ranks = table["rank"].astype(int).tolist()
+        self.grouped = "city" in table
+        self.cities = table["city"].tolist() if self.grouped else []
+        self.city_ranks = table["city_rank"].astype(int).tolist() if self.grouped else []
+        self.subtotals: dict[str, list] | None = None  # indicator → each district's points
+        self.size = 2000  # districts a batch
+
+    def __len__(self) -> int:
+        return len(self.districts)
+
+    def every(self) -> list[dict[str, Any]]:
+        return self.batch(0, len(self))
+
+    def batches(self) -> Iterator[list[dict[str, Any]]]:
+        for start in range(0, len(self), self.size):
+            yield self.batch(start, min(start + self.size, len(self)))
+
+    def batch(self, start: int, stop: int) -> list[dict[str, Any]]:
+        """The objects of the districts in rank positions start to stop."""
+        names, held, numbers = self.names, self.held, self.numbers
+        districts = []
+        for position, values in enumerate(_plain(self.points[start:stop]), start):
+            district = {
+                "district": self.districts[position],
+                "total": numbers["total"][position],
+                "rank": self.ranks[position],
+                "grade": self.grades[position],
+                "earned": numbers["earned"][position],
+                "available": numbers["available"][position],
+                "suspended": (
+                    [n for n, h in zip(names, held[position]) if h]
+                    if position in self.with_held
+                    else []
+                ),
+                "survey_rank": self.survey_ranks[position],
+                "projects": dict(zip(names, values)),
+            }
+            if self.grouped:
+                district["city"] = self.cities[position]
+                district["city_rank"] = self.city_ranks[position]
+            if self.subtotals is not None:
+                district["subtotals"] = {
+                    name: values[position] for name, values in self.subtotals.items()
+                }
+            districts.append(district)
+        return districts
 
 
 def awards_list(ranking: Ranking, lang: str = "zh") -> list[dict[str, Any]]:
@@ -195,10 +230,11 @@ def whatif_dict(
     return body
 
 
-def json_bytes(body: dict[str, Any]) -> bytes:
-    """JSON in UTF-8 with one line per key, and per element of a list: readable and grep-able.
-    orjson writes it (the standard encoder takes 20 times as long for 10,000 districts); NaN
-    and infinities become null, numpy numbers plain numbers."""
+def json_chunks(body: dict[str, Any]) -> Iterator[bytes]:
+    """JSON in UTF-8 with one line per key, and per element of a list: readable and grep-able;
+    in pieces (a batch of districts each, for ``Districts``). orjson writes it (the standard
+    encoder takes 20 times as long for 10,000 districts); NaN and infinities become null, numpy
+    numbers plain numbers."""
     import orjson
 
     options = orjson.OPT_SERIALIZE_NUMPY
@@ -206,14 +242,24 @@ def json_bytes(body: dict[str, Any]) -> bytes:
     def one(value: Any) -> bytes:
         return orjson.dumps(value, option=options)
 
-    parts = []
-    for key, value in body.items():
-        if isinstance(value, list) and value:
-            items = b",\n    ".join([one(item) for item in value])
-            parts.append(b"  " + one(key) + b": [\n    " + items + b"\n  ]")
+    yield b"{\n"
+    for number, (key, value) in enumerate(body.items()):
+        lead = (b",\n  " if number else b"  ") + one(key)
+        if isinstance(value, Districts) and len(value) or isinstance(value, list) and value:
+            yield lead + b": [\n    "
+            batches = value.batches() if isinstance(value, Districts) else [value]
+            for count, batch in enumerate(batches):
+                items = b",\n    ".join([one(item) for item in batch])
+                yield b",\n    " + items if count else items
+            yield b"\n  ]"
         else:
-            parts.append(b"  " + one(key) + b": " + one(value))
-    return b"{\n" + b",\n".join(parts) + b"\n}\n"
+            yield lead + b": " + one([] if isinstance(value, Districts) else value)
+    yield b"\n}\n"
+
+
+def json_bytes(body: dict[str, Any]) -> bytes:
+    """``json_chunks`` joined."""
+    return b"".join(json_chunks(body))
 
 
 def dumps(body: dict[str, Any]) -> str:
@@ -221,9 +267,14 @@ def dumps(body: dict[str, Any]) -> str:
     return json_bytes(body).decode("utf-8")
 
 
+def to_json_chunks(ranking: Ranking, issues: list[Issue], lang: str = "zh") -> Iterator[bytes]:
+    """The JSON of ``assess --format json`` in pieces, its districts made a batch at a time."""
+    return json_chunks(_body(ranking, issues, lang))
+
+
 def to_json(ranking: Ranking, issues: list[Issue], lang: str = "zh") -> bytes:
     """The JSON of ``assess --format json``, as the UTF-8 bytes written out."""
-    return json_bytes(to_dict(ranking, issues, lang))
+    return b"".join(to_json_chunks(ranking, issues, lang))
 
 
 def issues_json(issues: list[Issue], lang: str = "zh", **summary: Any) -> str:

@@ -289,20 +289,33 @@ class Notice:
     annex: tuple[str, list[str], list[list[str]]] | None = None  # 附件2: every project behind
 
 
-def notice(result, head: Letterhead, lang: str = "zh") -> Notice:
-    """The 通报 of an assessment: basis, overall picture, results, shortcomings, requirements."""
+@dataclass
+class Opening:
+    """What the 通报 says before its shortcomings, which the HTML and Markdown reports open
+    with: the ranking's rows, the figures, the projects behind (by 牵头单位), the blocks."""
+
+    rows: list[dict[str, Any]]
+    found: Figures
+    lagging: list[dict[str, Any]]
+    month: int | None
+    unit: str
+    blocks: list[tuple[str, str]]  # basis, overall picture, results
+
+
+def opening(
+    result, head: Letterhead, lang: str = "zh", rows: list[dict[str, Any]] | None = None
+) -> Opening:
+    """The 通报's basis, overall picture and results (``rows``: the ranking's rows, when the
+    caller has made them), without the shortcomings, requirements and attachments."""
     from .context import ranking_rows
 
     t = words(lang)
     scheme = result.scheme
-    ranking = result.ranking
     month = shown_month(result)
-    period = render("notice_month", lang, month=month) if month else ""
     unit = unit_word(scheme, lang)
-    rows = ranking_rows(ranking)
+    rows = ranking_rows(result.ranking) if rows is None else rows
     found = figures(result, month)
     lagging = lagging_by_lead(result, found, lang)
-    named = most_behind(lagging)  # the projects behind the body names; the rest go to 附件2
     basis = head.basis or render("notice_basis_none", lang, name=scheme.name)
     blocks: list[tuple[str, str]] = [
         ("para", render("notice_basis", lang, basis=basis, period=period_words(scheme, month, lang),
@@ -311,6 +324,22 @@ def notice(result, head: Letterhead, lang: str = "zh") -> Notice:
         ("para", _overall(scheme, found, len(rows), unit, lang)),
         ("heading", t["notice_h_results"]),
         *[("para", text) for text in _results(result, rows, unit, lang)],
+    ]  # fmt: skip
+    return Opening(rows, found, lagging, month, unit, blocks)
+
+
+def notice(result, head: Letterhead, lang: str = "zh") -> Notice:
+    """The 通报 of an assessment: basis, overall picture, results, shortcomings, requirements."""
+    t = words(lang)
+    scheme = result.scheme
+    begun = opening(result, head, lang)
+    rows, found, lagging, month, unit = (
+        begun.rows, begun.found, begun.lagging, begun.month, begun.unit
+    )  # fmt: skip
+    period = render("notice_month", lang, month=month) if month else ""
+    named = most_behind(lagging)  # the projects behind the body names; the rest go to 附件2
+    blocks: list[tuple[str, str]] = [
+        *begun.blocks,
         ("heading", t["notice_h_problems"]),
         *[("para", text) for text in _problems(result, found, lagging, named, month, unit, lang)],
         ("heading", t["notice_h_next"]),
