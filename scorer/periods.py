@@ -129,15 +129,31 @@ class Trend:
 
 
 def trend(periods: list[str], rankings: list[Ranking]) -> Trend:
-    districts = list(dict.fromkeys(d for r in rankings for d in r.table["district"]))
-    totals: dict[str, list[float]] = {d: [] for d in districts}
-    ranks: dict[str, list[int | None]] = {d: [] for d in districts}
+    """Each district's total and rank in each period, the districts in the order of the last
+    period's ranking (those absent from it after, in the order they were first seen). A
+    period's column is looked up at once for all districts (12 periods of 10,000 units)."""
+    import numpy as np
+    import pandas as pd
+
+    districts = pd.Index(
+        list(dict.fromkeys(d for r in rankings for d in r.table["district"].tolist())),
+        dtype=object,
+    )
+    total_columns, rank_columns = [], []
     for ranking in rankings:
-        table = ranking.table.set_index("district")
-        for district in districts:
-            known = district in table.index
-            totals[district].append(float(table.at[district, "total"]) if known else float("nan"))
-            ranks[district].append(int(table.at[district, "rank"]) if known else None)
-    last = rankings[-1].table.set_index("district")["rank"]
-    districts.sort(key=lambda d: last.get(d, 1 << 30))
-    return Trend(periods, districts, totals, ranks)
+        table = ranking.table
+        place = pd.Index(table["district"], dtype=object).get_indexer(districts)
+        known = place >= 0
+        totals = table["total"].to_numpy(dtype=float)[place]
+        totals[~known] = np.nan
+        total_columns.append(totals.tolist())
+        ranks = table["rank"].to_numpy()[place].tolist()
+        rank_columns.append([int(r) if k else None for r, k in zip(ranks, known.tolist())])
+    last = rankings[-1].table
+    place = pd.Index(last["district"], dtype=object).get_indexer(districts)
+    order = np.where(place >= 0, last["rank"].to_numpy(dtype=np.int64)[place], 1 << 30)
+    names = districts.tolist()
+    ordered = [names[i] for i in np.argsort(order, kind="stable").tolist()]
+    totals_of = {d: list(column) for d, column in zip(names, zip(*total_columns))}
+    ranks_of = {d: list(column) for d, column in zip(names, zip(*rank_columns))}
+    return Trend(periods, ordered, totals_of, ranks_of)

@@ -269,3 +269,127 @@ def rescore(result: Result, scheme: Scheme, month: int | None = None) -> Result:
     ranking = None if has_errors(issues) else rank(assessment)
     return Result(scheme, result.data, ranking, issues, month, result.month_source, None,
                   result.level, result.prior)  # fmt: skip
+
+
+# ----------------------------------------------------------------------------- many periods
+
+
+def import_stages() -> None:
+    """The modules a run of the pipeline needs, imported now (before workers are forked, which
+    then have them)."""
+    from . import awards, engine, ranking, sheets  # noqa: F401
+    from .intake import isolation, limits, reading, xlsx  # noqa: F401
+
+
+def parallel_processes(count: int) -> int:
+    """How many processes ``Apart`` would share ``count`` periods among: one per core, where
+    this process can be forked safely (Linux, no thread started yet); 1: do them here."""
+    import os
+    import sys
+    import threading
+
+    if count < 2 or not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return 1
+    return max(1, min(count, os.cpu_count() or 1))
+
+
+class Apart:
+    """Jobs 0..count-1 shared among ``processes`` processes: this one does those whose number
+    is a multiple of ``processes`` itself, when it comes to them; forked workers do the others
+    (worker k those k, k + processes, …), each result pickled into a file in memory of its own
+    as soon as it is done, so a worker never waits for this process to read it.
+
+    Forked before any thread is started (``parallel_processes``) and after the modules the jobs
+    need are imported: the workers share them, imported once. A job that raised, a result that
+    would not pickle, a worker that died: ``take`` gives None for it, and the caller does that
+    job itself, as it would have without workers, so that what it says (a file's problem at
+    its cell, a usage error) is said here, in its turn, exactly as before. Nothing a worker
+    writes on stderr reaches the user."""
+
+    def __init__(self, count: int, job: Callable[[int], object], processes: int):
+        import os
+
+        self.processes = processes
+        self.files = {
+            i: os.memfd_create(f"scorer-period-{i}") for i in range(count) if not self.mine(i)
+        }
+        self.workers: dict[int, tuple[int, int]] = {}  # worker -> (pid, its pipe's read end)
+        self.done: set[int] = set()
+        for worker in range(1, processes):
+            ours = list(range(worker, count, processes))
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                os.close(read)
+                self._work(ours, job, write)
+            os.close(write)
+            self.workers[worker] = (pid, read)
+
+    def mine(self, index: int) -> bool:
+        """Whether job ``index`` is this process's to do."""
+        return index % self.processes == 0
+
+    def _work(self, ours: list[int], job: Callable[[int], object], status: int) -> None:
+        """A worker: its jobs in turn, each result written to its file and its number sent."""
+        import os
+        import pickle
+
+        try:
+            quiet = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(quiet, 1)
+            os.dup2(quiet, 2)
+            for index, file in self.files.items():
+                if index not in ours:
+                    os.close(file)
+            for index in ours:
+                try:
+                    value = job(index)
+                    with os.fdopen(self.files.pop(index), "wb", buffering=1 << 20) as stream:
+                        pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                    del value
+                    os.write(status, index.to_bytes(4, "little"))
+                except Exception:  # done again by the caller, who says what went wrong
+                    continue
+        finally:
+            os._exit(0)
+
+    def take(self, index: int) -> object | None:
+        """Job ``index``'s result from its worker, once it is done; None when it is not to be had
+        (the job raised, its worker died): do it here."""
+        import os
+        import pickle
+
+        file = self.files.pop(index)
+        try:
+            pid, status = self.workers[index % self.processes]
+            while index not in self.done:
+                said = os.read(status, 4) if status >= 0 else b""
+                if len(said) < 4:  # the worker ended: nothing more from it
+                    return None
+                finished = int.from_bytes(said, "little")
+                self.done.add(finished)
+                if finished > index:  # index failed: its worker went on to the next
+                    return None
+            with os.fdopen(os.dup(file), "rb") as stream:
+                stream.seek(0)
+                return pickle.load(stream)
+        except Exception:
+            return None
+        finally:
+            os.close(file)
+
+    def close(self) -> None:
+        """End the workers (whatever they still do is not needed) and let go of their files."""
+        import contextlib
+        import os
+        import signal
+
+        for pid, status in self.workers.values():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(status)
+        self.workers = {}
+        for file in self.files.values():
+            os.close(file)
+        self.files = {}

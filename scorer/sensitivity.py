@@ -65,7 +65,13 @@ def sensitivity(
         earned = np.empty((draws, len(assessment.districts)))
         for combination in np.unique(picks, axis=0):
             settings = [f"{k}={alternatives[k][i]}" for k, i in zip(keys, combination)]
-            scored = score(changed(scheme, settings)[0], data, assessment.month, assessment.prior)
+            other = changed(scheme, settings)[0]
+            # the scheme's own values among those listed: scored already
+            scored = (
+                assessment
+                if other == scheme
+                else score(other, data, assessment.month, assessment.prior)
+            )
             rows = (picks == combination).all(axis=1)
             earned[rows] = drawn[rows] @ shares_of(scored)
     else:
@@ -163,9 +169,14 @@ def _draws(
     )
     ranks = np.empty((count, draws), dtype=np.uint16 if count < 2**16 else np.int64)
 
+    last = lowered > 0
+
     def chunk(start: int) -> tuple[np.ndarray, np.ndarray | None]:
         rows = totals[start : start + CHUNK]
-        ranks[:, start : start + CHUNK] = _ranks_in(rows - lowered if lowered.any() else rows).T
+        counted = _ranks_counted(rows, scheme.precision, last)
+        if counted is None:
+            counted = _ranks_in(rows - lowered if lowered.any() else rows)
+        ranks[:, start : start + CHUNK] = counted.T
         graded = np.maximum(grade_indexes(scheme, rows), forced)
         kept = (graded == nominal[None, :]).sum(axis=0)
         won = honoured(award, assessment, rows, forced).sum(axis=0) if award is not None else None
@@ -191,16 +202,57 @@ def _ranks_in(totals: np.ndarray) -> np.ndarray:
     return ranks
 
 
+def _ranks_counted(totals: np.ndarray, precision: int, last: np.ndarray) -> np.ndarray | None:
+    """``_ranks_in`` of totals rounded to ``precision`` decimals, by counting: each total is a
+    whole number of its last decimal, so the totals above it are counted from a tally of those
+    numbers, row by row, without sorting. Units ranked last (``last``, 一票否决) are counted
+    below every other, NaN above all (as ``_ranks_in`` sorts them). None where the numbers span
+    too wide a range to tally (then sort: ``_ranks_in``)."""
+    rows, count = totals.shape
+    if not count:
+        return np.empty(totals.shape, dtype=np.int64)
+    steps = np.rint(totals * 10.0**precision)
+    known = ~np.isnan(steps)
+    if not known.any():
+        return np.ones(totals.shape, dtype=np.int64)
+    low, high = steps[known].min(), steps[known].max()
+    span = high - low + 1
+    if span > 4 * count + 4096 or abs(low) > 2**50 or abs(high) > 2**50:
+        return None
+    groups = 2 * int(span) + 1  # the units ranked last, the others, NaN
+    keys = np.where(known, steps - low, 2 * span).astype(np.int64)
+    if last.any():
+        keys[:, ~last] += int(span) * known[:, ~last]
+    else:
+        keys += int(span) * known
+    keys += (np.arange(rows, dtype=np.int64) * groups)[:, None]
+    tally = np.bincount(keys.ravel(), minlength=rows * groups).reshape(rows, groups)
+    at_most = np.cumsum(tally, axis=1)  # per row, how many totals are at or below each number
+    keys -= (np.arange(rows, dtype=np.int64) * groups)[:, None]
+    return count - np.take_along_axis(at_most, keys, axis=1) + 1
+
+
 def _spread_of(ranks: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each district's median rank over the draws and its 5th (lower) and 95th (higher)
-    percentile, a block of districts at a time (numpy copies what it partitions)."""
-    count = len(ranks)
+    percentile, as numpy's median and percentile give them: each block of districts' ranks
+    sorted once and the three read from their places (numpy would partition it three times)."""
+    count, draws = ranks.shape
     median = np.empty(count)
     low = np.empty(count, dtype=np.int64)
     high = np.empty(count, dtype=np.int64)
+    if not draws:
+        median[:], low[:], high[:] = np.median(ranks, axis=1), 0, 0
+        return median, low, high
+    # the positions numpy's percentiles take in a sorted row (asked of the positions themselves)
+    positions = np.arange(draws)
+    first = int(np.percentile(positions, 5, method="lower"))
+    last = int(np.percentile(positions, 95, method="higher"))
+    radix = ranks.dtype.itemsize <= 2  # numpy sorts 16-bit numbers by radix when stable
     for start in range(0, count, 1024):
         block = ranks[start : start + 1024]
-        median[start : start + 1024] = np.median(block, axis=1)
-        low[start : start + 1024] = np.percentile(block, 5, axis=1, method="lower")
-        high[start : start + 1024] = np.percentile(block, 95, axis=1, method="higher")
+        block = np.sort(block, axis=1, kind="stable") if radix else np.sort(block, axis=1)
+        middle = block[:, (draws - 1) // 2].astype(float)
+        median[start : start + 1024] = (middle + block[:, draws // 2]) / 2
+        low[start : start + 1024] = block[:, first]
+        high[start : start + 1024] = block[:, last]
     return median, low, high

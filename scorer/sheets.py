@@ -787,6 +787,10 @@ def _workers() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="scorer-parse")
 
 
+# a forked child has none of these threads: it starts a pool of its own when it parses
+os.register_at_fork(after_in_child=_workers.cache_clear)
+
+
 def _parse_in_turn(begun: list[tuple[_WorkbookSheet, int, Future]]) -> None:
     """A file's sheets parsed one after another, each result (or failure) in its future."""
     for sheet, first_row, future in begun:

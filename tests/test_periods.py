@@ -119,3 +119,62 @@ def test_trend_html_draws_each_district_on_one_scale(tmp_path):
     assert (
         run("trend", "samples/tongling-2015-*.xlsx", "-o", str(tmp_path / "t.pdf")).exit_code == 2
     )
+
+
+# ----------------------------------------------------------------------------- periods apart
+
+
+@pytest.fixture(params=[1, 2], ids=["here", "apart"])
+def processes(request, monkeypatch):
+    """compare and trend with their periods read here, one after another, and shared with a
+    forked worker (forced: the test's own threads would make the command read them here)."""
+    import scorer.pipeline
+
+    monkeypatch.setattr(scorer.pipeline, "parallel_processes", lambda count: request.param)
+    return request.param
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["trend", "samples/tongling-2015-*.xlsx", "--format", "json"],
+        ["trend", "samples/tongling-2015-08.xlsx", "samples/tongling-2015-06.xlsx",
+         "samples/tongling-2015-07.xlsx", "--lang", "en"],
+        ["compare", "samples/2010.xlsx", "samples/2010-errors.xlsx"],  # the worker's has errors
+        ["compare", "samples/2010.xlsx", "samples/missing.xlsx"],  # the worker's cannot be read
+        ["trend", "samples/tongling-2015-06.xlsx", "samples/2010.xlsx"],  # two schemes
+    ],
+)  # fmt: skip
+def test_periods_apart_say_what_they_said_here(args, processes, monkeypatch):
+    import scorer.pipeline
+
+    result = run(*args)
+    monkeypatch.setattr(scorer.pipeline, "parallel_processes", lambda count: 1)
+    here = run(*args)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        here.exit_code, here.stdout, here.stderr,
+    )  # fmt: skip
+    assert "Traceback" not in result.stderr
+
+
+def test_a_job_apart_that_fails_or_dies_is_given_as_none(tmp_path):
+    import os
+
+    from scorer.pipeline import Apart
+
+    def job(index: int) -> object:
+        if index == 3:
+            raise ValueError("this one is done by the caller")
+        if index == 5:
+            os._exit(9)  # the worker dies: its later jobs are not to be had either
+        return {"index": index, "pid": os.getpid()}
+
+    apart = Apart(8, job, 2)
+    try:
+        given = [None if apart.mine(i) else apart.take(i) for i in range(8)]
+    finally:
+        apart.close()
+    assert [g if g is None else g["index"] for g in given] == [None, 1, None, None, None,
+                                                                None, None, None]  # fmt: skip
+    assert given[1]["pid"] != os.getpid()
+    assert [apart.mine(i) for i in range(4)] == [True, False, True, False]

@@ -67,10 +67,13 @@ def _periods(paths: list[str], rules: str | None, lang: str, db: str | None) -> 
 
     read = runs([(p,) for p in paths if not stored(p)], rules, None, lang)
     found = []
-    for path in paths:
-        result = _period(path, rules, lang, db) if stored(path) else next(read)
-        require_ranking(result)
-        found.append(result)
+    try:
+        for path in paths:
+            result = _period(path, rules, lang, db) if stored(path) else next(read)
+            require_ranking(result)
+            found.append(result)
+    finally:
+        read.close()  # (the workers of periods not reached, ended)
     return found
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import click
 
@@ -65,16 +65,22 @@ def run(data: tuple[str, ...], rules: str | None, month: int | None, lang: str) 
 
 def runs(
     datas: Sequence[tuple[str, ...]], rules: str | None, month: int | None, lang: str
-) -> Iterator[Result]:
+) -> Generator[Result, None, None]:
     """run() of each data in turn (the periods of a trend), each next one's files opened, and
     so their parse begun on the reader's threads, before the one before is checked and scored:
     the main thread checks one period while a worker parses the next. What goes wrong in
-    opening one is said in its turn, as run() would say it, and so is its scheme and month."""
+    opening one is said in its turn, as run() would say it, and so is its scheme and month.
+    With more than one core, the periods are shared among processes (``_runs_apart``)."""
+    from ..pipeline import parallel_processes
     from ..pipeline import run as run_plan
     from . import settings
 
     state = settings()
     state.lang = lang
+    processes = parallel_processes(len(datas))
+    if processes > 1:
+        yield from _runs_apart(datas, rules, month, lang, processes)
+        return
 
     def begin(index: int) -> tuple[Plan | None, Exception | None]:
         try:
@@ -93,6 +99,46 @@ def runs(
         _say_plan(plan, lang)
         with ProgressBar(words(lang)["reading"]) as progress:
             yield run_plan(plan, progress, state.level)
+
+
+def _runs_apart(
+    datas: Sequence[tuple[str, ...]], rules: str | None, month: int | None, lang: str,
+    processes: int,
+) -> Generator[Result, None, None]:  # fmt: skip
+    """runs() with the periods shared among ``processes`` processes (``pipeline.Apart``): this
+    one reads, checks and scores its share as run() does, forked workers the others at the
+    same time. Each period is said (its scheme and month) and given in its turn; one a worker
+    could not do (its file has a problem that stops the run) is done here, so that it stops
+    the run as it always did."""
+    from dataclasses import replace
+
+    from ..pipeline import Apart, import_stages, prepare
+    from ..pipeline import run as run_plan
+    from . import settings
+
+    state = settings()
+
+    def job(index: int) -> tuple[Plan, Result]:  # in a worker
+        plan = prepare(resolve_data(datas[index], lang, True), rules, month)
+        return replace(plan, workbooks=[]), run_plan(plan, None, state.level)
+
+    import_stages()
+    apart = Apart(len(datas), job, processes)
+    try:
+        for index, data in enumerate(datas):
+            resolve_data(data, lang)  # a bundled sample's path, said in its turn
+            taken = None if apart.mine(index) else apart.take(index)
+            if taken is not None:
+                done, result = cast("tuple[Plan, Result]", taken)
+                _say_plan(done, lang)
+                yield result
+                continue
+            plan = _prepare(resolve_data(data, lang, True), rules, month, lang, None)
+            _say_plan(plan, lang)
+            with ProgressBar(words(lang)["reading"]) as progress:
+                yield run_plan(plan, progress, state.level)
+    finally:
+        apart.close()
 
 
 def _prepare(
