@@ -175,6 +175,7 @@ def open_xlsx(
         kinds.complete = not unscanned
         kinds.name_members(archive, package)
         if package is None:
+            kinds.read_texts(archive)
             return heads, extents, apart, kinds
         for name, member in package.members.items():
             head, below = read_head(package, name, count)
@@ -216,6 +217,11 @@ _PERCENT_BUILTIN = {9, 10}
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _CELL_START = b'<c r="'
+# A cell python-calamine gives as a blank though fastexcel tells it apart (an error value; a
+# formula's or an inline text, which may be empty), or gives as a date: ``CellKinds.blurred``.
+_BLURRED = re.compile(rb't[ \t\r\n]*=[ \t\r\n]*["\'](?:e|str|inlineStr|d)["\']')
+_EMPTY_TEXT = re.compile(rb"<t(?:\s[^>]*)?/>|<t(?:\s[^>]*)?>\s*</t>|<si\s*/>|<si>\s*</si>"
+                         rb"|<[A-Za-z_][\w.-]*:(?:si|t)[\s>/]")  # fmt: skip
 
 
 class CellKinds:
@@ -230,6 +236,8 @@ class CellKinds:
         self.by_name: dict[str, dict[tuple[int, int], Any]] = {}  # the sheets with such cells
         self.member_of: dict[str, str] = {}  # sheet name -> member, once named
         self.complete = True  # every sheet unpacked by the scan
+        self.blurring: set[str] = set()  # members with cells python-calamine blurs (_BLURRED)
+        self.empty_text = False  # the shared strings may hold an empty text (read_texts)
 
     def found_in(self, name: str) -> dict[tuple[int, int], Any] | None:
         """A sheet's marked cells; None when the scan did not unpack it (a large sheet)."""
@@ -239,6 +247,29 @@ class CellKinds:
         if member is None or member not in self.by_member:
             return None
         return self.by_member[member]
+
+    def blurred(self, name: str) -> bool:
+        """Whether python-calamine's rows of a sheet may blur cells fastexcel tells apart: an
+        error value or an empty text (both given as a blank), a date; or may, for all the scan
+        saw (a sheet not unpacked, the shared strings not read)."""
+        if self.empty_text or not self.complete:
+            return True
+        if not self.blurring:
+            return False
+        member = self.member_of.get(name)
+        return member is None or member in self.blurring
+
+    def read_texts(self, archive) -> None:
+        """Whether the shared strings may hold an empty text (a cell python-calamine gives as
+        a blank, fastexcel as a text): an empty <t>, an empty <si>, or a prefixed tag."""
+        try:
+            strings = archive.read("xl/sharedStrings.xml")
+        except KeyError:
+            return
+        except Exception:  # damaged: the reader says what is wrong with the file
+            self.empty_text = True
+            return
+        self.empty_text = _EMPTY_TEXT.search(strings) is not None
 
     def read_styles(self, archive) -> None:
         """The percent styles, from styles.xml (once the zip's sizes have been checked)."""
@@ -262,14 +293,18 @@ class CellKinds:
                 carry = data
                 continue
             found.update(marks(data[:cut], self.styles))
+            if _BLURRED.search(data, 0, cut):
+                self.blurring.add(member)
             carry = data[cut:]
         if carry:
             found.update(marks(carry, self.styles))
+            if _BLURRED.search(carry):
+                self.blurring.add(member)
 
     def name_members(self, archive, package: XlsxPackage | None) -> None:
         """The sheets' names for the members that have marked cells, or for all when some
         sheets were not unpacked (workbook.xml is read only when needed)."""
-        if package is None and not any(self.by_member.values()):
+        if package is None and not any(self.by_member.values()) and not self.blurring:
             return
         try:
             members = (package or XlsxPackage(archive)).members
@@ -348,3 +383,56 @@ def sheet_marks(path: Path, member: str, styles: set[bytes]) -> dict[tuple[int, 
     except (KeyError, OSError, zlib.error, zipfile.BadZipFile, limits.RefusedFile):
         return {}
     return kinds.by_member.get(member, {})
+
+
+_MERGE_TAG = b"mergeCell"
+_MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"\s*/>')
+
+
+def sheet_merges(path: Path, member: str) -> list | None:
+    """A large sheet's merged ranges ((top, left), (bottom, right)), 0-based from A1, as
+    calamine gives them, from the <mergeCell> tags of its XML, streamed: calamine would parse
+    every cell of the sheet for them. None when a tag is written otherwise than Excel writes
+    it (calamine then reads them) or the file is damaged (the reader says what is wrong)."""
+    import zipfile
+    import zlib
+
+    from . import limits
+
+    found: list = []
+    carry = b""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for piece in limits.unpacked(archive, archive.getinfo(member), None):
+                data = carry + piece
+                cut = data.rfind(b"<")  # a tag cut between two pieces is looked at whole
+                if cut < 0:
+                    carry = data
+                    continue
+                whole, carry = data[:cut], data[cut:]
+                if not found and _MERGE_TAG not in whole:
+                    continue
+                if not _merges(whole, found):
+                    return None
+            if not _merges(carry, found):
+                return None
+    except (KeyError, OSError, zlib.error, zipfile.BadZipFile, limits.RefusedFile):
+        return None
+    return found
+
+
+def _merges(data: bytes, found: list) -> bool:
+    """The <mergeCell> tags of a piece of XML added to ``found``; False if one is irregular."""
+    matches = _MERGE.findall(data)
+    if len(matches) != data.count(_MERGE_TAG) - data.count(b"<mergeCells") - data.count(
+        b"</mergeCells"
+    ):
+        return False
+    for left, top, right, bottom in matches:
+        found.append(
+            (
+                (int(top) - 1, column_index(left.decode())),
+                (int(bottom) - 1, column_index(right.decode())),
+            )
+        )
+    return True
