@@ -7,7 +7,9 @@ loaded: fastexcel lets go of Python while it parses, so the rest of the program 
 the scheme, then pandas: half a second in all) loads in the meantime. ``locate`` then finds
 each header with the scheme's labels; a sheet whose header ends elsewhere than guessed is
 parsed again. The scheme module, numpy and pandas are therefore imported only inside the
-functions that need them.
+functions that need them. A small xlsx file (a district's return) is not parsed twice: calamine
+parses each of its sheets whole for the first rows anyway, and a sheet's body is read from the
+rows it gave (``_small_sheets``, ``intake.typed``), with no parse begun and no fastexcel.
 
 Long because: one responsibility, files to sheets with their header found, and its parts (the
 sheet classes, the threaded parse, the header search) share the sheet objects and the thread
@@ -718,7 +720,10 @@ def find_header(
     header, read once."""
     searched = min(len(rows), HEADER_SEARCH_ROWS)
     # ``must`` is found only in a row that names it: the other rows (the data below the header,
-    # titles above it) need not be read as headers at all
+    # titles above it) need not be read as headers at all. A row under one that names it is
+    # read with it as a header of two rows only if it names a scheme column itself: else the
+    # two find no column the upper row alone does not (``_read_header``), and the data row
+    # under a header, different in every return, is not part of the memo's key.
     naming = _naming(
         rows[:searched], labels, must, None if memo is None else memo.setdefault(must, {})
     )
@@ -728,12 +733,16 @@ def find_header(
         for top in ((bottom, bottom - 1) if bottom else (bottom,))
         if naming[bottom] or naming[top]
     ]
+    if any(top < bottom for top, bottom in pairs):
+        named = _names_any(rows, labels, None if memo is None else memo.setdefault(None, {}))
+        pairs = [(top, bottom) for top, bottom in pairs if top == bottom or named(bottom)]
     if not pairs:
         return None
     key = None
     if memo is not None:
         try:
-            key = (must, least, tuple((r, tuple(rows[r])) for r in sorted({*sum(pairs, ())})))
+            rows_read = tuple((r, tuple(rows[r])) for r in sorted({*sum(pairs, ())}))
+            key = (must, least, tuple(pairs), rows_read)
             known = memo.get(key, False)
         except TypeError:  # a cell that cannot be a key: looked at anew
             key, known = None, False
@@ -751,6 +760,27 @@ def find_header(
     if key is not None and memo is not None:
         memo[key] = _copy(best)
     return best
+
+
+def _names_any(rows: list[list[Any]], labels: dict[str, str], known: dict | None):
+    """Whether a row has a cell that names a scheme column (a number too, as ``_read_header``
+    reads it), each distinct cell looked at once for all sheets with ``known``."""
+    known = {} if known is None else known
+
+    def names(row: int) -> bool:
+        for cell in rows[row]:
+            says: bool | None = None
+            if type(cell) is str:  # (1.0 and True are one key: only texts are kept)
+                says = known.get(cell)
+            if says is None:
+                says = labels.get(split_label(cell)[0]) is not None
+                if type(cell) is str:
+                    known[cell] = says
+            if says:
+                return True
+        return False
+
+    return names
 
 
 def _copy(header: Header | None) -> Header | None:
@@ -800,10 +830,10 @@ class Workbook:
 def open_files(
     paths: Iterable[str | Path], progress: Callable[[int, int], None] | None = None
 ) -> list[Workbook]:
-    """Every file's sheets with their first rows; for each sheet fastexcel reads, the parse of
-    all its columns below where the header seems to end (``_guess_first_row``) begun on a
-    worker thread. ``sheet.body()`` takes that parse when the header found by ``locate`` ends
-    there, and parses again when it does not.
+    """Every file's sheets with their first rows; for each sheet fastexcel reads (not a small
+    one read from its rows), the parse of all its columns below where the header seems to end
+    (``_guess_first_row``) begun on a worker thread. ``sheet.body()`` takes that parse when the
+    header found by ``locate`` ends there, and parses again when it does not.
 
     One task per file, and one per sheet parsed in a child process (a large one), as many
     threads as cores; a file's reader parses one sheet at a time, whichever thread asks
