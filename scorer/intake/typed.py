@@ -74,18 +74,17 @@ def rows_body(
 
 def _column_kind(cells: list[Any]) -> str:
     """fastexcel's type of a column: "float" (numbers only), "string", or "null" (no rows)."""
-    kinds = set()
-    for cell in cells[:SAMPLE_ROWS]:
-        if type(cell) is str:
-            if cell not in _NULL_TEXTS:
-                kinds.add("string")
-        elif type(cell) is float:
-            kinds.add("float")
-        else:
-            raise _ReaderOnly  # an integer, a date, a duration, a logical cell
+    sample = cells[:SAMPLE_ROWS]
+    if not _TYPES.issuperset(map(type, sample)):
+        raise _ReaderOnly  # an integer, a date, a duration, a logical cell
     if not cells:
         return "null"
+    kinds = {"string" if type(c) is str else "float" for c in sample if c not in _NULL_TEXTS}
     return "string" if "string" in kinds or not kinds else "float"
+
+
+_TYPES = frozenset({float, str})
+_NAN = float("nan")
 
 
 def _numbers(cells: list[Any], kind: str) -> tuple[Any, list[tuple[int, Any]]]:
@@ -93,15 +92,12 @@ def _numbers(cells: list[Any], kind: str) -> tuple[Any, list[tuple[int, Any]]]:
     are not plain numbers (their text), as ``sheets._numbers`` reads fastexcel's column."""
     import numpy as np
 
-    values = np.full(len(cells), np.nan)
     odd: list[tuple[int, Any]] = []
     if kind == "float":
-        for position, cell in enumerate(cells):
-            if type(cell) is float:
-                values[position] = cell
-            elif cell != "":
-                raise _ReaderOnly  # a text fastexcel does not type ("NA"): it reads it its way
-        return values, odd
+        if not _TYPES.issuperset(map(type, cells)) or any(c for c in cells if type(c) is str):
+            raise _ReaderOnly  # a text fastexcel does not type ("NA"): it reads it its way
+        return np.array([_NAN if c == "" else c for c in cells], dtype=float), odd
+    values = np.full(len(cells), np.nan)
     for position, cell in enumerate(cells):
         if type(cell) is float:
             cell = excel_float_text(cell)
