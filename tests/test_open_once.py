@@ -136,15 +136,21 @@ def test_a_small_return_is_parsed_once(monkeypatch):
     assert opened == []
 
 
+def _two_sheets(path: Path, *names: str):
+    """A workbook of sheets with a header and a row each, left open for more cells."""
+    workbook = xlsxwriter.Workbook(str(path))
+    made = [workbook.add_worksheet(name) for name in names]
+    for sheet in made:
+        sheet.write_row(0, 0, ["项目", "完成"])
+        sheet.write_row(1, 0, ["x", 1.0])
+    return workbook, made
+
+
 def test_blurred_cells_go_to_fastexcel(tmp_path):
     """A sheet with an error value or a formula's text (calamine gives both as blanks) is left
     to fastexcel; the other sheets of the file are not."""
     path = tmp_path / "blurred.xlsx"
-    workbook = xlsxwriter.Workbook(str(path))
-    plain, blurred = workbook.add_worksheet("plain"), workbook.add_worksheet("blurred")
-    for sheet in (plain, blurred):
-        sheet.write_row(0, 0, ["项目", "完成"])
-        sheet.write_row(1, 0, ["x", 1.0])
+    workbook, (plain, blurred) = _two_sheets(path, "plain", "blurred")
     blurred.write_formula(2, 1, "=1/0", None, "#DIV/0!")
     workbook.close()
     found = {sheet.name: sheet for sheet in read_sheets(path)}
@@ -244,3 +250,23 @@ def test_merges_of_a_large_sheet_from_its_xml(tmp_path, monkeypatch, seed):
     expected = calamine(path).get_sheet_by_name("S").merged_cell_ranges or []
     assert sheet_merges(path, "xl/worksheets/sheet1.xml") == expected
     assert found.merged() == expected and found.merges == expected
+
+
+def test_a_sheet_with_dates_goes_to_fastexcel(tmp_path):
+    """A cell of a date style: calamine gives one past 9999-12-31 as a plain number (fastexcel
+    as a date), and fails on some durations; its sheet is read by fastexcel. A custom format
+    of numbers ("#,##0.00", "0.0"万元"") is no date: its sheet is read from its rows."""
+    from scorer.intake.xlsx import _may_show_date
+
+    path = tmp_path / "dates.xlsx"
+    workbook, (dated, money) = _two_sheets(path, "dated", "money")
+    dated.write_number(2, 1, 3e6, workbook.add_format({"num_format": "yyyy-mm-dd"}))
+    money.write_number(2, 1, 3e6, workbook.add_format({"num_format": '#,##0.00"万元"'}))
+    workbook.close()
+    found = {sheet.name: sheet for sheet in read_sheets(path)}
+    assert found["dated"].rows is None and found["money"].rows is not None
+    _, odd, _ = found["dated"].body(1, {"project": 0, "done": 1}, {"done"})
+    assert len(odd) == 1  # (read from the rows, 3e6 would be a plain number)
+    assert [_may_show_date(c) for c in ("[h]:mm", 'yyyy"年"m"月"', "0.00_ ", '"d"0')] == [
+        True, True, False, False
+    ]  # fmt: skip
