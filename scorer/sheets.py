@@ -7,7 +7,9 @@ loaded: fastexcel lets go of Python while it parses, so the rest of the program 
 the scheme, then pandas: half a second in all) loads in the meantime. ``locate`` then finds
 each header with the scheme's labels; a sheet whose header ends elsewhere than guessed is
 parsed again. The scheme module, numpy and pandas are therefore imported only inside the
-functions that need them.
+functions that need them. A small xlsx file (a district's return) is not parsed twice: calamine
+parses each of its sheets whole for the first rows anyway, and a sheet's body is read from the
+rows it gave (``_small_sheets``, ``intake.typed``), with no parse begun and no fastexcel.
 
 Long because: one responsibility, files to sheets with their header found, and its parts (the
 sheet classes, the threaded parse, the header search) share the sheet objects and the thread
@@ -201,6 +203,9 @@ class _WorkbookSheet:
         self.kinds: CellKinds | None = None  # the workbook's percent styles, marked cells
         self.marks: dict[tuple[int, int], Any] | None = {}  # None: not yet read (a large sheet)
         self.maybe_logical: bool | None = None  # whether a parse gave cells TRUE/FALSE may read as
+        self.rows: list[list[Any]] | None = None  # a small sheet's rows, its body read from them
+        self.merges: list | None = None  # its merged ranges, read with them
+        self.first_col = 0  # with them: its first column with a cell
 
     def marked_cells(self) -> dict[tuple[int, int], Any]:
         """The cells that read as plain numbers but are not (``intake.xlsx.CellKinds``). A large
@@ -267,6 +272,24 @@ class _WorkbookSheet:
         import numpy as np
 
         wanted = {col: key for key, col in columns.items()}
+        read = None
+        if self.rows is not None:  # a small sheet: its rows, read as fastexcel would read them
+            from .intake.typed import rows_body
+
+            read = rows_body(self.rows, first_row, wanted, numeric, self.first_col)
+        if read is None:
+            read = self._arrow_body(first_row, wanted, columns, numeric)
+        arrays, odd, count = read
+        if self.marks is None and not self.maybe_logical:
+            self.maybe_logical = _maybe_logical(arrays, numeric, odd)
+        for key in columns:
+            if key not in arrays:  # a column the sheet's range does not reach: empty
+                arrays[key] = np.full(count, np.nan) if key in numeric else blank_texts(count)
+        return arrays, odd, count
+
+    def _arrow_body(self, first_row, wanted, columns, numeric):
+        """``body``'s columns as fastexcel parses them (begun by ``open_files`` when the header
+        ends where it was guessed), but for the columns the sheet lacks."""
         parsed = None
         if self.parsing is not None:  # begun by open_files, all columns below the guessed header
             guessed, future = self.parsing
@@ -301,13 +324,7 @@ class _WorkbookSheet:
             position, index = error.offset_position
             if index in by_index and by_index[index] in numeric:
                 odd.append((position, by_index[index], odd_value(error.detail)))
-        count = batch.num_rows
-        if self.marks is None and not self.maybe_logical:
-            self.maybe_logical = _maybe_logical(arrays, numeric, odd)
-        for key in columns:
-            if key not in arrays:  # a column the sheet's range does not reach: empty
-                arrays[key] = np.full(count, np.nan) if key in numeric else blank_texts(count)
-        return arrays, odd, count
+        return arrays, odd, batch.num_rows
 
     def _parse_body(self, first_row: int, wanted: dict, floats: list[int]) -> tuple:
         try:
@@ -327,6 +344,15 @@ class _WorkbookSheet:
             raise UnreadableSheet(complaint(exc)) from exc
 
     def merged(self) -> list:
+        if self.merges is not None:
+            return self.merges
+        member = None if self.kinds is None else self.kinds.member_of.get(self.name)
+        if member is not None:  # a large xlsx sheet: its <mergeCell> tags, not a parse
+            from .intake.xlsx import sheet_merges
+
+            self.merges = sheet_merges(self.path, member)
+            if self.merges is not None:
+                return self.merges
         if self.path.suffix.lower() == ".ods":
             return []  # calamine does not report merged cells of .ods files
 
@@ -483,6 +509,10 @@ def read_sheets(path: Path) -> list[Sheet]:
         from .intake.xlsx import open_xlsx
 
         heads, extents, apart, kinds = open_xlsx(path, _LARGE_XLSX, HEADER_SEARCH_ROWS, data)
+        if data is not None:  # a small file: calamine gives its sheets' rows, all it needs
+            small = _small_sheets(path, data, kinds)
+            if small is not None:
+                return small
     elif suffix == ".ods":
         import zipfile
 
@@ -515,6 +545,76 @@ def read_sheets(path: Path) -> list[Sheet]:
             sheet.marks = {}  # (xls, ods: their cells' kinds are not read)
         found.append(sheet)
     return found
+
+
+# A small file's sheet of at most this many cells (from A1 to its last) is read from the rows
+# calamine gives (``intake.typed``): parsed once. A larger one is parsed again by fastexcel,
+# whose Arrow columns cost less than Python's reading of so many cells.
+WHOLE_ROWS_CELLS = 50_000
+
+
+def _small_sheets(path: Path, data: bytes, kinds: CellKinds) -> list[Sheet] | None:
+    """A small xlsx file's sheets as calamine reads them, the file parsed once: every sheet's
+    first rows and merged ranges, and for a sheet of at most WHOLE_ROWS_CELLS cells that
+    calamine reads as fastexcel does (``CellKinds.blurred``), all its rows, to read its body
+    from; fastexcel opens the file (its bytes, kept for it) only if a sheet needs it. None
+    when calamine cannot read the file: the readers then open it as for any other, and say
+    what is wrong."""
+    from .intake.opening import calamine
+
+    found: list[_WorkbookSheet] = []
+    reader = _LazyReader(path, data)
+    turn = threading.Lock()
+    try:
+        workbook = calamine(path, data)
+        try:
+            for name in workbook.sheet_names:
+                cells = workbook.get_sheet_by_name(name)
+                end = cells.end
+                extent = end[0] + 1 if end is not None else 0
+                whole = extent * (
+                    end[1] + 1 if end is not None else 0
+                ) <= WHOLE_ROWS_CELLS and not kinds.blurred(name)
+                rows = cells.to_python(
+                    skip_empty_area=False, nrows=None if whole else HEADER_SEARCH_ROWS
+                )
+                sheet = _WorkbookSheet(reader, path, name, rows[:HEADER_SEARCH_ROWS], turn, extent)
+                sheet.merges = cells.merged_cell_ranges or []
+                if whole:
+                    sheet.rows = rows
+                    sheet.first_col = cells.start[1] if cells.start is not None else 0
+                sheet.kinds, sheet.marks = kinds, kinds.found_in(name)
+                found.append(sheet)
+        finally:
+            workbook.close()
+    except BaseException as exc:
+        if not _reader_failure(exc):
+            raise
+        return None
+    if all(sheet.rows is not None for sheet in found):
+        reader.data = None  # (no sheet will be parsed: the file's bytes are not kept)
+    return list(found)
+
+
+class _LazyReader:
+    """fastexcel's reader of a file, opened when a sheet is first parsed (``_small_sheets``:
+    a small sheet's body is read from its rows, and its file may not be opened at all)."""
+
+    def __init__(self, path: Path, data: bytes | None):
+        self.path = path
+        self.data = data  # the file's bytes, as read once for the limits and calamine
+        self.opened: Any = None
+
+    def load_sheet(self, name: str, **options):
+        if self.opened is None:
+            import fastexcel
+
+            from .intake.opening import source
+
+            given = source(self.path) if self.data is None else self.data
+            self.opened = fastexcel.read_excel(given)
+            self.data = None
+        return self.opened.load_sheet(name, **options)
 
 
 def _heads(
@@ -620,7 +720,10 @@ def find_header(
     header, read once."""
     searched = min(len(rows), HEADER_SEARCH_ROWS)
     # ``must`` is found only in a row that names it: the other rows (the data below the header,
-    # titles above it) need not be read as headers at all
+    # titles above it) need not be read as headers at all. A row under one that names it is
+    # read with it as a header of two rows only if it names a scheme column itself: else the
+    # two find no column the upper row alone does not (``_read_header``), and the data row
+    # under a header, different in every return, is not part of the memo's key.
     naming = _naming(
         rows[:searched], labels, must, None if memo is None else memo.setdefault(must, {})
     )
@@ -630,12 +733,16 @@ def find_header(
         for top in ((bottom, bottom - 1) if bottom else (bottom,))
         if naming[bottom] or naming[top]
     ]
+    if any(top < bottom for top, bottom in pairs):
+        named = _names_any(rows, labels, None if memo is None else memo.setdefault(None, {}))
+        pairs = [(top, bottom) for top, bottom in pairs if top == bottom or named(bottom)]
     if not pairs:
         return None
     key = None
     if memo is not None:
         try:
-            key = (must, least, tuple((r, tuple(rows[r])) for r in sorted({*sum(pairs, ())})))
+            rows_read = tuple((r, tuple(rows[r])) for r in sorted({*sum(pairs, ())}))
+            key = (must, least, tuple(pairs), rows_read)
             known = memo.get(key, False)
         except TypeError:  # a cell that cannot be a key: looked at anew
             key, known = None, False
@@ -653,6 +760,27 @@ def find_header(
     if key is not None and memo is not None:
         memo[key] = _copy(best)
     return best
+
+
+def _names_any(rows: list[list[Any]], labels: dict[str, str], known: dict | None):
+    """Whether a row has a cell that names a scheme column (a number too, as ``_read_header``
+    reads it), each distinct cell looked at once for all sheets with ``known``."""
+    known = {} if known is None else known
+
+    def names(row: int) -> bool:
+        for cell in rows[row]:
+            says: bool | None = None
+            if type(cell) is str:  # (1.0 and True are one key: only texts are kept)
+                says = known.get(cell)
+            if says is None:
+                says = labels.get(split_label(cell)[0]) is not None
+                if type(cell) is str:
+                    known[cell] = says
+            if says:
+                return True
+        return False
+
+    return names
 
 
 def _copy(header: Header | None) -> Header | None:
@@ -702,10 +830,10 @@ class Workbook:
 def open_files(
     paths: Iterable[str | Path], progress: Callable[[int, int], None] | None = None
 ) -> list[Workbook]:
-    """Every file's sheets with their first rows; for each sheet fastexcel reads, the parse of
-    all its columns below where the header seems to end (``_guess_first_row``) begun on a
-    worker thread. ``sheet.body()`` takes that parse when the header found by ``locate`` ends
-    there, and parses again when it does not.
+    """Every file's sheets with their first rows; for each sheet fastexcel reads (not a small
+    one read from its rows), the parse of all its columns below where the header seems to end
+    (``_guess_first_row``) begun on a worker thread. ``sheet.body()`` takes that parse when the
+    header found by ``locate`` ends there, and parses again when it does not.
 
     One task per file, and one per sheet parsed in a child process (a large one), as many
     threads as cores; a file's reader parses one sheet at a time, whichever thread asks
@@ -730,8 +858,8 @@ def open_files(
             continue
         begun = []
         for sheet in sheets:
-            if not isinstance(sheet, _WorkbookSheet):
-                continue
+            if not isinstance(sheet, _WorkbookSheet) or sheet.rows is not None:
+                continue  # (a small sheet's body is read from its rows)
             first_row = _guess_first_row(sheet.head)
             if first_row is not None:
                 sheet.parsing = (first_row, Future())

@@ -11,7 +11,7 @@ import sys
 import pytest
 from conftest import ANHUI_HEADER, ROOT, anhui_projects, flat, full_rows, write_xlsx
 
-from scorer import assess
+from scorer import assess, sheets
 from scorer.intake import parse_number, read_data
 from scorer.sheets import column_letter
 
@@ -475,33 +475,36 @@ def test_sheet_starting_below_and_right_of_a1(tmp_path, anhui, monkeypatch):
         assert result.data.rows["_row"].tolist()[:2] == [5, 6]
 
 
-def test_parsing_begins_before_the_scheme_and_pandas_are_loaded(tmp_path):
+@pytest.mark.parametrize("small", [False, True])
+def test_parsing_begins_before_the_scheme_and_pandas_are_loaded(tmp_path, small):
     """``sheets.open_files`` begins the parse without the scheme (pydantic), numpy or pandas,
-    so that loading them (half a second) overlaps the parse; the body then comes from it."""
+    so that loading them (half a second) overlaps the parse; the body then comes from it. A
+    sheet of at most ``WHOLE_ROWS_CELLS`` cells (``small``) needs no parse: its body is read
+    from the rows calamine gave for its head (issue 15: each file parsed once)."""
     code = (
         "import sys\n"
+        "from scorer import sheets\n"
+        f"sheets.WHOLE_ROWS_CELLS = {sheets.WHOLE_ROWS_CELLS if small else 0}\n"
         "from scorer.sheets import locate, open_files\n"
         f"workbooks = open_files([{str(ROOT / 'samples' / '2010.xlsx')!r}])\n"
         "heavy = sorted(m for m in ('numpy', 'pandas', 'pydantic') if m in sys.modules)\n"
         "begun = [s.name for s in workbooks[0].sheets if s.parsing is not None]\n"
         "from scorer.scheme import load_scheme\n"
-        f"locate(workbooks, load_scheme({str(ROOT / 'rules' / 'anhui-2010.yaml')!r}))\n"
+        f"scheme = load_scheme({str(ROOT / 'rules' / 'anhui-2010.yaml')!r})\n"
+        "locate(workbooks, scheme)\n"
         "sheet = next(s for s in workbooks[0].sheets if s.header is not None)\n"
-        "guessed = sheet.parsing[0] == sheet.header.row + 1\n"
-        "arrays, odd, count = sheet.body(sheet.header.row + 1, sheet.header.columns, set())\n"
-        "print(heavy, begun, guessed, sheet.parsing, count)\n"
+        "guessed = sheet.rows is not None or sheet.parsing[0] == sheet.header.row + 1\n"
+        "numeric = set(scheme.measure_keys()) & set(sheet.header.columns)\n"
+        "arrays, odd, count = sheet.body(sheet.header.row + 1, sheet.header.columns, numeric)\n"
+        "print(heavy, begun, guessed, sheet.parsing, count, 'fastexcel' in sys.modules)\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True
     )
-    assert out.stdout.split() == [
-        "[]",
-        "['2010年度民生工程',",
-        "'社情民意']",
-        "True",
-        "None",
-        "561",
-    ], out.stdout + out.stderr
+    begun = ["[]"] if small else ["['2010年度民生工程',", "'社情民意']"]
+    assert out.stdout.split() == ["[]", *begun, "True", "None", "561", str(not small)], (
+        out.stdout + out.stderr
+    )
 
 
 def test_sheet_damaged_below_its_header_is_a_problem_not_a_crash(tmp_path, anhui, monkeypatch):
@@ -541,18 +544,25 @@ def test_where_the_data_begin_is_guessed_before_the_scheme_is_known():
     assert _guess_first_row([]) is None
 
 
-def test_a_wrong_guess_costs_a_second_parse_not_a_wrong_result(tmp_path, anhui):
+@pytest.mark.parametrize("small", [False, True])
+def test_a_wrong_guess_costs_a_second_parse_not_a_wrong_result(tmp_path, anhui, monkeypatch,
+                                                               small):  # fmt: skip
     """Notes above the header with more texts than the header, a blank row between: the parse
     begun below the notes starts two rows above the data; the header found with the scheme
-    ends lower, so the rows are parsed again from there and read as without the notes."""
+    ends lower, so the rows are parsed again from there and read as without the notes. (A
+    ``small`` sheet, read from calamine's rows, is not parsed before its header is found.)"""
     from scorer.pipeline import prepare, run
+
+    if not small:
+        monkeypatch.setattr(sheets, "WHOLE_ROWS_CELLS", 0)
 
     notes = [f"说明{i}" for i in range(len(ANHUI_HEADER) + 2)]
     rows = [*full_rows("合肥市", 农家书屋={"完成": 80}), *full_rows("芜湖市")]
     plain = write_xlsx(tmp_path / "plain.xlsx", {"汇总": [ANHUI_HEADER, *rows]})
     noted = write_xlsx(tmp_path / "noted.xlsx", {"汇总": [notes, [], ANHUI_HEADER, *rows]})
     plan = prepare([noted], anhui)
-    assert plan.workbooks[0].sheets[0].parsing[0] == 1  # below the notes: the blank row
+    begun = plan.workbooks[0].sheets[0].parsing
+    assert begun is None if small else begun[0] == 1  # below the notes: the blank row
     got = run(plan)
     expected = assess([plain], anhui)
     assert got.ranking is not None, flat(got.issues)
@@ -560,10 +570,12 @@ def test_a_wrong_guess_costs_a_second_parse_not_a_wrong_result(tmp_path, anhui):
     assert got.data.rows["_row"].tolist()[:2] == [4, 5]
 
 
-def test_sheets_parsed_again_while_the_worker_parses_the_next(tmp_path, anhui):
+def test_sheets_parsed_again_while_the_worker_parses_the_next(tmp_path, anhui, monkeypatch):
     """A sheet per district, each with notes above its header (a wrong guess): each is parsed
     again on the main thread while the worker may still be parsing the file's later sheets
-    with the same reader. The two take turns; every sheet reads whole."""
+    with the same reader. The two take turns; every sheet reads whole. (Sheets over
+    ``WHOLE_ROWS_CELLS``: a smaller one is read from calamine's rows, with no worker.)"""
+    monkeypatch.setattr(sheets, "WHOLE_ROWS_CELLS", 0)
     notes = [f"说明{i}" for i in range(len(ANHUI_HEADER) + 2)]
     districts = [f"县{i:02d}" for i in range(30)]
     book = {d: [notes, [], ANHUI_HEADER, *full_rows(d)] for d in districts}

@@ -175,6 +175,7 @@ def open_xlsx(
         kinds.complete = not unscanned
         kinds.name_members(archive, package)
         if package is None:
+            kinds.read_texts(archive)
             return heads, extents, apart, kinds
         for name, member in package.members.items():
             head, below = read_head(package, name, count)
@@ -216,6 +217,12 @@ _PERCENT_BUILTIN = {9, 10}
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _CELL_START = b'<c r="'
+# A cell python-calamine gives as a blank though fastexcel tells it apart (an error value; a
+# formula's or an inline text, which may be empty), or gives as a date, or a logical cell (one
+# with an odd value reads differently): ``CellKinds.blurred``.
+_BLURRED = re.compile(rb't[ \t\r\n]*=[ \t\r\n]*["\'](?:e|str|inlineStr|d|b)["\']')
+_EMPTY_TEXT = re.compile(rb"<t(?:\s[^>]*)?/>|<t(?:\s[^>]*)?>\s*</t>|<si\s*/>|<si>\s*</si>"
+                         rb"|<[A-Za-z_][\w.-]*:(?:si|t)[\s>/]")  # fmt: skip
 
 
 class CellKinds:
@@ -230,6 +237,9 @@ class CellKinds:
         self.by_name: dict[str, dict[tuple[int, int], Any]] = {}  # the sheets with such cells
         self.member_of: dict[str, str] = {}  # sheet name -> member, once named
         self.complete = True  # every sheet unpacked by the scan
+        self.blurring: set[str] = set()  # members with cells python-calamine blurs (_BLURRED)
+        self.empty_text = False  # the shared strings may hold an empty text (read_texts)
+        self.dated: list[bytes] | None = []  # ' s="N"' of each style that may show a date
 
     def found_in(self, name: str) -> dict[tuple[int, int], Any] | None:
         """A sheet's marked cells; None when the scan did not unpack it (a large sheet)."""
@@ -240,6 +250,29 @@ class CellKinds:
             return None
         return self.by_member[member]
 
+    def blurred(self, name: str) -> bool:
+        """Whether python-calamine's rows of a sheet may blur cells fastexcel tells apart: an
+        error value or an empty text (both given as a blank), a date; or may, for all the scan
+        saw (a sheet not unpacked, the shared strings not read)."""
+        if self.empty_text or not self.complete:
+            return True
+        if not self.blurring:
+            return False
+        member = self.member_of.get(name)
+        return member is None or member in self.blurring
+
+    def read_texts(self, archive) -> None:
+        """Whether the shared strings may hold an empty text (a cell python-calamine gives as
+        a blank, fastexcel as a text): an empty <t>, an empty <si>, or a prefixed tag."""
+        try:
+            strings = archive.read("xl/sharedStrings.xml")
+        except KeyError:
+            return
+        except Exception:  # damaged: the reader says what is wrong with the file
+            self.empty_text = True
+            return
+        self.empty_text = _EMPTY_TEXT.search(strings) is not None
+
     def read_styles(self, archive) -> None:
         """The percent styles, from styles.xml (once the zip's sizes have been checked)."""
         try:
@@ -247,6 +280,24 @@ class CellKinds:
         except Exception:  # damaged styles: the reader says what is wrong with the file
             percent = set()
         self.styles = {f' s="{n}"'.encode() for n in percent}
+        try:
+            dated = dated_styles(archive)
+        except Exception:  # damaged styles: any cell with a style may be a date
+            dated = None
+        self.dated = None if dated is None else [f' s="{n}"'.encode() for n in dated]
+
+    def _blurs(self, data: bytes, start: int = 0, stop: int | None = None) -> bool:
+        """Whether whole cells of a sheet's XML hold what python-calamine blurs: an error value,
+        a formula's or an inline text, a date (a cell of a style that may show one: calamine
+        gives some as numbers, and may fail on them), or a style written otherwise."""
+        piece = data[start:stop] if start or stop is not None else data
+        if _BLURRED.search(piece):
+            return True
+        if self.dated is None:
+            return _STYLED.search(piece) is not None
+        return any(style in piece for style in self.dated) or (
+            bool(self.dated) and _ODD_STYLE.search(piece) is not None
+        )
 
     def watch(self, member: str, pieces: Iterator[bytes]) -> Iterator[bytes]:
         """The pieces of a sheet's XML passed on as they are, its marked cells noted on the
@@ -262,14 +313,18 @@ class CellKinds:
                 carry = data
                 continue
             found.update(marks(data[:cut], self.styles))
+            if member not in self.blurring and self._blurs(data, 0, cut):
+                self.blurring.add(member)
             carry = data[cut:]
         if carry:
             found.update(marks(carry, self.styles))
+            if member not in self.blurring and self._blurs(carry):
+                self.blurring.add(member)
 
     def name_members(self, archive, package: XlsxPackage | None) -> None:
         """The sheets' names for the members that have marked cells, or for all when some
         sheets were not unpacked (workbook.xml is read only when needed)."""
-        if package is None and not any(self.by_member.values()):
+        if package is None and not any(self.by_member.values()) and not self.blurring:
             return
         try:
             members = (package or XlsxPackage(archive)).members
@@ -279,6 +334,58 @@ class CellKinds:
         for name, member in members.items():
             if self.by_member.get(member):
                 self.by_name[name] = self.by_member[member]
+
+
+# Number formats that show no date or time (General, numbers, currency, percentages, fractions,
+# scientific, accounting, text): a cell of any other may be read by calamine as a date.
+_UNDATED_FORMATS = {*range(14), *range(37, 45), 48, 49}
+_FORMAT_ID = re.compile(rb'numFmtId="(\d+)"')
+_STYLED = re.compile(rb"\ss[ \t\r\n]*=")
+_ODD_STYLE = re.compile(rb"\ss[ \t\r\n]*=[ \t\r\n]*'|\ss[ \t\r\n]+=|\ss=[ \t\r\n]+")
+
+
+def dated_styles(archive) -> set[int]:
+    """The cell styles (indexes into cellXfs) whose number format may show a date or a time:
+    a built-in one but those known to show none, or a custom one with a letter of a date or a
+    time in it (``_may_show_date``)."""
+    import html
+    from xml.etree import ElementTree
+
+    try:
+        styles = archive.read("xl/styles.xml")
+    except KeyError:
+        return set()
+    codes = {int(n): html.unescape(c.decode()) for n, c in _CUSTOM_FORMAT.findall(styles)}
+    if all(
+        int(n) in _UNDATED_FORMATS or (int(n) in codes and not _may_show_date(codes[int(n)]))
+        for n in _FORMAT_ID.findall(styles)
+    ):
+        return set()  # the usual case, seen without parsing the XML
+    root = ElementTree.fromstring(styles)
+    codes = {
+        int(f.get("numFmtId", "0")): f.get("formatCode", "") for f in root.iter(f"{_MAIN}numFmt")
+    }
+    xfs = root.find(f"{_MAIN}cellXfs")
+    if xfs is None:
+        return set()
+    found = set()
+    for number, xf in enumerate(xfs.findall(f"{_MAIN}xf")):
+        fmt = int(xf.get("numFmtId", "0"))
+        if fmt not in _UNDATED_FORMATS and (fmt not in codes or _may_show_date(codes[fmt])):
+            found.add(number)
+    return found
+
+
+_CUSTOM_FORMAT = re.compile(rb'<numFmt numFmtId="(\d+)" formatCode="([^"]*)"')
+
+
+def _may_show_date(code: str) -> bool:
+    """Whether a custom number format may show a date or a time (as calamine judges it, or
+    more often): a letter d, m, h, y or s outside quotes, escapes and brackets, or [h], [mm]."""
+    code = re.sub(r'"[^"]*"|\\.|_.', "", code)
+    if any(re.fullmatch(r"[hmsHMS]+", group) for group in re.findall(r"\[([^\]]*)\]", code)):
+        return True
+    return re.search(r"[dmhysDMHYS]", re.sub(r"\[[^\]]*\]", "", code)) is not None
 
 
 def percent_styles(archive) -> set[int]:
@@ -348,3 +455,56 @@ def sheet_marks(path: Path, member: str, styles: set[bytes]) -> dict[tuple[int, 
     except (KeyError, OSError, zlib.error, zipfile.BadZipFile, limits.RefusedFile):
         return {}
     return kinds.by_member.get(member, {})
+
+
+_MERGE_TAG = b"mergeCell"
+_MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"\s*/>')
+
+
+def sheet_merges(path: Path, member: str) -> list | None:
+    """A large sheet's merged ranges ((top, left), (bottom, right)), 0-based from A1, as
+    calamine gives them, from the <mergeCell> tags of its XML, streamed: calamine would parse
+    every cell of the sheet for them. None when a tag is written otherwise than Excel writes
+    it (calamine then reads them) or the file is damaged (the reader says what is wrong)."""
+    import zipfile
+    import zlib
+
+    from . import limits
+
+    found: list = []
+    carry = b""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for piece in limits.unpacked(archive, archive.getinfo(member), None):
+                data = carry + piece
+                cut = data.rfind(b"<")  # a tag cut between two pieces is looked at whole
+                if cut < 0:
+                    carry = data
+                    continue
+                whole, carry = data[:cut], data[cut:]
+                if not found and _MERGE_TAG not in whole:
+                    continue
+                if not _merges(whole, found):
+                    return None
+            if not _merges(carry, found):
+                return None
+    except (KeyError, OSError, zlib.error, zipfile.BadZipFile, limits.RefusedFile):
+        return None
+    return found
+
+
+def _merges(data: bytes, found: list) -> bool:
+    """The <mergeCell> tags of a piece of XML added to ``found``; False if one is irregular."""
+    matches = _MERGE.findall(data)
+    if len(matches) != data.count(_MERGE_TAG) - data.count(b"<mergeCells") - data.count(
+        b"</mergeCells"
+    ):
+        return False
+    for left, top, right, bottom in matches:
+        found.append(
+            (
+                (int(top) - 1, column_index(left.decode())),
+                (int(bottom) - 1, column_index(right.decode())),
+            )
+        )
+    return True
