@@ -18,7 +18,7 @@ STAGES = [
     # whatif: Scheme -> Scheme; validate checks alternatives; change (对比上期) and shape_methods:
     # methods in rooms of their own
     {"scheme", "methods", "shape_methods", "change", "whatif"},
-    {"sheets", "intake"},
+    {"sheets", "headers", "intake"},
     {"engine"},
     {"ranking", "awards"},
     {"sensitivity", "periods", "explain", "names", "subtotals"},

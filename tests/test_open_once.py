@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 import xlsxwriter
 
-from scorer import sheets
+from scorer import headers, sheets
 from scorer.sheets import Texts, read_sheets
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -192,8 +192,8 @@ def test_header_found_once_per_distinct_header(tmp_path, monkeypatch, header_row
         return made
 
     calls = []
-    real = sheets._read_header
-    monkeypatch.setattr(sheets, "_read_header", lambda *a: calls.append(a[1:3]) or real(*a))
+    real = headers._read_header
+    monkeypatch.setattr(headers, "_read_header", lambda *a: calls.append(a[1:3]) or real(*a))
     counted = {}
     for count in (1, 30):
         books = sheets.open_files(returns(count, "甲") + returns(count, "乙表"))

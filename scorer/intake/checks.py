@@ -10,9 +10,10 @@ import numpy as np
 import pandas as pd
 
 from ..formula import parse_formula
+from ..headers import cell_text
 from ..messages import say
 from ..scheme import Column, NameMatch, ProjectIndex, Scheme, normalize_name
-from ..sheets import PercentCell, cell_text
+from ..sheets import PercentCell
 from ..untrusted import has_invisible
 from .dataset import Source, applies_here, where
 from .issues import CheckedRows, Issues, OddCell

@@ -210,8 +210,8 @@ def column_values(rows: pd.DataFrame, key: str | None) -> dict[str, str]:
     filled cell of its rows; a district that fills none has none (applies_to: column)."""
     if key is None or key not in rows:
         return {}
+    from ..headers import cell_text
     from ..scheme import normalize_name
-    from ..sheets import cell_text
 
     texts = rows[key].map(lambda x: normalize_name(cell_text(x)))
     filled = (texts != "").to_numpy()

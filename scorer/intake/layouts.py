@@ -13,18 +13,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..formula import parse_formula
+from ..headers import HEADER_SEARCH_ROWS, Header, cell_text, find_header, label_table, split_label
 from ..scheme import ProjectIndex, Scheme
-from ..sheets import (
-    HEADER_SEARCH_ROWS,
-    Header,
-    Sheet,
-    cell_text,
-    coded,
-    column_letter,
-    find_header,
-    label_table,
-    split_label,
-)
+from ..sheets import Sheet, coded, column_letter
 from .dataset import Source
 from .issues import Issues
 from .texts import says_total

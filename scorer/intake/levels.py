@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..headers import cell_text
 from ..scheme import Scheme, normalize_name
-from ..sheets import cell_text
 from .dataset import Dataset, Source, where
 from .issues import Issues
 from .texts import unique_map

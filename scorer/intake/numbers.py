@@ -8,7 +8,8 @@ import unicodedata
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from ..sheets import ExcelError, cell_text
+from ..headers import cell_text
+from ..sheets import ExcelError
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 LOGICAL_WORDS = {"TRUE", "FALSE", "是", "否"}  # a tick box or a yes/no column: never 1 and 0

@@ -13,22 +13,17 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Issue
+from ..headers import HEADER_SEARCH_ROWS, Header, cell_text, find_header, label_table, split_label
 from ..messages import Message, say
 from ..scheme import Scheme, normalize_name
 from ..sheets import (
-    HEADER_SEARCH_ROWS,
-    Header,
     Sheet,
     UnreadableSheet,
     Workbook,
     blank_texts,
-    cell_text,
     column_letter,
-    find_header,
-    label_table,
     locate,
     open_files,
-    split_label,
     texts,
 )
 from .checks import check_rows

@@ -12,17 +12,10 @@ from typing import Any
 import numpy as np
 
 from ..errors import Issue
+from ..headers import find_header, split_label
 from ..messages import say
 from ..scheme import District, Scheme, normalize_name
-from ..sheets import (
-    DATA_SUFFIXES,
-    Sheet,
-    UnreadableSheet,
-    column_letter,
-    find_header,
-    open_files,
-    split_label,
-)
+from ..sheets import DATA_SUFFIXES, Sheet, UnreadableSheet, column_letter, open_files
 from .issues import CheckedRows, Issues
 from .texts import says_total, unique_map
 

@@ -7,8 +7,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..headers import Header
 from ..scheme import Scheme, normalize_name
-from ..sheets import Header, PercentCell, Sheet
+from ..sheets import PercentCell, Sheet
 from .dataset import Source, where
 from .issues import Issues
 from .numbers import parse_number, refused_as, refused_value, shown_number

@@ -45,7 +45,8 @@ def rows_body(
     column left of it)."""
     import numpy as np
 
-    from ..sheets import _cleaned, texts
+    from ..headers import _cleaned
+    from ..sheets import texts
 
     width = len(rows[0]) if rows else 0
     selected = sorted(col for col in wanted if first_col <= col < width)
