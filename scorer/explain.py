@@ -13,7 +13,7 @@ from .engine import Assessment, DetailBlocks
 from .formula import parse_formula
 from .intake import Dataset, Locator, span
 from .intake.dataset import where
-from .messages import Clauses, Items, Message, render, say
+from .messages import Clauses, Items, Message, render, say, words
 from .methods import Context, in_words
 from .scheme import Adjustment, Project
 from .shape_methods import Written
@@ -532,6 +532,11 @@ class DistrictView:
 def _share(item: Item) -> float:
     """The share of its points a scored item earned."""
     return (item.score or 0.0) / item.weight
+
+
+def sources_text(e: Explanation, lang: str) -> str:
+    """The files and sheets a district's points came from, in a line: 2010.xlsx › 表1；…"""
+    return words(lang)["sep.clause"].join(district_view(e).sources)
 
 
 def district_view(e: Explanation, top: int = 3) -> DistrictView:

@@ -370,7 +370,7 @@ class Store:
             raise StoreError(say("store.no_scheme_file"))
         text = Path(scheme_path).read_bytes().decode("utf-8-sig")
         files = [Path(f) for f in result.data.files]
-        names = names or [str(f) for f in files]
+        names = list(names) if names else [str(f) for f in files]  # (the caller's list kept)
         roles = ["data"] * len(files)
         for role, beside in _read_beside(result):
             files.append(beside)

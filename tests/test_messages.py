@@ -290,7 +290,7 @@ def words_chosen_by_language(source: str) -> list[str]:
         sides = [node.test.left, *node.test.comparators]
         if not (
             any(isinstance(n, ast.Constant) and n.value in ("zh", "en") for n in sides)
-            and any(isinstance(n, (ast.Name, ast.Attribute)) for n in sides)
+            and any(isinstance(n, (ast.Name, ast.Attribute, ast.Call)) for n in sides)
         ):
             continue
         written = [
@@ -327,6 +327,7 @@ def test_no_words_are_chosen_by_language_outside_the_catalogs():
         ('open_, close = ("（", "）") if lang == "zh" else (" (", ")")', 1),
         ('x = render("a", lang) if lang == "zh" else t["b"]', 0),
         ('x = hint(lang) if f"{code}.todo" in CATALOGS[lang] else ""', 0),
+        ('colon = "：" if current() == "zh" else ":"', 1),
     ],
 )
 def test_the_language_scan_finds_words_written_in_code(source, count):

@@ -61,10 +61,7 @@ def assess(
     """Score and rank the districts in DATA; print the ranking and awards, write reports."""
     check_outputs(outputs, data, lang, rules=rules)
     result = run(data, rules, month, lang)
-    from ..render import (
-        issues_json,
-        to_json_chunks,
-    )  # after the run: it imports pandas, the run hides it
+    from ..render import issues_json, to_json_chunks  # after the run: it imports pandas
 
     say_units(result, lang)
     shown_city = _city(result, city, lang) if fmt != "json" else None

@@ -79,13 +79,13 @@ def _explanation_document(output: str, result, district: str, explanation, lang:
 
 def _print_explanation(explanation: Explanation, lang: str) -> None:
     """A line per project with its points; under each indicator its cells and its rule."""
-    from ..explain import district_view, explanation_summary, inputs_text, item_title
+    from ..explain import explanation_summary, inputs_text, item_title, sources_text
     from ..scheme import method_label
 
     text = words(lang)
     out = console()
     out.print(explanation_summary(explanation, lang), style="bold")
-    sources = "；".join(district_view(explanation).sources)
+    sources = sources_text(explanation, lang)
     out.print(f"{text['inputs_short']}{sources}", style="dim")
     if explanation.subtotals:  # the indicator tree (指标体系): each level's subtotals first
         from ..subtotals import subtotal_words

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from .language import click_message, current, reworded, say
+from .language import click_message, reworded, say
 
 # --- display width and line breaking. Click measures and pads by len(), but a Chinese character
 # takes two columns of a terminal, and Chinese text has no spaces to break at.
@@ -145,8 +145,7 @@ class HelpFormatter(click.HelpFormatter):
             self.write(lead.rstrip(" ") + "\n" + wrap_text(args, self.width, indent) + "\n")
 
     def write_heading(self, heading: str) -> None:
-        colon = "：" if current() == "zh" else ":"
-        self.write(f"{'':>{self.current_indent}}{heading}{colon}\n")
+        self.write(f"{'':>{self.current_indent}}{heading}{say('punct.colon_end')}\n")
 
     def write_text(self, text: str) -> None:
         self.write(wrap_text(text, self.width, " " * self.current_indent) + "\n")

@@ -293,10 +293,10 @@ def render_table_docx(title: str, lines: list[str], columns: list[str], rows: li
 
 def render_explanation_docx(explanation, lang: str = "zh") -> bytes:
     """One unit's explanation, to send to it: every project, its cells, its rule, its points."""
-    from ..explain import district_view, explanation_summary, inputs_text, item_title
+    from ..explain import explanation_summary, inputs_text, item_title, sources_text
 
     t = words(lang)
-    lines = [t["data_from"] + "；".join(district_view(explanation).sources)]
+    lines = [t["data_from"] + sources_text(explanation, lang)]
     rows = []
     for number, item in enumerate(explanation.items, 1):
         score = t["suspended"] if item.suspended else f"{item.score:.2f}"

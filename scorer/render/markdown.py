@@ -36,12 +36,12 @@ def md_text(value: Any) -> Any:
 
 def render_explanation_markdown(explanation, lang: str = "zh") -> str:
     """One district's explanation in Markdown: a row per indicator with its cells and rule."""
-    from ..explain import district_view, explanation_summary, inputs_text, item_title
+    from ..explain import explanation_summary, inputs_text, item_title, sources_text
     from ..messages import words
 
     t = words(lang)
     out = [f"# {md_text(explanation_summary(explanation, lang))}", ""]
-    out.append(md_text(t["data_from"] + "；".join(district_view(explanation).sources)))
+    out.append(md_text(t["data_from"] + sources_text(explanation, lang)))
     out += [
         "",
         f"| {t['item']} | {t['inputs']} | {t['rule']} | {t['points']} |",

@@ -17,9 +17,11 @@ from .charts import axis, heat_colour, heat_floor, legend, text_width
 from .context import DETAIL_LIMIT, file_digests
 from .notice import (
     Letterhead,
+    attachment_table,
     chinese_number,
     letterhead,
-    notice,
+    opening,
+    survey_word,
     suspended_by_project,
 )
 
@@ -295,19 +297,16 @@ def _contents(lang: str):
 
 def _summary(write: _Writer, result, head: Letterhead, lang: str) -> None:
     t = words(lang)
-    found = notice(result, head, lang)
+    begun = opening(result, head, lang)  # the 通报's opening: its shortcomings are not shown
     write.heading(t["summary"])
-    blocks = found.blocks
-    stop = next(
-        i for i, (k, text) in enumerate(blocks) if k == "heading" and text == t["notice_h_problems"]
-    )
-    for kind, text in blocks[:stop]:
+    for kind, text in begun.blocks:
         if kind == "para":
             write.para(text, indent=True)
-    rows = found.rows
+    rows = begun.rows
+    columns, table = attachment_table(result, rows, lang)
     write.heading(t["ranking"])
-    write.table(found.columns, found.table, [0.8, 2.2, 1.4, 1, 1.2, 1, 1][: len(found.columns)],
-                "RLRLRLR"[: len(found.columns)])  # fmt: skip
+    write.table(columns, table, [0.8, 2.2, 1.4, 1, 1.2, 1, 1][: len(columns)],
+                "RLRLRLR"[: len(columns)])  # fmt: skip
     if any(r["rescaled"] for r in rows):
         write.para(
             render("rescaled_note", lang, total=f"{result.scheme.total:,g}"), 8.5, muted=True
@@ -317,7 +316,7 @@ def _summary(write: _Writer, result, head: Letterhead, lang: str) -> None:
     _dot_chart(write, rows[:DETAIL_LIMIT], result.scheme, lang)
     _heat_map(write, result, rows[:DETAIL_LIMIT], lang)
     _awards(write, result, lang)
-    _lagging(write, result, found.lagging, head, lang)
+    _lagging(write, result, begun.lagging, head, lang)
     _survey(write, result, lang)
 
 
@@ -511,9 +510,12 @@ def _lagging(write: _Writer, result, entries: list[dict], head: Letterhead, lang
                 aligns[1:],
             )
         write.table(columns, rows, widths, aligns, size=8, wrap=True)
-    items = [f"{p}（{'、'.join(units)}）" for p, units in suspended_by_project(result.ranking)]
+    items = [
+        p + render("punct.bracketed", lang, text=t["sep.list"].join(units))
+        for p, units in suspended_by_project(result.ranking)
+    ]
     if items:
-        write.para(f"{t['suspended']}：{'；'.join(items)}", 9)
+        write.para(t["suspended"] + t["punct.colon"] + t["sep.clause"].join(items), 9)
 
 
 def _survey(write: _Writer, result, lang: str) -> None:
@@ -521,8 +523,6 @@ def _survey(write: _Writer, result, lang: str) -> None:
     survey = result.ranking.survey
     if not len(survey):
         return
-    from .notice import survey_word
-
     write.heading(render("pdf.survey_heading", lang, survey=survey_word(result.scheme, lang)))
     rows = [
         [str(int(s.rank)), s.district, f"{s.satisfaction:,.2f}%"]
@@ -617,10 +617,10 @@ def render_explanation_pdf(result, district: str, lang: str = "zh") -> bytes:
 
 
 def _one_district(write: _Writer, result, e, lang: str) -> None:
-    from ..explain import district_view, explanation_summary
+    from ..explain import explanation_summary, sources_text
 
     t = words(lang)
-    write.para(t["data_from"] + t["sep.clause"].join(district_view(e).sources), 8.5, muted=True)
+    write.para(t["data_from"] + sources_text(e, lang), 8.5, muted=True)
     _explanation_table(write, e, lang, 7.5)
     _unit_subtotals(write, e, lang)
     for sentence in explanation_summary(e, lang, closing=True).split("\n"):
